@@ -1,0 +1,116 @@
+"""Partnership Hub: hosted workspaces for anti-human-trafficking partnerships."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g
+
+from partnership_hub.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory: configuration from the environment, then ``config`` overrides."""
+    settings = load_config()
+    settings.update(config or {})
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from partnership_hub import security
+    from partnership_hub.accounts import views as account_views
+    from partnership_hub.extensions import csrf, db, limiter, login_manager, migrate
+    from partnership_hub.tasks import init_celery
+    from partnership_hub.web.security import register_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    account_views.configure_login(login_manager)
+    security.configure_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    init_celery(app)
+    register_security_headers(app)
+
+    # Every model module is imported so metadata (and migrations) see all tables.
+    from partnership_hub import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from partnership_hub.accounts.views import bp as accounts_bp
+    from partnership_hub.audit.views import bp as audit_bp
+    from partnership_hub.notifications.views import bp as dev_mail_bp
+    from partnership_hub.web.health import bp as health_bp
+    from partnership_hub.web.tenancy import add_slug_default
+    from partnership_hub.workspaces.views import bp as workspaces_bp
+    from partnership_hub.workspaces.views import ws as workspace_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(workspaces_bp)
+    app.register_blueprint(workspace_bp)
+    app.register_blueprint(audit_bp)
+    if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
+        app.register_blueprint(dev_mail_bp)
+    app.url_defaults(add_slug_default)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from partnership_hub.web.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from partnership_hub.web import navigation
+    from partnership_hub.workspaces.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
+    from partnership_hub.workspaces.policies import can
+
+    @app.context_processor
+    def _workspace_helpers():
+        ctx = g.get("ctx")
+        membership = ctx.membership if ctx else None
+        return {
+            "workspace": ctx,
+            "can": lambda action, record=None: can(membership, action, record),
+            "nav_items": navigation.items_for(membership) if membership else [],
+            "roles": list(Role),
+            "role_labels": ROLE_LABELS,
+            "role_descriptions": ROLE_DESCRIPTIONS,
+            "dev_mailbox": "dev_mail.index" in app.view_functions,
+        }
+
+    @app.template_filter("local_time")
+    def _local_time(value, fmt: str = "%d %b %Y, %H:%M"):
+        if value is None:
+            return ""
+        ctx = g.get("ctx")
+        zone = ZoneInfo(ctx.partnership.time_zone) if ctx else ZoneInfo("UTC")
+        local = value.astimezone(zone)
+        return local.strftime(fmt) + ("" if ctx else " UTC")
+
+    @app.template_filter("local_date")
+    def _local_date(value):
+        return _local_time(value, "%d %b %Y").removesuffix(" UTC")
+
+
+def register_cli(app: Flask) -> None:
+    from partnership_hub.cli import register
+
+    register(app)

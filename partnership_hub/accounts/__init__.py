@@ -1,0 +1,1 @@
+"""Accounts: sign-up, login, password reset, email verification, sessions."""

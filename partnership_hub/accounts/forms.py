@@ -1,0 +1,63 @@
+"""Account forms. Every field is labelled and validated; messages say how to fix the input."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from partnership_hub.accounts.services import MIN_PASSWORD_LENGTH
+
+EMAIL_VALIDATORS = [
+    DataRequired("Enter your email address."),
+    Length(max=254, message="That email address is too long."),
+    Email("Enter an email address like name@example.org.", check_deliverability=False),
+]
+NEW_PASSWORD_VALIDATORS = [
+    DataRequired("Choose a password."),
+    Length(min=MIN_PASSWORD_LENGTH, max=256,
+           message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters."),
+]
+NAME_VALIDATORS = [DataRequired("Enter your name."), Length(max=120, message="Use at most 120 characters.")]
+
+
+class SignupForm(FlaskForm):
+    name = StringField("Your name", validators=NAME_VALIDATORS)
+    email = EmailField("Email address", validators=EMAIL_VALIDATORS)
+    password = PasswordField("Password", validators=NEW_PASSWORD_VALIDATORS,
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
+    partnership_name = StringField(
+        "Partnership name",
+        validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
+        description="For example “Southern Colorado Anti-Trafficking Task Force”. You can change it later.",
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=EMAIL_VALIDATORS)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=NEW_PASSWORD_VALIDATORS,
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired("Repeat the new password."),
+                                        EqualTo("password", "The two passwords don't match.")])
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField("Current password",
+                                     validators=[DataRequired("Enter your current password."), Length(max=256)])
+
+
+class JoinSignupForm(FlaskForm):
+    """Create an account from an invitation: the address is the invited one."""
+
+    name = StringField("Your name", validators=NAME_VALIDATORS)
+    password = PasswordField("Password", validators=NEW_PASSWORD_VALIDATORS,
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")

@@ -1,0 +1,48 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from partnership_hub.audit.models import AuditEntry
+from partnership_hub.db import scoped
+from partnership_hub.extensions import db
+
+ACTION_LABELS = {
+    "partnership.created": "created the partnership",
+    "member.joined": "joined",
+    "member.role_changed": "changed a role",
+    "member.removed": "removed a member",
+    "member.left": "left the partnership",
+    "invitation.sent": "invited someone",
+    "invitation.resent": "resent an invitation",
+    "invitation.revoked": "revoked an invitation",
+}
+
+
+def record(ctx, action: str, target_type: str, target_id: int | None, **details: Any) -> AuditEntry:
+    """Add an audit entry to the current transaction (it commits or rolls back with the change)."""
+    entry = AuditEntry(
+        partnership_id=ctx.partnership.id,
+        actor_id=ctx.user.id if ctx.user else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def recent_entries(ctx, limit: int = 50) -> list[AuditEntry]:
+    """The partnership's latest audit entries, newest first, with their actors (one query)."""
+    stmt = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(scoped(stmt)))

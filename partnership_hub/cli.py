@@ -1,0 +1,44 @@
+"""Command-line tools: provisioning the database role, the demo seed, and the embedded server."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask, current_app
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("provision-db")
+    def provision_db() -> None:
+        """Create/refresh the PostgreSQL role the app connects as (run after `flask db upgrade`)."""
+        from partnership_hub.provisioning import provision_app_role
+
+        role = provision_app_role(current_app.config["DATABASE_OWNER_URL"],
+                                  current_app.config["SQLALCHEMY_DATABASE_URI"])
+        click.echo(f"App role {role!r} provisioned." if role else "Nothing to provision (same role or not PostgreSQL).")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo partnership (once) and print how to sign in."""
+        from partnership_hub.demo import DEMO_PASSWORD, seed
+
+        created, coordinator_email = seed()
+        click.echo(("Demo partnership created." if created else "Demo partnership already there.")
+                   + f"\n  Sign in at {current_app.config['BASE_URL']}/login"
+                   + f"\n  email:    {coordinator_email}\n  password: {DEMO_PASSWORD}")
+
+    @app.cli.command("serve")
+    @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))
+    @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int)
+    def serve(host: str, port: int) -> None:
+        """Run the embedded mode: web server plus the in-process scheduler (development use)."""
+        from werkzeug.serving import run_simple
+
+        from worker.embedded import EmbeddedScheduler
+        from worker.schedule import BEAT_SCHEDULE
+
+        scheduler = EmbeddedScheduler(current_app._get_current_object(), BEAT_SCHEDULE)
+        scheduler.start()
+        click.echo(f"Partnership Hub on http://{host}:{port}  (mail: http://{host}:{port}/dev/mail)")
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)

@@ -1,0 +1,17 @@
+"""Imports every area's models, so SQLAlchemy's metadata and Alembic see the whole schema."""
+
+from partnership_hub.accounts.models import AccountToken, User, UserSession
+from partnership_hub.audit.models import AuditEntry
+from partnership_hub.notifications.models import OutboxMessage
+from partnership_hub.workspaces.models import Invitation, Membership, Partnership
+
+__all__ = [
+    "AccountToken",
+    "AuditEntry",
+    "Invitation",
+    "Membership",
+    "OutboxMessage",
+    "Partnership",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,1 @@
+"""Notifications: the transactional email outbox, delivery tasks and the development mailbox."""

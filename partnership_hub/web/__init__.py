@@ -1,0 +1,1 @@
+"""Cross-cutting web plumbing: security headers, error pages, template helpers."""

@@ -1,0 +1,21 @@
+"""htmx helpers: one place reads the HX-* headers; the same URL serves a page or one of its blocks."""
+
+from __future__ import annotations
+
+from flask import Response, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(template: str, block: str | None = None, *, status: int = 200, **context) -> Response:
+    """Render ``template``; for an htmx request that names a ``block``, render just that block."""
+    if block and is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,58 @@
+"""The tenancy resolver: every ``/p/<slug>/...`` URL passes through here and only here.
+
+``workspace_blueprint`` makes a blueprint whose routes live under ``/p/<slug>``. Before any of its
+views runs, the slug is resolved, the current user's membership loaded and the session bound to
+the partnership (``db.bind_tenant``). Anonymous visitors are sent to sign in; signed-in people who
+are not members get 404 — the same answer as for a partnership that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g
+from flask_login import current_user
+from sqlalchemy import select
+
+from partnership_hub.db import bind_tenant
+from partnership_hub.extensions import db, login_manager
+from partnership_hub.workspaces.models import Membership
+from partnership_hub.workspaces.services import WorkspaceContext, partnership_by_slug
+
+PREFIX = "/p/<slug>"
+
+
+def workspace_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    bp = Blueprint(name, import_name, url_prefix=PREFIX, **options)
+    bp.url_value_preprocessor(_pull_slug)
+    bp.before_request(_resolve_workspace)
+    return bp
+
+
+def _pull_slug(endpoint: str | None, values: dict | None) -> None:
+    g.workspace_slug = (values or {}).pop("slug", None)
+
+
+def _resolve_workspace():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    partnership = partnership_by_slug(g.workspace_slug or "")
+    if partnership is None:
+        abort(404)
+    bind_tenant(db.session, partnership.id, current_user.id)
+    membership = db.session.scalars(
+        select(Membership).where(Membership.user_id == current_user.id)
+    ).one_or_none()
+    if membership is None:
+        abort(404)
+    g.ctx = WorkspaceContext(partnership, membership, current_user._get_current_object())
+    return None
+
+
+def current_context() -> WorkspaceContext:
+    return g.ctx
+
+
+def add_slug_default(endpoint: str, values: dict) -> None:
+    """url_for inside a workspace fills in the current slug."""
+    ctx = g.get("ctx")
+    if ctx is not None and "slug" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
+        values["slug"] = ctx.partnership.slug

@@ -1,0 +1,1 @@
+"""Workspaces: partnerships (the tenants), memberships, roles, invitations and the role matrix."""

@@ -1,0 +1,119 @@
+"""Partnerships, who belongs to them, and invitations to join."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnership_hub.accounts.models import User
+from partnership_hub.db import TenantMixin, TimestampMixin
+from partnership_hub.extensions import db
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+    SURVIVOR_ADVISOR = "survivor_advisor"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.COORDINATOR: "Coordinator",
+    Role.MEMBER: "Member",
+    Role.SURVIVOR_ADVISOR: "Survivor advisor",
+    Role.OBSERVER: "Observer",
+}
+
+ROLE_DESCRIPTIONS = {
+    Role.COORDINATOR: "Runs the workspace: invites people, changes roles, sees everything leadership sees.",
+    Role.MEMBER: "An organization's representative: takes part, owns goals and action items.",
+    Role.SURVIVOR_ADVISOR: "Sits on the survivor advisory board and reaches its restricted area.",
+    Role.OBSERVER: "Reads what the partnership chose to share, nothing more.",
+}
+
+# Stored as text with a CHECK constraint (not a native PostgreSQL enum) so adding a role later is
+# a one-line migration on both databases.
+role_type = Enum(
+    Role,
+    name="role",
+    values_callable=lambda e: [m.value for m in e],
+    native_enum=False,
+    create_constraint=True,
+    length=20,
+    validate_strings=True,
+)
+
+
+class Partnership(TimestampMixin, db.Model):
+    """A partnership's workspace: the tenant every other record belongs to."""
+
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<Partnership {self.id} {self.slug}>"
+
+
+class Membership(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("partnership_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(role_type)
+
+    user: Mapped[User] = relationship()
+    partnership: Mapped[Partnership] = relationship()
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.id} p={self.partnership_id} u={self.user_id} {self.role.value}>"
+
+
+class Invitation(TenantMixin, TimestampMixin, db.Model):
+    """An emailed, single-use, expiring invitation bound to one address."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_partnership_id_email", "partnership_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(role_type)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime]
+    send_count: Mapped[int] = mapped_column(default=1)
+    last_sent_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    partnership: Mapped[Partnership] = relationship()
+
+    def status(self, now: datetime) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} p={self.partnership_id}>"
