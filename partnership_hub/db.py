@@ -25,7 +25,7 @@ from typing import Any
 from flask import abort
 from sqlalchemy import DateTime, ForeignKey, MetaData, Select, event, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, declared_attr, mapped_column
-from sqlalchemy.orm import registry, with_loader_criteria
+from sqlalchemy.orm import registry, scoped_session, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,9 @@ class CrossTenantWrite(RuntimeError):
 # --- binding the tenant -------------------------------------------------------------------------
 
 
-def bind_tenant(session: Session, partnership_id: int | None, user_id: int | None = None) -> None:
+def bind_tenant(session: Session | scoped_session, partnership_id: int | None, user_id: int | None = None) -> None:
     """Make ``partnership_id`` (and ``user_id``) the tenant of ``session``'s work from now on."""
+    session = session() if isinstance(session, scoped_session) else session
     session.info[PARTNERSHIP_KEY] = partnership_id
     if user_id is not None:
         session.info[USER_KEY] = user_id
@@ -110,8 +111,9 @@ def bind_tenant(session: Session, partnership_id: int | None, user_id: int | Non
         _apply_database_settings(session, session.connection())
 
 
-def bind_user(session: Session, user_id: int | None) -> None:
+def bind_user(session: Session | scoped_session, user_id: int | None) -> None:
     """Record the signed-in person, so RLS lets them list their own memberships anywhere."""
+    session = session() if isinstance(session, scoped_session) else session
     session.info[USER_KEY] = user_id
     if session.in_transaction():
         _apply_database_settings(session, session.connection())

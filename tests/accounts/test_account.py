@@ -1,0 +1,76 @@
+"""Email verification, changing the password, and signing other devices out."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from partnership_hub.accounts.models import User, UserSession
+from partnership_hub.extensions import db
+from tests.factories import PASSWORD, create_user, link_in, login_as, outbox
+
+
+def test_verification_link_confirms_the_address_once(app, client):
+    client.post("/signup", data={"name": "Ana", "email": "ana@example.org", "password": "a long enough password",
+                                 "partnership_name": "Ana's Partnership"})
+    home = client.get("/", follow_redirects=True)
+    assert "confirm your email" in home.text.lower()
+    link = link_in(outbox(app, kind="verify_email")[0])
+
+    assert client.get(link).status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(User)).one().email_verified_at is not None
+    assert client.get(link).status_code == 410
+
+
+def test_resending_the_verification_email(app, client):
+    user = create_user(app, verified=False)
+    login_as(client, app, user)
+    assert client.post("/verify-email/resend").status_code == 302
+    assert len(outbox(app, kind="verify_email", to=user.email)) == 1
+
+
+def test_change_password_needs_the_current_one(app, client):
+    user = create_user(app)
+    login_as(client, app, user)
+    response = client.post("/account/password", data={"current_password": "not it at all",
+                                                       "password": "a new password!!", "confirm": "a new password!!"})
+    assert response.status_code == 422
+    assert "That is not your current password." in response.text
+
+
+def test_change_password_signs_out_other_devices_but_not_this_one(app, client):
+    user = create_user(app)
+    other = app.test_client()
+    login_as(other, app, user)
+    login_as(client, app, user)
+
+    response = client.post("/account/password", data={"current_password": PASSWORD,
+                                                       "password": "a new password!!", "confirm": "a new password!!"})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other.get("/account").status_code == 302
+
+
+def test_signing_out_another_device(app, client):
+    user = create_user(app)
+    other = app.test_client()
+    login_as(other, app, user)
+    login_as(client, app, user)
+    with app.app_context():
+        other_session = db.session.scalars(select(UserSession).order_by(UserSession.id)).first()
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert client.post(f"/account/sessions/{other_session.id}/revoke").status_code == 302
+    assert other.get("/account").status_code == 302
+    assert client.get("/account").status_code == 200
+
+
+def test_someone_elses_session_cannot_be_revoked(app, client):
+    victim = create_user(app)
+    victim_client = app.test_client()
+    login_as(victim_client, app, victim)
+    login_as(client, app, create_user(app))
+    with app.app_context():
+        victim_session = db.session.scalars(select(UserSession).where(UserSession.user_id == victim.id)).one()
+    client.post(f"/account/sessions/{victim_session.id}/revoke")
+    assert victim_client.get("/account").status_code == 200

@@ -1,0 +1,131 @@
+"""The outbox: written with the change, delivered once, retried with backoff, swept when missed."""
+
+from __future__ import annotations
+
+import email
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from partnership_hub.db import utcnow
+from partnership_hub.extensions import db
+from partnership_hub.notifications import services
+from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
+from tests.factories import login_as, outbox
+
+
+def queue(app, key="test:1", to="someone@example.org") -> int | None:
+    with app.app_context():
+        msg = services.queue_email(kind="test", dedup_key=key, to=to, subject="Hello",
+                                   template="verify_email", user=None, link="http://localhost/x", expires_hours=1)
+        db.session.commit()
+        return msg.id if msg else None
+
+
+def row(app, message_id) -> OutboxMessage:
+    with app.app_context():
+        msg = db.session.get(OutboxMessage, message_id)
+        db.session.expunge(msg)
+        return msg
+
+
+def smtp_app(make_app, sink, **overrides):
+    return make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, **overrides)
+
+
+def test_the_same_dedup_key_is_queued_once(app):
+    first = queue(app)
+    assert first is not None
+    assert queue(app) is None
+    assert len(outbox(app)) == 1
+
+
+def test_nothing_is_queued_or_sent_when_the_change_rolls_back(app):
+    with app.app_context():
+        services.queue_email(kind="test", dedup_key="rolled:back", to="x@example.org", subject="Hi",
+                             template="verify_email", user=None, link="http://localhost/x", expires_hours=1)
+        db.session.rollback()
+    assert outbox(app) == []
+
+
+def test_delivery_over_smtp_sends_one_multipart_message_and_forgets_the_body(make_app, smtp_sink):
+    app = smtp_app(make_app, smtp_sink)
+    message_id = queue(app)
+
+    assert len(smtp_sink.messages) == 1
+    envelope = smtp_sink.messages[0]
+    assert envelope.rcpt_tos == ["someone@example.org"]
+    parsed = email.message_from_bytes(envelope.content)
+    assert parsed["Subject"] == "Hello"
+    assert sorted(part.get_content_type() for part in parsed.walk() if not part.is_multipart()) == [
+        "text/html", "text/plain"]
+    sent = row(app, message_id)
+    assert sent.status == OutboxStatus.SENT and sent.attempts == 1
+    assert sent.text_body == sent.html_body == ""  # single-use links don't linger in the database
+
+    with app.app_context():
+        assert services.deliver(message_id) == "skipped"
+    assert len(smtp_sink.messages) == 1
+
+
+def test_smtp_failures_are_retried_with_backoff_then_given_up(make_app, smtp_sink):
+    smtp_sink.refuse_with = "451 4.3.0 Try again later"
+    app = smtp_app(make_app, smtp_sink, OUTBOX_MAX_ATTEMPTS=3)
+    message_id = queue(app)
+
+    first = row(app, message_id)
+    assert first.status == OutboxStatus.PENDING and first.attempts == 1
+    assert first.last_error == "SMTPDataError 451"
+    assert timedelta(seconds=25) < first.next_attempt_at - utcnow() <= timedelta(seconds=30)
+
+    with app.app_context():
+        with pytest.raises(services.DeliveryFailed) as second:
+            services.deliver(message_id)
+        assert second.value.retry_in == 60  # exponential
+        with pytest.raises(services.DeliveryFailed) as third:
+            services.deliver(message_id)
+        assert third.value.retry_in is None
+    assert row(app, message_id).status == OutboxStatus.FAILED
+    assert smtp_sink.messages == []
+
+
+def test_the_sweep_delivers_what_the_broker_missed(make_app, smtp_sink):
+    # A broker that can't be reached: the request still succeeds and the mail waits in the outbox.
+    offline = smtp_app(make_app, smtp_sink, TASKS_EAGER=False,
+                       CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json",
+                               "accept_content": ["json"]})
+    message_id = queue(offline)
+    assert row(offline, message_id).status == OutboxStatus.PENDING
+    assert smtp_sink.messages == []
+
+    online = smtp_app(make_app, smtp_sink)
+    with online.app_context():
+        assert services.sweep() == 0  # not overdue yet
+        db.session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+        assert services.sweep() == 1
+    assert len(smtp_sink.messages) == 1
+    assert row(online, message_id).status == OutboxStatus.SENT
+    with online.app_context():
+        assert services.sweep() == 0
+
+
+def test_an_invitation_request_survives_a_broker_outage(make_app, world):
+    app = make_app(TASKS_EAGER=False, CELERY={"broker_url": "redis://127.0.0.1:1/0",
+                                              "task_serializer": "json", "accept_content": ["json"]})
+    client = app.test_client()
+    login_as(client, app, world.user("coordinator"))
+    response = client.post(f"/p/{world.home.slug}/people/invite", data={"email": "later@example.org", "role": "member"})
+    assert response.status_code == 302
+    [mail] = outbox(app, kind="invitation")
+    assert mail.status == OutboxStatus.PENDING
+
+
+def test_development_mailbox_shows_queued_mail(app, client):
+    queue(app)
+    page = client.get("/dev/mail/")
+    assert page.status_code == 200 and "someone@example.org" in page.text
+    with app.app_context():
+        message_id = db.session.scalars(select(OutboxMessage.id)).one()
+    assert "http://localhost/x" in client.get(f"/dev/mail/{message_id}").text

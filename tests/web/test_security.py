@@ -1,0 +1,102 @@
+"""Security baseline: headers, cookies, CSRF on forms and htmx, production settings."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from partnership_hub.config import DEV_SECRET_KEY, ConfigError, load_config
+from tests.factories import PASSWORD, login_as
+
+
+def test_security_headers_and_a_csp_without_inline_scripts(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles(app, client, world):
+    login_as(client, app, world.user("coordinator"))
+    for url in ("/login", f"/p/{world.home.slug}/", f"/p/{world.home.slug}/people", "/account"):
+        html = client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert " style=" not in html, url
+        assert re.search(r"\son[a-z]+=", html) is None, url
+
+
+def test_signed_in_pages_are_not_cached(app, client, world):
+    login_as(client, app, world.user("member"))
+    assert client.get(f"/p/{world.home.slug}/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(app, client, world):
+    response = client.post("/login", data={"email": world.user("member").email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "ph_session=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development over plain http
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "production"})
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "production", "SECRET_KEY": DEV_SECRET_KEY})
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "production", "SECRET_KEY": "short"})
+
+
+def test_production_uses_secure_cookies_and_real_mail():
+    config = load_config({"APP_ENV": "production", "SECRET_KEY": "k" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["MAIL_BACKEND"] == "smtp"
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_BACKEND": "outbox"})
+
+
+def test_production_has_no_development_mailbox(make_app):
+    app = make_app(APP_ENV="production", MAIL_BACKEND="smtp")
+    assert app.test_client().get("/dev/mail/").status_code == 404
+
+
+@pytest.fixture
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def csrf_token(client, url) -> str:
+    html = client.get(url).text
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def test_forms_without_a_csrf_token_are_refused_and_change_nothing(csrf_app, world):
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": world.user("member").email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "expired" in response.text
+    token = csrf_token(client, "/login")
+    ok = client.post("/login", data={"email": world.user("member").email, "password": PASSWORD, "csrf_token": token})
+    assert ok.status_code == 302
+
+
+def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
+    client = csrf_app.test_client()
+    login_as(client, csrf_app, world.user("coordinator"))
+    people = f"/p/{world.home.slug}/people"
+    page = client.get(people).text
+    header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page)
+    assert header, "the layout must hand htmx the CSRF token"
+    target = f"/p/{world.home.slug}/people/{world.home.membership_ids['member']}/role"
+
+    refused = client.post(target, data={"role": "observer"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 400
+    accepted = client.post(target, data={"role": "observer"},
+                           headers={"HX-Request": "true", "X-CSRFToken": header.group(1)})
+    assert accepted.status_code == 200
