@@ -14,8 +14,9 @@ def register(app: Flask) -> None:
         """Create/refresh the PostgreSQL role the app connects as (run after `flask db upgrade`)."""
         from partnership_hub.provisioning import provision_app_role
 
-        role = provision_app_role(current_app.config["DATABASE_OWNER_URL"],
-                                  current_app.config["SQLALCHEMY_DATABASE_URI"])
+        role = provision_app_role(
+            current_app.config["DATABASE_OWNER_URL"], current_app.config["SQLALCHEMY_DATABASE_URI"]
+        )
         click.echo(f"App role {role!r} provisioned." if role else "Nothing to provision (same role or not PostgreSQL).")
 
     @app.cli.command("seed-demo")
@@ -24,9 +25,11 @@ def register(app: Flask) -> None:
         from partnership_hub.demo import DEMO_PASSWORD, seed
 
         created, coordinator_email = seed()
-        click.echo(("Demo partnership created." if created else "Demo partnership already there.")
-                   + f"\n  Sign in at {current_app.config['BASE_URL']}/login"
-                   + f"\n  email:    {coordinator_email}\n  password: {DEMO_PASSWORD}")
+        click.echo(
+            ("Demo partnership created." if created else "Demo partnership already there.")
+            + f"\n  Sign in at {current_app.config['BASE_URL']}/login"
+            + f"\n  email:    {coordinator_email}\n  password: {DEMO_PASSWORD}"
+        )
 
     @app.cli.command("serve")
     @click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"))

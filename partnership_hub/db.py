@@ -24,8 +24,17 @@ from typing import Any
 
 from flask import abort
 from sqlalchemy import DateTime, ForeignKey, MetaData, Select, event, select, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, declared_attr, mapped_column
-from sqlalchemy.orm import registry, scoped_session, with_loader_criteria
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    registry,
+    scoped_session,
+    with_loader_criteria,
+)
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)

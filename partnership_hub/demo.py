@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from partnership_hub.accounts import services as accounts
-from partnership_hub.db import bind_tenant, utcnow
+from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership, Partnership, Role
@@ -34,17 +34,17 @@ def seed() -> tuple[bool, str]:
     for name, local, _role in PEOPLE:
         email = f"{local}@{DEMO_DOMAIN}"
         users[local] = accounts.find_user_by_email(email) or accounts.create_user(
-            name, email, DEMO_PASSWORD, verified=True)
+            name, email, DEMO_PASSWORD, verified=True
+        )
 
     ctx = workspaces.create_partnership(users["coordinator"], DEMO_PARTNERSHIP, time_zone="America/Denver")
     ctx.partnership.slug = "front-range"
     db.session.flush()
     bind_tenant(db.session, ctx.partnership.id, users["coordinator"].id)
-    for name, local, role in PEOPLE[1:]:
+    for _name, local, role in PEOPLE[1:]:
         db.session.add(Membership(user_id=users[local].id, role=role))
     db.session.flush()
     workspaces.invite(ctx, "outreach@streetshope.example.org", Role.MEMBER)
     workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
-    ctx.partnership.created_at = utcnow()
     db.session.commit()
     return True, coordinator_email

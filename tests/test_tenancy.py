@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import ForeignKeyConstraint, select
 from werkzeug.exceptions import NotFound
 
-from partnership_hub.db import CrossTenantWrite, TenantContextMissing, TenantMixin, bind_tenant, cross_tenant, get_scoped_or_404
+from partnership_hub.db import (
+    CrossTenantWrite,
+    TenantContextMissing,
+    TenantMixin,
+    bind_tenant,
+    cross_tenant,
+    get_scoped_or_404,
+)
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
 
@@ -72,6 +79,7 @@ def test_every_tenant_table_has_a_not_null_indexed_foreign_key_to_partnerships()
     for table in tenant_tables:
         column = table.c.partnership_id
         assert not column.nullable, table.name
-        assert any(isinstance(c, ForeignKeyConstraint) and c.referred_table.name == "partnerships"
-                   for c in table.constraints), table.name
+        assert any(
+            isinstance(c, ForeignKeyConstraint) and c.referred_table.name == "partnerships" for c in table.constraints
+        ), table.name
         assert any(index.columns.values()[0].name == "partnership_id" for index in table.indexes), table.name

@@ -1,7 +1,7 @@
 """The Celery application for workers and beat, bound to the same Flask app factory as the web.
 
-    celery -A worker:celery worker --loglevel=INFO
-    celery -A worker:celery beat --loglevel=INFO
+celery -A worker:celery worker --loglevel=INFO
+celery -A worker:celery beat --loglevel=INFO
 """
 
 from partnership_hub import create_app

@@ -181,9 +181,7 @@ def upgrade():
     )
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invitations_partnership_id"), ["partnership_id"], unique=False)
-        batch_op.create_index(
-            "ix_invitations_partnership_id_email", ["partnership_id", "email"], unique=False
-        )
+        batch_op.create_index("ix_invitations_partnership_id_email", ["partnership_id", "email"], unique=False)
 
     op.create_table(
         "memberships",
@@ -247,12 +245,8 @@ def upgrade():
         sa.UniqueConstraint("dedup_key", name=op.f("uq_outbox_messages_dedup_key")),
     )
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_outbox_messages_partnership_id"), ["partnership_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_outbox_messages_status_next_attempt_at", ["status", "next_attempt_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_outbox_messages_partnership_id"), ["partnership_id"], unique=False)
+        batch_op.create_index("ix_outbox_messages_status_next_attempt_at", ["status", "next_attempt_at"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
         _enable_row_level_security()

@@ -15,8 +15,7 @@ EMAIL_VALIDATORS = [
 ]
 NEW_PASSWORD_VALIDATORS = [
     DataRequired("Choose a password."),
-    Length(min=MIN_PASSWORD_LENGTH, max=256,
-           message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters."),
+    Length(min=MIN_PASSWORD_LENGTH, max=256, message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters."),
 ]
 NAME_VALIDATORS = [DataRequired("Enter your name."), Length(max=120, message="Use at most 120 characters.")]
 
@@ -24,8 +23,9 @@ NAME_VALIDATORS = [DataRequired("Enter your name."), Length(max=120, message="Us
 class SignupForm(FlaskForm):
     name = StringField("Your name", validators=NAME_VALIDATORS)
     email = EmailField("Email address", validators=EMAIL_VALIDATORS)
-    password = PasswordField("Password", validators=NEW_PASSWORD_VALIDATORS,
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
+    password = PasswordField(
+        "Password", validators=NEW_PASSWORD_VALIDATORS, description=f"At least {MIN_PASSWORD_LENGTH} characters."
+    )
     partnership_name = StringField(
         "Partnership name",
         validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
@@ -43,21 +43,25 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=NEW_PASSWORD_VALIDATORS,
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
-    confirm = PasswordField("Repeat the new password",
-                            validators=[DataRequired("Repeat the new password."),
-                                        EqualTo("password", "The two passwords don't match.")])
+    password = PasswordField(
+        "New password", validators=NEW_PASSWORD_VALIDATORS, description=f"At least {MIN_PASSWORD_LENGTH} characters."
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired("Repeat the new password."), EqualTo("password", "The two passwords don't match.")],
+    )
 
 
 class ChangePasswordForm(ResetPasswordForm):
-    current_password = PasswordField("Current password",
-                                     validators=[DataRequired("Enter your current password."), Length(max=256)])
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password."), Length(max=256)]
+    )
 
 
 class JoinSignupForm(FlaskForm):
     """Create an account from an invitation: the address is the invited one."""
 
     name = StringField("Your name", validators=NAME_VALIDATORS)
-    password = PasswordField("Password", validators=NEW_PASSWORD_VALIDATORS,
-                             description=f"At least {MIN_PASSWORD_LENGTH} characters.")
+    password = PasswordField(
+        "Password", validators=NEW_PASSWORD_VALIDATORS, description=f"At least {MIN_PASSWORD_LENGTH} characters."
+    )

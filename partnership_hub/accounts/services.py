@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -43,8 +44,12 @@ def create_user(name: str, email: str, password: str, *, verified: bool = False)
     check_password_strength(password, email=email, name=name)
     if find_user_by_email(email) is not None:
         raise ServiceError("An account already uses this address. Sign in instead.", "email")
-    user = User(name=name.strip(), email=email, password_hash=hash_password(password),
-                email_verified_at=utcnow() if verified else None)
+    user = User(
+        name=name.strip(),
+        email=email,
+        password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -238,4 +243,3 @@ def reset_password(raw: str, password: str) -> User:
     if user.email_verified_at is None:  # following the emailed link proves the address
         user.email_verified_at = utcnow()
     return user
-

@@ -8,7 +8,13 @@ from flask import Blueprint, current_app, flash, g, redirect, request, session, 
 from flask_login import current_user, login_required, login_user, logout_user
 
 from partnership_hub.accounts import services
-from partnership_hub.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from partnership_hub.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from partnership_hub.db import bind_user
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db, limiter
@@ -75,23 +81,25 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            ctx = workspaces.sign_up(form.name.data, form.email.data, form.password.data,
-                                     form.partnership_name.data)
+            ctx = workspaces.sign_up(form.name.data, form.email.data, form.password.data, form.partnership_name.data)
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             sign_in(ctx.user)
-            flash(f"Welcome to {ctx.partnership.name}. We've sent you an email to confirm your address.",
-                  "success")
+            flash(f"Welcome to {ctx.partnership.name}. We've sent you an email to confirm your address.", "success")
             return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
     return render("accounts/signup.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"], error_message="too many sign-in attempts from here")
-@limiter.limit(_login_account_limit, key_func=_login_email_key, methods=["POST"],
-               error_message="too many sign-in attempts for this account")
+@limiter.limit(
+    _login_account_limit,
+    key_func=_login_email_key,
+    methods=["POST"],
+    error_message="too many sign-in attempts for this account",
+)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("workspaces.home")))
@@ -144,8 +152,10 @@ def reset_password(token: str):
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Your password has been changed and every device was signed out. Sign in with the new password.",
-                  "success")
+            flash(
+                "Your password has been changed and every device was signed out. Sign in with the new password.",
+                "success",
+            )
             return redirect(url_for("accounts.login"))
     return render("accounts/reset_password.html", form=form, status=422 if form.errors else 200)
 
@@ -194,8 +204,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data,
-                                     keep_token=current_user.session_token)
+            services.change_password(
+                current_user, form.current_password.data, form.password.data, keep_token=current_user.session_token
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -221,15 +232,26 @@ def revoke_session(session_id: int):
 def _too_many_attempts(error):
     db.session.rollback()
     messages = {
-        "accounts.login": ("accounts/login.html", LoginForm, "Too many sign-in attempts. For your security, "
-                           "wait 10 minutes before trying again, or reset your password."),
-        "accounts.signup": ("accounts/signup.html", SignupForm, "Too many sign-ups from this network. "
-                            "Please try again in an hour."),
-        "accounts.forgot_password": ("accounts/forgot_password.html", ForgotPasswordForm,
-                                     "Too many reset requests. Please try again in an hour."),
+        "accounts.login": (
+            "accounts/login.html",
+            LoginForm,
+            "Too many sign-in attempts. For your security, "
+            "wait 10 minutes before trying again, or reset your password.",
+        ),
+        "accounts.signup": (
+            "accounts/signup.html",
+            SignupForm,
+            "Too many sign-ups from this network. Please try again in an hour.",
+        ),
+        "accounts.forgot_password": (
+            "accounts/forgot_password.html",
+            ForgotPasswordForm,
+            "Too many reset requests. Please try again in an hour.",
+        ),
     }
     template, form_class, message = messages.get(
-        request.endpoint, ("errors/error.html", None, "Too many attempts. Please wait a while and try again."))
+        request.endpoint, ("errors/error.html", None, "Too many attempts. Please wait a while and try again.")
+    )
     if form_class is None:
         return render(template, status=429, title="Too many attempts", detail=message)
     form = form_class(formdata=None)

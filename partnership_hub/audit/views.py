@@ -18,5 +18,6 @@ navigation.register("audit.index", "Activity", action="audit.view", order=200)
 def index():
     if not can(g.ctx.membership, "audit.view"):
         abort(403)
-    return render("audit/index.html", entries=services.recent_entries(g.ctx, limit=200),
-                  action_labels=services.ACTION_LABELS)
+    return render(
+        "audit/index.html", entries=services.recent_entries(g.ctx, limit=200), action_labels=services.ACTION_LABELS
+    )

@@ -31,8 +31,9 @@ def send(msg: OutboxMessage) -> None:
     email = build_message(msg)
     timeout = config["MAIL_TIMEOUT"]
     if config["MAIL_USE_SSL"]:
-        client = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout,
-                                  context=ssl.create_default_context())
+        client = smtplib.SMTP_SSL(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout, context=ssl.create_default_context()
+        )
     else:
         client = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
     with client:

@@ -32,9 +32,7 @@ class OutboxMessage(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
-    partnership_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partnerships.id", ondelete="SET NULL"), index=True
-    )
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     text_body: Mapped[str] = mapped_column(Text)

@@ -74,8 +74,9 @@ def hand_to_worker(message_id: int) -> None:
     try:
         dispatch(DELIVER_TASK, message_id)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "later", never "lost"
-        log.warning("outbox: could not hand message %s to a worker (%s); the sweep will retry",
-                    message_id, type(exc).__name__)
+        log.warning(
+            "outbox: could not hand message %s to a worker (%s); the sweep will retry", message_id, type(exc).__name__
+        )
 
 
 def _backoff(attempts: int) -> int:

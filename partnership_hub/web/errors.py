@@ -28,8 +28,9 @@ def _render(status: int, title: str | None = None, detail: str | None = None):
     default_title, default_detail = MESSAGES.get(status, MESSAGES[500])
     if request.accept_mimetypes.best == "application/json" or request.path in ("/healthz", "/readyz"):
         return jsonify(error=title or default_title), status
-    return render_template("errors/error.html", status=status, title=title or default_title,
-                           detail=detail or default_detail), status
+    return render_template(
+        "errors/error.html", status=status, title=title or default_title, detail=detail or default_detail
+    ), status
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,9 +38,7 @@ def _resolve_workspace():
     if partnership is None:
         abort(404)
     bind_tenant(db.session, partnership.id, current_user.id)
-    membership = db.session.scalars(
-        select(Membership).where(Membership.user_id == current_user.id)
-    ).one_or_none()
+    membership = db.session.scalars(select(Membership).where(Membership.user_id == current_user.id)).one_or_none()
     if membership is None:
         abort(404)
     g.ctx = WorkspaceContext(partnership, membership, current_user._get_current_object())

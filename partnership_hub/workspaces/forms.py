@@ -12,18 +12,24 @@ ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class NewPartnershipForm(FlaskForm):
-    name = StringField("Partnership name", validators=[
-        DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")])
+    name = StringField(
+        "Partnership name",
+        validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
+    )
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter the address to invite."),
-        Length(max=254, message="That email address is too long."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False),
-    ])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.MEMBER.value,
-                       validators=[DataRequired("Choose a role.")])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter the address to invite."),
+            Length(max=254, message="That email address is too long."),
+            Email("Enter an email address like name@example.org.", check_deliverability=False),
+        ],
+    )
+    role = SelectField(
+        "Role", choices=ROLE_CHOICES, default=Role.MEMBER.value, validators=[DataRequired("Choose a role.")]
+    )
 
 
 class RoleForm(FlaskForm):

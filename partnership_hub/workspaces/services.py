@@ -65,8 +65,11 @@ def slugify(name: str) -> str:
 def unique_slug(name: str) -> str:
     """A URL slug for ``name`` that no partnership uses yet (``-2``, ``-3``... when taken)."""
     base = slugify(name)
-    taken = set(db.session.scalars(select(Partnership.slug).where(
-        (Partnership.slug == base) | Partnership.slug.like(f"{base}-%"))))
+    taken = set(
+        db.session.scalars(
+            select(Partnership.slug).where((Partnership.slug == base) | Partnership.slug.like(f"{base}-%"))
+        )
+    )
     if base not in taken and base not in RESERVED_SLUGS:
         return base
     n = 2
@@ -81,8 +84,7 @@ def partnership_by_slug(slug: str) -> Partnership | None:
 
 def create_partnership(user: User, name: str, time_zone: str = "UTC") -> WorkspaceContext:
     """Create a workspace with ``user`` as its first coordinator."""
-    partnership = Partnership(name=name.strip(), slug=unique_slug(name), time_zone=time_zone,
-                              created_by_id=user.id)
+    partnership = Partnership(name=name.strip(), slug=unique_slug(name), time_zone=time_zone, created_by_id=user.id)
     db.session.add(partnership)
     db.session.flush()
     bind_tenant(db.session, partnership.id, user.id)
@@ -144,12 +146,20 @@ def change_role(ctx: WorkspaceContext, membership: Membership, role: Role) -> Me
     if membership.role == role:
         return membership
     if membership.role == Role.COORDINATOR and coordinator_count() <= 1:
-        raise ServiceError("A partnership needs at least one coordinator. Make someone else a "
-                           "coordinator first.", "role")
+        raise ServiceError(
+            "A partnership needs at least one coordinator. Make someone else a coordinator first.", "role"
+        )
     previous = membership.role
     membership.role = role
-    audit.record(ctx, "member.role_changed", "membership", membership.id,
-                 user_id=membership.user_id, previous=previous.value, role=role.value)
+    audit.record(
+        ctx,
+        "member.role_changed",
+        "membership",
+        membership.id,
+        user_id=membership.user_id,
+        previous=previous.value,
+        role=role.value,
+    )
     return membership
 
 
@@ -158,8 +168,14 @@ def remove_member(ctx: WorkspaceContext, membership: Membership) -> None:
     if membership.role == Role.COORDINATOR and coordinator_count() <= 1:
         raise ServiceError("The last coordinator can't be removed. Make someone else a coordinator first.")
     leaving = membership.user_id == (ctx.user.id if ctx.user else None)
-    audit.record(ctx, "member.left" if leaving else "member.removed", "membership", membership.id,
-                 user_id=membership.user_id, role=membership.role.value)
+    audit.record(
+        ctx,
+        "member.left" if leaving else "member.removed",
+        "membership",
+        membership.id,
+        user_id=membership.user_id,
+        role=membership.role.value,
+    )
     db.session.delete(membership)
     if not leaving:
         # A removed person's cookies must stop working now, not when they next log in.
@@ -206,18 +222,25 @@ def invite(ctx: WorkspaceContext, email: str, role: Role) -> Invitation:
         raise ServiceError("This person is already a member of the partnership.", "email")
     now = utcnow()
     pending = db.session.scalars(
-        scoped(select(Invitation).where(
-            Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-            Invitation.expires_at > now,
-        ))
+        scoped(
+            select(Invitation).where(
+                Invitation.email == email,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+        )
     ).first()
     if pending is not None:
-        raise ServiceError("This address already has a pending invitation. Resend it from the list below.",
-                           "email")
+        raise ServiceError("This address already has a pending invitation. Resend it from the list below.", "email")
     raw, digest = new_token()
     invitation = Invitation(
-        email=email, role=role, token_hash=digest, invited_by_id=ctx.user.id,
-        expires_at=now + current_app.config["INVITATION_TTL"], last_sent_at=now,
+        email=email,
+        role=role,
+        token_hash=digest,
+        invited_by_id=ctx.user.id,
+        expires_at=now + current_app.config["INVITATION_TTL"],
+        last_sent_at=now,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -292,8 +315,9 @@ def accept_invitation(lookup: InvitationLookup, user: User) -> WorkspaceContext:
         db.session.add(membership)
         db.session.flush()
         ctx = WorkspaceContext(lookup.partnership, membership, user)
-        audit.record(ctx, "member.joined", "membership", membership.id, role=invitation.role.value,
-                     invitation_id=invitation.id)
+        audit.record(
+            ctx, "member.joined", "membership", membership.id, role=invitation.role.value, invitation_id=invitation.id
+        )
     else:
         ctx = WorkspaceContext(lookup.partnership, membership, user)
     if user.email_verified_at is None:  # following the emailed link proves the address

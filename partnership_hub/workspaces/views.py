@@ -71,8 +71,13 @@ def join(slug: str, token: str):
 
     if current_user.is_authenticated:
         if accounts.normalize_email(current_user.email) != invitation.email:
-            return render("workspaces/join.html", lookup=lookup, mode="wrong_account", form=confirm_form,
-                          status=403 if request.method == "POST" else 200)
+            return render(
+                "workspaces/join.html",
+                lookup=lookup,
+                mode="wrong_account",
+                form=confirm_form,
+                status=403 if request.method == "POST" else 200,
+            )
         if request.method == "POST" and confirm_form.validate_on_submit():
             ctx = services.accept_invitation(lookup, current_user)
             db.session.commit()
@@ -81,13 +86,19 @@ def join(slug: str, token: str):
         return render("workspaces/join.html", lookup=lookup, mode="accept", form=confirm_form)
 
     if accounts.find_user_by_email(invitation.email) is not None:
-        return render("workspaces/join.html", lookup=lookup, mode="sign_in", form=confirm_form,
-                      login_url=url_for("accounts.login", next=request.path))
+        return render(
+            "workspaces/join.html",
+            lookup=lookup,
+            mode="sign_in",
+            form=confirm_form,
+            login_url=url_for("accounts.login", next=request.path),
+        )
 
     if signup_form.validate_on_submit():
         try:
-            user = accounts.create_user(signup_form.name.data, invitation.email, signup_form.password.data,
-                                        verified=True)
+            user = accounts.create_user(
+                signup_form.name.data, invitation.email, signup_form.password.data, verified=True
+            )
             ctx = services.accept_invitation(lookup, user)
         except ServiceError as error:
             db.session.rollback()
@@ -96,25 +107,40 @@ def join(slug: str, token: str):
             sign_in(user)  # commits the account, the membership and the session together
             flash(f"Welcome to {ctx.partnership.name}.", "success")
             return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
-    return render("workspaces/join.html", lookup=lookup, mode="create_account", form=signup_form,
-                  status=422 if signup_form.errors else 200)
+    return render(
+        "workspaces/join.html",
+        lookup=lookup,
+        mode="create_account",
+        form=signup_form,
+        status=422 if signup_form.errors else 200,
+    )
 
 
 # --- inside a workspace -------------------------------------------------------------------------
 
 
-@ws.get("/")
-def home():
+@ws.get("/", endpoint="home")
+def workspace_home():
     ctx = g.ctx
     members = services.list_members(ctx) if can(ctx.membership, "members.view") else []
     invitations = services.list_invitations(ctx) if can(ctx.membership, "members.invite") else []
     activity = audit.recent_entries(ctx, limit=8) if can(ctx.membership, "audit.view") else []
-    return render("workspaces/home.html", members=members, invitations=invitations, activity=activity,
-                  action_labels=audit.ACTION_LABELS)
+    return render(
+        "workspaces/home.html",
+        members=members,
+        invitations=invitations,
+        activity=activity,
+        action_labels=audit.ACTION_LABELS,
+    )
 
 
-def _people_page(invite_form: InviteForm | None = None, *, block: str | None = None, status: int = 200,
-                 row_errors: dict[int, str] | None = None):
+def _people_page(
+    invite_form: InviteForm | None = None,
+    *,
+    block: str | None = None,
+    status: int = 200,
+    row_errors: dict[int, str] | None = None,
+):
     ctx = g.ctx
     members = services.list_members(ctx)
     return render(
@@ -249,5 +275,3 @@ def resend_invitation(invitation_id: int):
 @ws.post("/invitations/<int:invitation_id>/revoke")
 def revoke_invitation(invitation_id: int):
     return _invitation_action(invitation_id, services.revoke_invitation, "The invitation to {email} was revoked.")
-
-

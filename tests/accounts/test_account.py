@@ -10,8 +10,15 @@ from tests.factories import PASSWORD, create_user, link_in, login_as, outbox
 
 
 def test_verification_link_confirms_the_address_once(app, client):
-    client.post("/signup", data={"name": "Ana", "email": "ana@example.org", "password": "a long enough password",
-                                 "partnership_name": "Ana's Partnership"})
+    client.post(
+        "/signup",
+        data={
+            "name": "Ana",
+            "email": "ana@example.org",
+            "password": "a long enough password",
+            "partnership_name": "Ana's Partnership",
+        },
+    )
     home = client.get("/", follow_redirects=True)
     assert "confirm your email" in home.text.lower()
     link = link_in(outbox(app, kind="verify_email")[0])
@@ -32,8 +39,10 @@ def test_resending_the_verification_email(app, client):
 def test_change_password_needs_the_current_one(app, client):
     user = create_user(app)
     login_as(client, app, user)
-    response = client.post("/account/password", data={"current_password": "not it at all",
-                                                       "password": "a new password!!", "confirm": "a new password!!"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "not it at all", "password": "a new password!!", "confirm": "a new password!!"},
+    )
     assert response.status_code == 422
     assert "That is not your current password." in response.text
 
@@ -44,8 +53,10 @@ def test_change_password_signs_out_other_devices_but_not_this_one(app, client):
     login_as(other, app, user)
     login_as(client, app, user)
 
-    response = client.post("/account/password", data={"current_password": PASSWORD,
-                                                       "password": "a new password!!", "confirm": "a new password!!"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "a new password!!", "confirm": "a new password!!"},
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
     assert other.get("/account").status_code == 302

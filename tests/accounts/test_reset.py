@@ -42,7 +42,10 @@ def test_reset_link_sets_the_password_once_and_signs_every_device_out(app, clien
     assert client.post("/login", data={"email": member.email, "password": NEW}).status_code == 302
     # Single use.
     assert app.test_client().get(link).status_code == 410
-    assert app.test_client().post(link, data={"password": "yet another one!", "confirm": "yet another one!"}).status_code == 410
+    assert (
+        app.test_client().post(link, data={"password": "yet another one!", "confirm": "yet another one!"}).status_code
+        == 410
+    )
 
 
 def test_an_expired_link_is_refused(app, client, world):

@@ -11,14 +11,17 @@ from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 from tests.factories import create_user, outbox
 
-GOOD = {"name": "Rosa Diaz", "email": "Rosa@Example.org", "password": "a long enough password",
-        "partnership_name": "Pueblo Anti-Trafficking Task Force"}
+GOOD = {
+    "name": "Rosa Diaz",
+    "email": "Rosa@Example.org",
+    "password": "a long enough password",
+    "partnership_name": "Pueblo Anti-Trafficking Task Force",
+}
 
 
 def counts(app) -> tuple[int, int]:
     with app.app_context():
-        return (db.session.scalar(select(func.count(User.id))),
-                db.session.scalar(select(func.count(Partnership.id))))
+        return (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Partnership.id))))
 
 
 def test_signup_creates_account_workspace_and_coordinator(app, client):

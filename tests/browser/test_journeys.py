@@ -77,7 +77,9 @@ def test_role_change_over_htmx_keeps_the_page(browser, live_server, page):
     row = page.get_by_role("row", name=re.compile("Marcus Bell"))
     row.get_by_label(re.compile("role", re.I)).select_option("observer")
     row.get_by_role("button", name=re.compile("save", re.I)).click()
-    expect(page.get_by_role("row", name=re.compile("Marcus Bell")).get_by_label(re.compile("role", re.I))).to_have_value("observer")
+    expect(
+        page.get_by_role("row", name=re.compile("Marcus Bell")).get_by_label(re.compile("role", re.I))
+    ).to_have_value("observer")
     assert page.evaluate("window.__marker") == "still here"  # swapped in place, no page load
     assert_accessible(page)
 

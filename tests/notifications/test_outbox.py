@@ -17,8 +17,16 @@ from tests.factories import login_as, outbox
 
 def queue(app, key="test:1", to="someone@example.org") -> int | None:
     with app.app_context():
-        msg = services.queue_email(kind="test", dedup_key=key, to=to, subject="Hello",
-                                   template="verify_email", user=None, link="http://localhost/x", expires_hours=1)
+        msg = services.queue_email(
+            kind="test",
+            dedup_key=key,
+            to=to,
+            subject="Hello",
+            template="verify_email",
+            user=None,
+            link="http://localhost/x",
+            expires_hours=1,
+        )
         db.session.commit()
         return msg.id if msg else None
 
@@ -43,8 +51,16 @@ def test_the_same_dedup_key_is_queued_once(app):
 
 def test_nothing_is_queued_or_sent_when_the_change_rolls_back(app):
     with app.app_context():
-        services.queue_email(kind="test", dedup_key="rolled:back", to="x@example.org", subject="Hi",
-                             template="verify_email", user=None, link="http://localhost/x", expires_hours=1)
+        services.queue_email(
+            kind="test",
+            dedup_key="rolled:back",
+            to="x@example.org",
+            subject="Hi",
+            template="verify_email",
+            user=None,
+            link="http://localhost/x",
+            expires_hours=1,
+        )
         db.session.rollback()
     assert outbox(app) == []
 
@@ -59,7 +75,9 @@ def test_delivery_over_smtp_sends_one_multipart_message_and_forgets_the_body(mak
     parsed = email.message_from_bytes(envelope.content)
     assert parsed["Subject"] == "Hello"
     assert sorted(part.get_content_type() for part in parsed.walk() if not part.is_multipart()) == [
-        "text/html", "text/plain"]
+        "text/html",
+        "text/plain",
+    ]
     sent = row(app, message_id)
     assert sent.status == OutboxStatus.SENT and sent.attempts == 1
     assert sent.text_body == sent.html_body == ""  # single-use links don't linger in the database
@@ -92,9 +110,12 @@ def test_smtp_failures_are_retried_with_backoff_then_given_up(make_app, smtp_sin
 
 def test_the_sweep_delivers_what_the_broker_missed(make_app, smtp_sink):
     # A broker that can't be reached: the request still succeeds and the mail waits in the outbox.
-    offline = smtp_app(make_app, smtp_sink, TASKS_EAGER=False,
-                       CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json",
-                               "accept_content": ["json"]})
+    offline = smtp_app(
+        make_app,
+        smtp_sink,
+        TASKS_EAGER=False,
+        CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json", "accept_content": ["json"]},
+    )
     message_id = queue(offline)
     assert row(offline, message_id).status == OutboxStatus.PENDING
     assert smtp_sink.messages == []
@@ -112,8 +133,10 @@ def test_the_sweep_delivers_what_the_broker_missed(make_app, smtp_sink):
 
 
 def test_an_invitation_request_survives_a_broker_outage(make_app, world):
-    app = make_app(TASKS_EAGER=False, CELERY={"broker_url": "redis://127.0.0.1:1/0",
-                                              "task_serializer": "json", "accept_content": ["json"]})
+    app = make_app(
+        TASKS_EAGER=False,
+        CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json", "accept_content": ["json"]},
+    )
     client = app.test_client()
     login_as(client, app, world.user("coordinator"))
     response = client.post(f"/p/{world.home.slug}/people/invite", data={"email": "later@example.org", "role": "member"})

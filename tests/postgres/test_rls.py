@@ -19,9 +19,9 @@ def test_the_app_role_neither_owns_the_tables_nor_bypasses_rls(app):
     with app.app_context():
         role = db.session.execute(text("SELECT current_user")).scalar()
         flags = db.session.execute(
-            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
-        owners = set(db.session.execute(
-            text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")).scalars())
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
+        owners = set(db.session.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")).scalars())
     assert flags == (False, False)
     assert role not in owners
 
@@ -30,10 +30,12 @@ def test_tenant_tables_enable_and_force_rls_with_using_and_with_check(owner_engi
     with owner_engine.connect() as conn:
         for table in TENANT_TABLES:
             enabled, forced = conn.execute(
-                text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"), {"t": table}).one()
+                text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"), {"t": table}
+            ).one()
             assert enabled and forced, table
             qual, check = conn.execute(
-                text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}).one()
+                text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
+            ).one()
             assert "app.partnership_id" in qual and "app.partnership_id" in check, table
 
 
@@ -42,8 +44,9 @@ def test_every_tenant_model_table_has_rls(owner_engine):
 
     tables = {m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, TenantMixin)}
     with owner_engine.connect() as conn:
-        protected = set(conn.execute(text(
-            "SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity")).scalars())
+        protected = set(
+            conn.execute(text("SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity")).scalars()
+        )
     assert tables <= protected, f"tenant tables without RLS: {tables - protected}"
 
 
@@ -68,8 +71,10 @@ def test_writing_into_another_partnership_is_refused_by_the_database(app, world)
         bind_tenant(db.session, world.home.id)
         with pytest.raises(DBAPIError, match="row-level security"):
             db.session.execute(
-                text("INSERT INTO memberships (partnership_id, user_id, role, created_at) "
-                     "VALUES (:p, :u, 'member', now())"),
+                text(
+                    "INSERT INTO memberships (partnership_id, user_id, role, created_at) "
+                    "VALUES (:p, :u, 'member', now())"
+                ),
                 {"p": world.other.id, "u": world.user("member").id},
             )
         db.session.rollback()

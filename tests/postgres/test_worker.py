@@ -47,9 +47,23 @@ def worker(smtp_sink, tmp_path):
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker:celery", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker:celery",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     ready = wait_for(lambda: "ready." in (tmp_path / "worker.log").read_text() or process.poll() is not None, 60)
     if not ready or process.poll() is not None:
@@ -70,8 +84,9 @@ def test_an_invitation_reaches_the_smtp_server_exactly_once(make_app, world, smt
     client = app.test_client()
     login_as(client, app, world.user("coordinator"))
 
-    response = client.post(f"/p/{world.home.slug}/people/invite",
-                           data={"email": "worker.test@example.org", "role": "member"})
+    response = client.post(
+        f"/p/{world.home.slug}/people/invite", data={"email": "worker.test@example.org", "role": "member"}
+    )
     assert response.status_code == 302
 
     assert wait_for(lambda: len(smtp_sink.messages) >= 1), "no message reached the SMTP sink"

@@ -25,8 +25,11 @@ def tenant_models() -> dict[str, type]:
     def snake(name: str) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
-    return {snake(mapper.class_.__name__): mapper.class_
-            for mapper in db.Model.registry.mappers if issubclass(mapper.class_, TenantMixin)}
+    return {
+        snake(mapper.class_.__name__): mapper.class_
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, TenantMixin)
+    }
 
 
 def workspace_rules(app):
@@ -79,8 +82,9 @@ def snapshot(app, world) -> tuple:
     with app.app_context():
         bind_tenant(db.session, world.home.id)
         memberships = sorted((m.user_id, m.role.value) for m in db.session.scalars(select(Membership)))
-        invitations = sorted((i.email, i.token_hash, i.revoked_at is None, i.send_count)
-                             for i in db.session.scalars(select(Invitation)))
+        invitations = sorted(
+            (i.email, i.token_hash, i.revoked_at is None, i.send_count) for i in db.session.scalars(select(Invitation))
+        )
         return memberships, invitations
 
 

@@ -71,7 +71,8 @@ def csrf_app(make_app):
 def csrf_token(client, url) -> str:
     html = client.get(url).text
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 
@@ -97,6 +98,7 @@ def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
 
     refused = client.post(target, data={"role": "observer"}, headers={"HX-Request": "true"})
     assert refused.status_code == 400
-    accepted = client.post(target, data={"role": "observer"},
-                           headers={"HX-Request": "true", "X-CSRFToken": header.group(1)})
+    accepted = client.post(
+        target, data={"role": "observer"}, headers={"HX-Request": "true", "X-CSRFToken": header.group(1)}
+    )
     assert accepted.status_code == 200

@@ -16,7 +16,8 @@ def role_of(app, world, key) -> Role | None:
     with app.app_context():
         bind_tenant(db.session, world.home.id)
         membership = db.session.scalars(
-            select(Membership).where(Membership.id == world.home.membership_ids[key])).one_or_none()
+            select(Membership).where(Membership.id == world.home.membership_ids[key])
+        ).one_or_none()
         return membership.role if membership else None
 
 
@@ -42,8 +43,9 @@ def test_coordinator_changes_a_role_and_it_is_audited(app, coordinator, world):
 
 def test_role_change_over_htmx_answers_with_the_members_block_only(app, coordinator, world):
     member_id = world.home.membership_ids["member"]
-    response = coordinator.post(f"/p/{world.home.slug}/people/{member_id}/role", data={"role": "observer"},
-                                headers={"HX-Request": "true"})
+    response = coordinator.post(
+        f"/p/{world.home.slug}/people/{member_id}/role", data={"role": "observer"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert "<html" not in response.text
     assert 'id="members-section"' in response.text
@@ -53,8 +55,9 @@ def test_role_change_over_htmx_answers_with_the_members_block_only(app, coordina
 
 def test_the_last_coordinator_cannot_step_down_or_be_removed(app, coordinator, world):
     own_id = world.home.membership_ids["coordinator"]
-    response = coordinator.post(f"/p/{world.home.slug}/people/{own_id}/role", data={"role": "member"},
-                                follow_redirects=True)
+    response = coordinator.post(
+        f"/p/{world.home.slug}/people/{own_id}/role", data={"role": "member"}, follow_redirects=True
+    )
     assert "at least one coordinator" in response.text
     assert role_of(app, world, "coordinator") == Role.COORDINATOR
 
