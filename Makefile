@@ -1,0 +1,79 @@
+# Partnership Hub — developer commands.
+#
+#   make run     embedded mode: SQLite in ./instance, tasks in process, mail at /dev/mail
+#   make test    the whole suite (SQLite by default; PostgreSQL/Redis when their URLs are set)
+#   make lint    ruff check + ruff format --check
+#   make worker  Celery worker  (needs REDIS_URL)
+#   make beat    Celery beat    (needs REDIS_URL)
+#   make clean   remove the virtualenv and caches (keeps ./instance and its database)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app partnership_hub
+CELERY := $(VENV)/bin/celery -A worker:celery
+PYTEST_ARGS ?=
+# When set, the test target writes pytest's own exit code there (.ci/run reports it).
+PYTEST_EXIT_FILE ?=
+
+.PHONY: run test lint worker beat browser-deps instance-dir clean
+
+# --- virtualenv and installs (re-run only when pyproject.toml changes) -------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	@touch $@
+
+instance-dir:
+	@mkdir -p "$${INSTANCE_PATH:-instance}"
+
+# --- commands ----------------------------------------------------------------------------
+
+run: $(VENV)/.installed-run instance-dir
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) serve
+
+test: $(VENV)/.installed-test browser-deps instance-dir
+	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ -n "$(PYTEST_EXIT_FILE)" ]; then echo $$rc > "$(PYTEST_EXIT_FILE)"; fi; \
+	exit $$rc
+
+# Browser tests drive Debian's chromium package (never a browser download). Only acts when
+# CI is set or BROWSER_TESTS=1, and only when /usr/bin/chromium is missing. Whether a missing
+# browser fails the run is the test suite's decision, not this target's.
+browser-deps:
+	@case "$${CI:-}" in ""|0|false) want="$${BROWSER_TESTS:-0}" ;; *) want=1 ;; esac; \
+	if [ "$$want" != 1 ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "browser-deps: installing Debian's chromium package"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "browser-deps: WARNING: apt-get could not install chromium"; \
+	else \
+		echo "browser-deps: note: /usr/bin/chromium is missing; as root run: apt-get install chromium"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+worker: $(VENV)/.installed-run
+	@test -n "$${REDIS_URL:-}" || { echo "worker: set REDIS_URL (without it tasks run inside the web process)"; exit 2; }
+	$(CELERY) worker --loglevel=INFO
+
+beat: $(VENV)/.installed-run instance-dir
+	@test -n "$${REDIS_URL:-}" || { echo "beat: set REDIS_URL (without it 'make run' schedules in process)"; exit 2; }
+	$(CELERY) beat --loglevel=INFO --schedule "$${INSTANCE_PATH:-instance}/celerybeat-schedule"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	@echo "clean: kept ./instance (the embedded database); delete it yourself to start over."
