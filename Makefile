@@ -47,11 +47,11 @@ test: $(VENV)/.installed-test browser-deps instance-dir
 	exit $$rc
 
 # Browser tests drive Debian's chromium package (never a browser download). Only acts when
-# CI is set or BROWSER_TESTS=1, and only when /usr/bin/chromium is missing. Whether a missing
-# browser fails the run is the test suite's decision, not this target's.
+# CI or BROWSER_TESTS is set (the same rule tests/browser uses to require Chromium), and only
+# when /usr/bin/chromium is missing. Whether a missing browser fails the run is the test
+# suite's decision, not this target's.
 browser-deps:
-	@case "$${CI:-}" in ""|0|false) want="$${BROWSER_TESTS:-0}" ;; *) want=1 ;; esac; \
-	if [ "$$want" != 1 ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	@if [ -z "$${CI:-}$${BROWSER_TESTS:-}" ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "browser-deps: installing Debian's chromium package"; \
 		export DEBIAN_FRONTEND=noninteractive; \
