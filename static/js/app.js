@@ -1,0 +1,41 @@
+/* Small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // Disclosure menus (<details class="menu">) close on Escape and on a click elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+
+  // An htmx request that fails (expired form, server error, network) would otherwise do nothing
+  // visible: say so in the page's message region.
+  function showProblem(text) {
+    var region = document.getElementById("flash-messages");
+    if (!region) return;
+    var box = document.createElement("div");
+    box.className = "alert alert-error";
+    box.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
+    region.replaceChildren(box);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    showProblem(status === 400 || status === 403 || status === 404
+      ? "That didn't work: the page may be out of date. Reload it and try again."
+      : "Something went wrong on our side. Nothing was changed; please try again shortly.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showProblem("We couldn't reach Partnership Hub. Check your connection and try again.");
+  });
+})();
