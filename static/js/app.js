@@ -16,6 +16,26 @@
     });
   });
 
+  // After htmx swaps a section in, keep keyboard and screen-reader users in place: htmx itself puts
+  // focus back on a control with the same id; if the answer has errors, go to the first field to
+  // fix; if the focused control is gone (a removed row), go to the section's heading.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    if (root === document.body) return;
+    setTimeout(function () {
+      var invalid = root.querySelector("[aria-invalid='true']");
+      if (invalid) {
+        invalid.focus();
+      } else if (document.activeElement === document.body || !document.activeElement) {
+        var heading = root.querySelector("h2, h3");
+        if (heading) {
+          heading.setAttribute("tabindex", "-1");
+          heading.focus();
+        }
+      }
+    }, 0);
+  });
+
   // An htmx request that fails (expired form, server error, network) would otherwise do nothing
   // visible: say so in the page's message region.
   function showProblem(text) {
