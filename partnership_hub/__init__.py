@@ -78,9 +78,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
     from partnership_hub.web import navigation
     from partnership_hub.workspaces.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
     from partnership_hub.workspaces.policies import can
+    from partnership_hub.workspaces.services import memberships_of
 
     @app.context_processor
     def _workspace_helpers():
@@ -94,6 +97,8 @@ def register_template_helpers(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "role_descriptions": ROLE_DESCRIPTIONS,
             "dev_mailbox": "dev_mail.index" in app.view_functions,
+            # Called by the layout's partnership switcher: one query, only when rendered.
+            "my_memberships": lambda: memberships_of(current_user) if current_user.is_authenticated else [],
         }
 
     @app.template_filter("local_time")

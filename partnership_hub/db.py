@@ -18,12 +18,14 @@ memberships across partnerships are listed — and RLS still limits those rows t
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort
 from sqlalchemy import DateTime, ForeignKey, MetaData, Select, event, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -200,6 +202,29 @@ def _stamp_tenant_rows(session: Session, flush_context, instances) -> None:
             obj.partnership_id = pid
         elif obj.partnership_id != pid:
             raise CrossTenantWrite(f"{type(obj).__name__} belongs to another partnership")
+
+
+# --- SQLite as a real transactional database -----------------------------------------------------
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling breaks SAVEPOINT (a RELEASE would commit); let
+    # SQLAlchemy emit BEGIN itself, and turn on the foreign keys SQLite leaves off by default.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
 
 
 # --- work that must wait for the commit ----------------------------------------------------------
