@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from partnership_hub.workspaces.models import ROLE_LABELS, Role
 
-ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class NewPartnershipForm(FlaskForm):
