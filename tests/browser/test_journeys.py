@@ -34,11 +34,11 @@ def test_sign_up_invite_and_join(browser, live_server, page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pueblo Task Force")
     assert_accessible(page)
 
-    page.get_by_role("navigation", name=re.compile("workspace", re.I)).get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Partnership").get_by_role("link", name="People").click()
     expect(page).to_have_url(re.compile(r"/people$"))
     assert_accessible(page)
     page.get_by_label("Email address").fill("new.member@example.org")
-    page.get_by_label("Role").select_option("member")
+    page.get_by_label("Member", exact=True).check()
     page.get_by_role("button", name=re.compile("invit", re.I)).click()
     expect(page.get_by_text("new.member@example.org").first).to_be_visible()
     assert_accessible(page)
