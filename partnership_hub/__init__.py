@@ -6,8 +6,11 @@ import logging
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from partnership_hub.config import PROJECT_ROOT, load_config
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -85,6 +88,15 @@ def register_template_helpers(app: Flask) -> None:
     from partnership_hub.workspaces.policies import can
     from partnership_hub.workspaces.services import memberships_of
 
+    def _my_memberships():
+        if not current_user.is_authenticated:
+            return []
+        try:
+            return memberships_of(current_user)
+        except SQLAlchemyError:  # the error page must render even while the database is down
+            log.warning("layout: could not list memberships for the switcher")
+            return []
+
     @app.context_processor
     def _workspace_helpers():
         ctx = g.get("ctx")
@@ -98,7 +110,7 @@ def register_template_helpers(app: Flask) -> None:
             "role_descriptions": ROLE_DESCRIPTIONS,
             "dev_mailbox": "dev_mail.index" in app.view_functions,
             # Called by the layout's partnership switcher: one query, only when rendered.
-            "my_memberships": lambda: memberships_of(current_user) if current_user.is_authenticated else [],
+            "my_memberships": _my_memberships,
         }
 
     @app.template_filter("local_time")

@@ -118,3 +118,8 @@ def link_in(message: OutboxMessage) -> str:
     match = re.search(r"http://localhost(/\S+)", message.text_body)
     assert match, f"no link in {message.kind} email"
     return match.group(1)
+
+
+def seed_records(app: Flask, partnership: PartnershipRec) -> None:
+    """At least one record of every kind a workspace route takes by id, for the route walk.
+    Each area adds its records here when it adds routes that take an id."""

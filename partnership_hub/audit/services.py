@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import scoped
 from partnership_hub.extensions import db
@@ -35,6 +36,14 @@ def record(ctx, action: str, target_type: str, target_id: int | None, **details:
     )
     db.session.add(entry)
     return entry
+
+
+def people_named(entries: list[AuditEntry]) -> dict[int, str]:
+    """Names of the people the entries are about (one query), for showing who was affected."""
+    ids = {entry.details.get("user_id") for entry in entries if entry.details} - {None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
 
 
 def recent_entries(ctx, limit: int = 50) -> list[AuditEntry]:

@@ -18,6 +18,10 @@ navigation.register("audit.index", "Activity", action="audit.view", order=200)
 def index():
     if not can(g.ctx.membership, "audit.view"):
         abort(403)
+    entries = services.recent_entries(g.ctx, limit=200)
     return render(
-        "audit/index.html", entries=services.recent_entries(g.ctx, limit=200), action_labels=services.ACTION_LABELS
+        "audit/index.html",
+        entries=entries,
+        people=services.people_named(entries),
+        action_labels=services.ACTION_LABELS,
     )

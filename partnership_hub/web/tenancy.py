@@ -11,11 +11,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
-from partnership_hub.db import bind_tenant
+from partnership_hub.db import bind_tenant, cross_tenant
 from partnership_hub.extensions import db, login_manager
-from partnership_hub.workspaces.models import Membership
-from partnership_hub.workspaces.services import WorkspaceContext, partnership_by_slug
+from partnership_hub.workspaces.models import Membership, Partnership
+from partnership_hub.workspaces.services import WorkspaceContext
 
 PREFIX = "/p/<slug>"
 
@@ -34,14 +35,21 @@ def _pull_slug(endpoint: str | None, values: dict | None) -> None:
 def _resolve_workspace():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    partnership = partnership_by_slug(g.workspace_slug or "")
-    if partnership is None:
-        abort(404)
-    bind_tenant(db.session, partnership.id, current_user.id)
-    membership = db.session.scalars(select(Membership).where(Membership.user_id == current_user.id)).one_or_none()
+    # One query: the signed-in person's own membership in the partnership with this slug. It is
+    # read before the tenant is bound, so it goes around the ORM filter explicitly; on PostgreSQL
+    # RLS still lets a person see only their own memberships at this point.
+    membership = db.session.scalars(
+        cross_tenant(
+            select(Membership)
+            .join(Membership.partnership)
+            .options(contains_eager(Membership.partnership))
+            .where(Partnership.slug == (g.workspace_slug or ""), Membership.user_id == current_user.id)
+        )
+    ).one_or_none()
     if membership is None:
-        abort(404)
-    g.ctx = WorkspaceContext(partnership, membership, current_user._get_current_object())
+        abort(404)  # no such partnership, or not a member of it: the same answer
+    bind_tenant(db.session, membership.partnership_id, current_user.id)
+    g.ctx = WorkspaceContext(membership.partnership, membership, current_user._get_current_object())
     return None
 
 

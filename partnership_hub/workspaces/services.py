@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
@@ -120,21 +120,23 @@ def memberships_of(user: User) -> list[Membership]:
 # --- people -------------------------------------------------------------------------------------
 
 
-def list_members(ctx: WorkspaceContext) -> list[Membership]:
+@dataclass
+class MemberList:
+    visible: list[Membership]
+    hidden_count: int  # members this person may not see listed (e.g. survivor advisors, for members)
+
+
+def list_members(ctx: WorkspaceContext) -> MemberList:
     """The partnership's members this person may see, coordinators first, then by name."""
     stmt = (
         select(Membership)
-        .options(joinedload(Membership.user))
+        .options(contains_eager(Membership.user))
         .join(Membership.user)
         .order_by(Membership.role != Role.COORDINATOR, func.lower(User.name))
     )
     members = list(db.session.scalars(scoped(stmt)))
-    return [m for m in members if can(ctx.membership, "members.view", m)]
-
-
-def count_hidden_members(ctx: WorkspaceContext, visible: list[Membership]) -> int:
-    total = db.session.scalar(scoped(select(func.count(Membership.id))))
-    return total - len(visible)
+    visible = [m for m in members if can(ctx.membership, "members.view", m)]
+    return MemberList(visible, len(members) - len(visible))
 
 
 def coordinator_count() -> int:
@@ -206,7 +208,8 @@ def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: s
         partnership_id=ctx.partnership.id,
         partnership=ctx.partnership,
         inviter=ctx.user,
-        role_label=ROLE_LABELS[invitation.role],
+        # Mail can be read by others than the invitee: never name the survivor advisory role in it.
+        role_label=None if invitation.role == Role.SURVIVOR_ADVISOR else ROLE_LABELS[invitation.role],
         link=absolute_url("workspaces.join", slug=ctx.partnership.slug, token=raw),
         expires_at=invitation.expires_at,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from partnership_hub import toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.forms import JoinSignupForm
 from partnership_hub.accounts.views import sign_in
@@ -41,7 +42,7 @@ def require(action: str, record: object | None = None) -> None:
 @bp.get("/")
 def home():
     if not current_user.is_authenticated:
-        return render("workspaces/landing.html")
+        return render("workspaces/landing.html", functions=toolkit.FUNCTIONS)
     memberships = services.memberships_of(current_user)
     if len(memberships) == 1 and not request.args.get("all"):
         return redirect(url_for("workspace.home", slug=memberships[0].partnership.slug))
@@ -122,14 +123,16 @@ def join(slug: str, token: str):
 @ws.get("/", endpoint="home")
 def workspace_home():
     ctx = g.ctx
-    members = services.list_members(ctx) if can(ctx.membership, "members.view") else []
+    now = utcnow()
+    members = services.list_members(ctx).visible if can(ctx.membership, "members.view") else []
     invitations = services.list_invitations(ctx) if can(ctx.membership, "members.invite") else []
     activity = audit.recent_entries(ctx, limit=8) if can(ctx.membership, "audit.view") else []
     return render(
         "workspaces/home.html",
         members=members,
-        invitations=invitations,
+        pending_invitations=[i for i in invitations if i.status(now) == "pending"],
         activity=activity,
+        people=audit.people_named(activity),
         action_labels=audit.ACTION_LABELS,
     )
 
@@ -147,8 +150,8 @@ def _people_page(
         "workspaces/people.html",
         block=block,
         status=status,
-        members=members,
-        hidden_count=services.count_hidden_members(ctx, members),
+        members=members.visible,
+        hidden_count=members.hidden_count,
         invitations=services.list_invitations(ctx) if can(ctx.membership, "members.invite") else [],
         invite_form=invite_form or InviteForm(formdata=None),
         confirm_form=ConfirmForm(),
@@ -175,7 +178,7 @@ def invite():
             show_error(form, error)
         else:
             db.session.commit()
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            flash(f"Invitation sent to {invitation.email}.", "success")  # shown by the block too
             if is_htmx():
                 return _people_page(block="invite_section")
             return redirect(url_for("workspace.people"))
@@ -198,11 +201,11 @@ def _membership_action(membership_id: int, action) -> object:
         flash(error.message, "error")
         return redirect(url_for("workspace.people"))
     db.session.commit()
+    flash(message, "success")
     if g.get("left_workspace"):
         return redirect(url_for("workspaces.home", all=1))
     if is_htmx():
         return _people_page(block="members_section")
-    flash(message, "success")
     return redirect(url_for("workspace.people"))
 
 
@@ -259,11 +262,13 @@ def _invitation_action(invitation_id: int, action, message: str):
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
+        if is_htmx():
+            return _people_page(block="invite_section", status=422)
     else:
         db.session.commit()
+        flash(message.format(email=invitation.email), "success")
         if is_htmx():
             return _people_page(block="invite_section")
-        flash(message.format(email=invitation.email), "success")
     return redirect(url_for("workspace.people"))
 
 

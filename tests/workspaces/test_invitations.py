@@ -190,3 +190,12 @@ def test_invitation_actions_are_audited(app, coordinator_client, world):
     page = coordinator_client.get(f"/p/{world.home.slug}/activity")
     assert page.status_code == 200
     assert "invited someone" in page.text
+
+
+def test_invitation_mail_never_names_the_survivor_advisory_role(app, coordinator_client, world):
+    invite(coordinator_client, world, "advisor@example.org", "survivor_advisor")
+    [mail] = outbox(app, kind="invitation")
+    for text in (mail.subject, mail.text_body, mail.html_body):
+        assert "survivor" not in text.lower()
+    invite(coordinator_client, world, "member@example.org", "member")
+    assert "Member" in outbox(app, kind="invitation")[1].text_body

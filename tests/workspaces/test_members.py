@@ -164,3 +164,10 @@ def test_creating_another_partnership(app, client, world):
     assert page.status_code == 200
     bad = client.post("/partnerships/new", data={"name": ""})
     assert bad.status_code == 422 and "Name your partnership." in bad.text
+
+
+def test_the_activity_log_names_who_was_affected(app, coordinator, world):
+    member_id = world.home.membership_ids["member"]
+    coordinator.post(f"/p/{world.home.slug}/people/{member_id}/role", data={"role": "observer"})
+    page = coordinator.get(f"/p/{world.home.slug}/activity")
+    assert world.user("member").name in page.text
