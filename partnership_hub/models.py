@@ -2,12 +2,32 @@
 
 from partnership_hub.accounts.models import AccountToken, User, UserSession
 from partnership_hub.audit.models import AuditEntry
+from partnership_hub.members.models import (
+    CommunityResource,
+    CustomSector,
+    LinkedNetwork,
+    Organization,
+    OrganizationSector,
+    OrientationCompletion,
+    OrientationItem,
+    Representative,
+    SetupGuideMark,
+)
 from partnership_hub.notifications.models import OutboxMessage
 from partnership_hub.workspaces.models import Invitation, Membership, Partnership
 
 __all__ = [
     "AccountToken",
     "AuditEntry",
+    "CommunityResource",
+    "CustomSector",
+    "LinkedNetwork",
+    "Organization",
+    "OrganizationSector",
+    "OrientationCompletion",
+    "OrientationItem",
+    "Representative",
+    "SetupGuideMark",
     "Invitation",
     "Membership",
     "OutboxMessage",

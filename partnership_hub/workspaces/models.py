@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
@@ -61,6 +61,17 @@ class Partnership(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The partnership profile (toolkit section 1: Partnership 101).
+    definition: Mapped[str] = mapped_column(Text, default="", server_default="")
+    vision: Mapped[str] = mapped_column(Text, default="", server_default="")
+    mission: Mapped[str] = mapped_column(Text, default="", server_default="")
+    region: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    functions: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )  # toolkit.FUNCTIONS keys
+    coordination_model: Mapped[str | None] = mapped_column(String(20))  # toolkit.COORDINATION_MODELS
+    stage: Mapped[str | None] = mapped_column(String(20))  # toolkit.STAGES
+    public_profile: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Partnership {self.id} {self.slug}>"
@@ -68,11 +79,14 @@ class Partnership(TimestampMixin, db.Model):
 
 class Membership(TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("partnership_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("partnership_id", "user_id"), UniqueConstraint("partnership_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(role_type)
+    on_planning_team: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A coordinator may let a member edit the organization directory and resource map.
+    directory_editor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
     partnership: Mapped[Partnership] = relationship()

@@ -20,6 +20,20 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "members.invite": LEADERSHIP,
     "members.manage": LEADERSHIP,
     "audit.view": LEADERSHIP,
+    # Partnership profile (coordinators edit, everyone reads).
+    "profile.view": ALL_ROLES,
+    "profile.edit": LEADERSHIP,
+    # The member directory: organizations, sectors, coverage, linked networks, the resource map.
+    "directory.view": ALL_ROLES,
+    "directory.view_contacts": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
+    # Coordinators edit; members edit only when a coordinator made them directory editors.
+    "directory.edit": frozenset({Role.COORDINATOR, Role.MEMBER}),
+    # Planning team, orientation checklist and who may edit the directory.
+    "planning.manage": LEADERSHIP,
+    "orientation.complete": ALL_ROLES,
+    # The toolkit setup guide.
+    "setup.view": ALL_ROLES,
+    "setup.mark": LEADERSHIP,
 }
 
 
@@ -31,6 +45,9 @@ def can(membership: Membership | None, action: str, record: object | None = None
     if allowed is None:
         raise KeyError(f"unknown action {action!r}: add it to ROLE_MATRIX")
     if membership.role not in allowed:
+        return False
+    membership_rule = MEMBERSHIP_RULES.get(action)
+    if membership_rule and not membership_rule(membership):
         return False
     rule = RECORD_RULES.get(action)
     return rule(membership, record) if (rule and record is not None) else True
@@ -44,4 +61,9 @@ def _may_see_member(membership: Membership, other: Membership) -> bool:
 
 RECORD_RULES = {
     "members.view": _may_see_member,
+}
+
+# Rules that depend on the membership itself, not only its role.
+MEMBERSHIP_RULES = {
+    "directory.edit": lambda membership: membership.role == Role.COORDINATOR or membership.directory_editor,
 }

@@ -1,0 +1,283 @@
+"""Organizations in the partnership and the directories around them.
+
+Links between tenant records use composite foreign keys on (partnership_id, id), so the database
+itself refuses an organization's sector, representative or completion that points into another
+partnership.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnership_hub.accounts.models import User
+from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.extensions import db
+from partnership_hub.workspaces.models import Membership
+
+
+def name_key(name: str) -> str:
+    """How names are compared for duplicates: case and surrounding/inner spacing don't count."""
+    return " ".join(name.split()).casefold()
+
+
+class CustomSector(TenantMixin, TimestampMixin, db.Model):
+    """A sector a partnership added to the toolkit's taxonomy (optionally under a toolkit sector)."""
+
+    __tablename__ = "custom_sectors"
+    __table_args__ = (UniqueConstraint("partnership_id", "id"), UniqueConstraint("partnership_id", "name_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_key: Mapped[str] = mapped_column(String(120))
+    parent_key: Mapped[str | None] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<CustomSector {self.id}>"
+
+
+class Organization(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "id"),
+        UniqueConstraint("partnership_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    name_key: Mapped[str] = mapped_column(String(160))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    service_area: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # The four Ps the organization works on.
+    prevention: Mapped[bool] = mapped_column(default=False)
+    protection: Mapped[bool] = mapped_column(default=False)
+    prosecution: Mapped[bool] = mapped_column(default=False)
+    partnership_p: Mapped[bool] = mapped_column("partnership", default=False)
+    archived_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sectors: Mapped[list[OrganizationSector]] = relationship(
+        back_populates="organization",
+        cascade="all, delete-orphan",
+        primaryjoin="and_(Organization.id == OrganizationSector.organization_id, "
+        "Organization.partnership_id == OrganizationSector.partnership_id)",
+        foreign_keys="[OrganizationSector.partnership_id, OrganizationSector.organization_id]",
+        overlaps="organization",
+    )
+    representatives: Mapped[list[Representative]] = relationship(
+        back_populates="organization",
+        cascade="all, delete-orphan",
+        primaryjoin="and_(Organization.id == Representative.organization_id, "
+        "Organization.partnership_id == Representative.partnership_id)",
+        foreign_keys="[Representative.partnership_id, Representative.organization_id]",
+        overlaps="organization",
+        order_by="Representative.id",
+    )
+
+    @property
+    def ps(self) -> list[str]:
+        return [
+            key
+            for key, on in (
+                ("prevention", self.prevention),
+                ("protection", self.protection),
+                ("prosecution", self.prosecution),
+                ("partnership", self.partnership_p),
+            )
+            if on
+        ]
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id}>"
+
+
+class OrganizationSector(TenantMixin, db.Model):
+    """An organization works in a sector: a toolkit sector (``sector_key``) or a custom one."""
+
+    __tablename__ = "organization_sectors"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "organization_id"],
+            ["organizations.partnership_id", "organizations.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "custom_sector_id"],
+            ["custom_sectors.partnership_id", "custom_sectors.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("(sector_key IS NULL) <> (custom_sector_id IS NULL)", name="one_sector"),
+        UniqueConstraint("organization_id", "sector_key"),
+        UniqueConstraint("organization_id", "custom_sector_id"),
+        Index("ix_organization_sectors_partnership_id_sector_key", "partnership_id", "sector_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int]
+    sector_key: Mapped[str | None] = mapped_column(String(60))
+    custom_sector_id: Mapped[int | None]
+
+    organization: Mapped[Organization] = relationship(
+        back_populates="sectors",
+        primaryjoin="and_(Organization.id == OrganizationSector.organization_id, "
+        "Organization.partnership_id == OrganizationSector.partnership_id)",
+        foreign_keys="[OrganizationSector.partnership_id, OrganizationSector.organization_id]",
+        overlaps="sectors",
+    )
+    custom_sector: Mapped[CustomSector | None] = relationship(
+        primaryjoin="and_(CustomSector.id == OrganizationSector.custom_sector_id, "
+        "CustomSector.partnership_id == OrganizationSector.partnership_id)",
+        foreign_keys="[OrganizationSector.partnership_id, OrganizationSector.custom_sector_id]",
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<OrganizationSector {self.id}>"
+
+
+class Representative(TenantMixin, TimestampMixin, db.Model):
+    """Who speaks for an organization: a workspace member, or a plain contact with no account."""
+
+    __tablename__ = "representatives"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "organization_id"],
+            ["organizations.partnership_id", "organizations.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "membership_id"], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
+        ),
+        CheckConstraint("membership_id IS NOT NULL OR name <> ''", name="named"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(index=True)
+    membership_id: Mapped[int | None] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    organization: Mapped[Organization] = relationship(
+        back_populates="representatives",
+        primaryjoin="and_(Organization.id == Representative.organization_id, "
+        "Organization.partnership_id == Representative.partnership_id)",
+        foreign_keys="[Representative.partnership_id, Representative.organization_id]",
+        overlaps="representatives",
+    )
+    membership: Mapped[Membership | None] = relationship(
+        primaryjoin="and_(Membership.id == Representative.membership_id, "
+        "Membership.partnership_id == Representative.partnership_id)",
+        foreign_keys="[Representative.partnership_id, Representative.membership_id]",
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Representative {self.id}>"
+
+
+class LinkedNetwork(TenantMixin, TimestampMixin, db.Model):
+    """An existing partnership or network to link with (an MDT, a SART, a regional task force...)."""
+
+    __tablename__ = "linked_networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    relationship_notes: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<LinkedNetwork {self.id}>"
+
+
+class OrientationItem(TenantMixin, TimestampMixin, db.Model):
+    """A step of the new-member orientation checklist that coordinators define."""
+
+    __tablename__ = "orientation_items"
+    __table_args__ = (UniqueConstraint("partnership_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    archived_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OrientationItem {self.id}>"
+
+
+class OrientationCompletion(TenantMixin, db.Model):
+    __tablename__ = "orientation_completions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "orientation_item_id"],
+            ["orientation_items.partnership_id", "orientation_items.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "membership_id"], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("orientation_item_id", "membership_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_item_id: Mapped[int]
+    membership_id: Mapped[int] = mapped_column(index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OrientationCompletion {self.id}>"
+
+
+class CommunityResource(TenantMixin, TimestampMixin, db.Model):
+    """A service for survivors in the region: the community resource map."""
+
+    __tablename__ = "community_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_name: Mapped[str] = mapped_column(String(160))
+    service_type: Mapped[str] = mapped_column(String(30))
+    area_served: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    trafficking_specific: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CommunityResource {self.id}>"
+
+
+class SetupGuideMark(TenantMixin, db.Model):
+    """A coordinator marked a setup-guide question as addressed (for the ones data can't show)."""
+
+    __tablename__ = "setup_guide_marks"
+    __table_args__ = (UniqueConstraint("partnership_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(60))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    marked_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SetupGuideMark {self.id}>"

@@ -1,0 +1,318 @@
+"""The Partnership Toolkit's lists, as product data.
+
+Source: the Laboratory to Combat Human Trafficking's Partnership Toolkit summary brief. Keys are
+stable identifiers stored in the database; labels are what people read. Change a label freely;
+never reuse or rename a key without a data migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    description: str = ""
+
+
+# --- Partnership 101 ------------------------------------------------------------------------------
+
+FUNCTIONS: tuple[Choice, ...] = (
+    Choice(
+        "strategic_coordination",
+        "Strategic coordination",
+        "Provide strategic coordination for human trafficking work in your area.",
+    ),
+    Choice(
+        "operational_coordination",
+        "Operational coordination",
+        "Provide operational coordination for human trafficking work in your area.",
+    ),
+    Choice("information_sharing", "Information and resource sharing", "Share information and resources."),
+    Choice("awareness", "Awareness", "Increase awareness of the extent of human trafficking in your area."),
+    Choice(
+        "business_community",
+        "Involving businesses and community members",
+        "Involve businesses and community members in anti-human trafficking work.",
+    ),
+    Choice(
+        "survivor_engagement",
+        "Survivor engagement",
+        "Prioritize engagement of survivors directly in the anti-human trafficking movement.",
+    ),
+)
+
+PS: tuple[Choice, ...] = (
+    Choice("prevention", "Prevention"),
+    Choice("protection", "Protection"),
+    Choice("prosecution", "Prosecution"),
+    Choice("partnership", "Partnership"),
+)
+
+COORDINATION_MODELS: tuple[Choice, ...] = (
+    Choice("sole", "One coordinator", "A sole member coordinates the partnership."),
+    Choice("shared", "Shared coordination", "The coordinator role is shared among members."),
+)
+
+STAGES: tuple[Choice, ...] = (
+    Choice(
+        "early",
+        "Early partnership",
+        "Conflict tends to come from personalities, or from how members see each other's roles and goals.",
+    ),
+    Choice("mature", "Mature partnership", "Conflict is welcome and necessary for the group to evolve and keep trust."),
+)
+
+LINKED_NETWORK_KINDS: tuple[Choice, ...] = (
+    Choice("mdt", "Multidisciplinary team (MDT)"),
+    Choice("sart", "Sexual assault response team (SART)"),
+    Choice("task_force", "Task force or council"),
+    Choice("coalition", "Coalition or alliance"),
+    Choice("other", "Other network"),
+)
+
+
+# --- Recommended membership ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sector:
+    key: str
+    label: str
+    description: str = ""
+    children: tuple[Sector, ...] = field(default=())
+    survivor: bool = False  # counts as survivors / survivor-led representation
+
+
+SECTORS: tuple[Sector, ...] = (
+    Sector("child_welfare_agency", "Child Welfare (CDHS)"),
+    Sector("labor_department_state", "Colorado Department of Labor and Employment (CDLE)"),
+    Sector("community_advocates", "Community-Based Advocates"),
+    Sector(
+        "direct_victim_services",
+        "Direct Victim Services",
+        "Providers may offer intervention, risk reduction, and prevention services to both direct and indirect "
+        "victims and survivors of crime.",
+        children=(
+            Sector("dvs_child_abuse", "Child abuse and neglect"),
+            Sector("dvs_domestic_violence", "Domestic violence"),
+            Sector("dvs_faith_based", "Faith-based organizations"),
+            Sector("dvs_homelessness", "Homelessness"),
+            Sector("dvs_immigrant", "Immigrant resources/rights"),
+            Sector("dvs_sexual_assault", "Sexual assault"),
+        ),
+    ),
+    Sector("first_responders", "First responders (Fire, EMS)"),
+    Sector("healthcare", "Healthcare Providers"),
+    Sector("ice", "Immigration and Customs Enforcement/ICE"),
+    Sector("law_enforcement", "Law Enforcement"),
+    Sector("legal_assistance", "Legal Assistance"),
+    Sector("local_legislators", "Local legislators"),
+    Sector("lgbtq_resources", "Local LGBTQ+ Resources"),
+    Sector("local_ngos", "Local NGOs working in anti-trafficking"),
+    Sector("national_ngos", "National NGOs with local representation"),
+    Sector("native_indigenous", "Native & Indigenous Organizations and Resources"),
+    Sector(
+        "parallel_movements",
+        "Parallel Movements",
+        "Human rights and social justice movements that often intersect or run parallel to protecting and serving "
+        "specific groups of individuals.",
+        children=(
+            Sector("pm_child_welfare", "Child welfare"),
+            Sector("pm_crime_victims_rights", "Crime Victims' Rights"),
+            Sector("pm_immigrant_rights", "Immigrant rights"),
+            Sector("pm_labor_rights", "Labor rights"),
+            Sector("pm_lgbtq_rights", "LGBTQ+ Rights"),
+            Sector("pm_refugee_asylum", "Refugee and asylum rights"),
+            Sector("pm_sex_worker_rights", "Sex worker rights"),
+        ),
+    ),
+    Sector("probation", "Probation Services"),
+    Sector("survivor_advocates", "Survivor advocates", survivor=True),
+    Sector("survivor_led_orgs", "Survivor-led organizations", survivor=True),
+    Sector("survivors", "Survivors with diverse backgrounds, identities and lived experiences", survivor=True),
+    Sector("systems_advocates", "Systems-Based Advocates"),
+    Sector(
+        "unions_trade",
+        "Unions/trade groups",
+        children=(
+            Sector("ut_agriculture", "Agriculture"),
+            Sector("ut_construction", "Construction"),
+            Sector("ut_hospitality", "Hospitality"),
+            Sector("ut_manufacturing", "Manufacturing"),
+            Sector("ut_ranching", "Ranching"),
+        ),
+    ),
+    Sector("us_dol", "U.S. Department of Labor and Employment"),
+)
+
+
+def all_sectors() -> list[tuple[Sector, Sector | None]]:
+    """Every toolkit sector with its parent (None for top-level ones), in the brief's order."""
+    flat: list[tuple[Sector, Sector | None]] = []
+    for sector in SECTORS:
+        flat.append((sector, None))
+        flat.extend((child, sector) for child in sector.children)
+    return flat
+
+
+# --- Partnership management ------------------------------------------------------------------------
+
+SERVICE_TYPES: tuple[Choice, ...] = (
+    Choice("hotline", "Hotline or crisis line"),
+    Choice("shelter", "Emergency shelter"),
+    Choice("housing", "Transitional or long-term housing"),
+    Choice("case_management", "Case management and advocacy"),
+    Choice("legal", "Legal services"),
+    Choice("immigration", "Immigration services"),
+    Choice("medical", "Medical care"),
+    Choice("mental_health", "Mental health and counselling"),
+    Choice("substance_use", "Substance use treatment"),
+    Choice("basic_needs", "Food, clothing and basic needs"),
+    Choice("employment", "Employment and education"),
+    Choice("interpretation", "Interpretation and translation"),
+    Choice("peer_support", "Survivor peer support"),
+    Choice("child_youth", "Child and youth services"),
+    Choice("other", "Other"),
+)
+
+GOVERNANCE_QUESTIONS: tuple[str, ...] = (
+    "Do you have governance guidelines for the partnership (including expectations for member input, "
+    "meeting frequency, and a dispute resolution process)?",
+    "Who will co-ordinate the work of the partnership? Will a sole member coordinate the partnership or can this "
+    "role be shared?",
+    "Are information-sharing agreements in place between members?",
+)
+
+MEETING_PRINCIPLES: tuple[str, ...] = (
+    "Strong partnerships require members who value culturally responsive, trauma-informed care and policy-making "
+    "that takes time, resources, and difficult conversations.",
+    "Welcome community diversity.",
+    "Promote shared leadership.",
+    "Include survivor perspectives.",
+    "Establish new member orientation.",
+)
+
+
+# --- Funding ---------------------------------------------------------------------------------------
+
+FUNDING_SOURCE_TYPES: tuple[Choice, ...] = (
+    Choice("government_grant", "Government Grants"),
+    Choice("private_grant", "Private Grants"),
+    Choice("corporate_grant", "Corporate Grants"),
+    Choice("program_revenue", "Program Revenue"),
+)
+
+IN_KIND_TYPES: tuple[Choice, ...] = (
+    Choice("staff", "Staff resources"),
+    Choice("student_placement", "Student placements"),
+    Choice("skills", "Skills offers from non-profits and businesses"),
+)
+
+
+@dataclass(frozen=True)
+class AwarenessDay:
+    key: str
+    label: str
+    month: int
+    day: int | None = None  # None: the whole month
+    rule: str = ""  # a movable date, e.g. "tuesday_after_thanksgiving"
+
+
+AWARENESS_DAYS: tuple[AwarenessDay, ...] = (
+    AwarenessDay("ht_awareness_month", "Human Trafficking Awareness Month", 1),
+    AwarenessDay("social_justice_day", "World Day of Social Justice", 2, 20),
+    AwarenessDay("child_abuse_month", "Child Abuse Awareness Month", 4),
+    AwarenessDay("sexual_assault_month", "Sexual Assault Awareness Month", 4),
+    AwarenessDay("child_labour_day", "World Day Against Child Labor", 6, 12),
+    AwarenessDay("tip_day", "World Day Against Trafficking in Persons", 7, 30),
+    AwarenessDay("girl_child_day", "International Day of the Girl Child", 10, 11),
+    AwarenessDay("evaw_day", "International Day for the Elimination of Violence Against Women", 11, 25),
+    AwarenessDay("giving_tuesday", "#GivingTuesday", 11, rule="tuesday_after_thanksgiving"),
+    AwarenessDay("human_rights_day", "International Human Rights Day", 12, 10),
+)
+
+
+# --- Survivor engagement and trauma-informed practice ---------------------------------------------
+
+TRAUMA_INFORMED_AREAS: tuple[str, ...] = (
+    "Governance and leadership",
+    "Policy",
+    "Physical environment",
+    "Engagement and involvement",
+    "Cross sector collaboration",
+    "Screening, assessment, treatment services",
+    "Training and workforce development",
+    "Progress monitoring and quality assurance",
+    "Financing",
+    "Evaluation",
+)
+
+FOUR_RS: tuple[Choice, ...] = (
+    Choice(
+        "realize", "Realize", "Realize the widespread impact of trauma and understand potential paths for recovery."
+    ),
+    Choice("recognize", "Recognize", "Recognize the signs and symptoms of trauma in clients, families, and staff."),
+    Choice(
+        "respond",
+        "Respond",
+        "Respond by fully integrating knowledge about trauma into policies, procedures, and practices.",
+    ),
+    Choice("resist", "Resist re-traumatization", "Seek to actively resist re-traumatization."),
+)
+
+TRAUMA_INFORMED_PRINCIPLES: tuple[Choice, ...] = (
+    Choice(
+        "safety",
+        "Safety",
+        "The physical setting is safe and interpersonal interactions promote a sense of "
+        "safety (physical and emotional security).",
+    ),
+    Choice(
+        "trust_transparency",
+        "Trustworthiness and transparency",
+        "Partnership operations and decisions are "
+        "conducted with transparency with the goal of building and maintaining trust with clients and staff.",
+    ),
+    Choice(
+        "survivor_support",
+        "Survivor support",
+        "Peer/survivor support and mutual self-help establish safety and "
+        "hope, build trust, enhance collaboration, and utilize stories and lived experience to promote recovery "
+        "and healing.",
+    ),
+    Choice(
+        "collaboration",
+        "Collaboration and mutuality",
+        "Everyone has a role to play in a trauma-informed "
+        "approach; leveling power differences shows that healing happens in relationships and in the sharing of "
+        "power and decision-making.",
+    ),
+    Choice(
+        "empowerment",
+        "Empowerment, voice, and choice",
+        "The partnership believes in the priority of the people "
+        "served, in resilience, and in the ability of individuals and communities to heal and promote recovery "
+        "from trauma.",
+    ),
+    Choice(
+        "cultural",
+        "Cultural, historical, and gender issues",
+        "The partnership moves past cultural stereotypes "
+        "and biases, offers gender responsive services, leverages traditional cultural connections, and "
+        "recognizes and addresses historical trauma.",
+    ),
+)
+
+
+def label_of(choices: tuple[Choice, ...], key: str) -> str:
+    for choice in choices:
+        if choice.key == key:
+            return choice.label
+    return key
+
+
+def keys(choices: tuple[Choice, ...]) -> list[str]:
+    return [choice.key for choice in choices]
