@@ -2,19 +2,17 @@
 
 from partnership_hub.accounts.models import AccountToken, User, UserSession
 from partnership_hub.audit.models import AuditEntry
-from partnership_hub.members.models import (
-    CommunityResource,
-    CustomSector,
-    LinkedNetwork,
-    Organization,
-    OrganizationSector,
+from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, OrganizationSector, Representative
+from partnership_hub.notifications.models import OutboxMessage
+from partnership_hub.resources.models import CommunityResource
+from partnership_hub.setup.models import SetupGuideMark
+from partnership_hub.workspaces.models import (
+    Invitation,
+    Membership,
     OrientationCompletion,
     OrientationItem,
-    Representative,
-    SetupGuideMark,
+    Partnership,
 )
-from partnership_hub.notifications.models import OutboxMessage
-from partnership_hub.workspaces.models import Invitation, Membership, Partnership
 
 __all__ = [
     "AccountToken",

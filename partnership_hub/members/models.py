@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     String,
@@ -20,7 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from partnership_hub.accounts.models import User
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership
@@ -204,80 +202,3 @@ class LinkedNetwork(TenantMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<LinkedNetwork {self.id}>"
-
-
-class OrientationItem(TenantMixin, TimestampMixin, db.Model):
-    """A step of the new-member orientation checklist that coordinators define."""
-
-    __tablename__ = "orientation_items"
-    __table_args__ = (UniqueConstraint("partnership_id", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(default=0)
-    archived_at: Mapped[datetime | None]
-
-    def __repr__(self) -> str:
-        return f"<OrientationItem {self.id}>"
-
-
-class OrientationCompletion(TenantMixin, db.Model):
-    __tablename__ = "orientation_completions"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["partnership_id", "orientation_item_id"],
-            ["orientation_items.partnership_id", "orientation_items.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["partnership_id", "membership_id"], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
-        ),
-        UniqueConstraint("orientation_item_id", "membership_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    orientation_item_id: Mapped[int]
-    membership_id: Mapped[int] = mapped_column(index=True)
-    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<OrientationCompletion {self.id}>"
-
-
-class CommunityResource(TenantMixin, TimestampMixin, db.Model):
-    """A service for survivors in the region: the community resource map."""
-
-    __tablename__ = "community_resources"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_name: Mapped[str] = mapped_column(String(160))
-    service_type: Mapped[str] = mapped_column(String(30))
-    area_served: Mapped[str] = mapped_column(String(200), default="")
-    languages: Mapped[str] = mapped_column(String(200), default="")
-    hours: Mapped[str] = mapped_column(String(200), default="")
-    contact: Mapped[str] = mapped_column(String(300), default="")
-    website: Mapped[str] = mapped_column(String(300), default="")
-    trafficking_specific: Mapped[bool] = mapped_column(default=False)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<CommunityResource {self.id}>"
-
-
-class SetupGuideMark(TenantMixin, db.Model):
-    """A coordinator marked a setup-guide question as addressed (for the ones data can't show)."""
-
-    __tablename__ = "setup_guide_marks"
-    __table_args__ = (UniqueConstraint("partnership_id", "item_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_key: Mapped[str] = mapped_column(String(60))
-    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    marked_by: Mapped[User | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<SetupGuideMark {self.id}>"

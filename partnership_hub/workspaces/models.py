@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import JSON, Enum, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
-from partnership_hub.db import TenantMixin, TimestampMixin
+from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
 from partnership_hub.extensions import db
 
 
@@ -131,3 +131,42 @@ class Invitation(TenantMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} p={self.partnership_id}>"
+
+
+class OrientationItem(TenantMixin, TimestampMixin, db.Model):
+    """A step of the new-member orientation checklist that coordinators define."""
+
+    __tablename__ = "orientation_items"
+    __table_args__ = (UniqueConstraint("partnership_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    archived_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OrientationItem {self.id}>"
+
+
+class OrientationCompletion(TenantMixin, db.Model):
+    __tablename__ = "orientation_completions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "orientation_item_id"],
+            ["orientation_items.partnership_id", "orientation_items.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "membership_id"], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("orientation_item_id", "membership_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    orientation_item_id: Mapped[int]
+    membership_id: Mapped[int] = mapped_column(index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OrientationCompletion {self.id}>"

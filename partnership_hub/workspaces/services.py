@@ -18,7 +18,7 @@ from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
 from partnership_hub.security import hash_token, new_token
-from partnership_hub.workspaces.models import ROLE_LABELS, Invitation, Membership, Partnership, Role
+from partnership_hub.workspaces.models import ROLE_LABELS, Invitation, Membership, OrientationItem, Partnership, Role
 from partnership_hub.workspaces.policies import can
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "login", "signup"}
@@ -326,3 +326,32 @@ def accept_invitation(lookup: InvitationLookup, user: User) -> WorkspaceContext:
     if user.email_verified_at is None:  # following the emailed link proves the address
         user.email_verified_at = now
     return ctx
+
+
+def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
+    """What the setup guide needs to know about the profile, people and orientation (two queries)."""
+    partnership = ctx.partnership
+    by_role = dict(
+        db.session.execute(scoped(select(Membership.role, func.count(Membership.id)).group_by(Membership.role)))
+        .tuples()
+        .all()
+    )
+    planning_team = db.session.scalar(
+        scoped(select(func.count(Membership.id)).where(Membership.on_planning_team.is_(True)))
+    )
+    orientation_items = db.session.scalar(
+        scoped(select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)))
+    )
+    return {
+        "definition": bool(partnership.definition.strip()),
+        "vision": bool(partnership.vision.strip()),
+        "mission": bool(partnership.mission.strip()),
+        "functions": bool(partnership.functions),
+        "coordination_model": partnership.coordination_model is not None,
+        "stage": partnership.stage is not None,
+        "coordinators": by_role.get(Role.COORDINATOR, 0),
+        "members": sum(by_role.values()),
+        "survivor_advisors": by_role.get(Role.SURVIVOR_ADVISOR, 0),
+        "planning_team": planning_team,
+        "orientation_items": orientation_items,
+    }

@@ -1,0 +1,1 @@
+"""Resources: the community resource map — services for survivors in the region."""
