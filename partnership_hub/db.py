@@ -21,10 +21,11 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import abort
-from sqlalchemy import DateTime, ForeignKey, MetaData, Select, event, select, text
+from sqlalchemy import DateTime, ForeignKey, MetaData, Select, Table, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -37,6 +38,7 @@ from sqlalchemy.orm import (
     scoped_session,
     with_loader_criteria,
 )
+from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import TypeDecorator
 
 log = logging.getLogger(__name__)
@@ -174,13 +176,27 @@ def _on_begin(session: Session, transaction, connection) -> None:
     _apply_database_settings(session, connection)
 
 
+def _touches_tenant_tables(state: ORMExecuteState) -> bool:
+    """True when a tenant table appears anywhere in the statement, subqueries included."""
+    if any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
+        return True
+    tenant_tables = _tenant_tables(len(Base.registry.mappers))
+    return any(isinstance(element, Table) and element in tenant_tables for element in iterate(state.statement))
+
+
+@lru_cache(maxsize=4)
+def _tenant_tables(mapper_count: int) -> frozenset[Table]:
+    """The tables of tenant models (recomputed only when models are added)."""
+    return frozenset(mapper.local_table for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantMixin))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_tenant_queries(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get(CROSS_TENANT_OPTION):
         return
-    if not any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
+    if not _touches_tenant_tables(state):
         return
     pid = state.session.info.get(PARTNERSHIP_KEY)
     if pid is None:

@@ -83,3 +83,16 @@ def test_every_tenant_table_has_a_not_null_indexed_foreign_key_to_partnerships()
             isinstance(c, ForeignKeyConstraint) and c.referred_table.name == "partnerships" for c in table.constraints
         ), table.name
         assert any(index.columns.values()[0].name == "partnership_id" for index in table.indexes), table.name
+
+
+def test_tenant_tables_inside_subqueries_are_scoped_and_guarded(app, world):
+    from sqlalchemy import func
+
+    counting = select(select(func.count(Membership.id)).scalar_subquery())
+    with app.app_context():
+        with pytest.raises(TenantContextMissing):
+            db.session.execute(counting)
+        bind_tenant(db.session, world.other.id)
+        assert db.session.execute(counting).scalar() == 1
+        bind_tenant(db.session, world.home.id)
+        assert db.session.execute(counting).scalar() == 4
