@@ -63,7 +63,7 @@ def grow(app, partnership, size: int) -> None:
         db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/", "/people", "/activity"])
+@pytest.mark.parametrize("path", ["/", "/people", "/activity", "/setup"])
 def test_workspace_pages_cost_the_same_for_5_and_for_200_records(app, path):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")

@@ -1,0 +1,128 @@
+"""The setup guide's state: which toolkit questions the data answers, which a coordinator marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from partnership_hub.audit import services as audit
+from partnership_hub.db import scoped
+from partnership_hub.errors import ServiceError
+from partnership_hub.extensions import db
+from partnership_hub.members import services as members
+from partnership_hub.resources import services as resources
+from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
+from partnership_hub.setup.models import SetupGuideMark
+from partnership_hub.workspaces import services as workspaces
+
+
+@dataclass
+class ItemState:
+    item: GuideItem
+    answered_by_data: bool
+    mark: SetupGuideMark | None
+
+    @property
+    def done(self) -> bool:
+        return self.answered_by_data or self.mark is not None
+
+    @property
+    def automatic(self) -> bool:
+        return self.item.check is not None
+
+
+@dataclass
+class SectionState:
+    section: GuideSection
+    items: list[ItemState]
+
+    @property
+    def done(self) -> int:
+        return sum(state.done for state in self.items)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class GuideState:
+    sections: list[SectionState]
+
+    @property
+    def done(self) -> int:
+        return sum(section.done for section in self.sections)
+
+    @property
+    def total(self) -> int:
+        return sum(section.total for section in self.sections)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def collect_facts(ctx) -> Facts:
+    """Everything the guide's checks read, from each area's own setup_facts service."""
+    return workspaces.setup_facts(ctx) | members.setup_facts(ctx) | resources.setup_facts(ctx)
+
+
+def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:
+    """The guide's state for these facts and marks (pure: no database)."""
+    return GuideState(
+        [
+            SectionState(
+                section,
+                [
+                    ItemState(item, bool(item.check and item.check(facts)), None if item.check else marks.get(item.key))
+                    for item in section.items
+                ],
+            )
+            for section in SECTIONS
+        ]
+    )
+
+
+def guide_state(ctx) -> GuideState:
+    """The partnership's progress through the setup guide (a fixed number of queries)."""
+    marks = db.session.scalars(scoped(select(SetupGuideMark).options(joinedload(SetupGuideMark.marked_by))))
+    return evaluate(collect_facts(ctx), {mark.item_key: mark for mark in marks})
+
+
+def _manual_item(key: str) -> GuideItem:
+    item = ITEMS.get(key)
+    if item is None:
+        raise LookupError(key)
+    if item.check is not None:
+        raise ServiceError("This question is checked from your partnership's data and can't be marked by hand.")
+    return item
+
+
+def mark_addressed(ctx, key: str, now: datetime | None = None) -> SetupGuideMark:
+    """Record that the partnership has addressed a question the data can't show."""
+    _manual_item(key)
+    existing = db.session.scalars(scoped(select(SetupGuideMark).where(SetupGuideMark.item_key == key))).first()
+    if existing is not None:
+        return existing
+    mark = SetupGuideMark(item_key=key, marked_by_id=ctx.user.id if ctx.user else None)
+    if now is not None:
+        mark.marked_at = now
+    db.session.add(mark)
+    db.session.flush()
+    audit.record(ctx, "setup.marked", "setup_guide_mark", mark.id, item=key)
+    return mark
+
+
+def unmark(ctx, key: str) -> None:
+    """Take a mark back: the question shows as open again."""
+    _manual_item(key)
+    result = db.session.execute(scoped(delete(SetupGuideMark).where(SetupGuideMark.item_key == key)))
+    if result.rowcount:
+        audit.record(ctx, "setup.unmarked", "setup_guide_mark", None, item=key)

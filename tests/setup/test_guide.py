@@ -1,0 +1,171 @@
+"""The toolkit setup guide: checked from the data where it can be, marked by coordinators elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from partnership_hub.audit.models import AuditEntry
+from partnership_hub.db import bind_tenant
+from partnership_hub.extensions import db
+from partnership_hub.setup import guide
+from partnership_hub.setup.models import SetupGuideMark
+from partnership_hub.setup.services import evaluate
+from partnership_hub.workspaces.models import Partnership
+from tests.factories import login_as
+
+NO_FACTS = {
+    "definition": False,
+    "vision": False,
+    "mission": False,
+    "functions": False,
+    "coordination_model": False,
+    "stage": False,
+    "coordinators": 1,
+    "members": 1,
+    "survivor_advisors": 0,
+    "planning_team": 0,
+    "orientation_items": 0,
+    "organizations": 0,
+    "sectors_covered": 0,
+    "survivor_sector_covered": False,
+    "linked_networks": 0,
+    "community_resources": 0,
+}
+
+
+def states(state) -> dict[str, bool]:
+    return {s.item.key: s.done for section in state.sections for s in section.items}
+
+
+def test_every_toolkit_section_is_in_the_guide():
+    titles = [section.title for section in guide.SECTIONS]
+    assert titles[0] == "Partnership 101"
+    for required in (
+        "vision",
+        "mission",
+        "planning_team",
+        "current_services",
+        "action_plan",
+        "monitoring",
+        "resource_mapping",
+        "meetings",
+        "guidelines",
+        "coordination",
+        "information_sharing",
+        "funding_sources",
+        "conflict",
+        "trust",
+        "sustainability",
+        "engage_survivors",
+        "trauma_informed",
+        "confidentiality",
+        "definition",
+        "functions",
+        "orientation",
+    ):
+        assert required in guide.ITEMS
+
+
+def test_a_new_partnership_has_almost_everything_open():
+    state = evaluate(NO_FACTS, {})
+    assert state.done == 0 and state.total == len(guide.ITEMS)
+
+
+@pytest.mark.parametrize(
+    ("facts", "item"),
+    [
+        ({"vision": True}, "vision"),
+        ({"mission": True}, "mission"),
+        ({"definition": True}, "definition"),
+        ({"functions": True}, "functions"),
+        ({"planning_team": 2}, "planning_team"),
+        ({"community_resources": 1}, "current_services"),
+        ({"community_resources": 5}, "resource_mapping"),
+        ({"linked_networks": 1}, "linked_networks"),
+        ({"sectors_covered": 5}, "membership"),
+        ({"survivor_advisors": 1}, "engage_survivors"),
+        ({"survivor_sector_covered": True}, "engage_survivors"),
+        ({"orientation_items": 3}, "orientation"),
+        ({"coordination_model": True}, "coordination"),
+        ({"stage": True}, "stage"),
+        ({"members": 3}, "team_members"),
+    ],
+)
+def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):
+    before, after = states(evaluate(NO_FACTS, {})), states(evaluate(NO_FACTS | facts, {}))
+    changed = {key for key in after if after[key] != before[key]}
+    assert item in changed
+    assert all(after[key] for key in changed)
+
+
+def test_thresholds_are_not_met_early():
+    assert not states(evaluate(NO_FACTS | {"community_resources": 4}, {}))["resource_mapping"]
+    assert not states(evaluate(NO_FACTS | {"sectors_covered": 4}, {}))["membership"]
+
+
+def test_the_guide_page_follows_the_partnerships_data(app, client, world):
+    login_as(client, app, world.user("member"))
+    page = client.get(f"/p/{world.home.slug}/setup")
+    assert page.status_code == 200
+    assert "Have you written the partnership&#39;s vision?" in page.text
+    assert "Mark as addressed" not in page.text  # members read the guide; coordinators mark it
+    with app.app_context():
+        db.session.execute(update(Partnership).where(Partnership.id == world.home.id).values(vision="A world free..."))
+        db.session.commit()
+    assert "Vision written." in client.get(f"/p/{world.home.slug}/setup").text
+
+
+def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, client, world):
+    login_as(client, app, world.user("coordinator"))
+    url = f"/p/{world.home.slug}/setup"
+    response = client.post(f"{url}/mark", data={"item_key": "guidelines"})
+    assert response.status_code == 302
+    page = client.get(url).text
+    assert f"Marked as addressed by {world.user('coordinator').name}" in page
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["guidelines"]
+        assert "setup.marked" in db.session.scalars(select(AuditEntry.action)).all()
+
+    assert client.post(f"{url}/mark", data={"item_key": "guidelines"}).status_code == 302  # idempotent
+    assert client.post(f"{url}/unmark", data={"item_key": "guidelines"}).status_code == 302
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        assert db.session.scalars(select(SetupGuideMark)).all() == []
+
+
+def test_data_checked_questions_cannot_be_marked_by_hand(app, client, world):
+    login_as(client, app, world.user("coordinator"))
+    response = client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "vision"}, follow_redirects=True)
+    assert "checked from your partnership" in response.text
+    assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "no-such-question"}).status_code == 404
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        assert db.session.scalars(select(SetupGuideMark)).all() == []
+
+
+@pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
+def test_only_coordinators_mark(app, client, world, role):
+    login_as(client, app, world.user(role))
+    assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "guidelines"}).status_code == 403
+
+
+def test_marking_over_htmx_answers_with_the_guide_block(app, client, world):
+    login_as(client, app, world.user("coordinator"))
+    response = client.post(
+        f"/p/{world.home.slug}/setup/mark", data={"item_key": "trust"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and 'id="setup-guide"' in response.text
+    assert "Marked as addressed." in response.text
+
+
+def test_facts_count_only_the_partnerships_own_records(app, world):
+    from partnership_hub.setup.services import collect_facts
+    from partnership_hub.workspaces.services import context_for
+
+    with app.app_context():
+        assert collect_facts(context_for(world.home.id))["members"] == 4
+        assert collect_facts(context_for(world.other.id))["members"] == 1
+        assert collect_facts(context_for(world.other.id))["survivor_advisors"] == 0
