@@ -123,3 +123,19 @@ def link_in(message: OutboxMessage) -> str:
 def seed_records(app: Flask, partnership: PartnershipRec) -> None:
     """At least one record of every kind a workspace route takes by id, for the route walk.
     Each area adds its records here when it adds routes that take an id."""
+    _seed_orientation(app, partnership)
+
+
+def _seed_orientation(app: Flask, partnership: PartnershipRec) -> None:
+    """An orientation step, ticked off by the coordinator."""
+    from partnership_hub.workspaces.models import OrientationCompletion, OrientationItem
+
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        item = OrientationItem(title="Read the partnership guidelines", position=1)
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(
+            OrientationCompletion(orientation_item_id=item.id, membership_id=partnership.membership_ids["coordinator"])
+        )
+        db.session.commit()

@@ -21,6 +21,16 @@ ACTION_LABELS = {
     "invitation.sent": "invited someone",
     "invitation.resent": "resent an invitation",
     "invitation.revoked": "revoked an invitation",
+    "profile.updated": "updated the partnership profile",
+    "planning.member_added": "added someone to the planning team",
+    "planning.member_removed": "took someone off the planning team",
+    "directory_editor.granted": "let a member edit the directory",
+    "directory_editor.revoked": "stopped a member editing the directory",
+    "orientation.item_added": "added an orientation step",
+    "orientation.item_updated": "edited an orientation step",
+    "orientation.item_archived": "archived an orientation step",
+    "orientation.item_restored": "restored an orientation step",
+    "orientation.item_moved": "reordered the orientation checklist",
 }
 
 

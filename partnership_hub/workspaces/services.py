@@ -1,15 +1,19 @@
-"""Workspace rules: creating partnerships, invitations, roles, leaving and removal."""
+"""Workspace rules: creating partnerships, invitations, roles, leaving and removal, the partnership
+profile, the planning team and the new-member orientation checklist."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import available_timezones
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from partnership_hub import toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
@@ -18,7 +22,15 @@ from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
 from partnership_hub.security import hash_token, new_token
-from partnership_hub.workspaces.models import ROLE_LABELS, Invitation, Membership, OrientationItem, Partnership, Role
+from partnership_hub.workspaces.models import (
+    ROLE_LABELS,
+    Invitation,
+    Membership,
+    OrientationCompletion,
+    OrientationItem,
+    Partnership,
+    Role,
+)
 from partnership_hub.workspaces.policies import can
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "login", "signup"}
@@ -355,3 +367,308 @@ def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
         "planning_team": planning_team,
         "orientation_items": orientation_items,
     }
+
+
+# --- the partnership profile --------------------------------------------------------------------
+
+PROFILE_LIMITS = {"name": 120, "definition": 2000, "vision": 2000, "mission": 2000, "region": 160}
+PROFILE_FIELDS = (
+    "name",
+    "definition",
+    "vision",
+    "mission",
+    "region",
+    "time_zone",
+    "functions",
+    "coordination_model",
+    "stage",
+    "public_profile",
+)
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_time_zone(name: str | None) -> bool:
+    """True for an IANA time zone name this server knows (America/Denver, UTC, ...)."""
+    return bool(name) and name in _time_zones()
+
+
+def _checked_profile(data: dict) -> dict:
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    clean = dict(data)
+    for name, limit in PROFILE_LIMITS.items():
+        if name in clean:
+            clean[name] = (clean[name] or "").strip()
+            if len(clean[name]) > limit:
+                raise ServiceError(f"Use at most {limit:,} characters.", name)
+    if "name" in clean and not clean["name"]:
+        raise ServiceError("Name your partnership.", "name")
+    if "time_zone" in clean and not is_time_zone(clean["time_zone"]):
+        raise ServiceError("Enter a time zone from the list, like America/Denver.", "time_zone")
+    if "functions" in clean:
+        chosen = set(clean["functions"] or [])
+        known = [c.key for c in toolkit.FUNCTIONS]
+        if chosen - set(known):
+            raise ServiceError("Choose from the functions shown.", "functions")
+        clean["functions"] = [key for key in known if key in chosen]  # the toolkit's order, no repeats
+    for name, choices in (("coordination_model", toolkit.COORDINATION_MODELS), ("stage", toolkit.STAGES)):
+        if name in clean:
+            clean[name] = clean[name] or None
+            if clean[name] is not None and clean[name] not in {c.key for c in choices}:
+                raise ServiceError("Choose one of the options shown.", name)
+    if "public_profile" in clean:
+        clean["public_profile"] = bool(clean["public_profile"])
+    return clean
+
+
+def update_profile(ctx: WorkspaceContext, data: dict) -> list[str]:
+    """Change the partnership profile; audits the names of the fields that changed (never their text)."""
+    clean = _checked_profile(data)
+    partnership = ctx.partnership
+    changed = [name for name in PROFILE_FIELDS if name in clean and getattr(partnership, name) != clean[name]]
+    for name in changed:
+        setattr(partnership, name, clean[name])
+    if changed:
+        audit.record(ctx, "profile.updated", "partnership", partnership.id, fields=changed)
+    return changed
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """The profile in the toolkit's words: chosen functions, coordination model and stage as choices."""
+
+    functions: list[toolkit.Choice]
+    coordination_model: toolkit.Choice | None
+    stage: toolkit.Choice | None
+
+
+def describe_profile(partnership: Partnership) -> ProfileSummary:
+    """Look the stored keys up in the toolkit's lists (keys the toolkit no longer has are skipped)."""
+    chosen = set(partnership.functions or [])
+    models = {c.key: c for c in toolkit.COORDINATION_MODELS}
+    stages = {c.key: c for c in toolkit.STAGES}
+    return ProfileSummary(
+        functions=[c for c in toolkit.FUNCTIONS if c.key in chosen],
+        coordination_model=models.get(partnership.coordination_model or ""),
+        stage=stages.get(partnership.stage or ""),
+    )
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """Everything the public page may show — a copy, so the template cannot reach anything else."""
+
+    slug: str
+    name: str
+    region: str
+    definition: str
+    vision: str
+    mission: str
+    functions: list[toolkit.Choice]
+
+
+def public_profile(slug: str) -> PublicProfile | None:
+    """The profile behind /about/<slug>, only when its coordinators published it (one query)."""
+    partnership = partnership_by_slug(slug)
+    if partnership is None or not partnership.public_profile:
+        return None
+    return PublicProfile(
+        slug=partnership.slug,
+        name=partnership.name,
+        region=partnership.region,
+        definition=partnership.definition,
+        vision=partnership.vision,
+        mission=partnership.mission,
+        functions=describe_profile(partnership).functions,
+    )
+
+
+# --- the planning team and directory editors ------------------------------------------------------
+
+
+def set_planning_team(ctx: WorkspaceContext, membership: Membership, on: bool) -> bool:
+    """Put someone on the planning team or take them off. Returns whether anything changed."""
+    if membership.on_planning_team == on:
+        return False
+    membership.on_planning_team = on
+    audit.record(
+        ctx,
+        "planning.member_added" if on else "planning.member_removed",
+        "membership",
+        membership.id,
+        user_id=membership.user_id,
+    )
+    return True
+
+
+def set_directory_editor(ctx: WorkspaceContext, membership: Membership, on: bool) -> bool:
+    """Let a member edit the organization directory and resource map, or stop them."""
+    if membership.directory_editor == on:
+        return False
+    if on and membership.role != Role.MEMBER:
+        raise ServiceError(
+            "Coordinators can always edit the directory; survivor advisors and observers can't be directory editors."
+        )
+    membership.directory_editor = on
+    audit.record(
+        ctx,
+        "directory_editor.granted" if on else "directory_editor.revoked",
+        "membership",
+        membership.id,
+        user_id=membership.user_id,
+    )
+    return True
+
+
+# --- the new-member orientation checklist ---------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+
+def orientation_items(ctx: WorkspaceContext, *, archived: bool = False) -> list[OrientationItem]:
+    """The checklist in order (or the archived steps, most recently archived first)."""
+    stmt = select(OrientationItem)
+    if archived:
+        stmt = stmt.where(OrientationItem.archived_at.is_not(None)).order_by(OrientationItem.archived_at.desc())
+    else:
+        stmt = stmt.where(OrientationItem.archived_at.is_(None)).order_by(OrientationItem.position, OrientationItem.id)
+    return list(db.session.scalars(scoped(stmt)))
+
+
+def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int]:
+    """The steps this member has ticked off."""
+    stmt = select(OrientationCompletion.orientation_item_id).where(OrientationCompletion.membership_id == membership.id)
+    return set(db.session.scalars(scoped(stmt)))
+
+
+def orientation_progress(ctx: WorkspaceContext, membership: Membership) -> Progress:
+    """How far one member is through the current checklist (one query)."""
+    done = (
+        select(func.count(OrientationCompletion.id))
+        .join(OrientationItem, OrientationItem.id == OrientationCompletion.orientation_item_id)
+        .where(OrientationCompletion.membership_id == membership.id, OrientationItem.archived_at.is_(None))
+        .scalar_subquery()
+    )
+    stmt = select(func.count(OrientationItem.id), done).where(OrientationItem.archived_at.is_(None))
+    total, done_count = db.session.execute(scoped(stmt)).one()
+    return Progress(done_count or 0, total or 0)
+
+
+def orientation_progress_by_member(ctx: WorkspaceContext) -> dict[int, int]:
+    """membership id -> number of current steps done, for everyone at once (one query)."""
+    stmt = (
+        select(OrientationCompletion.membership_id, func.count(OrientationCompletion.id))
+        .join(OrientationItem, OrientationItem.id == OrientationCompletion.orientation_item_id)
+        .where(OrientationItem.archived_at.is_(None))
+        .group_by(OrientationCompletion.membership_id)
+    )
+    return dict(db.session.execute(scoped(stmt)).tuples().all())
+
+
+def add_orientation_item(ctx: WorkspaceContext, title: str, description: str = "") -> OrientationItem:
+    """Add a step at the end of the checklist."""
+    last = db.session.scalar(
+        scoped(select(func.max(OrientationItem.position)).where(OrientationItem.archived_at.is_(None)))
+    )
+    item = OrientationItem(title=title.strip(), description=description.strip(), position=(last or 0) + 1)
+    _check_orientation_item(item)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(ctx, "orientation.item_added", "orientation_item", item.id)
+    return item
+
+
+def update_orientation_item(
+    ctx: WorkspaceContext, item: OrientationItem, title: str, description: str = ""
+) -> OrientationItem:
+    """Reword a step. Members who already ticked it keep their tick."""
+    title, description = title.strip(), description.strip()
+    if (item.title, item.description) == (title, description):
+        return item
+    item.title, item.description = title, description
+    _check_orientation_item(item)
+    audit.record(ctx, "orientation.item_updated", "orientation_item", item.id)
+    return item
+
+
+def _check_orientation_item(item: OrientationItem) -> None:
+    if not item.title:
+        raise ServiceError("Give the step a title.", "title")
+    if len(item.title) > 160:
+        raise ServiceError("Use at most 160 characters.", "title")
+    if len(item.description) > 2000:
+        raise ServiceError("Use at most 2,000 characters.", "description")
+
+
+def archive_orientation_item(ctx: WorkspaceContext, item: OrientationItem) -> OrientationItem:
+    """Take a step off the checklist. Ticks are kept, so restoring it restores everyone's progress."""
+    if item.archived_at is None:
+        item.archived_at = utcnow()
+        audit.record(ctx, "orientation.item_archived", "orientation_item", item.id)
+    return item
+
+
+def restore_orientation_item(ctx: WorkspaceContext, item: OrientationItem) -> OrientationItem:
+    """Put an archived step back, at the end of the checklist."""
+    if item.archived_at is not None:
+        last = db.session.scalar(
+            scoped(select(func.max(OrientationItem.position)).where(OrientationItem.archived_at.is_(None)))
+        )
+        item.archived_at = None
+        item.position = (last or 0) + 1
+        audit.record(ctx, "orientation.item_restored", "orientation_item", item.id)
+    return item
+
+
+def move_orientation_item(ctx: WorkspaceContext, item: OrientationItem, direction: str) -> bool:
+    """Move a step one place up or down. Returns False when it is already first (or last)."""
+    if item.archived_at is not None:
+        raise ServiceError("Restore this step before moving it.")
+    items = orientation_items(ctx)
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = index - 1 if direction == "up" else index + 1
+    if target < 0 or target >= len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):  # renumber: older rows may share a position
+        other.position = position
+    audit.record(ctx, "orientation.item_moved", "orientation_item", item.id, direction=direction)
+    return True
+
+
+def set_orientation_done(ctx: WorkspaceContext, item: OrientationItem, done: bool) -> bool:
+    """Tick a step off (or untick it) on the acting person's own checklist — never anyone else's."""
+    if ctx.membership is None:
+        raise ServiceError("Only members of the partnership have an orientation checklist.")
+    if item.archived_at is not None:
+        raise ServiceError("This step is no longer on the checklist.")
+    existing = db.session.scalars(
+        scoped(
+            select(OrientationCompletion).where(
+                OrientationCompletion.membership_id == ctx.membership.id,
+                OrientationCompletion.orientation_item_id == item.id,
+            )
+        )
+    ).one_or_none()
+    if done and existing is None:
+        db.session.add(OrientationCompletion(orientation_item_id=item.id, membership_id=ctx.membership.id))
+        db.session.flush()
+        return True
+    if not done and existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        return True
+    return False

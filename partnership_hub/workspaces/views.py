@@ -1,5 +1,6 @@
-"""Workspace pages: the partnership list, creating a partnership, joining by invitation, and
-inside a workspace its home and the people page (members, roles, invitations)."""
+"""Workspace pages: the partnership list, creating a partnership, joining by invitation, the public
+profile page, and inside a workspace its home, the people page (members, roles, invitations), the
+partnership profile, the planning team and the new-member orientation checklist."""
 
 from __future__ import annotations
 
@@ -19,14 +20,26 @@ from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.workspaces import services
-from partnership_hub.workspaces.forms import ConfirmForm, InviteForm, NewPartnershipForm, RoleForm
-from partnership_hub.workspaces.models import Invitation, Membership, Role
+from partnership_hub.workspaces.forms import (
+    COMMON_TIME_ZONES,
+    ConfirmForm,
+    FlagForm,
+    InviteForm,
+    MoveForm,
+    NewPartnershipForm,
+    OrientationItemForm,
+    ProfileForm,
+    RoleForm,
+)
+from partnership_hub.workspaces.models import Invitation, Membership, OrientationItem, Role
 from partnership_hub.workspaces.policies import can
 
 bp = Blueprint("workspaces", __name__)
 ws = workspace_blueprint("workspace", __name__)
 
 navigation.register("workspace.home", "Home", order=0)
+navigation.register("workspace.profile", "Profile", action="profile.view", order=10)
+navigation.register("workspace.planning", "Planning", action="planning.manage", order=80)
 navigation.register("workspace.people", "People", action="members.view", order=90)
 
 
@@ -127,8 +140,10 @@ def workspace_home():
     members = services.list_members(ctx).visible if can(ctx.membership, "members.view") else []
     invitations = services.list_invitations(ctx) if can(ctx.membership, "members.invite") else []
     activity = audit.recent_entries(ctx, limit=8) if can(ctx.membership, "audit.view") else []
+    orientation = services.orientation_progress(ctx, ctx.membership)
     return render(
         "workspaces/home.html",
+        orientation=orientation,
         members=members,
         pending_invitations=[i for i in invitations if i.status(now) == "pending"],
         activity=activity,
@@ -280,3 +295,278 @@ def resend_invitation(invitation_id: int):
 @ws.post("/invitations/<int:invitation_id>/revoke")
 def revoke_invitation(invitation_id: int):
     return _invitation_action(invitation_id, services.revoke_invitation, "The invitation to {email} was revoked.")
+
+
+# --- the partnership profile --------------------------------------------------------------------
+
+
+@bp.get("/about/<slug>")
+def public_profile(slug: str):
+    """The one-page profile a partnership chose to publish. Outside the workspace: no login."""
+    profile = services.public_profile(slug)
+    if profile is None:
+        abort(404)  # unpublished or unknown: the same answer
+    response = render("workspaces/profile_public.html", profile=profile)
+    # Shared by link, kept out of search engines: people in this field can be targeted.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@ws.get("/profile")
+def profile():
+    require("profile.view")
+    return render("workspaces/profile.html", summary=services.describe_profile(g.ctx.partnership))
+
+
+@ws.route("/profile/edit", methods=["GET", "POST"])
+def edit_profile():
+    require("profile.edit")
+    ctx = g.ctx
+    form = ProfileForm() if request.method == "POST" else ProfileForm.for_partnership(ctx.partnership)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = services.update_profile(ctx, form.profile_data())
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The profile was saved." if changed else "Nothing had changed.", "success" if changed else "info")
+            return redirect(url_for("workspace.profile"))
+    if request.method == "POST":
+        status = 422
+    return render(
+        "workspaces/profile_edit.html",
+        form=form,
+        status=status,
+        functions=toolkit.FUNCTIONS,
+        choice_descriptions={c.key: c.description for c in (*toolkit.COORDINATION_MODELS, *toolkit.STAGES)},
+        time_zones=COMMON_TIME_ZONES,
+    )
+
+
+# --- the planning team and directory editors ------------------------------------------------------
+
+
+def _planning_page(*, block: str | None = None, status: int = 200, row_errors: dict[int, str] | None = None):
+    members = services.list_members(g.ctx)
+    return render(
+        "workspaces/planning.html",
+        block=block,
+        status=status,
+        members=members.visible,
+        hidden_count=members.hidden_count,
+        row_errors=row_errors or {},
+    )
+
+
+@ws.get("/planning")
+def planning():
+    require("planning.manage")
+    return _planning_page()
+
+
+def _planning_action(membership_id: int, action) -> object:
+    """Set one member's flag; answer with the team block (htmx), the page with the error, or a redirect."""
+    require("planning.manage")
+    membership = get_scoped_or_404(db.session, Membership, membership_id)
+    if not can(g.ctx.membership, "members.view", membership):
+        abort(404)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        message = action(membership, form.on)
+    except ServiceError as error:
+        db.session.rollback()
+        return _planning_page(block="team_section", status=422, row_errors={membership_id: error.message})
+    db.session.commit()
+    flash(message, "success")
+    if is_htmx():
+        return _planning_page(block="team_section")
+    return redirect(url_for("workspace.planning"))
+
+
+@ws.post("/planning/<int:membership_id>/team")
+def set_planning_team(membership_id: int):
+    def _set(membership: Membership, on: bool) -> str:
+        services.set_planning_team(g.ctx, membership, on)
+        verb = "is on" if on else "is no longer on"
+        return f"{membership.user.name} {verb} the planning team."
+
+    return _planning_action(membership_id, _set)
+
+
+@ws.post("/planning/<int:membership_id>/directory-editor")
+def set_directory_editor(membership_id: int):
+    def _set(membership: Membership, on: bool) -> str:
+        services.set_directory_editor(g.ctx, membership, on)
+        verb = "can now" if on else "can no longer"
+        return f"{membership.user.name} {verb} edit the organization directory and resource map."
+
+    return _planning_action(membership_id, _set)
+
+
+# --- the new-member orientation checklist ---------------------------------------------------------
+
+
+def _checklist_page(*, block: str | None = None, status: int = 200, error: str | None = None):
+    ctx = g.ctx
+    items = services.orientation_items(ctx)
+    done = services.completed_item_ids(ctx, ctx.membership)
+    return render(
+        "workspaces/orientation.html",
+        block=block,
+        status=status,
+        items=items,
+        done=done,
+        progress=services.Progress(sum(1 for i in items if i.id in done), len(items)),
+        error=error,
+    )
+
+
+@ws.get("/orientation")
+def orientation():
+    require("orientation.complete")
+    return _checklist_page()
+
+
+@ws.post("/orientation/<int:orientation_item_id>/done")
+def orientation_done(orientation_item_id: int):
+    require("orientation.complete")
+    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_orientation_done(g.ctx, item, form.on)
+    except ServiceError as error:
+        db.session.rollback()
+        return _checklist_page(block="checklist_section", status=422, error=error.message)
+    db.session.commit()
+    if is_htmx():
+        return _checklist_page(block="checklist_section")
+    return redirect(url_for("workspace.orientation") + f"#step-{item.id}")
+
+
+def _manage_page(
+    form: OrientationItemForm | None = None,
+    *,
+    block: str | None = None,
+    status: int = 200,
+    row_errors: dict[int, str] | None = None,
+):
+    ctx = g.ctx
+    items = services.orientation_items(ctx)
+    return render(
+        "workspaces/orientation_manage.html",
+        block=block,
+        status=status,
+        items=items,
+        archived=services.orientation_items(ctx, archived=True),
+        members=services.list_members(ctx).visible,
+        progress=services.orientation_progress_by_member(ctx),
+        form=form or OrientationItemForm(formdata=None),
+        move_form=MoveForm(formdata=None),
+        row_errors=row_errors or {},
+    )
+
+
+@ws.get("/orientation/manage")
+def manage_orientation():
+    require("planning.manage")
+    return _manage_page()
+
+
+@ws.post("/orientation/items")
+def add_orientation_item():
+    require("planning.manage")
+    form = OrientationItemForm()
+    if form.validate_on_submit():
+        try:
+            item = services.add_orientation_item(g.ctx, form.title.data, form.description.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"“{item.title}” was added to the checklist.", "success")
+            if is_htmx():
+                return _manage_page(block="checklist_section")
+            return redirect(url_for("workspace.manage_orientation"))
+    return _manage_page(form, block="checklist_section", status=422)
+
+
+@ws.route("/orientation/items/<int:orientation_item_id>/edit", methods=["GET", "POST"])
+def edit_orientation_item(orientation_item_id: int):
+    require("planning.manage")
+    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    form = OrientationItemForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            services.update_orientation_item(g.ctx, item, form.title.data, form.description.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The step was saved.", "success")
+            return redirect(url_for("workspace.manage_orientation"))
+    status = 422 if request.method == "POST" else 200
+    return render("workspaces/orientation_item_edit.html", item=item, form=form, status=status)
+
+
+def _item_action(orientation_item_id: int, action) -> object:
+    require("planning.manage")
+    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    try:
+        message = action(item)
+    except ServiceError as error:
+        db.session.rollback()
+        return _manage_page(block="checklist_section", status=422, row_errors={orientation_item_id: error.message})
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    if is_htmx():
+        return _manage_page(block="checklist_section")
+    return redirect(url_for("workspace.manage_orientation"))
+
+
+@ws.post("/orientation/items/<int:orientation_item_id>/archive")
+def archive_orientation_item(orientation_item_id: int):
+    form = ConfirmForm()
+
+    def _archive(item: OrientationItem) -> str:
+        if not form.validate_on_submit():
+            abort(400)
+        services.archive_orientation_item(g.ctx, item)
+        return f"“{item.title}” was archived. Members' ticks are kept if you restore it."
+
+    return _item_action(orientation_item_id, _archive)
+
+
+@ws.post("/orientation/items/<int:orientation_item_id>/restore")
+def restore_orientation_item(orientation_item_id: int):
+    form = ConfirmForm()
+
+    def _restore(item: OrientationItem) -> str:
+        if not form.validate_on_submit():
+            abort(400)
+        services.restore_orientation_item(g.ctx, item)
+        return f"“{item.title}” is back on the checklist, at the end."
+
+    return _item_action(orientation_item_id, _restore)
+
+
+@ws.post("/orientation/items/<int:orientation_item_id>/move")
+def move_orientation_item(orientation_item_id: int):
+    form = MoveForm()
+
+    def _move(item: OrientationItem) -> str | None:
+        if not form.validate_on_submit():
+            abort(400)
+        services.move_orientation_item(g.ctx, item, form.direction.data)
+        return None  # the list itself shows the new order
+
+    return _item_action(orientation_item_id, _move)
