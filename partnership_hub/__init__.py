@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from partnership_hub.accounts.views import bp as accounts_bp
     from partnership_hub.audit.views import bp as audit_bp
     from partnership_hub.notifications.views import bp as dev_mail_bp
+    from partnership_hub.resources.views import bp as resources_bp
     from partnership_hub.web.health import bp as health_bp
     from partnership_hub.web.tenancy import add_slug_default
     from partnership_hub.workspaces.views import bp as workspaces_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspaces_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(resources_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(dev_mail_bp)
     app.url_defaults(add_slug_default)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from partnership_hub.accounts import services as accounts
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
+from partnership_hub.resources.demo_data import seed_resources
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 
@@ -46,5 +47,6 @@ def seed() -> tuple[bool, str]:
     db.session.flush()
     workspaces.invite(ctx, "outreach@streetshope.example.org", Role.MEMBER)
     workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
+    seed_resources(ctx)
     db.session.commit()
     return True, coordinator_email

@@ -123,6 +123,7 @@ def link_in(message: OutboxMessage) -> str:
 def seed_records(app: Flask, partnership: PartnershipRec) -> None:
     """At least one record of every kind a workspace route takes by id, for the route walk.
     Each area adds its records here when it adds routes that take an id."""
+    _seed_resources(app, partnership)
     _seed_orientation(app, partnership)
 
 
@@ -138,4 +139,14 @@ def _seed_orientation(app: Flask, partnership: PartnershipRec) -> None:
         db.session.add(
             OrientationCompletion(orientation_item_id=item.id, membership_id=partnership.membership_ids["coordinator"])
         )
+        db.session.commit()
+
+
+def _seed_resources(app: Flask, partnership: PartnershipRec) -> None:
+    """A community resource on the partnership's resource map."""
+    from partnership_hub.resources.models import CommunityResource
+
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        db.session.add(CommunityResource(organization_name="Seeded Shelter", service_type="shelter"))
         db.session.commit()

@@ -1,14 +1,233 @@
-"""Community resource map rules."""
+"""Community resource map rules: listing with search, filters and pages; adding, editing, removing;
+the CSV export. Every write records an audit entry in the same transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import csv
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
+from sqlalchemy import func, or_, select
+
+from partnership_hub import toolkit
+from partnership_hub.audit import services as audit
 from partnership_hub.db import scoped
+from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.resources.models import CommunityResource
+
+PAGE_SIZE = 25
+NOTES_MAX = 4000  # the column is TEXT; a directory note longer than this is a document, not a note
+
+SERVICE_TYPE_LABELS: dict[str, str] = {choice.key: choice.label for choice in toolkit.SERVICE_TYPES}
+
+# The text columns people fill in, with the longest value each takes (from the schema).
+TEXT_FIELDS: tuple[str, ...] = ("organization_name", "area_served", "languages", "hours", "contact", "website")
+MAX_LENGTHS: dict[str, int] = {
+    **{name: CommunityResource.__table__.c[name].type.length for name in TEXT_FIELDS},
+    "notes": NOTES_MAX,
+}
+EDITABLE_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "service_type", "trafficking_specific", "notes")
+
+
+@dataclass(frozen=True)
+class ResourceFilters:
+    """What the list is narrowed to. Empty values mean "any"."""
+
+    q: str = ""
+    service_type: str = ""
+    language: str = ""
+    trafficking_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.service_type or self.language or self.trafficking_only)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as URL query arguments (for pagination links and the CSV link)."""
+        args = {"q": self.q, "service_type": self.service_type, "language": self.language}
+        if self.trafficking_only:
+            args["trafficking"] = "1"
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class ResourcePage:
+    items: list[CommunityResource]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.total else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.items) - 1 if self.items else 0
+
+
+def _contains(column, needle: str):
+    return func.lower(column).contains(needle.lower(), autoescape=True)
+
+
+def _filtered(stmt, filters: ResourceFilters):
+    if filters.q:
+        matches = [
+            _contains(getattr(CommunityResource, name), filters.q)
+            for name in ("organization_name", "area_served", "languages", "contact", "notes")
+        ]
+        # The service type is stored as a key: match the words people read.
+        types = [key for key, label in SERVICE_TYPE_LABELS.items() if filters.q.lower() in label.lower()]
+        if types:
+            matches.append(CommunityResource.service_type.in_(types))
+        stmt = stmt.where(or_(*matches))
+    if filters.service_type:
+        stmt = stmt.where(CommunityResource.service_type == filters.service_type)
+    if filters.language:
+        stmt = stmt.where(_contains(CommunityResource.languages, filters.language))
+    if filters.trafficking_only:
+        stmt = stmt.where(CommunityResource.trafficking_specific.is_(True))
+    return stmt
+
+
+def _ordered(stmt):
+    return stmt.order_by(func.lower(CommunityResource.organization_name), CommunityResource.id)
+
+
+def search_resources(ctx, filters: ResourceFilters, page: int = 1, page_size: int = PAGE_SIZE) -> ResourcePage:
+    """One page of the partnership's resources matching ``filters``, by name (two queries).
+
+    A page past the end shows the last page."""
+    total = db.session.scalar(scoped(_filtered(select(func.count(CommunityResource.id)), filters))) or 0
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(1, page), pages)
+    stmt = _ordered(_filtered(select(CommunityResource), filters)).limit(page_size).offset((page - 1) * page_size)
+    return ResourcePage(list(db.session.scalars(scoped(stmt))), total, page, pages, page_size)
+
+
+def export_resources(ctx, filters: ResourceFilters) -> list[CommunityResource]:
+    """Every resource matching ``filters``, by name, for the CSV export (one query)."""
+    return list(db.session.scalars(scoped(_ordered(_filtered(select(CommunityResource), filters)))))
+
+
+# --- validation and writes ----------------------------------------------------------------------
+
+
+def valid_website(value: str) -> bool:
+    """An absolute http(s) address with a host name, and nothing a browser would read differently."""
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(hostname) and "." in hostname.strip(".")
+
+
+def clean_resource_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Trimmed, checked values for a resource; ServiceError (naming the field) for the first problem."""
+    cleaned: dict[str, Any] = {}
+    for name in (*TEXT_FIELDS, "notes"):
+        value = data.get(name) or ""
+        if not isinstance(value, str):
+            raise ServiceError("Enter text.", name)
+        value = value.strip()
+        if len(value) > MAX_LENGTHS[name]:
+            raise ServiceError(f"Use at most {MAX_LENGTHS[name]} characters.", name)
+        cleaned[name] = value
+    if not cleaned["organization_name"]:
+        raise ServiceError("Enter the organization's name.", "organization_name")
+    if cleaned["website"] and not valid_website(cleaned["website"]):
+        raise ServiceError("Enter a web address that starts with http:// or https://.", "website")
+    service_type = data.get("service_type") or ""
+    if service_type not in SERVICE_TYPE_LABELS:
+        raise ServiceError("Choose a type of service from the list.", "service_type")
+    cleaned["service_type"] = service_type
+    cleaned["trafficking_specific"] = bool(data.get("trafficking_specific"))
+    return cleaned
+
+
+def create_resource(ctx, data: dict[str, Any]) -> CommunityResource:
+    """Add a service to the partnership's resource map."""
+    resource = CommunityResource(**clean_resource_data(data))
+    db.session.add(resource)
+    db.session.flush()
+    audit.record(ctx, "resource.created", "community_resource", resource.id, service_type=resource.service_type)
+    return resource
+
+
+def update_resource(ctx, resource: CommunityResource, data: dict[str, Any]) -> CommunityResource:
+    """Change a resource; the audit entry names the fields that changed (not their values)."""
+    cleaned = clean_resource_data(data)
+    changed = sorted(name for name, value in cleaned.items() if getattr(resource, name) != value)
+    if not changed:
+        return resource
+    for name in changed:
+        setattr(resource, name, cleaned[name])
+    db.session.flush()
+    audit.record(ctx, "resource.updated", "community_resource", resource.id, fields=changed)
+    return resource
+
+
+def delete_resource(ctx, resource: CommunityResource) -> None:
+    """Remove a resource from the map."""
+    audit.record(ctx, "resource.deleted", "community_resource", resource.id, service_type=resource.service_type)
+    db.session.delete(resource)
+    db.session.flush()
+
+
+# --- the setup guide ----------------------------------------------------------------------------
 
 
 def setup_facts(ctx) -> dict[str, int | bool]:
     """What the setup guide needs to know about the resource map (one query)."""
     return {"community_resources": db.session.scalar(scoped(select(func.count(CommunityResource.id))))}
+
+
+# --- the CSV export -----------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("organization_name", "Organization"),
+    ("service_type", "Service type"),
+    ("area_served", "Area served"),
+    ("languages", "Languages"),
+    ("hours", "Hours"),
+    ("contact", "Contact"),
+    ("website", "Website"),
+    ("trafficking_specific", "Funded for trafficking survivors"),
+    ("notes", "Notes"),
+)
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as text a spreadsheet shows rather than evaluates: formula-like values get a ``'``."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def export_csv(ctx, filters: ResourceFilters, *, include_contacts: bool) -> str:
+    """The resources matching ``filters`` as CSV text (one query). ``include_contacts`` False leaves
+    the contact column out, for people who may not see contact details."""
+    columns = [(name, title) for name, title in CSV_COLUMNS if include_contacts or name != "contact"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([title for _name, title in columns])
+    for resource in export_resources(ctx, filters):
+        row = []
+        for name, _title in columns:
+            value = getattr(resource, name)
+            if name == "service_type":
+                value = SERVICE_TYPE_LABELS.get(value, value)
+            elif name == "trafficking_specific":
+                value = "yes" if value else "no"
+            row.append(spreadsheet_safe(value))
+        writer.writerow(row)
+    return buffer.getvalue()
