@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from partnership_hub.accounts.views import bp as accounts_bp
     from partnership_hub.audit.views import bp as audit_bp
+    from partnership_hub.members.views import bp as members_bp
     from partnership_hub.notifications.views import bp as dev_mail_bp
     from partnership_hub.resources.views import bp as resources_bp
     from partnership_hub.web.health import bp as health_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspaces_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(resources_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(dev_mail_bp)

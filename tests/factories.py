@@ -123,6 +123,7 @@ def link_in(message: OutboxMessage) -> str:
 def seed_records(app: Flask, partnership: PartnershipRec) -> None:
     """At least one record of every kind a workspace route takes by id, for the route walk.
     Each area adds its records here when it adds routes that take an id."""
+    seed_directory(app, partnership)
     _seed_resources(app, partnership)
     _seed_orientation(app, partnership)
 
@@ -150,3 +151,66 @@ def _seed_resources(app: Flask, partnership: PartnershipRec) -> None:
         bind_tenant(db.session, partnership.id)
         db.session.add(CommunityResource(organization_name="Seeded Shelter", service_type="shelter"))
         db.session.commit()
+
+
+# --- the member directory -----------------------------------------------------------------------
+
+
+def create_organization(app: Flask, partnership: PartnershipRec, name: str | None = None, **fields) -> int:
+    """An organization made through the real service (``sectors``, ``ps``... as keyword arguments)."""
+    from partnership_hub.members import services as members
+
+    with app.app_context():
+        ctx = workspaces.context_for(partnership.id, partnership.members["coordinator"].id)
+        organization = members.create_organization(
+            ctx, members.OrganizationData(name=name or f"Organization {next(_seq)}", **fields)
+        )
+        db.session.commit()
+        return organization.id
+
+
+def create_custom_sector(app: Flask, partnership: PartnershipRec, name: str | None = None, parent_key=None) -> int:
+    from partnership_hub.members import services as members
+
+    with app.app_context():
+        ctx = workspaces.context_for(partnership.id, partnership.members["coordinator"].id)
+        custom = members.create_custom_sector(
+            ctx, members.CustomSectorData(name=name or f"Custom sector {next(_seq)}", parent_key=parent_key)
+        )
+        db.session.commit()
+        return custom.id
+
+
+def seed_directory(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
+    """An organization (in a toolkit and a custom sector) with a member and a contact representative,
+    a custom sector and a linked network."""
+    from partnership_hub.members.models import (
+        CustomSector,
+        LinkedNetwork,
+        Organization,
+        OrganizationSector,
+        Representative,
+        name_key,
+    )
+
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        custom = CustomSector(name="Seeded custom sector", name_key=name_key("Seeded custom sector"))
+        organization = Organization(
+            name="Seeded Organization", name_key=name_key("Seeded Organization"), prevention=True
+        )
+        db.session.add_all([custom, organization])
+        db.session.flush()
+        db.session.add_all(
+            [
+                OrganizationSector(organization_id=organization.id, sector_key="law_enforcement"),
+                OrganizationSector(organization_id=organization.id, custom_sector_id=custom.id),
+                Representative(organization_id=organization.id, name="Seeded Contact", email="contact@example.org"),
+                Representative(
+                    organization_id=organization.id, membership_id=partnership.membership_ids["coordinator"]
+                ),
+                LinkedNetwork(name="Seeded Network", kind="mdt"),
+            ]
+        )
+        db.session.commit()
+        return {"organization": organization.id, "custom_sector": custom.id}

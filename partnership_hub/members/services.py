@@ -1,34 +1,911 @@
-"""Member-directory rules: organizations, sectors, representatives, coverage, linked networks."""
+"""Member-directory rules: organizations, sectors, representatives, coverage, linked networks.
+
+Every function takes the workspace context and plain values, checks the rules, flushes and writes
+the audit entry; the request commits once. List functions run a fixed number of queries whatever
+the size of the partnership (relationships are eager-loaded, never per row).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import csv
+import io
+import math
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from partnership_hub import toolkit
-from partnership_hub.db import scoped
+from partnership_hub.audit import services as audit
+from partnership_hub.db import scoped, utcnow
+from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.members.models import LinkedNetwork, Organization, OrganizationSector
+from partnership_hub.members.models import (
+    CustomSector,
+    LinkedNetwork,
+    Organization,
+    OrganizationSector,
+    Representative,
+    name_key,
+)
+from partnership_hub.members.policies import may_see_representative
+from partnership_hub.workspaces import services as workspaces
+from partnership_hub.workspaces.models import Membership
 
 SURVIVOR_SECTOR_KEYS = frozenset(sector.key for sector, _parent in toolkit.all_sectors() if sector.survivor)
+SECTORS_BY_KEY: dict[str, tuple[toolkit.Sector, toolkit.Sector | None]] = {
+    sector.key: (sector, parent) for sector, parent in toolkit.all_sectors()
+}
+TOP_LEVEL_SECTOR_KEYS = frozenset(sector.key for sector in toolkit.SECTORS)
+P_KEYS = tuple(toolkit.keys(toolkit.PS))
+# The Ps are booleans on Organization; "partnership" is mapped to the attribute partnership_p.
+P_ATTRIBUTES = {"prevention": "prevention", "protection": "protection", "prosecution": "prosecution"}
+P_ATTRIBUTES["partnership"] = "partnership_p"
+NETWORK_KINDS = frozenset(toolkit.keys(toolkit.LINKED_NETWORK_KINDS))
+PAGE_SIZE = 25
+CUSTOM_PREFIX = "custom-"
+_CUSTOM_VALUE = re.compile(r"custom-([0-9]{1,9})")
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def custom_value(custom_sector_id: int) -> str:
+    """How a custom sector is named in forms and filters (toolkit sectors use their key)."""
+    return f"{CUSTOM_PREFIX}{custom_sector_id}"
+
+
+def clean_text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def clean_name(value: str | None) -> str:
+    """A display name with runs of spaces collapsed (duplicates are compared with ``name_key``)."""
+    return " ".join((value or "").split())
+
+
+def clean_website(value: str | None, field_name: str = "website") -> str:
+    """An http(s) address with a host name, or ServiceError. Empty stays empty."""
+    value = clean_text(value)
+    if not value:
+        return ""
+    message = "Enter a web address starting with http:// or https://, like https://example.org."
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ServiceError(message, field_name)
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ServiceError(message, field_name) from None
+    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host.strip("."):
+        raise ServiceError(message, field_name)
+    if len(value) > 300:
+        raise ServiceError("Use a web address of at most 300 characters.", field_name)
+    return value
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _flush_or_refuse(message: str, field_name: str) -> None:
+    """Flush; a unique constraint hit by a concurrent request becomes a field error, not a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise ServiceError(message, field_name) from None
+
+
+def list_custom_sectors(ctx) -> list[CustomSector]:
+    """The partnership's own sectors, by name (one query)."""
+    return list(db.session.scalars(scoped(select(CustomSector).order_by(CustomSector.name_key, CustomSector.id))))
+
+
+@dataclass(frozen=True)
+class SectorOption:
+    value: str
+    label: str
+    parent_label: str | None = None
+
+
+def sector_options(custom_sectors: Iterable[CustomSector]) -> list[SectorOption]:
+    """Every sector an organization can be placed in: the toolkit's (with sub-areas), then custom ones."""
+    options = [
+        SectorOption(sector.key, sector.label, parent.label if parent else None)
+        for sector, parent in toolkit.all_sectors()
+    ]
+    for custom in custom_sectors:
+        parent = SECTORS_BY_KEY.get(custom.parent_key or "")
+        options.append(SectorOption(custom_value(custom.id), custom.name, parent[0].label if parent else None))
+    return options
+
+
+def sector_labels(custom_sectors: Iterable[CustomSector]) -> dict[str, str]:
+    labels = {key: sector.label for key, (sector, _parent) in SECTORS_BY_KEY.items()}
+    labels.update({custom_value(c.id): c.name for c in custom_sectors})
+    return labels
+
+
+def link_value(link: OrganizationSector) -> str:
+    return link.sector_key if link.sector_key else custom_value(link.custom_sector_id)
+
+
+# --- organizations ------------------------------------------------------------------------------
+
+
+@dataclass
+class OrganizationData:
+    name: str
+    sectors: Collection[str] = ()  # toolkit keys and "custom-<id>" values
+    ps: Collection[str] = ()
+    website: str = ""
+    service_area: str = ""
+    notes: str = ""
+
+
+def _resolve_sectors(values: Iterable[str]) -> tuple[set[str], set[int]]:
+    """Split form values into toolkit keys and custom sector ids of this partnership, or refuse."""
+    keys: set[str] = set()
+    custom_ids: set[int] = set()
+    for value in values:
+        match = _CUSTOM_VALUE.fullmatch(value or "")
+        if value in SECTORS_BY_KEY:
+            keys.add(value)
+        elif match:
+            custom_ids.add(int(match.group(1)))
+        else:
+            raise ServiceError("Choose sectors from the list.", "sectors")
+    if custom_ids:
+        found = set(db.session.scalars(scoped(select(CustomSector.id).where(CustomSector.id.in_(custom_ids)))))
+        if found != custom_ids:
+            raise ServiceError("Choose sectors from the list.", "sectors")
+    return keys, custom_ids
+
+
+def _check_organization_name(key: str, exclude_id: int | None = None) -> None:
+    stmt = select(Organization.id).where(Organization.name_key == key)
+    if exclude_id is not None:
+        stmt = stmt.where(Organization.id != exclude_id)
+    if db.session.scalars(scoped(stmt)).first() is not None:
+        raise ServiceError("Another organization in this partnership already has this name.", "name")
+
+
+def _apply_organization(organization: Organization, data: OrganizationData) -> tuple[set[str], set[int]]:
+    current_links = list(organization.sectors)  # loaded before any change, so no early autoflush
+    name = clean_name(data.name)
+    if not name:
+        raise ServiceError("Enter the organization's name.", "name")
+    if len(name) > 160:
+        raise ServiceError("Use at most 160 characters.", "name")
+    unknown_ps = set(data.ps) - set(P_KEYS)
+    if unknown_ps:
+        raise ServiceError("Choose from the four Ps.", "ps")
+    website = clean_website(data.website)
+    service_area = clean_text(data.service_area)
+    if len(service_area) > 200:
+        raise ServiceError("Use at most 200 characters.", "service_area")
+    keys, custom_ids = _resolve_sectors(data.sectors)
+    _check_organization_name(name_key(name), organization.id)
+
+    organization.name = name
+    organization.name_key = name_key(name)
+    organization.website = website
+    organization.service_area = service_area
+    organization.notes = clean_text(data.notes)
+    for p, attribute in P_ATTRIBUTES.items():
+        setattr(organization, attribute, p in data.ps)
+
+    # Change only what changed: the unit of work inserts before it deletes, so re-adding a link
+    # that is also being removed would trip the (organization, sector) unique constraint.
+    wanted = {("key", k) for k in keys} | {("custom", i) for i in custom_ids}
+    existing = {}
+    for link in current_links:
+        ident = ("key", link.sector_key) if link.sector_key else ("custom", link.custom_sector_id)
+        if ident in wanted and ident not in existing:
+            existing[ident] = link
+        else:
+            organization.sectors.remove(link)
+    for kind, value in sorted(wanted - existing.keys(), key=str):
+        if kind == "key":
+            organization.sectors.append(OrganizationSector(sector_key=value))
+        else:
+            organization.sectors.append(OrganizationSector(custom_sector_id=value))
+    return keys, custom_ids
+
+
+def _organization_details(keys: set[str], custom_ids: set[int], organization: Organization) -> dict:
+    return {"sectors": sorted(keys), "custom_sector_ids": sorted(custom_ids), "ps": organization.ps}
+
+
+def create_organization(ctx, data: OrganizationData) -> Organization:
+    """Add a member organization. Names are unique in the partnership (case and spacing ignored)."""
+    organization = Organization()
+    keys, custom_ids = _apply_organization(organization, data)
+    db.session.add(organization)
+    _flush_or_refuse("Another organization in this partnership already has this name.", "name")
+    audit.record(
+        ctx,
+        "organization.created",
+        "organization",
+        organization.id,
+        **_organization_details(keys, custom_ids, organization),
+    )
+    return organization
+
+
+def update_organization(ctx, organization: Organization, data: OrganizationData) -> Organization:
+    """Change an organization's name, sectors, Ps and details."""
+    keys, custom_ids = _apply_organization(organization, data)
+    _flush_or_refuse("Another organization in this partnership already has this name.", "name")
+    audit.record(
+        ctx,
+        "organization.updated",
+        "organization",
+        organization.id,
+        **_organization_details(keys, custom_ids, organization),
+    )
+    return organization
+
+
+def archive_organization(ctx, organization: Organization) -> Organization:
+    """Take an organization out of the active directory and coverage (it can be restored)."""
+    if organization.archived_at is None:
+        organization.archived_at = utcnow()
+        audit.record(ctx, "organization.archived", "organization", organization.id)
+    return organization
+
+
+def restore_organization(ctx, organization: Organization) -> Organization:
+    """Bring an archived organization back."""
+    if organization.archived_at is not None:
+        organization.archived_at = None
+        audit.record(ctx, "organization.restored", "organization", organization.id)
+    return organization
+
+
+def load_organization(ctx, organization_id: int) -> Organization | None:
+    """One organization with its sectors and representatives (a fixed number of queries)."""
+    stmt = (
+        select(Organization)
+        .where(Organization.id == organization_id)
+        .options(
+            selectinload(Organization.sectors),
+            selectinload(Organization.representatives)
+            .selectinload(Representative.membership)
+            .joinedload(Membership.user),
+        )
+    )
+    return db.session.scalars(scoped(stmt)).one_or_none()
+
+
+@dataclass
+class OrganizationFilter:
+    q: str = ""
+    sector: str = ""  # a toolkit key or "custom-<id>"
+    p: str = ""
+    archived: bool = False  # include archived organizations
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.sector or self.p or self.archived)
+
+    def query_args(self) -> dict[str, str]:
+        args = {"q": self.q, "sector": self.sector, "p": self.p, "archived": "1" if self.archived else ""}
+        return {k: v for k, v in args.items() if v}
+
+
+def parse_filter(args, custom_sectors: Iterable[CustomSector]) -> OrganizationFilter:
+    """Read filters from a query string; values that name nothing are dropped, never an error."""
+    q = clean_name(args.get("q", ""))[:160]
+    sector = args.get("sector", "")
+    if sector not in SECTORS_BY_KEY and sector not in {custom_value(c.id) for c in custom_sectors}:
+        sector = ""
+    p = args.get("p", "")
+    if p not in P_KEYS:
+        p = ""
+    return OrganizationFilter(q=q, sector=sector, p=p, archived=args.get("archived") in ("1", "on", "true", "y"))
+
+
+def _filtered(stmt, filters: OrganizationFilter, custom_sectors: Iterable[CustomSector]):
+    if not filters.archived:
+        stmt = stmt.where(Organization.archived_at.is_(None))
+    if filters.q:
+        term = filters.q.casefold()
+        stmt = stmt.where(
+            or_(
+                Organization.name_key.contains(term, autoescape=True),
+                func.lower(Organization.service_area).contains(term, autoescape=True),
+            )
+        )
+    if filters.p:
+        stmt = stmt.where(getattr(Organization, P_ATTRIBUTES[filters.p]).is_(True))
+    if filters.sector:
+        match = _CUSTOM_VALUE.fullmatch(filters.sector)
+        if match:
+            condition = OrganizationSector.custom_sector_id == int(match.group(1))
+        else:
+            # A sector includes its sub-areas and the partnership's own sectors placed under it.
+            sector, _parent = SECTORS_BY_KEY[filters.sector]
+            keys = [sector.key, *(child.key for child in sector.children)]
+            under = [c.id for c in custom_sectors if c.parent_key == sector.key]
+            condition = OrganizationSector.sector_key.in_(keys)
+            if under:
+                condition = or_(condition, OrganizationSector.custom_sector_id.in_(under))
+        stmt = stmt.where(Organization.sectors.any(condition))
+    return stmt
+
+
+@dataclass
+class OrganizationPage:
+    organizations: list[Organization]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.organizations) - 1 if self.total else 0
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and a few around the current one; None marks a gap."""
+        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def list_organizations(
+    ctx, filters: OrganizationFilter, custom_sectors: list[CustomSector], page: int = 1, per_page: int = PAGE_SIZE
+) -> OrganizationPage:
+    """One page of organizations matching ``filters``, by name, with their sectors (three queries)."""
+    base = _filtered(select(Organization), filters, custom_sectors)
+    total = db.session.scalar(
+        scoped(select(func.count()).select_from(base.with_only_columns(Organization.id).subquery()))
+    )
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    stmt = (
+        base.options(selectinload(Organization.sectors))
+        .order_by(Organization.name_key, Organization.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    organizations = list(db.session.scalars(scoped(stmt)))
+    return OrganizationPage(organizations, total, page, pages, per_page)
+
+
+def representative_name(rep: Representative) -> str:
+    if rep.membership is not None:
+        return rep.membership.user.name
+    return rep.name
+
+
+def representative_email(rep: Representative) -> str:
+    if rep.membership is not None:
+        return rep.membership.user.email
+    return rep.email
+
+
+def visible_representatives(ctx, organization: Organization) -> list[Representative]:
+    """The organization's representatives this person may see listed."""
+    return [rep for rep in organization.representatives if may_see_representative(ctx.membership, rep)]
+
+
+CSV_HEADER = ["Name", "Status", "Sectors", "Ps", "Website", "Service area", "Representatives", "Notes"]
+
+
+def export_csv(ctx, filters: OrganizationFilter, *, with_contacts: bool) -> str:
+    """Every organization matching ``filters`` as CSV (five queries, whatever the count)."""
+    custom_sectors = list_custom_sectors(ctx)
+    labels = sector_labels(custom_sectors)
+    stmt = (
+        _filtered(select(Organization), filters, custom_sectors)
+        .options(
+            selectinload(Organization.sectors),
+            selectinload(Organization.representatives)
+            .selectinload(Representative.membership)
+            .joinedload(Membership.user),
+        )
+        .order_by(Organization.name_key, Organization.id)
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for organization in db.session.scalars(scoped(stmt)):
+        writer.writerow(csv_safe(cell) for cell in _csv_row(ctx, organization, labels, with_contacts))
+    return out.getvalue()
+
+
+def _csv_row(ctx, organization: Organization, labels: dict[str, str], with_contacts: bool) -> Iterator[str]:
+    reps = []
+    for rep in visible_representatives(ctx, organization):
+        parts = [representative_name(rep)]
+        if rep.title:
+            parts.append(rep.title)
+        if with_contacts:
+            parts.extend(x for x in (representative_email(rep), rep.phone) if x)
+        reps.append(", ".join(parts))
+    yield organization.name
+    yield "Archived" if organization.archived_at else "Active"
+    yield "; ".join(sorted(labels.get(link_value(link), link_value(link)) for link in organization.sectors))
+    yield "; ".join(toolkit.label_of(toolkit.PS, p) for p in organization.ps)
+    yield organization.website
+    yield organization.service_area
+    yield "; ".join(reps)
+    yield organization.notes
+
+
+# --- representatives ----------------------------------------------------------------------------
+
+
+@dataclass
+class RepresentativeData:
+    membership_id: int | None = None  # a workspace member, or None for a plain contact
+    name: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def representative_candidates(ctx) -> list[Membership]:
+    """Workspace members who may be named as representatives (those this person may see)."""
+    return workspaces.list_members(ctx).visible
+
+
+def add_representative(ctx, organization: Organization, data: RepresentativeData) -> Representative:
+    """Name a workspace member or a contact (no account) as one of the organization's representatives."""
+    title = clean_text(data.title)
+    if len(title) > 120:
+        raise ServiceError("Use at most 120 characters.", "title")
+    if data.membership_id is not None:
+        candidates = {m.id: m for m in representative_candidates(ctx)}
+        if data.membership_id not in candidates:
+            raise ServiceError("Choose a member of the partnership.", "membership_id")
+        if any(rep.membership_id == data.membership_id for rep in organization.representatives):
+            raise ServiceError("This member already represents the organization.", "membership_id")
+        rep = Representative(membership_id=data.membership_id, title=title)
+    else:
+        name = clean_name(data.name)
+        email = clean_text(data.email).lower()
+        phone = clean_text(data.phone)
+        if not name:
+            raise ServiceError("Enter the contact's name.", "name")
+        for value, limit, field_name in ((name, 120, "name"), (email, 254, "email"), (phone, 40, "phone")):
+            if len(value) > limit:
+                raise ServiceError(f"Use at most {limit} characters.", field_name)
+        rep = Representative(name=name, title=title, email=email, phone=phone)
+    organization.representatives.append(rep)
+    db.session.flush()
+    audit.record(
+        ctx,
+        "representative.added",
+        "representative",
+        rep.id,
+        organization_id=organization.id,
+        membership_id=rep.membership_id,
+    )
+    return rep
+
+
+def remove_representative(ctx, rep: Representative) -> None:
+    """Take a representative off an organization."""
+    audit.record(
+        ctx,
+        "representative.removed",
+        "representative",
+        rep.id,
+        organization_id=rep.organization_id,
+        membership_id=rep.membership_id,
+    )
+    db.session.delete(rep)
+
+
+# --- custom sectors -----------------------------------------------------------------------------
+
+
+@dataclass
+class CustomSectorData:
+    name: str
+    parent_key: str | None = None
+    description: str = ""
+
+
+_TOOLKIT_NAME_KEYS = {name_key(sector.label): sector for sector, _parent in toolkit.all_sectors()}
+
+
+def _apply_custom_sector(custom: CustomSector, data: CustomSectorData) -> None:
+    name = clean_name(data.name)
+    if not name:
+        raise ServiceError("Name the sector.", "name")
+    if len(name) > 120:
+        raise ServiceError("Use at most 120 characters.", "name")
+    parent_key = data.parent_key or None
+    if parent_key is not None and parent_key not in TOP_LEVEL_SECTOR_KEYS:
+        raise ServiceError("Choose a toolkit sector from the list, or none.", "parent_key")
+    key = name_key(name)
+    if key in _TOOLKIT_NAME_KEYS:
+        raise ServiceError("The toolkit already has a sector with this name: use it instead.", "name")
+    stmt = select(CustomSector.id).where(CustomSector.name_key == key)
+    if custom.id is not None:
+        stmt = stmt.where(CustomSector.id != custom.id)
+    if db.session.scalars(scoped(stmt)).first() is not None:
+        raise ServiceError("Your partnership already has a sector with this name.", "name")
+    custom.name = name
+    custom.name_key = key
+    custom.parent_key = parent_key
+    custom.description = clean_text(data.description)
+
+
+def create_custom_sector(ctx, data: CustomSectorData) -> CustomSector:
+    """Add a sector of the partnership's own (optionally under a toolkit sector)."""
+    custom = CustomSector()
+    _apply_custom_sector(custom, data)
+    db.session.add(custom)
+    _flush_or_refuse("Your partnership already has a sector with this name.", "name")
+    audit.record(ctx, "custom_sector.created", "custom_sector", custom.id, parent_key=custom.parent_key)
+    return custom
+
+
+def update_custom_sector(ctx, custom: CustomSector, data: CustomSectorData) -> CustomSector:
+    """Rename or move a custom sector."""
+    _apply_custom_sector(custom, data)
+    _flush_or_refuse("Your partnership already has a sector with this name.", "name")
+    audit.record(ctx, "custom_sector.updated", "custom_sector", custom.id, parent_key=custom.parent_key)
+    return custom
+
+
+def custom_sector_usage(ctx, custom: CustomSector) -> int:
+    """How many organizations (archived included) are placed in this custom sector."""
+    return db.session.scalar(
+        scoped(select(func.count(OrganizationSector.id)).where(OrganizationSector.custom_sector_id == custom.id))
+    )
+
+
+def delete_custom_sector(ctx, custom: CustomSector) -> None:
+    """Delete a custom sector; organizations placed in it lose that sector (the database cascades)."""
+    links = custom_sector_usage(ctx, custom)
+    audit.record(ctx, "custom_sector.deleted", "custom_sector", custom.id, organization_links=links)
+    db.session.delete(custom)
+    db.session.flush()
+    # Links cascaded in the database: forget any loaded copies.
+    db.session.expire_all()
+
+
+# --- the sector taxonomy and coverage -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    """One active organization's link to one sector (``sector_key`` and ``custom_sector_id`` are
+    both None when the organization has no sector yet)."""
+
+    organization_id: int
+    organization_name: str
+    prevention: bool = False
+    protection: bool = False
+    prosecution: bool = False
+    partnership: bool = False
+    sector_key: str | None = None
+    custom_sector_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CustomSectorRef:
+    id: int
+    name: str
+    parent_key: str | None = None
+
+
+def directory_rows(ctx) -> list[DirectoryRow]:
+    """Every active organization with each of its sectors (one query)."""
+    stmt = (
+        select(
+            Organization.id,
+            Organization.name,
+            Organization.prevention,
+            Organization.protection,
+            Organization.prosecution,
+            Organization.partnership_p,
+            OrganizationSector.sector_key,
+            OrganizationSector.custom_sector_id,
+        )
+        .outerjoin(Organization.sectors)
+        .where(Organization.archived_at.is_(None))
+        .order_by(Organization.name_key, Organization.id)
+    )
+    return [DirectoryRow(*row) for row in db.session.execute(scoped(stmt)).tuples()]
+
+
+def custom_sector_refs(custom_sectors: Iterable[CustomSector]) -> list[CustomSectorRef]:
+    return [CustomSectorRef(c.id, c.name, c.parent_key) for c in custom_sectors]
+
+
+@dataclass
+class SectorCoverage:
+    """A toolkit sector and the active organizations that cover it."""
+
+    sector: toolkit.Sector
+    organizations: list[str] = field(default_factory=list)  # placed in the sector itself
+    via_custom: list[str] = field(default_factory=list)  # names of custom sectors under it that are covered
+    children: list[SectorCoverage] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.organizations) or any(child.covered for child in self.children)
+
+    @property
+    def all_organizations(self) -> list[str]:
+        """Organizations in the sector or any of its sub-areas, each once, by name."""
+        names = set(self.organizations)
+        for child in self.children:
+            names.update(child.organizations)
+        return sorted(names, key=str.casefold)
+
+    @property
+    def missing_children(self) -> list[SectorCoverage]:
+        return [child for child in self.children if not child.covered]
+
+
+@dataclass
+class PBalance:
+    key: str
+    label: str
+    count: int
+    percent: int  # of active organizations
+
+    @property
+    def step(self) -> int:
+        """The percentage rounded to a multiple of ten (the bar's width class)."""
+        return int(round(self.percent / 10)) * 10
+
+
+@dataclass
+class CustomCoverage:
+    sector: CustomSectorRef
+    organizations: list[str]
+
+
+@dataclass
+class Coverage:
+    sectors: list[SectorCoverage]  # the toolkit's top-level sectors, with their sub-areas
+    custom: list[CustomCoverage]  # the partnership's sectors not placed under a toolkit sector
+    p_balance: list[PBalance]
+    organization_count: int
+    survivor_advisors: int
+
+    @property
+    def covered(self) -> list[SectorCoverage]:
+        return [s for s in self.sectors if s.covered]
+
+    @property
+    def missing(self) -> list[SectorCoverage]:
+        return [s for s in self.sectors if not s.covered]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.covered) / len(self.sectors)) if self.sectors else 0
+
+    @property
+    def step(self) -> int:
+        return int(round(self.percent / 10)) * 10
+
+    @property
+    def survivor_sectors(self) -> list[SectorCoverage]:
+        flat = [s for s in self.sectors] + [c for s in self.sectors for c in s.children]
+        return [s for s in flat if s.sector.survivor]
+
+    @property
+    def survivor_led_represented(self) -> bool:
+        return any(s.covered for s in self.survivor_sectors)
+
+    @property
+    def survivors_represented(self) -> bool:
+        """Survivors take part: a survivor or survivor-led organization, or survivor advisors."""
+        return self.survivor_led_represented or self.survivor_advisors > 0
+
+
+def compute_coverage(
+    rows: Iterable[DirectoryRow], custom_sectors: Iterable[CustomSectorRef] = (), survivor_advisors: int = 0
+) -> Coverage:
+    """Which toolkit sectors the active organizations cover, which are missing, and the P balance.
+
+    A parent sector counts as covered when it or any sub-area is; a custom sector placed under a
+    toolkit sector counts for that sector. Pure: rows in, a Coverage out."""
+    rows = list(rows)
+    customs = {c.id: c for c in custom_sectors}
+    by_key: dict[str, set[str]] = {}
+    via_custom: dict[str, set[str]] = {}
+    custom_orgs: dict[int, set[str]] = {}
+    orgs: dict[int, DirectoryRow] = {}
+    for row in rows:
+        orgs.setdefault(row.organization_id, row)
+        if row.sector_key is not None:
+            by_key.setdefault(row.sector_key, set()).add(row.organization_name)
+        elif row.custom_sector_id is not None and row.custom_sector_id in customs:
+            custom = customs[row.custom_sector_id]
+            custom_orgs.setdefault(custom.id, set()).add(row.organization_name)
+            if custom.parent_key in SECTORS_BY_KEY:
+                by_key.setdefault(custom.parent_key, set()).add(row.organization_name)
+                via_custom.setdefault(custom.parent_key, set()).add(custom.name)
+
+    def _coverage(sector: toolkit.Sector) -> SectorCoverage:
+        return SectorCoverage(
+            sector,
+            organizations=sorted(by_key.get(sector.key, ()), key=str.casefold),
+            via_custom=sorted(via_custom.get(sector.key, ()), key=str.casefold),
+            children=[_coverage(child) for child in sector.children],
+        )
+
+    total = len(orgs)
+    balance = []
+    for choice in toolkit.PS:
+        count = sum(1 for row in orgs.values() if getattr(row, choice.key))
+        balance.append(PBalance(choice.key, choice.label, count, round(100 * count / total) if total else 0))
+    custom = [
+        CustomCoverage(c, sorted(custom_orgs.get(c.id, ()), key=str.casefold))
+        for c in customs.values()
+        if c.parent_key not in SECTORS_BY_KEY
+    ]
+    return Coverage(
+        sectors=[_coverage(sector) for sector in toolkit.SECTORS],
+        custom=custom,
+        p_balance=balance,
+        organization_count=total,
+        survivor_advisors=survivor_advisors,
+    )
+
+
+def coverage(ctx) -> Coverage:
+    """The partnership's coverage now (a fixed handful of queries)."""
+    survivor_advisors = workspaces.setup_facts(ctx)["survivor_advisors"]
+    return compute_coverage(directory_rows(ctx), custom_sector_refs(list_custom_sectors(ctx)), survivor_advisors)
+
+
+@dataclass
+class SectorCount:
+    sector: toolkit.Sector
+    direct: int  # organizations placed in this sector itself
+    total: int  # ... or in any of its sub-areas or custom sectors under it
+    children: list[SectorCount] = field(default_factory=list)
+    custom: list[tuple[CustomSector, int]] = field(default_factory=list)
+
+
+@dataclass
+class SectorOverview:
+    toolkit: list[SectorCount]
+    custom: list[tuple[CustomSector, int]]  # every custom sector, by name, with its organization count
+
+
+def sector_overview(ctx) -> SectorOverview:
+    """The toolkit taxonomy with how many active organizations cover each sector, plus the
+    partnership's own sectors (two queries)."""
+    rows = directory_rows(ctx)
+    custom_sectors = list_custom_sectors(ctx)
+    by_key: dict[str, set[int]] = {}
+    by_custom: dict[int, set[int]] = {}
+    for row in rows:
+        if row.sector_key is not None:
+            by_key.setdefault(row.sector_key, set()).add(row.organization_id)
+        elif row.custom_sector_id is not None:
+            by_custom.setdefault(row.custom_sector_id, set()).add(row.organization_id)
+
+    counts = []
+    for sector in toolkit.SECTORS:
+        children = [SectorCount(c, len(by_key.get(c.key, ())), len(by_key.get(c.key, ()))) for c in sector.children]
+        custom = [(c, len(by_custom.get(c.id, ()))) for c in custom_sectors if c.parent_key == sector.key]
+        everyone = set(by_key.get(sector.key, ()))
+        for child in sector.children:
+            everyone |= by_key.get(child.key, set())
+        for c, _n in custom:
+            everyone |= by_custom.get(c.id, set())
+        counts.append(SectorCount(sector, len(by_key.get(sector.key, ())), len(everyone), children, custom))
+    return SectorOverview(counts, [(c, len(by_custom.get(c.id, ()))) for c in custom_sectors])
+
+
+# --- linked networks ----------------------------------------------------------------------------
+
+
+@dataclass
+class LinkedNetworkData:
+    name: str
+    kind: str
+    contact_name: str = ""
+    contact_email: str = ""
+    website: str = ""
+    relationship_notes: str = ""
+
+
+def list_linked_networks(ctx) -> list[LinkedNetwork]:
+    """The networks the partnership links with, by name (one query)."""
+    return list(db.session.scalars(scoped(select(LinkedNetwork).order_by(func.lower(LinkedNetwork.name)))))
+
+
+def _apply_network(network: LinkedNetwork, data: LinkedNetworkData) -> None:
+    name = clean_name(data.name)
+    if not name:
+        raise ServiceError("Name the network.", "name")
+    if data.kind not in NETWORK_KINDS:
+        raise ServiceError("Choose what kind of network this is.", "kind")
+    contact_name = clean_name(data.contact_name)
+    contact_email = clean_text(data.contact_email).lower()
+    for value, limit, field_name in (
+        (name, 160, "name"),
+        (contact_name, 120, "contact_name"),
+        (contact_email, 254, "contact_email"),
+    ):
+        if len(value) > limit:
+            raise ServiceError(f"Use at most {limit} characters.", field_name)
+    network.website = clean_website(data.website)
+    network.name = name
+    network.kind = data.kind
+    network.contact_name = contact_name
+    network.contact_email = contact_email
+    network.relationship_notes = clean_text(data.relationship_notes)
+
+
+def create_linked_network(ctx, data: LinkedNetworkData) -> LinkedNetwork:
+    """Record an existing partnership or network to link with."""
+    network = LinkedNetwork()
+    _apply_network(network, data)
+    db.session.add(network)
+    db.session.flush()
+    audit.record(ctx, "linked_network.created", "linked_network", network.id, kind=network.kind)
+    return network
+
+
+def update_linked_network(ctx, network: LinkedNetwork, data: LinkedNetworkData) -> LinkedNetwork:
+    """Change a linked network's details."""
+    _apply_network(network, data)
+    db.session.flush()
+    audit.record(ctx, "linked_network.updated", "linked_network", network.id, kind=network.kind)
+    return network
+
+
+def delete_linked_network(ctx, network: LinkedNetwork) -> None:
+    """Remove a linked network."""
+    audit.record(ctx, "linked_network.deleted", "linked_network", network.id, kind=network.kind)
+    db.session.delete(network)
+
+
+# --- the setup guide ----------------------------------------------------------------------------
 
 
 def setup_facts(ctx) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the directory (a fixed number of queries)."""
-    active = Organization.archived_at.is_(None)
-    organizations = db.session.scalar(scoped(select(func.count(Organization.id)).where(active)))
-    sector_keys = set(
-        db.session.scalars(
-            scoped(
-                select(OrganizationSector.sector_key)
-                .join(OrganizationSector.organization)
-                .where(active, OrganizationSector.sector_key.is_not(None))
-                .distinct()
-            )
+    """What the setup guide needs to know about the directory (two queries)."""
+    rows = db.session.execute(
+        scoped(
+            select(Organization.id, OrganizationSector.sector_key)
+            .outerjoin(Organization.sectors)
+            .where(Organization.archived_at.is_(None))
         )
-    )
+    ).tuples()
+    organizations: set[int] = set()
+    sector_keys: set[str] = set()
+    for organization_id, sector_key in rows:
+        organizations.add(organization_id)
+        if sector_key is not None:
+            sector_keys.add(sector_key)
     networks = db.session.scalar(scoped(select(func.count(LinkedNetwork.id))))
     return {
-        "organizations": organizations,
+        "organizations": len(organizations),
         "sectors_covered": len(sector_keys),
         "survivor_sector_covered": bool(sector_keys & SURVIVOR_SECTOR_KEYS),
         "linked_networks": networks,

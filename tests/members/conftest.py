@@ -1,0 +1,53 @@
+"""Helpers for the member-directory tests."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from partnership_hub.audit.models import AuditEntry
+from partnership_hub.db import bind_tenant
+from partnership_hub.extensions import db
+from partnership_hub.members.models import Organization
+from tests.factories import login_as
+
+
+@pytest.fixture
+def as_role(app, world):
+    """A client signed in as ``role`` in the home partnership."""
+
+    def _client(role: str):
+        client = app.test_client()
+        login_as(client, app, world.user(role))
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def coordinator(as_role):
+    return as_role("coordinator")
+
+
+@pytest.fixture
+def base(world):
+    return f"/p/{world.home.slug}"
+
+
+def organizations(app, partnership_id: int) -> list[Organization]:
+    with app.app_context():
+        bind_tenant(db.session, partnership_id)
+        rows = list(db.session.scalars(select(Organization).order_by(Organization.id)))
+        for row in rows:
+            _ = row.ps, [(s.sector_key, s.custom_sector_id) for s in row.sectors], list(row.representatives)
+        db.session.expunge_all()
+        return rows
+
+
+def audit_entries(app, partnership_id: int) -> list[tuple[str, str, int | None, dict]]:
+    with app.app_context():
+        bind_tenant(db.session, partnership_id)
+        return [
+            (e.action, e.target_type, e.target_id, e.details)
+            for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
