@@ -9,6 +9,7 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.resources.demo_data import seed_resources
 from partnership_hub.workspaces import services as workspaces
+from partnership_hub.workspaces.demo_data import seed_profile_and_orientation
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 
 DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105 - a published demo login
@@ -47,6 +48,7 @@ def seed() -> tuple[bool, str]:
     db.session.flush()
     workspaces.invite(ctx, "outreach@streetshope.example.org", Role.MEMBER)
     workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
+    seed_profile_and_orientation(ctx, users)
     seed_resources(ctx)
     db.session.commit()
     return True, coordinator_email

@@ -68,7 +68,7 @@ def people_named(entries: list[AuditEntry]) -> dict[int, str]:
     ids = {entry.details.get("user_id") for entry in entries if entry.details} - {None}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
 
 
 def recent_entries(ctx, limit: int = 50) -> list[AuditEntry]:

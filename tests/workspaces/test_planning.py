@@ -176,3 +176,12 @@ def test_the_planning_page_costs_the_same_for_5_and_for_200_members(app):
             assert client.get(f"/p/{partnership.slug}/planning").status_code == 200
         counts[name] = len(statements)
     assert counts["Small"] == counts["Large"] <= BUDGET, counts
+
+
+def test_the_home_activity_names_who_joined_the_planning_team(app, coordinator, world):
+    member_id = world.home.membership_ids["member"]
+    coordinator.post(f"/p/{world.home.slug}/planning/{member_id}/team", data={"value": "1"})
+    response = coordinator.get(f"/p/{world.home.slug}/")
+    assert response.status_code == 200
+    assert "added someone to the planning team" in response.text
+    assert f"({world.user('member').name})" in response.text
