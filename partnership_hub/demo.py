@@ -7,6 +7,7 @@ from sqlalchemy import select
 from partnership_hub.accounts import services as accounts
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
+from partnership_hub.members.demo_data import seed_directory
 from partnership_hub.resources.demo_data import seed_resources
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.demo_data import seed_profile_and_orientation
@@ -50,5 +51,6 @@ def seed() -> tuple[bool, str]:
     workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
     seed_profile_and_orientation(ctx, users)
     seed_resources(ctx)
+    seed_directory(ctx, users)
     db.session.commit()
     return True, coordinator_email

@@ -72,8 +72,11 @@ def organizations():
 def organizations_csv():
     require("directory.view")
     ctx = g.ctx
-    filters = services.parse_filter(request.args, services.list_custom_sectors(ctx))
-    body = services.export_csv(ctx, filters, with_contacts=can(ctx.membership, "directory.view_contacts"))
+    custom_sectors = services.list_custom_sectors(ctx)
+    filters = services.parse_filter(request.args, custom_sectors)
+    body = services.export_csv(
+        ctx, filters, custom_sectors, with_contacts=can(ctx.membership, "directory.view_contacts")
+    )
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="organizations.csv"'
     response.headers["Cache-Control"] = "no-store"
@@ -130,14 +133,13 @@ def _organization_page(
     if rep_form is None:
         rep_form = RepresentativeForm(formdata=None)
     rep_form.membership_id.choices = _member_choices(candidates)
-    custom_sectors = services.list_custom_sectors(ctx)
     return render(
         "members/organization.html",
         block=block,
         status=status,
         organization=organization,
         representatives=services.visible_representatives(ctx, organization),
-        labels=services.sector_labels(custom_sectors),
+        sector_names=services.organization_sector_labels(organization),
         rep_form=rep_form,
         confirm_form=ConfirmForm(),
         ps=toolkit.PS,

@@ -1,0 +1,88 @@
+"""Directory pages run a fixed, small number of SQL queries whatever the size of the directory."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnership_hub.db import bind_tenant
+from partnership_hub.extensions import db
+from partnership_hub.members.models import CustomSector, Organization, OrganizationSector, Representative, name_key
+from partnership_hub.workspaces.services import context_for
+from tests.factories import create_partnership, create_user, login_as
+from tests.web.test_query_budget import BUDGET, counting
+
+SECTORS = ["law_enforcement", "dvs_domestic_violence", "healthcare", "survivor_led_orgs", "ut_agriculture"]
+
+
+def grow_directory(app, partnership, size: int) -> None:
+    with app.app_context():
+        context_for(partnership.id, partnership.members["coordinator"].id)
+        bind_tenant(db.session, partnership.id)
+        custom = CustomSector(name="Custom", name_key="custom", parent_key="direct_victim_services")
+        db.session.add(custom)
+        orgs = [
+            Organization(name=f"Org {n}", name_key=name_key(f"Org {n}"), prevention=n % 2 == 0, protection=True)
+            for n in range(size)
+        ]
+        db.session.add_all(orgs)
+        db.session.flush()
+        for n, org in enumerate(orgs):
+            db.session.add(OrganizationSector(organization_id=org.id, sector_key=SECTORS[n % len(SECTORS)]))
+            db.session.add(OrganizationSector(organization_id=org.id, custom_sector_id=custom.id))
+            db.session.add(Representative(organization_id=org.id, name=f"Contact {n}", email=f"c{n}@example.org"))
+            db.session.add(
+                Representative(organization_id=org.id, membership_id=partnership.membership_ids["coordinator"])
+            )
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organizations",
+        "/organizations?q=org&p=protection&sector=direct_victim_services",
+        "/organizations.csv",
+        "/coverage",
+        "/sectors",
+    ],
+)
+def test_directory_pages_cost_the_same_for_5_and_for_200_organizations(app, path):
+    small = create_partnership(app, create_user(app), "Small")
+    large = create_partnership(app, create_user(app), "Large")
+    grow_directory(app, small, 5)
+    grow_directory(app, large, 200)
+
+    counts = {}
+    for partnership in (small, large):
+        client = app.test_client()
+        login_as(client, app, partnership.members["coordinator"])
+        client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
+        with counting(app) as statements:
+            response = client.get(f"/p/{partnership.slug}{path}")
+        assert response.status_code == 200
+        counts[partnership.slug] = len(statements)
+
+    assert counts["small"] == counts["large"], counts
+    assert counts["small"] <= BUDGET, counts
+
+
+def test_an_organization_page_costs_the_same_with_many_representatives(app):
+    counts = {}
+    for size in (2, 60):
+        partnership = create_partnership(app, create_user(app), f"P{size}")
+        grow_directory(app, partnership, 1)
+        with app.app_context():
+            bind_tenant(db.session, partnership.id)
+            org = db.session.scalars(db.select(Organization)).one()
+            db.session.add_all(Representative(organization_id=org.id, name=f"Extra {n}") for n in range(size))
+            db.session.commit()
+            org_id = org.id
+        client = app.test_client()
+        login_as(client, app, partnership.members["coordinator"])
+        url = f"/p/{partnership.slug}/organizations/{org_id}"
+        client.get(url)
+        with counting(app) as statements:
+            assert client.get(url).status_code == 200
+        counts[size] = len(statements)
+    assert counts[2] == counts[60], counts
+    assert counts[2] <= BUDGET, counts
