@@ -44,15 +44,21 @@ def index():
     filters = parse_filters(request.args)
     page = services.search_resources(g.ctx, filters, parse_page(request.args))
     block = _results_block()
-    return render(
+    partial = bool(block) and is_htmx()
+    response = render(
         "resources/index.html",
         block=block,
-        partial=bool(block) and is_htmx(),
+        partial=partial,
         filters=filters,
         page=page,
         service_types=services.SERVICE_TYPE_LABELS,
         show_contacts=can(g.ctx.membership, "directory.view_contacts"),
     )
+    if partial:
+        # The address bar gets the tidy URL of what is shown, not the form's empty fields.
+        page_arg = {"page": page.page} if page.page > 1 else {}
+        response.headers["HX-Push-Url"] = url_for("resources.index", **filters.query_args(), **page_arg)
+    return response
 
 
 @bp.get("/resources.csv")

@@ -17,7 +17,7 @@ from tests.resources.conftest import VALID, add_resources, audit_of, resources_o
 
 def names_in(html: str) -> list[str]:
     """Organization names in the results table, in order."""
-    return re.findall(r'<th scope="row" class="cell-wrap">\s*<a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<th scope="row" role="rowheader" class="cell-wrap">\s*<a href="[^"]+">([^<]+)</a>', html)
 
 
 # --- create, read, update, delete ---------------------------------------------------------------
@@ -282,6 +282,7 @@ def test_htmx_search_gets_only_the_results_block(signed_in, base, directory):
     assert names_in(response.text) == ["Charlie Clinic"]
     assert 'id="results-status" hx-swap-oob="innerHTML"' in response.text
     assert "HX-Request" in response.headers["Vary"]
+    assert response.headers["HX-Push-Url"] == f"{base}?q=clinic"  # without the form's empty fields
 
     plain = client.get(base, query_string={"q": "clinic"})
     assert "<html" in plain.text and "<h1>Resource map</h1>" in plain.text
