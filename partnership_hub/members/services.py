@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, null, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -913,24 +913,27 @@ def delete_linked_network(ctx, network: LinkedNetwork) -> None:
 
 
 def setup_facts(ctx) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the directory (two queries)."""
-    rows = db.session.execute(
-        scoped(
-            select(Organization.id, OrganizationSector.sector_key)
-            .outerjoin(Organization.sectors)
-            .where(Organization.archived_at.is_(None))
-        )
-    ).tuples()
+    """What the setup guide needs to know about the directory (one query: the guide asks every
+    area, so each area's facts must stay cheap)."""
+    organizations_and_sectors = (
+        select(literal("organization"), Organization.id, OrganizationSector.sector_key)
+        .outerjoin(Organization.sectors)
+        .where(Organization.archived_at.is_(None))
+    )
+    networks = select(literal("network"), LinkedNetwork.id, null())
     organizations: set[int] = set()
     sector_keys: set[str] = set()
-    for organization_id, sector_key in rows:
-        organizations.add(organization_id)
+    network_count = 0
+    for kind, record_id, sector_key in db.session.execute(scoped(organizations_and_sectors.union_all(networks))):
+        if kind == "network":
+            network_count += 1
+            continue
+        organizations.add(record_id)
         if sector_key is not None:
             sector_keys.add(sector_key)
-    networks = db.session.scalar(scoped(select(func.count(LinkedNetwork.id))))
     return {
         "organizations": len(organizations),
         "sectors_covered": len(sector_keys),
         "survivor_sector_covered": bool(sector_keys & SURVIVOR_SECTOR_KEYS),
-        "linked_networks": networks,
+        "linked_networks": network_count,
     }

@@ -538,14 +538,22 @@ class Progress:
         return self.total > 0 and self.done >= self.total
 
 
-def orientation_items(ctx: WorkspaceContext, *, archived: bool = False) -> list[OrientationItem]:
-    """The checklist in order (or the archived steps, most recently archived first)."""
-    stmt = select(OrientationItem)
-    if archived:
-        stmt = stmt.where(OrientationItem.archived_at.is_not(None)).order_by(OrientationItem.archived_at.desc())
-    else:
-        stmt = stmt.where(OrientationItem.archived_at.is_(None)).order_by(OrientationItem.position, OrientationItem.id)
+def orientation_items(ctx: WorkspaceContext) -> list[OrientationItem]:
+    """The current checklist, in order."""
+    stmt = (
+        select(OrientationItem)
+        .where(OrientationItem.archived_at.is_(None))
+        .order_by(OrientationItem.position, OrientationItem.id)
+    )
     return list(db.session.scalars(scoped(stmt)))
+
+
+def all_orientation_items(ctx: WorkspaceContext) -> tuple[list[OrientationItem], list[OrientationItem]]:
+    """(current steps in order, archived steps most recently archived first), in one query."""
+    stmt = select(OrientationItem).order_by(OrientationItem.position, OrientationItem.id)
+    items = list(db.session.scalars(scoped(stmt)))
+    archived = sorted((i for i in items if i.archived_at), key=lambda i: i.archived_at, reverse=True)
+    return [i for i in items if not i.archived_at], archived
 
 
 def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int]:
@@ -554,17 +562,29 @@ def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int
     return set(db.session.scalars(scoped(stmt)))
 
 
-def orientation_progress(ctx: WorkspaceContext, membership: Membership) -> Progress:
-    """How far one member is through the current checklist (one query)."""
+@dataclass
+class HomeCounts:
+    pending_invitations: int
+    orientation: Progress
+
+
+def home_counts(ctx: WorkspaceContext) -> HomeCounts:
+    """The workspace home's numbers — pending invitations and the person's own orientation
+    progress — in one query (the home page's query budget is tight)."""
+    pending = (
+        select(func.count(Invitation.id))
+        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
+        .scalar_subquery()
+    )
+    items = select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)).scalar_subquery()
     done = (
         select(func.count(OrientationCompletion.id))
         .join(OrientationItem, OrientationItem.id == OrientationCompletion.orientation_item_id)
-        .where(OrientationCompletion.membership_id == membership.id, OrientationItem.archived_at.is_(None))
+        .where(OrientationCompletion.membership_id == ctx.membership.id, OrientationItem.archived_at.is_(None))
         .scalar_subquery()
     )
-    stmt = select(func.count(OrientationItem.id), done).where(OrientationItem.archived_at.is_(None))
-    total, done_count = db.session.execute(scoped(stmt)).one()
-    return Progress(done_count or 0, total or 0)
+    pending_count, total, done_count = db.session.execute(scoped(select(pending, items, done))).one()
+    return HomeCounts(pending_count or 0, Progress(done_count or 0, total or 0))
 
 
 def orientation_progress_by_member(ctx: WorkspaceContext) -> dict[int, int]:

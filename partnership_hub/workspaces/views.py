@@ -136,16 +136,14 @@ def join(slug: str, token: str):
 @ws.get("/", endpoint="home")
 def workspace_home():
     ctx = g.ctx
-    now = utcnow()
     members = services.list_members(ctx).visible if can(ctx.membership, "members.view") else []
-    invitations = services.list_invitations(ctx) if can(ctx.membership, "members.invite") else []
     activity = audit.recent_entries(ctx, limit=8) if can(ctx.membership, "audit.view") else []
-    orientation = services.orientation_progress(ctx, ctx.membership)
+    counts = services.home_counts(ctx)
     return render(
         "workspaces/home.html",
-        orientation=orientation,
+        orientation=counts.orientation,
         members=members,
-        pending_invitations=[i for i in invitations if i.status(now) == "pending"],
+        pending_invitations=counts.pending_invitations if can(ctx.membership, "members.invite") else 0,
         activity=activity,
         people=audit.people_named(activity),
         action_labels=audit.ACTION_LABELS,
@@ -458,13 +456,13 @@ def _manage_page(
     row_errors: dict[int, str] | None = None,
 ):
     ctx = g.ctx
-    items = services.orientation_items(ctx)
+    items, archived = services.all_orientation_items(ctx)
     return render(
         "workspaces/orientation_manage.html",
         block=block,
         status=status,
         items=items,
-        archived=services.orientation_items(ctx, archived=True),
+        archived=archived,
         members=services.list_members(ctx).visible,
         progress=services.orientation_progress_by_member(ctx),
         form=form or OrientationItemForm(formdata=None),

@@ -169,3 +169,27 @@ def test_web_addresses_refused(bad):
     with pytest.raises(ServiceError) as error:
         clean_website(bad)
     assert error.value.field == "website"
+
+
+def test_setup_facts_count_active_organizations_sectors_and_networks(app, world):
+    from partnership_hub.extensions import db
+    from partnership_hub.members import services
+    from partnership_hub.workspaces.services import context_for
+    from tests.factories import create_organization, seed_directory
+
+    seed_directory(app, world.other)  # another partnership's rows must not count
+    create_organization(app, world.home, "A", sectors=["law_enforcement", "survivor_led_orgs"])
+    create_organization(app, world.home, "B", sectors=["law_enforcement"])
+    create_organization(app, world.home, "C")
+    with app.app_context():
+        ctx = context_for(world.home.id, world.user("coordinator").id)
+        archived = services.create_organization(ctx, services.OrganizationData(name="D", sectors=["healthcare"]))
+        services.archive_organization(ctx, archived)
+        services.create_linked_network(ctx, services.LinkedNetworkData(name="MDT", kind="mdt"))
+        db.session.commit()
+        assert services.setup_facts(ctx) == {
+            "organizations": 3,
+            "sectors_covered": 2,
+            "survivor_sector_covered": True,
+            "linked_networks": 1,
+        }
