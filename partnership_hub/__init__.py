@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from partnership_hub.members.views import bp as members_bp
     from partnership_hub.notifications.views import bp as dev_mail_bp
     from partnership_hub.resources.views import bp as resources_bp
+    from partnership_hub.setup.views import bp as setup_bp
     from partnership_hub.web.health import bp as health_bp
     from partnership_hub.web.tenancy import add_slug_default
     from partnership_hub.workspaces.views import bp as workspaces_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(setup_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(dev_mail_bp)
     app.url_defaults(add_slug_default)

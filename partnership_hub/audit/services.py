@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "resource.created": "added a service to the resource map",
     "resource.updated": "updated a service on the resource map",
     "resource.deleted": "removed a service from the resource map",
+    "setup.marked": "marked a setup-guide question as addressed",
+    "setup.unmarked": "reopened a setup-guide question",
     "profile.updated": "updated the partnership profile",
     "planning.member_added": "added someone to the planning team",
     "planning.member_removed": "took someone off the planning team",

@@ -341,19 +341,24 @@ def accept_invitation(lookup: InvitationLookup, user: User) -> WorkspaceContext:
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the profile, people and orientation (two queries)."""
+    """What the setup guide needs to know about the profile, people and orientation (one query)."""
     partnership = ctx.partnership
-    by_role = dict(
-        db.session.execute(scoped(select(Membership.role, func.count(Membership.id)).group_by(Membership.role)))
-        .tuples()
-        .all()
-    )
-    planning_team = db.session.scalar(
-        scoped(select(func.count(Membership.id)).where(Membership.on_planning_team.is_(True)))
-    )
-    orientation_items = db.session.scalar(
-        scoped(select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)))
-    )
+
+    def members_where(*criteria):
+        return select(func.count(Membership.id)).where(*criteria).scalar_subquery()
+
+    counts = db.session.execute(
+        scoped(
+            select(
+                members_where(),
+                members_where(Membership.role == Role.COORDINATOR),
+                members_where(Membership.role == Role.SURVIVOR_ADVISOR),
+                members_where(Membership.on_planning_team.is_(True)),
+                select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)).scalar_subquery(),
+            )
+        )
+    ).one()
+    members, coordinators, survivor_advisors, planning_team, orientation_items = counts
     return {
         "definition": bool(partnership.definition.strip()),
         "vision": bool(partnership.vision.strip()),
@@ -361,9 +366,9 @@ def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
         "functions": bool(partnership.functions),
         "coordination_model": partnership.coordination_model is not None,
         "stage": partnership.stage is not None,
-        "coordinators": by_role.get(Role.COORDINATOR, 0),
-        "members": sum(by_role.values()),
-        "survivor_advisors": by_role.get(Role.SURVIVOR_ADVISOR, 0),
+        "coordinators": coordinators,
+        "members": members,
+        "survivor_advisors": survivor_advisors,
         "planning_team": planning_team,
         "orientation_items": orientation_items,
     }
