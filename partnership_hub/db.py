@@ -38,6 +38,7 @@ from sqlalchemy.orm import (
     scoped_session,
     with_loader_criteria,
 )
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import TypeDecorator
 
@@ -147,6 +148,19 @@ def scoped(stmt: Select) -> Select:
     return stmt
 
 
+def select_scalars(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate a mapping of scalar subqueries (and plain values) in ONE round trip.
+
+    Used to gather many counts for a page without a query each; tenant scoping applies to every
+    subquery (see ``_scope_tenant_queries``)."""
+    queries = {name: value for name, value in values.items() if isinstance(value, ClauseElement)}
+    result = {name: value for name, value in values.items() if name not in queries}
+    if queries:
+        row = session.execute(select(*(query.label(name) for name, query in queries.items()))).one()
+        result.update(row._asdict())
+    return result
+
+
 def get_scoped_or_404(session: Session, model: type, record_id: Any):
     """Load one tenant record by id within the bound partnership, or answer 404."""
     try:
@@ -160,11 +174,13 @@ def get_scoped_or_404(session: Session, model: type, record_id: Any):
     return record
 
 
-def _apply_database_settings(session: Session, connection) -> None:
+def _apply_database_settings(session: Session, connection, *, skip_empty: bool = False) -> None:
     if connection.dialect.name != "postgresql":
         return
     pid = session.info.get(PARTNERSHIP_KEY)
     uid = session.info.get(USER_KEY)
+    if skip_empty and pid is None and uid is None:
+        return  # transaction-local settings never outlive a transaction: unset is already "nothing"
     connection.execute(
         text("SELECT set_config('app.partnership_id', :pid, true), set_config('app.user_id', :uid, true)"),
         {"pid": "" if pid is None else str(pid), "uid": "" if uid is None else str(uid)},
@@ -173,7 +189,7 @@ def _apply_database_settings(session: Session, connection) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _on_begin(session: Session, transaction, connection) -> None:
-    _apply_database_settings(session, connection)
+    _apply_database_settings(session, connection, skip_empty=True)
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:

@@ -13,17 +13,18 @@ import math
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Any
 
-from sqlalchemy import func, literal, null, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from partnership_hub import toolkit
 from partnership_hub.audit import services as audit
-from partnership_hub.db import scoped, utcnow
+from partnership_hub.db import scoped, select_scalars, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.formats import is_web_address, spreadsheet_cell
 from partnership_hub.members.models import (
     CustomSector,
     LinkedNetwork,
@@ -49,8 +50,6 @@ NETWORK_KINDS = frozenset(toolkit.keys(toolkit.LINKED_NETWORK_KINDS))
 PAGE_SIZE = 25
 CUSTOM_PREFIX = "custom-"
 _CUSTOM_VALUE = re.compile(r"custom-([0-9]{1,9})")
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -75,26 +74,13 @@ def clean_website(value: str | None, field_name: str = "website") -> str:
     value = clean_text(value)
     if not value:
         return ""
-    message = "Enter a web address starting with http:// or https://, like https://example.org."
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        raise ServiceError(message, field_name)
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        raise ServiceError(message, field_name) from None
-    if parts.scheme.lower() not in ("http", "https") or not host or "." not in host.strip("."):
-        raise ServiceError(message, field_name)
+    if not is_web_address(value):
+        raise ServiceError(
+            "Enter a web address starting with http:// or https://, like https://example.org.", field_name
+        )
     if len(value) > 300:
         raise ServiceError("Use a web address of at most 300 characters.", field_name)
     return value
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _flush_or_refuse(message: str, field_name: str) -> None:
@@ -454,7 +440,7 @@ def export_csv(ctx, filters: OrganizationFilter, custom_sectors: list[CustomSect
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for organization in db.session.scalars(scoped(stmt)):
-        writer.writerow(csv_safe(cell) for cell in _csv_row(ctx, organization, labels, with_contacts))
+        writer.writerow(spreadsheet_cell(cell) for cell in _csv_row(ctx, organization, labels, with_contacts))
     return out.getvalue()
 
 
@@ -912,28 +898,27 @@ def delete_linked_network(ctx, network: LinkedNetwork) -> None:
 # --- the setup guide ----------------------------------------------------------------------------
 
 
-def setup_facts(ctx) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the directory (one query: the guide asks every
-    area, so each area's facts must stay cheap)."""
-    organizations_and_sectors = (
-        select(literal("organization"), Organization.id, OrganizationSector.sector_key)
-        .outerjoin(Organization.sectors)
-        .where(Organization.archived_at.is_(None))
+def setup_fact_queries(ctx) -> dict[str, Any]:
+    """What the setup guide needs to know about the directory, as scalar subqueries the guide
+    evaluates together with other areas' facts in one query."""
+    active = Organization.archived_at.is_(None)
+    covered = (
+        select(OrganizationSector.sector_key)
+        .join(OrganizationSector.organization)
+        .where(active, OrganizationSector.sector_key.is_not(None))
     )
-    networks = select(literal("network"), LinkedNetwork.id, null())
-    organizations: set[int] = set()
-    sector_keys: set[str] = set()
-    network_count = 0
-    for kind, record_id, sector_key in db.session.execute(scoped(organizations_and_sectors.union_all(networks))):
-        if kind == "network":
-            network_count += 1
-            continue
-        organizations.add(record_id)
-        if sector_key is not None:
-            sector_keys.add(sector_key)
     return {
-        "organizations": len(organizations),
-        "sectors_covered": len(sector_keys),
-        "survivor_sector_covered": bool(sector_keys & SURVIVOR_SECTOR_KEYS),
-        "linked_networks": network_count,
+        "organizations": select(func.count(Organization.id)).where(active).scalar_subquery(),
+        "sectors_covered": select(func.count(func.distinct(covered.subquery().c.sector_key))).scalar_subquery(),
+        "survivor_sector_covered": exists(
+            covered.where(OrganizationSector.sector_key.in_(sorted(SURVIVOR_SECTOR_KEYS)))
+        ),
+        "linked_networks": select(func.count(LinkedNetwork.id)).scalar_subquery(),
     }
+
+
+def setup_facts(ctx) -> dict[str, Any]:
+    """``setup_fact_queries`` evaluated (one query)."""
+    facts = select_scalars(db.session, setup_fact_queries(ctx))
+    facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])
+    return facts

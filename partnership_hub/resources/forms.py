@@ -9,12 +9,12 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from partnership_hub import toolkit
+from partnership_hub.formats import is_web_address
 from partnership_hub.resources.services import (
     EDITABLE_FIELDS,
     MAX_LENGTHS,
     SERVICE_TYPE_LABELS,
     ResourceFilters,
-    valid_website,
 )
 
 SERVICE_TYPE_CHOICES = [SelectChoice(choice.key, choice.label) for choice in toolkit.SERVICE_TYPES]
@@ -26,7 +26,7 @@ def _length(name: str) -> Length:
 
 
 def _website(form, field) -> None:
-    if field.data and not valid_website(field.data.strip()):
+    if field.data and not is_web_address(field.data.strip()):
         raise ValidationError("Enter a web address that starts with http:// or https://.")
 
 

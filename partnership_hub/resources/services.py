@@ -8,7 +8,6 @@ import io
 import math
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
 
@@ -17,6 +16,7 @@ from partnership_hub.audit import services as audit
 from partnership_hub.db import scoped
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.formats import is_web_address, spreadsheet_cell
 from partnership_hub.resources.models import CommunityResource
 
 PAGE_SIZE = 25
@@ -118,19 +118,6 @@ def export_resources(ctx, filters: ResourceFilters) -> list[CommunityResource]:
 # --- validation and writes ----------------------------------------------------------------------
 
 
-def valid_website(value: str) -> bool:
-    """An absolute http(s) address with a host name, and nothing a browser would read differently."""
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        hostname = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(hostname) and "." in hostname.strip(".")
-
-
 def clean_resource_data(data: dict[str, Any]) -> dict[str, Any]:
     """Trimmed, checked values for a resource; ServiceError (naming the field) for the first problem."""
     cleaned: dict[str, Any] = {}
@@ -144,7 +131,7 @@ def clean_resource_data(data: dict[str, Any]) -> dict[str, Any]:
         cleaned[name] = value
     if not cleaned["organization_name"]:
         raise ServiceError("Enter the organization's name.", "organization_name")
-    if cleaned["website"] and not valid_website(cleaned["website"]):
+    if cleaned["website"] and not is_web_address(cleaned["website"]):
         raise ServiceError("Enter a web address that starts with http:// or https://.", "website")
     service_type = data.get("service_type") or ""
     if service_type not in SERVICE_TYPE_LABELS:
@@ -186,9 +173,9 @@ def delete_resource(ctx, resource: CommunityResource) -> None:
 # --- the setup guide ----------------------------------------------------------------------------
 
 
-def setup_facts(ctx) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the resource map (one query)."""
-    return {"community_resources": db.session.scalar(scoped(select(func.count(CommunityResource.id))))}
+def setup_fact_queries(ctx) -> dict[str, Any]:
+    """What the setup guide needs to know about the resource map, as a scalar subquery."""
+    return {"community_resources": select(func.count(CommunityResource.id)).scalar_subquery()}
 
 
 # --- the CSV export -----------------------------------------------------------------------------
@@ -204,13 +191,6 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("trafficking_specific", "Funded for trafficking survivors"),
     ("notes", "Notes"),
 )
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """The cell as text a spreadsheet shows rather than evaluates: formula-like values get a ``'``."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def export_csv(ctx, filters: ResourceFilters, *, include_contacts: bool) -> str:
@@ -228,6 +208,6 @@ def export_csv(ctx, filters: ResourceFilters, *, include_contacts: bool) -> str:
                 value = SERVICE_TYPE_LABELS.get(value, value)
             elif name == "trafficking_specific":
                 value = "yes" if value else "no"
-            row.append(spreadsheet_safe(value))
+            row.append(spreadsheet_cell(value))
         writer.writerow(row)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from partnership_hub.audit import services as audit
-from partnership_hub.db import scoped
+from partnership_hub.db import scoped, select_scalars
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.members import services as members
@@ -70,8 +70,14 @@ class GuideState:
 
 
 def collect_facts(ctx) -> Facts:
-    """Everything the guide's checks read, from each area's own setup_facts service."""
-    return workspaces.setup_facts(ctx) | members.setup_facts(ctx) | resources.setup_facts(ctx)
+    """Everything the guide's checks read. Each area says what it knows (setup_fact_queries);
+    all of it is evaluated in one query."""
+    facts = select_scalars(
+        db.session,
+        workspaces.setup_fact_queries(ctx) | members.setup_fact_queries(ctx) | resources.setup_fact_queries(ctx),
+    )
+    facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])
+    return facts
 
 
 def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from flask import current_app
@@ -17,7 +18,7 @@ from partnership_hub import toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
-from partnership_hub.db import bind_tenant, cross_tenant, scoped, utcnow
+from partnership_hub.db import bind_tenant, cross_tenant, scoped, select_scalars, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
@@ -340,25 +341,14 @@ def accept_invitation(lookup: InvitationLookup, user: User) -> WorkspaceContext:
     return ctx
 
 
-def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
-    """What the setup guide needs to know about the profile, people and orientation (one query)."""
+def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
+    """What the setup guide needs to know about the profile, people and orientation: plain values
+    and scalar subqueries, which the guide evaluates together with other areas' in one query."""
     partnership = ctx.partnership
 
     def members_where(*criteria):
         return select(func.count(Membership.id)).where(*criteria).scalar_subquery()
 
-    counts = db.session.execute(
-        scoped(
-            select(
-                members_where(),
-                members_where(Membership.role == Role.COORDINATOR),
-                members_where(Membership.role == Role.SURVIVOR_ADVISOR),
-                members_where(Membership.on_planning_team.is_(True)),
-                select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)).scalar_subquery(),
-            )
-        )
-    ).one()
-    members, coordinators, survivor_advisors, planning_team, orientation_items = counts
     return {
         "definition": bool(partnership.definition.strip()),
         "vision": bool(partnership.vision.strip()),
@@ -366,12 +356,19 @@ def setup_facts(ctx: WorkspaceContext) -> dict[str, int | bool]:
         "functions": bool(partnership.functions),
         "coordination_model": partnership.coordination_model is not None,
         "stage": partnership.stage is not None,
-        "coordinators": coordinators,
-        "members": members,
-        "survivor_advisors": survivor_advisors,
-        "planning_team": planning_team,
-        "orientation_items": orientation_items,
+        "members": members_where(),
+        "coordinators": members_where(Membership.role == Role.COORDINATOR),
+        "survivor_advisors": members_where(Membership.role == Role.SURVIVOR_ADVISOR),
+        "planning_team": members_where(Membership.on_planning_team.is_(True)),
+        "orientation_items": select(func.count(OrientationItem.id))
+        .where(OrientationItem.archived_at.is_(None))
+        .scalar_subquery(),
     }
+
+
+def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:
+    """``setup_fact_queries`` evaluated (one query)."""
+    return select_scalars(db.session, setup_fact_queries(ctx))
 
 
 # --- the partnership profile --------------------------------------------------------------------
@@ -571,11 +568,12 @@ def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int
 class HomeCounts:
     pending_invitations: int
     orientation: Progress
+    members: int  # as many as this person may see listed
 
 
 def home_counts(ctx: WorkspaceContext) -> HomeCounts:
-    """The workspace home's numbers — pending invitations and the person's own orientation
-    progress — in one query (the home page's query budget is tight)."""
+    """The workspace home's numbers — members, pending invitations and the person's own
+    orientation progress — in one query, whatever the size of the partnership."""
     pending = (
         select(func.count(Invitation.id))
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
@@ -588,8 +586,24 @@ def home_counts(ctx: WorkspaceContext) -> HomeCounts:
         .where(OrientationCompletion.membership_id == ctx.membership.id, OrientationItem.archived_at.is_(None))
         .scalar_subquery()
     )
-    pending_count, total, done_count = db.session.execute(scoped(select(pending, items, done))).one()
-    return HomeCounts(pending_count or 0, Progress(done_count or 0, total or 0))
+    members = select(func.count(Membership.id)).scalar_subquery()
+    advisors = select(func.count(Membership.id)).where(Membership.role == Role.SURVIVOR_ADVISOR).scalar_subquery()
+    row = db.session.execute(scoped(select(pending, items, done, members, advisors))).one()
+    pending_count, total, done_count, member_count, advisor_count = row
+    if not can(ctx.membership, "members.view_survivor_advisors"):
+        member_count -= advisor_count  # the same people the People page leaves out for this viewer
+    return HomeCounts(pending_count or 0, Progress(done_count or 0, total or 0), member_count)
+
+
+def coordinator_names(ctx: WorkspaceContext) -> list[str]:
+    """Who coordinates the partnership, by name (one query)."""
+    stmt = (
+        select(User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.COORDINATOR)
+        .order_by(func.lower(User.name))
+    )
+    return list(db.session.scalars(scoped(stmt)))
 
 
 def orientation_progress_by_member(ctx: WorkspaceContext) -> dict[int, int]:

@@ -15,6 +15,7 @@ from partnership_hub.audit import services as audit
 from partnership_hub.db import get_scoped_or_404, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.setup import services as setup
 from partnership_hub.web import navigation
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
@@ -38,8 +39,14 @@ bp = Blueprint("workspaces", __name__)
 ws = workspace_blueprint("workspace", __name__)
 
 navigation.register("workspace.home", "Home", order=0)
-navigation.register("workspace.profile", "Profile", action="profile.view", order=10)
-navigation.register("workspace.planning", "Planning", action="planning.manage", order=80)
+navigation.register("workspace.profile", "Profile", action="profile.view", order=10, also=("workspace.edit_profile",))
+navigation.register(
+    "workspace.planning",
+    "Planning",
+    action="planning.manage",
+    order=80,
+    also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
+)
 navigation.register("workspace.people", "People", action="members.view", order=90)
 
 
@@ -136,14 +143,16 @@ def join(slug: str, token: str):
 @ws.get("/", endpoint="home")
 def workspace_home():
     ctx = g.ctx
-    members = services.list_members(ctx).visible if can(ctx.membership, "members.view") else []
-    activity = audit.recent_entries(ctx, limit=8) if can(ctx.membership, "audit.view") else []
+    may = lambda action: can(ctx.membership, action)  # noqa: E731
+    activity = audit.recent_entries(ctx, limit=8) if may("audit.view") else []
     counts = services.home_counts(ctx)
     return render(
         "workspaces/home.html",
         orientation=counts.orientation,
-        members=members,
-        pending_invitations=counts.pending_invitations if can(ctx.membership, "members.invite") else 0,
+        member_count=counts.members,
+        coordinator_names=services.coordinator_names(ctx) if not may("members.manage") else [],
+        pending_invitations=counts.pending_invitations if may("members.invite") else 0,
+        setup=setup.guide_state(ctx) if may("setup.view") else None,
         activity=activity,
         people=audit.people_named(activity),
         action_labels=audit.ACTION_LABELS,

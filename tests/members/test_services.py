@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from partnership_hub.errors import ServiceError
+from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.members.services import (
     CustomSectorRef,
     DirectoryRow,
     PBalance,
     clean_website,
     compute_coverage,
-    csv_safe,
 )
 
 
@@ -143,7 +143,7 @@ def test_links_to_unknown_custom_sectors_are_ignored():
     ],
 )
 def test_csv_cells_never_start_a_formula(value, expected):
-    assert csv_safe(value) == expected
+    assert spreadsheet_cell(value) == expected
 
 
 @pytest.mark.parametrize("good", ["https://example.org", "http://sub.example.org/path?q=1", "  https://x.org  "])

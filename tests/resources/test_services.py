@@ -6,8 +6,9 @@ import pytest
 
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.formats import is_web_address, spreadsheet_cell
 from partnership_hub.resources import services
-from partnership_hub.resources.services import ResourceFilters, spreadsheet_safe, valid_website
+from partnership_hub.resources.services import ResourceFilters
 from partnership_hub.workspaces.services import context_for
 from tests.resources.conftest import VALID, audit_of, resources_of
 
@@ -30,7 +31,7 @@ from tests.resources.conftest import VALID, audit_of, resources_of
     ],
 )
 def test_valid_website(value, ok):
-    assert valid_website(value) is ok
+    assert is_web_address(value) is ok
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ def test_valid_website(value, ok):
     ],
 )
 def test_spreadsheet_safe(value, expected):
-    assert spreadsheet_safe(value) == expected
+    assert spreadsheet_cell(value) == expected
 
 
 def test_service_refuses_what_the_form_would_and_writes_nothing(app, world):
