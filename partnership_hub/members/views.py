@@ -27,8 +27,28 @@ from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("members", __name__)
 
-navigation.register("members.organizations", "Organizations", action="directory.view", order=20)
-navigation.register("members.coverage", "Coverage", action="directory.view", order=30)
+navigation.register(
+    "members.organizations",
+    "Organizations",
+    action="directory.view",
+    order=20,
+    also=(
+        "members.new_organization",
+        "members.organization",
+        "members.edit_organization",
+        "members.networks",
+        "members.new_network",
+        "members.edit_network",
+        "members.delete_network",
+    ),
+)
+navigation.register(
+    "members.coverage",
+    "Coverage",
+    action="directory.view",
+    order=30,
+    also=("members.sectors", "members.new_custom_sector", "members.edit_custom_sector", "members.delete_custom_sector"),
+)
 
 
 def require(action: str, record: object | None = None) -> None:

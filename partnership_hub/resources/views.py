@@ -23,7 +23,7 @@ from partnership_hub.workspaces.forms import ConfirmForm
 from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("resources", __name__)
-navigation.register("resources.index", "Resource map", action="directory.view", order=40)
+navigation.register("resources.index", "Resource map", action="directory.view", order=40, also=("resources.*",))
 
 
 def require(action: str) -> None:
@@ -32,22 +32,15 @@ def require(action: str) -> None:
         abort(403)
 
 
-def _results_block() -> str | None:
-    # Going back to a pushed search URL after the page left htmx's history cache re-requests it
-    # with HX-Request set: that answer must be the whole page, not the results block.
-    return None if request.headers.get("HX-History-Restore-Request") == "true" else "results"
-
-
 @bp.get("/resources")
 def index():
     require("directory.view")
     filters = parse_filters(request.args)
     page = services.search_resources(g.ctx, filters, parse_page(request.args))
-    block = _results_block()
-    partial = bool(block) and is_htmx()
+    partial = is_htmx()  # False for a history restore too: that needs the whole page
     response = render(
         "resources/index.html",
-        block=block,
+        block="results",
         partial=partial,
         filters=filters,
         page=page,

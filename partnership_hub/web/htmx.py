@@ -7,7 +7,14 @@ from jinja2_fragments.flask import render_block
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    """An htmx request that wants a fragment. A boosted link and a history restore (the Back button
+    on a URL htmx pushed, with nothing cached) need the whole page."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render(template: str, block: str | None = None, *, status: int = 200, **context) -> Response:

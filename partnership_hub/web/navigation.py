@@ -14,13 +14,23 @@ class NavItem:
     label: str
     action: str
     order: int
+    also: tuple[str, ...] = ()  # other endpoints (or "prefix*") that belong to this entry
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        if endpoint == self.endpoint:
+            return True
+        return any(endpoint.startswith(p[:-1]) if p.endswith("*") else endpoint == p for p in self.also)
 
 
 _ITEMS: dict[str, NavItem] = {}
 
 
-def register(endpoint: str, label: str, *, action: str = "workspace.view", order: int = 100) -> None:
-    _ITEMS[endpoint] = NavItem(endpoint, label, action, order)
+def register(
+    endpoint: str, label: str, *, action: str = "workspace.view", order: int = 100, also: tuple[str, ...] = ()
+) -> None:
+    _ITEMS[endpoint] = NavItem(endpoint, label, action, order, also)
 
 
 def items_for(membership) -> list[NavItem]:

@@ -102,3 +102,11 @@ def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
         target, data={"role": "observer"}, headers={"HX-Request": "true", "X-CSRFToken": header.group(1)}
     )
     assert accepted.status_code == 200
+
+
+def test_a_history_restore_gets_the_whole_page(app, client, world):
+    login_as(client, app, world.user("coordinator"))
+    response = client.get(
+        f"/p/{world.home.slug}/resources", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text
