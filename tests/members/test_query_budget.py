@@ -8,8 +8,8 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.members.models import CustomSector, Organization, OrganizationSector, Representative, name_key
 from partnership_hub.workspaces.services import context_for
+from tests.budget import BUDGET, assert_fixed_cost, counting
 from tests.factories import create_partnership, create_user, login_as
-from tests.web.test_query_budget import BUDGET, counting
 
 SECTORS = ["law_enforcement", "dvs_domestic_violence", "healthcare", "survivor_led_orgs", "ut_agriculture"]
 
@@ -52,18 +52,7 @@ def test_directory_pages_cost_the_same_for_5_and_for_200_organizations(app, path
     grow_directory(app, small, 5)
     grow_directory(app, large, 200)
 
-    counts = {}
-    for partnership in (small, large):
-        client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
-        client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
-        with counting(app) as statements:
-            response = client.get(f"/p/{partnership.slug}{path}")
-        assert response.status_code == 200
-        counts[partnership.slug] = len(statements)
-
-    assert counts["small"] == counts["large"], counts
-    assert counts["small"] <= BUDGET, counts
+    assert_fixed_cost(app, small, large, path)
 
 
 def test_an_organization_page_costs_the_same_with_many_representatives(app):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import create_partnership, create_user, login_as
+from tests.budget import assert_fixed_cost
+from tests.factories import create_partnership, create_user
 from tests.resources.conftest import add_resources
-from tests.web.test_query_budget import BUDGET, counting
 
 
 @pytest.mark.parametrize("path", ["/resources", "/resources.csv", "/resources?q=org&trafficking=1&page=2"])
@@ -23,15 +23,4 @@ def test_resource_pages_cost_the_same_for_5_and_for_200_resources(app, path):
             ),
         )
 
-    counts = {}
-    for partnership in (small, large):
-        client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
-        client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
-        with counting(app) as statements:
-            response = client.get(f"/p/{partnership.slug}{path}")
-        assert response.status_code == 200
-        counts[partnership.slug] = len(statements)
-
-    assert counts["small"] == counts["large"], counts
-    assert counts["small"] <= BUDGET, counts
+    assert_fixed_cost(app, small, large, path)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
@@ -13,25 +10,8 @@ from partnership_hub.db import bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Invitation, Membership, Role
 from partnership_hub.workspaces.services import context_for
-from tests.factories import create_partnership, create_user, login_as
-
-BUDGET = 10  # DESIGN.md: at most 10 queries per workspace page
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
+from tests.budget import assert_fixed_cost
+from tests.factories import create_partnership, create_user
 
 
 def grow(app, partnership, size: int) -> None:
@@ -70,15 +50,4 @@ def test_workspace_pages_cost_the_same_for_5_and_for_200_records(app, path):
     grow(app, small, 5)
     grow(app, large, 200)
 
-    counts = {}
-    for partnership in (small, large):
-        client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
-        client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
-        with counting(app) as statements:
-            response = client.get(f"/p/{partnership.slug}{path}")
-        assert response.status_code == 200
-        counts[partnership.slug] = len(statements)
-
-    assert counts["small"] == counts["large"], counts
-    assert counts["small"] <= BUDGET, counts
+    assert_fixed_cost(app, small, large, path)

@@ -11,8 +11,8 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.members.models import Organization, Representative
 from partnership_hub.workspaces.models import Membership, OrientationCompletion, OrientationItem, Role
+from tests.budget import BUDGET, counting
 from tests.factories import create_partnership, create_user, login_as
-from tests.web.test_query_budget import BUDGET, counting
 
 
 def add_items(app, partnership, *titles: str) -> list[int]:

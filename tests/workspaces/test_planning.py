@@ -10,8 +10,8 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
+from tests.budget import BUDGET, counting
 from tests.factories import create_partnership, create_user, login_as
-from tests.web.test_query_budget import BUDGET, counting
 
 
 def flags(app, world, key) -> tuple[bool, bool]:

@@ -9,8 +9,8 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
+from tests.budget import BUDGET, counting
 from tests.factories import login_as
-from tests.web.test_query_budget import BUDGET, counting
 
 GOOD = {
     "name": "Front Range Partnership",

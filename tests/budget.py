@@ -1,0 +1,47 @@
+"""The query budget, shared by every area's budget tests: a workspace page runs the same number
+of SQL statements for a small and a large partnership, and no more than ten (DESIGN.md)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from partnership_hub.extensions import db
+from tests.factories import PartnershipRec, login_as
+
+BUDGET = 10
+
+
+@contextmanager
+def counting(app):
+    """Collect the SQL statements the app's engine runs inside the block."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def statements_for(app, partnership: PartnershipRec, path: str) -> int:
+    """How many statements the coordinator's GET of ``/p/<slug><path>`` runs (after a warm-up)."""
+    client = app.test_client()
+    login_as(client, app, partnership.members["coordinator"])
+    client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
+    with counting(app) as statements:
+        response = client.get(f"/p/{partnership.slug}{path}")
+    assert response.status_code == 200, (path, response.status_code)
+    return len(statements)
+
+
+def assert_fixed_cost(app, small: PartnershipRec, large: PartnershipRec, path: str) -> None:
+    counts = {"small": statements_for(app, small, path), "large": statements_for(app, large, path)}
+    assert counts["small"] == counts["large"], counts
+    assert counts["small"] <= BUDGET, counts
