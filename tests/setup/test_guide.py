@@ -169,3 +169,9 @@ def test_facts_count_only_the_partnerships_own_records(app, world):
         assert collect_facts(context_for(world.home.id))["members"] == 4
         assert collect_facts(context_for(world.other.id))["members"] == 1
         assert collect_facts(context_for(world.other.id))["survivor_advisors"] == 0
+
+
+def test_every_linked_question_points_at_a_real_page(app):
+    endpoints = {item.endpoint for item in guide.ITEMS.values() if item.endpoint}
+    missing = {endpoint for endpoint in endpoints if endpoint not in app.view_functions}
+    assert not missing, f"setup guide links to pages that don't exist: {missing}"
