@@ -1,7 +1,16 @@
 """Imports every area's models, so SQLAlchemy's metadata and Alembic see the whole schema."""
 
 from partnership_hub.accounts.models import AccountToken, User, UserSession
+from partnership_hub.actions.models import ActionItem
 from partnership_hub.audit.models import AuditEntry
+from partnership_hub.goals.models import (
+    Goal,
+    GoalAccess,
+    GoalEndorsement,
+    GoalLeadOrganization,
+    Objective,
+    ProgressUpdate,
+)
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, OrganizationSector, Representative
 from partnership_hub.notifications.models import OutboxMessage
 from partnership_hub.resources.models import CommunityResource
@@ -15,6 +24,13 @@ from partnership_hub.workspaces.models import (
 )
 
 __all__ = [
+    "ActionItem",
+    "Goal",
+    "GoalAccess",
+    "GoalEndorsement",
+    "GoalLeadOrganization",
+    "Objective",
+    "ProgressUpdate",
     "AccountToken",
     "AuditEntry",
     "CommunityResource",

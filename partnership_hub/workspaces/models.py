@@ -72,6 +72,8 @@ class Partnership(TimestampMixin, db.Model):
     coordination_model: Mapped[str | None] = mapped_column(String(20))  # toolkit.COORDINATION_MODELS
     stage: Mapped[str | None] = mapped_column(String(20))  # toolkit.STAGES
     public_profile: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Goals and objectives with no progress update for this many days are flagged as stalled.
+    stalled_after_days: Mapped[int] = mapped_column(default=30, server_default=text("30"))
 
     def __repr__(self) -> str:
         return f"<Partnership {self.id} {self.slug}>"

@@ -1,0 +1,59 @@
+"""The action plan's items. One model for the whole product: goals and objectives link to it here;
+the meetings area will add the meeting and agenda item an action came from."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, ForeignKeyConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.extensions import db
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ActionItem(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "action_items"
+    __table_args__ = (
+        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["partnership_id", "objective_id"], ["objectives.partnership_id", "objectives.id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    goal_id: Mapped[int | None] = mapped_column(index=True)
+    objective_id: Mapped[int | None] = mapped_column(index=True)
+    # When the assignee leaves, the item stays and becomes unassigned.
+    assignee_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+    )
+    due_date: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(
+        Enum(
+            ActionStatus,
+            name="action_status",
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            validate_strings=True,
+        ),
+        default=ActionStatus.OPEN,
+    )
+    completed_at: Mapped[datetime | None]
+    created_by_membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ActionItem {self.id}>"

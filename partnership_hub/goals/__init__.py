@@ -1,0 +1,1 @@
+"""Goals: shared goals with measurable objectives, progress updates, endorsements and reports."""

@@ -1,0 +1,209 @@
+"""Goals, their measurable objectives and the history of progress on them.
+
+Progress updates are append-only: a new value is a new row, so the history is never lost.
+Links inside a partnership use composite (partnership_id, id) foreign keys.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.extensions import db
+
+
+def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        validate_strings=True,
+    )
+
+
+class Horizon(enum.StrEnum):
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+class GoalStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    ON_HOLD = "on_hold"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class Confidentiality(enum.StrEnum):
+    """DESIGN.md's levels: workspace (all members), leadership (coordinators), advisory (survivor
+    advisory board + explicitly granted members), private (author + named people)."""
+
+    WORKSPACE = "workspace"
+    LEADERSHIP = "leadership"
+    ADVISORY = "advisory"
+    PRIVATE = "private"
+
+
+def MEMBER_FK() -> ForeignKey:  # noqa: N802 - reads as a constant at the call sites
+    return ForeignKey("memberships.id", ondelete="SET NULL")
+
+
+def _membership_fk(column: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["partnership_id", column], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
+    )
+
+
+class Goal(TenantMixin, TimestampMixin, db.Model):
+    __tablename__ = "goals"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "id"),
+        CheckConstraint("start_date IS NULL OR target_date IS NULL OR start_date <= target_date", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    horizon: Mapped[Horizon] = mapped_column(_text_enum(Horizon, "horizon"))
+    ps: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # toolkit.PS keys
+    status: Mapped[GoalStatus] = mapped_column(_text_enum(GoalStatus, "goal_status"), default=GoalStatus.PROPOSED)
+    confidentiality: Mapped[Confidentiality] = mapped_column(
+        _text_enum(Confidentiality, "confidentiality"), default=Confidentiality.WORKSPACE
+    )
+    # People are memberships; when someone leaves, the goal stays and the link becomes NULL. (A
+    # composite key can't SET NULL one column portably, so the services check the partnership.)
+    owner_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)
+    author_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK())
+    start_date: Mapped[date | None]
+    target_date: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="goal",
+        cascade="all, delete-orphan",
+        order_by="Objective.position",
+        primaryjoin="and_(Goal.id == Objective.goal_id, Goal.partnership_id == Objective.partnership_id)",
+        foreign_keys="[Objective.partnership_id, Objective.goal_id]",
+        overlaps="goal",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Goal {self.id}>"
+
+
+class GoalLeadOrganization(TenantMixin, db.Model):
+    __tablename__ = "goal_lead_organizations"
+    __table_args__ = (
+        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["partnership_id", "organization_id"],
+            ["organizations.partnership_id", "organizations.id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("goal_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int]
+    organization_id: Mapped[int] = mapped_column(index=True)
+
+
+class GoalEndorsement(TenantMixin, TimestampMixin, db.Model):
+    """An organization shows support for a proposed goal (one per organization), through one of
+    the workspace members who represent it."""
+
+    __tablename__ = "goal_endorsements"
+    __table_args__ = (
+        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["partnership_id", "organization_id"],
+            ["organizations.partnership_id", "organizations.id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("goal_id", "organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int]
+    organization_id: Mapped[int] = mapped_column(index=True)
+    membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)  # who endorsed for it
+
+
+class GoalAccess(TenantMixin, db.Model):
+    """Someone explicitly admitted to a goal above ``workspace`` level (named people of a private
+    goal, granted members of an advisory one)."""
+
+    __tablename__ = "goal_access"
+    __table_args__ = (
+        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
+        _membership_fk("membership_id"),
+        UniqueConstraint("goal_id", "membership_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int]
+    membership_id: Mapped[int] = mapped_column(index=True)
+
+
+class Objective(TenantMixin, TimestampMixin, db.Model):
+    """A measurable objective: a metric with a unit, a baseline, a target and a due date. The
+    current value is the latest progress update (the baseline until there is one)."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "id"),
+        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
+        CheckConstraint("target <> baseline", name="target_differs"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(40))
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    current_value: Mapped[float] = mapped_column(Float)
+    due_date: Mapped[date | None]
+    owner_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    last_update_at: Mapped[datetime | None]
+
+    goal: Mapped[Goal] = relationship(
+        back_populates="objectives",
+        primaryjoin="and_(Goal.id == Objective.goal_id, Goal.partnership_id == Objective.partnership_id)",
+        foreign_keys="[Objective.partnership_id, Objective.goal_id]",
+        overlaps="objectives",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Objective {self.id}>"
+
+
+class ProgressUpdate(TenantMixin, TimestampMixin, db.Model):
+    """One posted value for an objective. Never edited or deleted: the history is the record."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "objective_id"], ["objectives.partnership_id", "objectives.id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(index=True)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_on: Mapped[date]
+    author_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK())
+
+    def __repr__(self) -> str:
+        return f"<ProgressUpdate {self.id}>"
