@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from partnership_hub.accounts.views import bp as accounts_bp
+    from partnership_hub.actions.views import bp as actions_bp
     from partnership_hub.audit.views import bp as audit_bp
     from partnership_hub.members.views import bp as members_bp
     from partnership_hub.notifications.views import bp as dev_mail_bp
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(setup_bp)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(dev_mail_bp)

@@ -126,6 +126,27 @@ def seed_records(app: Flask, partnership: PartnershipRec) -> None:
     seed_directory(app, partnership)
     _seed_resources(app, partnership)
     _seed_orientation(app, partnership)
+    _seed_action_items(app, partnership)
+
+
+def _seed_action_items(app: Flask, partnership: PartnershipRec) -> None:
+    """An action item assigned to the coordinator, under the partnership's first goal if it has one."""
+    from partnership_hub.actions.models import ActionItem
+    from partnership_hub.goals.models import Goal
+
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        goal_id = db.session.scalars(select(Goal.id).order_by(Goal.id)).first()
+        coordinator = partnership.membership_ids["coordinator"]
+        db.session.add(
+            ActionItem(
+                title="Seeded action",
+                goal_id=goal_id,
+                assignee_membership_id=coordinator,
+                created_by_membership_id=coordinator,
+            )
+        )
+        db.session.commit()
 
 
 def _seed_orientation(app: Flask, partnership: PartnershipRec) -> None:

@@ -48,6 +48,10 @@ ACTION_LABELS = {
     "orientation.item_archived": "archived an orientation step",
     "orientation.item_restored": "restored an orientation step",
     "orientation.item_moved": "reordered the orientation checklist",
+    "action_item.created": "added an action item",
+    "action_item.updated": "updated an action item",
+    "action_item.status_changed": "changed an action item's status",
+    "action_item.deleted": "removed an action item",
 }
 
 

@@ -107,7 +107,13 @@ SECTIONS: tuple[GuideSection, ...] = (
         "Goals and strategy",
         (
             GuideItem("shared_goals", "Does your partnership foster shared goals?"),
-            GuideItem("action_plan", "Do you have an action plan or mandate?"),
+            GuideItem(
+                "action_plan",
+                "Do you have an action plan or mandate?",
+                "actions.index",
+                lambda f: f["action_items"] > 0,
+                "Action items in the action plan",
+            ),
             GuideItem("monitoring", "How will you monitor and evaluate the work of the partnership?"),
             GuideItem(
                 "resource_mapping",

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
+from partnership_hub.actions import services as actions
 from partnership_hub.audit import services as audit
 from partnership_hub.db import scoped, select_scalars
 from partnership_hub.errors import ServiceError
@@ -74,7 +75,10 @@ def collect_facts(ctx) -> Facts:
     all of it is evaluated in one query."""
     facts = select_scalars(
         db.session,
-        workspaces.setup_fact_queries(ctx) | members.setup_fact_queries(ctx) | resources.setup_fact_queries(ctx),
+        workspaces.setup_fact_queries(ctx)
+        | members.setup_fact_queries(ctx)
+        | resources.setup_fact_queries(ctx)
+        | actions.setup_fact_queries(ctx),
     )
     facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])
     return facts

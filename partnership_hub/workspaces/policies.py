@@ -34,6 +34,12 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # The toolkit setup guide.
     "setup.view": ALL_ROLES,
     "setup.mark": LEADERSHIP,
+    # The action plan. Observers read; the record rules below say whose items others may change.
+    "actions.view": ALL_ROLES,
+    "actions.create": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
+    "actions.edit": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
+    "actions.update_status": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
+    "actions.delete": LEADERSHIP,
 }
 
 
@@ -59,8 +65,45 @@ def _may_see_member(membership: Membership, other: Membership) -> bool:
     return True
 
 
+def goal_visibility_clause(membership: Membership):
+    """A SQL condition on ``Goal`` that is true for the goals ``membership`` may read, so lists,
+    counts and pages filter in the database (one query, correct pagination)."""
+    from sqlalchemy import and_, exists, false, or_
+
+    from partnership_hub.goals.models import Confidentiality, Goal, GoalAccess
+
+    if membership is None:
+        return false()
+    workspace = Goal.confidentiality == Confidentiality.WORKSPACE
+    if membership.role == Role.OBSERVER:
+        return workspace
+    granted = exists().where(GoalAccess.goal_id == Goal.id, GoalAccess.membership_id == membership.id)
+    advisory = Goal.confidentiality == Confidentiality.ADVISORY
+    private = and_(
+        Goal.confidentiality == Confidentiality.PRIVATE, or_(Goal.author_membership_id == membership.id, granted)
+    )
+    if membership.role == Role.COORDINATOR:
+        return or_(
+            Goal.confidentiality.in_([Confidentiality.WORKSPACE, Confidentiality.LEADERSHIP, Confidentiality.ADVISORY]),
+            private,
+        )
+    if membership.role == Role.SURVIVOR_ADVISOR:
+        return or_(workspace, advisory, private)
+    return or_(workspace, and_(advisory, granted), private)
+
+
+def _may_change_action_item(membership: Membership, item) -> bool:
+    """Coordinators change any action item; others the ones they created or are assigned."""
+    return membership.role == Role.COORDINATOR or membership.id in (
+        item.created_by_membership_id,
+        item.assignee_membership_id,
+    )
+
+
 RECORD_RULES = {
     "members.view": _may_see_member,
+    "actions.edit": _may_change_action_item,
+    "actions.update_status": _may_change_action_item,
 }
 
 # Rules that depend on the membership itself, not only its role.

@@ -31,6 +31,7 @@ NO_FACTS = {
     "survivor_sector_covered": False,
     "linked_networks": 0,
     "community_resources": 0,
+    "action_items": 0,
 }
 
 
@@ -90,6 +91,7 @@ def test_a_new_partnership_has_almost_everything_open():
         ({"coordination_model": True}, "coordination"),
         ({"stage": True}, "stage"),
         ({"members": 3}, "team_members"),
+        ({"action_items": 1}, "action_plan"),
     ],
 )
 def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):

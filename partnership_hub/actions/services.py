@@ -1,0 +1,486 @@
+"""Action plan rules: who sees which action items, listing with filters and pages, adding, editing,
+changing the status, removing, the CSV export, and what the home page and setup guide need.
+
+An action item linked to a goal is exactly as confidential as that goal: a person who may not see
+the goal does not see the item either (it is left out of lists and counts, and its page is a 404).
+Services that depend on the date take ``today`` so callers (and tests) decide what day it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from partnership_hub.accounts.models import User
+from partnership_hub.actions.models import ActionItem, ActionStatus
+from partnership_hub.audit import services as audit
+from partnership_hub.db import scoped, utcnow
+from partnership_hub.errors import ServiceError
+from partnership_hub.extensions import db
+from partnership_hub.formats import spreadsheet_cell
+from partnership_hub.goals.models import Goal, Objective
+from partnership_hub.workspaces.models import Membership, Role
+from partnership_hub.workspaces.policies import can, goal_visibility_clause
+
+PAGE_SIZE = 25
+TITLE_MAX = ActionItem.__table__.c.title.type.length
+DESCRIPTION_MAX = 4000  # the column is TEXT; longer than this is a document, not an action
+
+STATUS_LABELS: dict[str, str] = {
+    ActionStatus.OPEN: "Open",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+    ActionStatus.CANCELLED: "Cancelled",
+}
+UNFINISHED = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "goal_id",
+    "objective_id",
+    "assignee_membership_id",
+    "due_date",
+    "status",
+)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def today_for(ctx) -> date:
+    """Today's date where the partnership is (its time zone decides when an item becomes overdue)."""
+    return datetime.now(ZoneInfo(ctx.partnership.time_zone or "UTC")).date()
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def visible_items_clause(membership: Membership):
+    """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
+    goals' one confidentiality rule, ``policies.goal_visibility_clause``)."""
+    visible_goals = select(Goal.id).where(goal_visibility_clause(membership))
+    return or_(ActionItem.goal_id.is_(None), ActionItem.goal_id.in_(visible_goals))
+
+
+def overdue_clause(today: date):
+    return and_(ActionItem.due_date < today, ActionItem.status.in_(UNFINISHED))
+
+
+def is_overdue(item: ActionItem, today: date) -> bool:
+    return item.due_date is not None and item.due_date < today and item.status in UNFINISHED
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionEntry:
+    """An action item with what its pages show next to it (loaded in the same query)."""
+
+    item: ActionItem
+    goal: Goal | None
+    objective: Objective | None
+    assignee: Membership | None
+    assignee_user: User | None
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.item.status]
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """What the action plan is narrowed to. Empty values mean "any"."""
+
+    status: str = ""
+    assignee: str = ""  # "", "me", "none" or a membership id
+    goal: str = ""  # "", "none" or a goal id
+    overdue: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.assignee or self.goal or self.overdue)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as URL query arguments (for pagination links and the CSV link)."""
+        args = {"status": self.status, "assignee": self.assignee, "goal": self.goal}
+        if self.overdue:
+            args["overdue"] = "1"
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class ActionPage:
+    entries: list[ActionEntry]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.total else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.entries) - 1 if self.entries else 0
+
+
+AssigneeMembership = aliased(Membership, name="assignee_membership")
+AssigneeUser = aliased(User, name="assignee_user")
+
+
+def _entries_stmt():
+    return (
+        select(ActionItem, Goal, Objective, AssigneeMembership, AssigneeUser)
+        .outerjoin(Goal, Goal.id == ActionItem.goal_id)
+        .outerjoin(Objective, Objective.id == ActionItem.objective_id)
+        .outerjoin(AssigneeMembership, AssigneeMembership.id == ActionItem.assignee_membership_id)
+        .outerjoin(AssigneeUser, AssigneeUser.id == AssigneeMembership.user_id)
+    )
+
+
+def _filtered(stmt, ctx, filters: ActionFilters, today: date):
+    stmt = stmt.where(visible_items_clause(ctx.membership))
+    if filters.status:
+        stmt = stmt.where(ActionItem.status == ActionStatus(filters.status))
+    if filters.assignee == "me":
+        stmt = stmt.where(ActionItem.assignee_membership_id == ctx.membership.id)
+    elif filters.assignee == "none":
+        stmt = stmt.where(ActionItem.assignee_membership_id.is_(None))
+    elif filters.assignee:
+        stmt = stmt.where(ActionItem.assignee_membership_id == int(filters.assignee))
+    if filters.goal == "none":
+        stmt = stmt.where(ActionItem.goal_id.is_(None))
+    elif filters.goal:
+        stmt = stmt.where(ActionItem.goal_id == int(filters.goal))
+    if filters.overdue:
+        stmt = stmt.where(overdue_clause(today))
+    return stmt
+
+
+def _grouped_order(stmt):
+    """By goal (unlinked items last), then the soonest due first (no due date last)."""
+    return stmt.order_by(
+        Goal.id.is_(None),
+        func.lower(Goal.title),
+        Goal.id,
+        ActionItem.due_date.is_(None),
+        ActionItem.due_date,
+        ActionItem.id,
+    )
+
+
+def _entries(rows, today: date) -> list[ActionEntry]:
+    return [
+        ActionEntry(item, goal, objective, assignee, user, is_overdue(item, today))
+        for item, goal, objective, assignee, user in rows
+    ]
+
+
+def search_items(ctx, filters: ActionFilters, today: date, page: int = 1, page_size: int = PAGE_SIZE) -> ActionPage:
+    """One page of the action plan as ``ctx``'s member may see it, grouped by goal (two queries).
+
+    A page past the end shows the last page."""
+    count_stmt = _filtered(select(func.count(ActionItem.id)), ctx, filters, today)
+    total = db.session.scalar(scoped(count_stmt)) or 0
+    pages = max(1, math.ceil(total / page_size))
+    page = min(max(1, page), pages)
+    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
+    rows = db.session.execute(scoped(stmt.limit(page_size).offset((page - 1) * page_size))).tuples()
+    return ActionPage(_entries(rows, today), total, page, pages, page_size)
+
+
+def export_items(ctx, filters: ActionFilters, today: date) -> list[ActionEntry]:
+    """Every visible action item matching ``filters``, grouped by goal, for the CSV export (one query)."""
+    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
+    return _entries(db.session.execute(scoped(stmt)).tuples(), today)
+
+
+def find_entry(ctx, action_item_id: Any, today: date) -> ActionEntry | None:
+    """One action item ``ctx``'s member may see, with its goal, objective and assignee (one query)."""
+    try:
+        action_item_id = int(action_item_id)
+    except (TypeError, ValueError):
+        return None
+    stmt = _entries_stmt().where(ActionItem.id == action_item_id, visible_items_clause(ctx.membership))
+    rows = _entries(db.session.execute(scoped(stmt)).tuples(), today)
+    return rows[0] if rows else None
+
+
+def open_items_for(ctx, membership: Membership, today: date, limit: int | None = None) -> list[ActionEntry]:
+    """``membership``'s unfinished action items (as they may see them), soonest due first, each with
+    its overdue flag (one query). For the home page and digests."""
+    stmt = (
+        _entries_stmt()
+        .where(
+            ActionItem.assignee_membership_id == membership.id,
+            ActionItem.status.in_(UNFINISHED),
+            visible_items_clause(membership),
+        )
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _entries(db.session.execute(scoped(stmt)).tuples(), today)
+
+
+def overdue_count_query(ctx, today: date):
+    """How many overdue items ``ctx``'s member may see, as a scalar subquery (for ``select_scalars``)."""
+    return (
+        select(func.count(ActionItem.id))
+        .where(overdue_clause(today), visible_items_clause(ctx.membership))
+        .scalar_subquery()
+    )
+
+
+def overdue_count(ctx, today: date) -> int:
+    """How many overdue items ``ctx``'s member may see (one query)."""
+    return db.session.scalar(select(overdue_count_query(ctx, today))) or 0
+
+
+def assignee_name(viewer: Membership, entry: ActionEntry) -> str:
+    """The assignee's name, or who they are without it where the viewer may not see that person
+    (survivor advisors' identities stay with coordinators and advisors; observers see no names)."""
+    if entry.assignee is None:
+        return ""
+    if entry.assignee_user is not None and can(viewer, "members.view", entry.assignee):
+        return entry.assignee_user.name
+    return "A survivor advisor" if entry.assignee.role == Role.SURVIVOR_ADVISOR else "A partnership member"
+
+
+# --- choices for the forms and filters -----------------------------------------------------------
+
+
+def goal_choices(ctx) -> list[Goal]:
+    """Goals ``ctx``'s member may see and link items to, by title (one query)."""
+    stmt = select(Goal).where(goal_visibility_clause(ctx.membership)).order_by(func.lower(Goal.title), Goal.id)
+    return list(db.session.scalars(scoped(stmt)))
+
+
+def objective_choices(ctx) -> list[Objective]:
+    """Objectives of the goals ``ctx``'s member may see, by goal then position (one query)."""
+    stmt = (
+        select(Objective)
+        .join(Goal, Goal.id == Objective.goal_id)
+        .where(goal_visibility_clause(ctx.membership))
+        .order_by(func.lower(Goal.title), Goal.id, Objective.position, Objective.id)
+    )
+    return list(db.session.scalars(scoped(stmt)))
+
+
+def assignable_members(ctx) -> list[tuple[Membership, User]]:
+    """People an item may be assigned to: members who take part (not observers) and whom
+    ``ctx``'s member may see, by name (one query)."""
+    stmt = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.role != Role.OBSERVER)
+        .order_by(func.lower(User.name), Membership.id)
+    )
+    rows = db.session.execute(scoped(stmt)).tuples()
+    return [(m, u) for m, u in rows if can(ctx.membership, "members.view", m)]
+
+
+# --- validation and writes ----------------------------------------------------------------------
+
+
+def _text(data: dict, name: str, limit: int) -> str:
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ServiceError("Enter text.", name)
+    value = value.strip()
+    if len(value) > limit:
+        raise ServiceError(f"Use at most {limit} characters.", name)
+    return value
+
+
+def _record_id(value: Any, field: str, message: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ServiceError(message, field) from None
+
+
+def parse_due_date(value: Any) -> date | None:
+    """A due date from a form (``YYYY-MM-DD``) or a ``date``; ServiceError for anything else."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    message = "Enter the due date as year-month-day, e.g. 2026-05-31."
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+        raise ServiceError(message, "due_date")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ServiceError(message, "due_date") from None
+
+
+def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
+    """Checked values for an action item; ServiceError (naming the field) for the first problem.
+
+    Linked records must be in this partnership and visible to the editor; an objective must belong
+    to the chosen goal, and choosing only an objective links its goal too."""
+    cleaned: dict[str, Any] = {"title": _text(data, "title", TITLE_MAX)}
+    if not cleaned["title"]:
+        raise ServiceError("Enter what needs to be done.", "title")
+    cleaned["description"] = _text(data, "description", DESCRIPTION_MAX)
+
+    status = data.get("status") or ActionStatus.OPEN
+    try:
+        cleaned["status"] = ActionStatus(status)
+    except ValueError:
+        raise ServiceError("Choose a status from the list.", "status") from None
+    cleaned["due_date"] = parse_due_date(data.get("due_date"))
+
+    goal_message = "Choose a goal from the list."
+    goal_id = _record_id(data.get("goal_id"), "goal_id", goal_message)
+    objective_id = _record_id(data.get("objective_id"), "objective_id", "Choose an objective from the list.")
+    if objective_id is not None:
+        objective = db.session.scalars(
+            scoped(
+                select(Objective)
+                .join(Goal, Goal.id == Objective.goal_id)
+                .where(Objective.id == objective_id, goal_visibility_clause(ctx.membership))
+            )
+        ).one_or_none()
+        if objective is None:
+            raise ServiceError("Choose an objective from the list.", "objective_id")
+        if goal_id is None:
+            goal_id = objective.goal_id
+        elif objective.goal_id != goal_id:
+            raise ServiceError("Choose an objective of the selected goal, or no objective.", "objective_id")
+    if goal_id is not None:
+        visible = db.session.scalar(
+            scoped(select(Goal.id).where(Goal.id == goal_id, goal_visibility_clause(ctx.membership)))
+        )
+        if visible is None:
+            raise ServiceError(goal_message, "goal_id")
+    cleaned["goal_id"], cleaned["objective_id"] = goal_id, objective_id
+
+    assignee_message = "Choose someone from the partnership, or nobody."
+    assignee_id = _record_id(data.get("assignee_membership_id"), "assignee_membership_id", assignee_message)
+    if assignee_id is not None:
+        assignee = db.session.scalars(scoped(select(Membership).where(Membership.id == assignee_id))).one_or_none()
+        if assignee is None or assignee.role == Role.OBSERVER or not can(ctx.membership, "members.view", assignee):
+            raise ServiceError(assignee_message, "assignee_membership_id")
+    cleaned["assignee_membership_id"] = assignee_id
+    return cleaned
+
+
+def _apply_status(item: ActionItem, status: ActionStatus) -> None:
+    if status == ActionStatus.DONE and item.status != ActionStatus.DONE:
+        item.completed_at = utcnow()
+    elif status != ActionStatus.DONE:
+        item.completed_at = None
+    item.status = status
+
+
+def create_item(ctx, data: dict[str, Any]) -> ActionItem:
+    """Add an action item to the plan (created by ``ctx``'s member)."""
+    cleaned = clean_action_data(ctx, data)
+    status = cleaned.pop("status")
+    item = ActionItem(**cleaned, status=ActionStatus.OPEN, created_by_membership_id=ctx.membership.id)
+    _apply_status(item, status)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(
+        ctx,
+        "action_item.created",
+        "action_item",
+        item.id,
+        status=item.status.value,
+        goal_id=item.goal_id,
+        objective_id=item.objective_id,
+        assignee_membership_id=item.assignee_membership_id,
+    )
+    return item
+
+
+def update_item(ctx, item: ActionItem, data: dict[str, Any]) -> ActionItem:
+    """Change an action item; the audit entry names the fields that changed (not their values)."""
+    cleaned = clean_action_data(ctx, data)
+    changed = sorted(name for name, value in cleaned.items() if getattr(item, name) != value)
+    if not changed:
+        return item
+    for name in changed:
+        if name == "status":
+            _apply_status(item, cleaned[name])
+        else:
+            setattr(item, name, cleaned[name])
+    db.session.flush()
+    audit.record(ctx, "action_item.updated", "action_item", item.id, fields=changed)
+    return item
+
+
+def change_status(ctx, item: ActionItem, status: Any) -> bool:
+    """Move an item to ``status`` (a key); False when it already had it. ServiceError for an unknown one."""
+    try:
+        status = ActionStatus(status)
+    except ValueError:
+        raise ServiceError("Choose a status from the list.", "status") from None
+    if item.status == status:
+        return False
+    previous = item.status
+    _apply_status(item, status)
+    db.session.flush()
+    audit.record(ctx, "action_item.status_changed", "action_item", item.id, old=previous.value, new=status.value)
+    return True
+
+
+def delete_item(ctx, item: ActionItem) -> None:
+    """Remove an action item from the plan."""
+    audit.record(ctx, "action_item.deleted", "action_item", item.id, goal_id=item.goal_id)
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- the setup guide ----------------------------------------------------------------------------
+
+
+def setup_fact_queries(ctx) -> dict[str, Any]:
+    """What the setup guide needs to know about the action plan, as a scalar subquery."""
+    return {"action_items": select(func.count(ActionItem.id)).scalar_subquery()}
+
+
+# --- the CSV export -----------------------------------------------------------------------------
+
+CSV_HEADER = ("Action", "Status", "Overdue", "Due date", "Assigned to", "Goal", "Objective", "Description")
+
+
+def export_csv(ctx, filters: ActionFilters, today: date) -> str:
+    """The visible action items matching ``filters`` as CSV text (one query)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for entry in export_items(ctx, filters, today):
+        item = entry.item
+        writer.writerow(
+            [
+                spreadsheet_cell(value)
+                for value in (
+                    item.title,
+                    entry.status_label,
+                    "yes" if entry.overdue else "no",
+                    item.due_date.isoformat() if item.due_date else "",
+                    assignee_name(ctx.membership, entry),
+                    entry.goal.title if entry.goal else "",
+                    entry.objective.title if entry.objective else "",
+                    item.description,
+                )
+            ]
+        )
+    return buffer.getvalue()
