@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from partnership_hub.accounts.views import bp as accounts_bp
     from partnership_hub.actions.views import bp as actions_bp
     from partnership_hub.audit.views import bp as audit_bp
+    from partnership_hub.goals.views import bp as goals_bp
     from partnership_hub.members.views import bp as members_bp
     from partnership_hub.notifications.views import bp as dev_mail_bp
     from partnership_hub.resources.views import bp as resources_bp
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspace_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(goals_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(setup_bp)

@@ -126,6 +126,7 @@ def seed_records(app: Flask, partnership: PartnershipRec) -> None:
     seed_directory(app, partnership)
     _seed_resources(app, partnership)
     _seed_orientation(app, partnership)
+    seed_goals(app, partnership)
     _seed_action_items(app, partnership)
 
 
@@ -235,3 +236,50 @@ def seed_directory(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
         )
         db.session.commit()
         return {"organization": organization.id, "custom_sector": custom.id}
+
+
+# --- goals --------------------------------------------------------------------------------------
+
+
+def seed_goals(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
+    """A workspace-level goal led and endorsed by an organization, with an objective and an update,
+    and a named person (GoalAccess). Expects ``seed_directory`` to have run."""
+    from datetime import date
+
+    from partnership_hub.goals.models import (
+        Goal,
+        GoalAccess,
+        GoalEndorsement,
+        GoalLeadOrganization,
+        Horizon,
+        Objective,
+        ProgressUpdate,
+    )
+    from partnership_hub.members.models import Organization
+
+    coordinator = partnership.membership_ids["coordinator"]
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        organization_id = db.session.scalars(select(Organization.id).order_by(Organization.id)).first()
+        goal = Goal(title="Seeded goal", horizon=Horizon.SHORT, ps=["prevention"], author_membership_id=coordinator)
+        db.session.add(goal)
+        db.session.flush()
+        objective = Objective(
+            goal_id=goal.id,
+            title="Seeded objective",
+            metric="People trained",
+            unit="people",
+            baseline=0,
+            target=10,
+            current_value=4,
+            owner_membership_id=coordinator,
+        )
+        db.session.add(objective)
+        db.session.flush()
+        db.session.add(ProgressUpdate(objective_id=objective.id, value=4, recorded_on=date(2026, 1, 15)))
+        db.session.add(GoalAccess(goal_id=goal.id, membership_id=coordinator))
+        if organization_id is not None:
+            db.session.add(GoalLeadOrganization(goal_id=goal.id, organization_id=organization_id))
+            db.session.add(GoalEndorsement(goal_id=goal.id, organization_id=organization_id))
+        db.session.commit()
+        return {"goal": goal.id, "objective": objective.id}

@@ -91,7 +91,13 @@ SECTIONS: tuple[GuideSection, ...] = (
                 lambda f: bool(f["mission"]),
                 "Mission written",
             ),
-            GuideItem("goals", "Have you defined goals and objectives?"),
+            GuideItem(
+                "goals",
+                "Have you defined goals and objectives?",
+                "goals.index",
+                lambda f: f["goals_with_objectives"] > 0,
+                "Goals with measurable objectives defined",
+            ),
             GuideItem(
                 "current_services",
                 "Are you familiar with the current services for survivors in your state, region or community?",
@@ -106,7 +112,13 @@ SECTIONS: tuple[GuideSection, ...] = (
         "goals_strategy",
         "Goals and strategy",
         (
-            GuideItem("shared_goals", "Does your partnership foster shared goals?"),
+            GuideItem(
+                "shared_goals",
+                "Does your partnership foster shared goals?",
+                "goals.index",
+                lambda f: f["endorsed_goals"] > 0,
+                "Goals endorsed by member organizations",
+            ),
             GuideItem(
                 "action_plan",
                 "Do you have an action plan or mandate?",
@@ -114,7 +126,13 @@ SECTIONS: tuple[GuideSection, ...] = (
                 lambda f: f["action_items"] > 0,
                 "Action items in the action plan",
             ),
-            GuideItem("monitoring", "How will you monitor and evaluate the work of the partnership?"),
+            GuideItem(
+                "monitoring",
+                "How will you monitor and evaluate the work of the partnership?",
+                "goals.report",
+                lambda f: f["progress_updates"] > 0,
+                "Progress is being posted on objectives",
+            ),
             GuideItem(
                 "resource_mapping",
                 "Have you considered conducting community resource mapping?",

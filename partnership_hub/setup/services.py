@@ -13,6 +13,7 @@ from partnership_hub.audit import services as audit
 from partnership_hub.db import scoped, select_scalars
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.goals import services as goals
 from partnership_hub.members import services as members
 from partnership_hub.resources import services as resources
 from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
@@ -78,6 +79,7 @@ def collect_facts(ctx) -> Facts:
         workspaces.setup_fact_queries(ctx)
         | members.setup_fact_queries(ctx)
         | resources.setup_fact_queries(ctx)
+        | goals.setup_fact_queries(ctx)
         | actions.setup_fact_queries(ctx),
     )
     facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])

@@ -34,6 +34,12 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # The toolkit setup guide.
     "setup.view": ALL_ROLES,
     "setup.mark": LEADERSHIP,
+    # Goals, objectives and progress. What a person may read also depends on the goal's
+    # confidentiality: goal_visibility_clause / may_see_goal below.
+    "goals.view": ALL_ROLES,
+    "goals.manage": LEADERSHIP,  # create and edit goals and objectives, change status, the stalled setting
+    "goals.endorse": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),  # as a representative
+    "goals.post_update": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
     # The action plan. Observers read; the record rules below say whose items others may change.
     "actions.view": ALL_ROLES,
     "actions.create": frozenset({Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR}),
@@ -63,6 +69,30 @@ def _may_see_member(membership: Membership, other: Membership) -> bool:
     if other.role == Role.SURVIVOR_ADVISOR and other.user_id != membership.user_id:
         return membership.role in ROLE_MATRIX["members.view_survivor_advisors"]
     return True
+
+
+def _may_post_update(membership: Membership, objective) -> bool:
+    """Coordinators post on any objective; others on the objectives they own."""
+    return membership.role == Role.COORDINATOR or objective.owner_membership_id == membership.id
+
+
+def may_see_goal(membership: Membership | None, goal, granted: bool = False) -> bool:
+    """The Python twin of ``goal_visibility_clause``: may ``membership`` read ``goal``?
+    ``granted`` says whether a GoalAccess row names this membership for the goal."""
+    from partnership_hub.goals.models import Confidentiality
+
+    if membership is None:
+        return False
+    level = goal.confidentiality
+    if level == Confidentiality.WORKSPACE:
+        return True
+    if membership.role == Role.OBSERVER:
+        return False  # observers read workspace-level goals only
+    if level == Confidentiality.LEADERSHIP:
+        return membership.role == Role.COORDINATOR
+    if level == Confidentiality.ADVISORY:
+        return membership.role in (Role.COORDINATOR, Role.SURVIVOR_ADVISOR) or granted
+    return goal.author_membership_id == membership.id or granted  # private
 
 
 def goal_visibility_clause(membership: Membership):
@@ -102,6 +132,7 @@ def _may_change_action_item(membership: Membership, item) -> bool:
 
 RECORD_RULES = {
     "members.view": _may_see_member,
+    "goals.post_update": _may_post_update,
     "actions.edit": _may_change_action_item,
     "actions.update_status": _may_change_action_item,
 }

@@ -15,6 +15,7 @@ from partnership_hub.audit import services as audit
 from partnership_hub.db import get_scoped_or_404, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.goals import services as goals
 from partnership_hub.setup import services as setup
 from partnership_hub.web import navigation
 from partnership_hub.web.forms import show_error
@@ -153,6 +154,9 @@ def workspace_home():
         coordinator_names=services.coordinator_names(ctx) if not may("members.manage") else [],
         pending_invitations=counts.pending_invitations if may("members.invite") else 0,
         setup=setup.guide_state(ctx) if may("setup.view") else None,
+        # One query: the goals and objectives this person owns that are overdue or stalled, and
+        # proposed goals their organization hasn't endorsed.
+        attention=goals.attention_for(ctx, goals.partnership_today(ctx)) if may("goals.view") else [],
         activity=activity,
         people=audit.people_named(activity),
         action_labels=audit.ACTION_LABELS,

@@ -31,6 +31,10 @@ NO_FACTS = {
     "survivor_sector_covered": False,
     "linked_networks": 0,
     "community_resources": 0,
+    "goals": 0,
+    "goals_with_objectives": 0,
+    "endorsed_goals": 0,
+    "progress_updates": 0,
     "action_items": 0,
 }
 
@@ -91,6 +95,9 @@ def test_a_new_partnership_has_almost_everything_open():
         ({"coordination_model": True}, "coordination"),
         ({"stage": True}, "stage"),
         ({"members": 3}, "team_members"),
+        ({"goals_with_objectives": 1}, "goals"),
+        ({"endorsed_goals": 1}, "shared_goals"),
+        ({"progress_updates": 1}, "monitoring"),
         ({"action_items": 1}, "action_plan"),
     ],
 )

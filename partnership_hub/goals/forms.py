@@ -1,0 +1,154 @@
+"""Forms for goals: a goal, an objective, a progress update, the status control, the stalled setting,
+and the overview's filters. Numbers are text fields the service parses, so the message can name
+the objective's unit ("Enter a number in people trained")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from partnership_hub.goals.models import Confidentiality, GoalStatus, Horizon
+from partnership_hub.goals.services import (
+    CONFIDENTIALITY_LABELS,
+    DESCRIPTION_MAX,
+    HORIZON_LABELS,
+    METRIC_MAX,
+    NOTE_MAX,
+    P_LABELS,
+    STATUS_LABELS,
+    TITLE_MAX,
+    UNIT_MAX,
+    GoalFilters,
+)
+
+DATE_MESSAGE = "Enter a date like 2026-03-31."
+STATUS_CHOICES = [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()]
+
+
+def _length(limit: int) -> Length:
+    return Length(max=limit, message=f"Use at most {limit} characters.")
+
+
+def _date(label: str, **kwargs) -> DateField:
+    return DateField(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
+
+
+class _DateMessages:
+    """WTForms says "Not a valid date value."; say what to type instead."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for f in self:
+            if isinstance(f, DateField) and f.errors:
+                f.errors = [DATE_MESSAGE if "valid date" in str(e) else e for e in f.errors]
+        return ok
+
+
+class GoalForm(_DateMessages, FlaskForm):
+    title = StringField("Goal", validators=[DataRequired("Enter the goal."), _length(TITLE_MAX)])
+    description = TextAreaField("Description", validators=[_length(DESCRIPTION_MAX)])
+    horizon = SelectField(
+        "Horizon",
+        choices=[SelectChoice(h.value, label) for h, label in HORIZON_LABELS.items()],
+        default=Horizon.MEDIUM.value,
+        validate_choice=False,
+    )
+    ps = SelectMultipleField(
+        "The Ps it serves", choices=[SelectChoice(k, v) for k, v in P_LABELS.items()], validate_choice=False
+    )
+    lead_organization_ids = SelectMultipleField("Lead organizations", choices=[], coerce=int, validate_choice=False)
+    owner_membership_id = SelectField("Owner", choices=[], validate_choice=False)
+    status = SelectField("Status", choices=STATUS_CHOICES, default=GoalStatus.PROPOSED.value, validate_choice=False)
+    start_date = _date("Start date")
+    target_date = _date("Target date")
+    confidentiality = SelectField(
+        "Who may see it",
+        choices=[SelectChoice(c.value, label) for c, label in CONFIDENTIALITY_LABELS.items()],
+        default=Confidentiality.WORKSPACE.value,
+        validate_choice=False,
+    )
+    access_membership_ids = SelectMultipleField("People named", choices=[], coerce=int, validate_choice=False)
+
+    def fill_choices(self, people: dict[int, str], organizations: dict[int, str]) -> None:
+        self.owner_membership_id.choices = [SelectChoice("", "No owner yet")] + [
+            SelectChoice(str(mid), name) for mid, name in people.items()
+        ]
+        self.lead_organization_ids.choices = [SelectChoice(oid, name) for oid, name in organizations.items()]
+        self.access_membership_ids.choices = [SelectChoice(mid, name) for mid, name in people.items()]
+
+    def values(self) -> dict:
+        names = ("title", "description", "horizon", "ps", "status", "start_date", "target_date", "confidentiality")
+        data = {name: getattr(self, name).data for name in names}
+        data["owner_membership_id"] = self.owner_membership_id.data
+        data["lead_organization_ids"] = self.lead_organization_ids.data or []
+        data["access_membership_ids"] = self.access_membership_ids.data or []
+        return data
+
+
+class ObjectiveForm(_DateMessages, FlaskForm):
+    title = StringField("Objective", validators=[DataRequired("Enter the objective."), _length(TITLE_MAX)])
+    metric = StringField(
+        "What is measured",
+        description="e.g. “Frontline workers who completed identification training”.",
+        validators=[DataRequired("Enter what is measured."), _length(METRIC_MAX)],
+    )
+    unit = StringField(
+        "Unit",
+        description="e.g. “people”, “referrals”, “days”.",
+        validators=[DataRequired("Enter the unit the metric is counted in."), _length(UNIT_MAX)],
+    )
+    baseline = StringField("Baseline", description="Where you start.")
+    target = StringField("Target", description="Where you want to be. It can be lower than the baseline.")
+    due_date = _date("Due date")
+    owner_membership_id = SelectField("Owner", choices=[], validate_choice=False)
+
+    def fill_choices(self, people: dict[int, str]) -> None:
+        self.owner_membership_id.choices = [SelectChoice("", "No owner yet")] + [
+            SelectChoice(str(mid), name) for mid, name in people.items()
+        ]
+
+    def values(self) -> dict:
+        names = ("title", "metric", "unit", "baseline", "target", "due_date", "owner_membership_id")
+        return {name: getattr(self, name).data for name in names}
+
+
+class ProgressUpdateForm(_DateMessages, FlaskForm):
+    value = StringField("New value")
+    recorded_on = _date("Date")
+    note = TextAreaField("Note", description="What happened, briefly.", validators=[_length(NOTE_MAX)])
+
+    def values(self) -> dict:
+        return {"value": self.value.data, "recorded_on": self.recorded_on.data, "note": self.note.data}
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
+
+
+class EndorseForm(FlaskForm):
+    organization_id = StringField("Organization")
+
+
+class StalledSettingForm(FlaskForm):
+    stalled_after_days = StringField("Flag active goals as stalled after this many days without an update")
+
+
+def parse_filters(args: Mapping[str, str], people: dict | None = None) -> GoalFilters:
+    """The overview's filters from a query string. Unknown or malformed values mean "any"."""
+
+    def _int(name: str) -> int | None:
+        try:
+            return int(args.get(name, "")) or None
+        except ValueError:
+            return None
+
+    status = args.get("status", "")
+    return GoalFilters(
+        status=status if status in {s.value for s in GoalStatus} else "",
+        owner=_int("owner"),
+        organization=_int("organization"),
+        group="p" if args.get("group") == "p" else "horizon",
+    )
