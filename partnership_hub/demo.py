@@ -8,6 +8,7 @@ from partnership_hub.accounts import services as accounts
 from partnership_hub.actions.demo_data import seed_action_items
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
+from partnership_hub.goals.demo_data import seed_goals
 from partnership_hub.members.demo_data import seed_directory
 from partnership_hub.resources.demo_data import seed_resources
 from partnership_hub.setup import services as setup
@@ -54,6 +55,7 @@ def seed() -> tuple[bool, str]:
     seed_profile_and_orientation(ctx, users)
     seed_resources(ctx)
     seed_directory(ctx, users)
+    seed_goals(ctx, DEMO_DOMAIN)
     seed_action_items(ctx, DEMO_DOMAIN)
     for question in ("local_leaders", "information_sharing", "trust"):  # addressed in the meetings so far
         setup.mark_addressed(ctx, question)
