@@ -196,6 +196,12 @@ class Overview:
     organizations: dict[int, str]
     stalled_after_days: int
 
+    def owner_choices(self, selected: int | None) -> dict[int, str]:
+        """The people who own a goal shown (and the one filtered on): the filter never lists the
+        whole membership to people who may not see it."""
+        owners = {row.goal.owner_membership_id for row in self.rows} | {selected}
+        return {mid: name for mid, name in self.people.items() if mid in owners}
+
     @property
     def attention_count(self) -> int:
         return sum(1 for row in self.rows if row.needs_attention)

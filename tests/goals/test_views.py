@@ -355,3 +355,22 @@ def test_csv_exports(app, world):
         csv.reader(io.StringIO(client.get(f"/p/{world.home.slug}/goals/updates.csv").get_data(as_text=True)))
     )
     assert updates[1][3] == "50.0" and updates[1][5] == "'+cmd"
+
+
+def test_the_python_predicate_agrees_with_the_sql_clause(app, world):
+    from partnership_hub.goals.models import GoalAccess
+    from partnership_hub.workspaces.models import Membership
+    from partnership_hub.workspaces.policies import goal_visibility_clause, may_see_goal
+
+    member = world.home.membership_ids["member"]
+    for level in VISIBLE:
+        make_goal(app, world.home, title=f"{level} plain", confidentiality=level)
+        make_goal(app, world.home, title=f"{level} named", confidentiality=level, access_membership_ids=[member])
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        goals = db.session.scalars(select(Goal)).all()
+        granted = {(a.goal_id, a.membership_id) for a in db.session.scalars(select(GoalAccess))}
+        for membership in db.session.scalars(select(Membership)):
+            in_sql = set(db.session.scalars(select(Goal.id).where(goal_visibility_clause(membership))))
+            in_python = {g.id for g in goals if may_see_goal(membership, g, (g.id, membership.id) in granted)}
+            assert in_sql == in_python, membership.role
