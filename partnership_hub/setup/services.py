@@ -71,12 +71,14 @@ class GuideState:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def collect_facts(ctx) -> Facts:
+def collect_facts(ctx, extra: dict | None = None) -> Facts:
     """Everything the guide's checks read. Each area says what it knows (setup_fact_queries);
-    all of it is evaluated in one query."""
+    all of it is evaluated in one query. ``extra`` scalar queries ride along in the same query
+    (the workspace home adds its counts) and come back under their own names."""
     facts = select_scalars(
         db.session,
-        workspaces.setup_fact_queries(ctx)
+        (extra or {})
+        | workspaces.setup_fact_queries(ctx)
         | members.setup_fact_queries(ctx)
         | resources.setup_fact_queries(ctx)
         | goals.setup_fact_queries(ctx)
@@ -102,10 +104,11 @@ def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:
     )
 
 
-def guide_state(ctx) -> GuideState:
-    """The partnership's progress through the setup guide (a fixed number of queries)."""
+def guide_state(ctx, facts: Facts | None = None) -> GuideState:
+    """The partnership's progress through the setup guide (a fixed number of queries). Pass
+    ``facts`` already collected (``collect_facts``) to save their query."""
     marks = db.session.scalars(scoped(select(SetupGuideMark).options(joinedload(SetupGuideMark.marked_by))))
-    return evaluate(collect_facts(ctx), {mark.item_key: mark for mark in marks})
+    return evaluate(facts if facts is not None else collect_facts(ctx), {mark.item_key: mark for mark in marks})
 
 
 def _manual_item(key: str) -> GuideItem:

@@ -571,9 +571,9 @@ class HomeCounts:
     members: int  # as many as this person may see listed
 
 
-def home_counts(ctx: WorkspaceContext) -> HomeCounts:
-    """The workspace home's numbers — members, pending invitations and the person's own
-    orientation progress — in one query, whatever the size of the partnership."""
+def home_count_queries(ctx: WorkspaceContext) -> dict[str, Any]:
+    """The home's numbers as scalar subqueries, so the home can evaluate them together with other
+    areas' (the setup guide's facts) in one round trip."""
     pending = (
         select(func.count(Invitation.id))
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
@@ -586,13 +586,31 @@ def home_counts(ctx: WorkspaceContext) -> HomeCounts:
         .where(OrientationCompletion.membership_id == ctx.membership.id, OrientationItem.archived_at.is_(None))
         .scalar_subquery()
     )
-    members = select(func.count(Membership.id)).scalar_subquery()
-    advisors = select(func.count(Membership.id)).where(Membership.role == Role.SURVIVOR_ADVISOR).scalar_subquery()
-    row = db.session.execute(scoped(select(pending, items, done, members, advisors))).one()
-    pending_count, total, done_count, member_count, advisor_count = row
+    return {
+        "home_pending": pending,
+        "home_items": items,
+        "home_done": done,
+        "home_members": select(func.count(Membership.id)).scalar_subquery(),
+        "home_advisors": select(func.count(Membership.id))
+        .where(Membership.role == Role.SURVIVOR_ADVISOR)
+        .scalar_subquery(),
+    }
+
+
+def home_counts_from(ctx: WorkspaceContext, values: dict[str, Any]) -> HomeCounts:
+    """HomeCounts from the evaluated ``home_count_queries``."""
+    member_count = values["home_members"] or 0
     if not can(ctx.membership, "members.view_survivor_advisors"):
-        member_count -= advisor_count  # the same people the People page leaves out for this viewer
-    return HomeCounts(pending_count or 0, Progress(done_count or 0, total or 0), member_count)
+        member_count -= values["home_advisors"] or 0  # the same people the People page leaves out for this viewer
+    return HomeCounts(
+        values["home_pending"] or 0, Progress(values["home_done"] or 0, values["home_items"] or 0), member_count
+    )
+
+
+def home_counts(ctx: WorkspaceContext) -> HomeCounts:
+    """The workspace home's numbers — members, pending invitations and the person's own
+    orientation progress — in one query, whatever the size of the partnership."""
+    return home_counts_from(ctx, select_scalars(db.session, home_count_queries(ctx)))
 
 
 def coordinator_names(ctx: WorkspaceContext) -> list[str]:

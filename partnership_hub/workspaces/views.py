@@ -146,14 +146,16 @@ def workspace_home():
     ctx = g.ctx
     may = lambda action: can(ctx.membership, action)  # noqa: E731
     activity = audit.recent_entries(ctx, limit=8) if may("audit.view") else []
-    counts = services.home_counts(ctx)
+    # The home's counts ride along with the setup guide's facts: one query for both.
+    values = setup.collect_facts(ctx, services.home_count_queries(ctx)) if may("setup.view") else None
+    counts = services.home_counts_from(ctx, values) if values else services.home_counts(ctx)
     return render(
         "workspaces/home.html",
         orientation=counts.orientation,
         member_count=counts.members,
         coordinator_names=services.coordinator_names(ctx) if not may("members.manage") else [],
         pending_invitations=counts.pending_invitations if may("members.invite") else 0,
-        setup=setup.guide_state(ctx) if may("setup.view") else None,
+        setup=setup.guide_state(ctx, values) if values else None,
         # One query: the goals and objectives this person owns that are overdue or stalled, and
         # proposed goals their organization hasn't endorsed.
         attention=goals.attention_for(ctx, goals.partnership_today(ctx)) if may("goals.view") else [],
