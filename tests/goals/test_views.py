@@ -374,3 +374,31 @@ def test_the_python_predicate_agrees_with_the_sql_clause(app, world):
             in_sql = set(db.session.scalars(select(Goal.id).where(goal_visibility_clause(membership))))
             in_python = {g.id for g in goals if may_see_goal(membership, g, (g.id, membership.id) in granted)}
             assert in_sql == in_python, membership.role
+
+
+def test_endorsing_by_plain_post_and_by_htmx(app, world):
+    from partnership_hub.goals.models import GoalEndorsement
+    from partnership_hub.members.models import Representative
+    from tests.factories import create_organization
+
+    first, second = (
+        create_organization(app, world.home, "Safe Harbor"),
+        create_organization(app, world.home, "Legal Aid"),
+    )
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        for org in (first, second):
+            db.session.add(Representative(organization_id=org, membership_id=world.home.membership_ids["member"]))
+        db.session.commit()
+    goal_id = make_goal(app, world.home, status="proposed")
+    client = client_for(app, world, "member")
+    url = f"/p/{world.home.slug}/goals/{goal_id}/endorse"
+    assert client.post(url, data={"organization_id": str(first)}).status_code == 303
+    htmx = client.post(url, data={"organization_id": str(second)}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and 'id="endorsements-section"' in htmx.text and "<html" not in htmx.text
+    assert "Endorsed by 2 of 2" in htmx.text
+    again = client.post(url, data={"organization_id": str(second)})
+    assert again.status_code == 422 and "already endorsed" in again.text
+    observer = client_for(app, world, "observer")
+    assert observer.post(url, data={"organization_id": str(first)}).status_code == 403
+    assert count(app, world.home, GoalEndorsement) == 2
