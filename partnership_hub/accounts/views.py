@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -20,6 +18,7 @@ from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db, limiter
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import render
+from partnership_hub.web.redirects import safe_next
 from partnership_hub.workspaces import services as workspaces
 
 bp = Blueprint("accounts", __name__)
@@ -51,14 +50,6 @@ def sign_in(user) -> None:
     db.session.commit()
     login_user(user)
     session.permanent = True
-
-
-def safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
-        return target
-    return default
 
 
 def _login_email_key() -> str:

@@ -8,8 +8,6 @@ answer htmx requests with a fragment; without JavaScript the same URLs serve who
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Response, abort, flash, g, redirect, request, url_for
 
 from partnership_hub.actions import services
@@ -19,6 +17,7 @@ from partnership_hub.extensions import db
 from partnership_hub.web import navigation
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
+from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.workspaces.forms import ConfirmForm
 from partnership_hub.workspaces.policies import can
@@ -156,17 +155,6 @@ def edit(action_item_id: int):
     return _form_page(form, entry)
 
 
-def _return_to(default: str) -> str:
-    """Where a plain status post goes back to: the page it came from, when that is an action plan
-    page of this workspace (never another site)."""
-    target = request.form.get("next", "")
-    prefix = url_for("actions.index")
-    parts = urlsplit(target)
-    if not parts.scheme and not parts.netloc and parts.path.startswith(prefix) and "\\" not in target:
-        return target
-    return default
-
-
 @bp.post("/actions/<int:action_item_id>/status")
 def status(action_item_id: int):
     """Change the status: htmx swaps the item's status widget; a plain post goes back to the page."""
@@ -200,7 +188,8 @@ def status(action_item_id: int):
         return render("actions/_status.html", entry=entry, status_form=StatusForm(), message=message)
     if message:
         flash(message, "success")
-    return redirect(_return_to(url_for("actions.detail", action_item_id=entry.item.id)))
+    # Back to the action plan page the post came from, never anywhere else.
+    return redirect(safe_next(url_for("actions.detail", action_item_id=entry.item.id), within=url_for("actions.index")))
 
 
 @bp.route("/actions/<int:action_item_id>/delete", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from partnership_hub.goals.models import Confidentiality, GoalStatus
 from partnership_hub.web import navigation
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
+from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.workspaces.policies import can
 
@@ -202,7 +203,7 @@ def change_status(goal_id: int):
         status = 200
     if is_htmx():
         return _detail_page(goal, block="status_block", status=status)
-    return redirect(request.form.get("next") or url_for("goals.detail", goal_id=goal.id), 303)
+    return redirect(safe_next(url_for("goals.detail", goal_id=goal.id)), 303)
 
 
 @bp.post("/goals/<int:goal_id>/endorse")

@@ -91,3 +91,9 @@ def test_next_only_follows_local_paths(app, client, world):
     client.post("/logout")
     response = client.post(f"/login?next=/p/{world.home.slug}/people", data=data)
     assert response.headers["Location"] == f"/p/{world.home.slug}/people"
+
+
+def test_next_refuses_a_backslash_host(app, client, world):
+    data = {"email": world.user("member").email, "password": PASSWORD}
+    response = client.post("/login?next=/%5Cevil.example/steal", data=data)
+    assert response.headers["Location"] == "/"

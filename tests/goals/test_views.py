@@ -303,6 +303,17 @@ def test_inline_status_change_htmx_and_plain(app, world):
     assert audit_actions(app, world.home)[-3:] == ["goal.status_changed", "goal.status_changed", "goal.achieved"]
 
 
+def test_a_plain_status_post_never_redirects_off_site(app, world):
+    goal_id = make_goal(app, world.home, status="active")
+    client = client_for(app, world, "coordinator")
+    url = f"/p/{world.home.slug}/goals/{goal_id}/status"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        response = client.post(url, data={"status": "on_hold", "next": target})
+        assert response.headers["Location"] == f"/p/{world.home.slug}/goals/{goal_id}", target
+    back = client.post(url, data={"status": "active", "next": f"/p/{world.home.slug}/goals"})
+    assert back.headers["Location"] == f"/p/{world.home.slug}/goals"
+
+
 def test_filters_and_grouping(app, world):
     make_goal(app, world.home, title="Prevention goal", ps=["prevention"], horizon="long")
     make_goal(app, world.home, title="Held goal", status="on_hold", horizon="short")
