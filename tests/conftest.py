@@ -134,6 +134,9 @@ def _test_config(database_uri: str, owner_uri: str, **overrides) -> dict:
         ARGON2_TIME_COST=1,
         ARGON2_MEMORY_COST=64,
         RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+        # Every app gets its own counters: tests all come from 127.0.0.1, and a shared store would let
+        # one test's sign-ins throttle another's. The throttling tests ask for Redis explicitly.
+        RATELIMIT_STORAGE_URI="memory://",
         TASKS_EAGER=True,
         MAIL_BACKEND="outbox",
         BASE_URL="http://localhost",
