@@ -51,36 +51,24 @@ def register_extensions(app: Flask) -> None:
     init_celery(app)
     register_security_headers(app)
 
-    # Every model module is imported so metadata (and migrations) see all tables.
-    from partnership_hub import models  # noqa: F401
+    # Every area's models are imported so metadata (and migrations) see all tables.
+    from partnership_hub import areas
+
+    areas.import_models()
 
 
 def register_blueprints(app: Flask) -> None:
-    from partnership_hub.accounts.views import bp as accounts_bp
-    from partnership_hub.actions.views import bp as actions_bp
-    from partnership_hub.audit.views import bp as audit_bp
-    from partnership_hub.goals.views import bp as goals_bp
-    from partnership_hub.members.views import bp as members_bp
-    from partnership_hub.notifications.views import bp as dev_mail_bp
-    from partnership_hub.resources.views import bp as resources_bp
-    from partnership_hub.setup.views import bp as setup_bp
+    """The web tier's own blueprint, then every installed area's (``areas.py``)."""
+    from partnership_hub import areas
     from partnership_hub.web.health import bp as health_bp
     from partnership_hub.web.tenancy import add_slug_default
-    from partnership_hub.workspaces.views import bp as workspaces_bp
-    from partnership_hub.workspaces.views import ws as workspace_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(workspaces_bp)
-    app.register_blueprint(workspace_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(goals_bp)
-    app.register_blueprint(resources_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(setup_bp)
-    if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
-        app.register_blueprint(dev_mail_bp)
+    for area in areas.installed():
+        for reference in area.blueprints:
+            app.register_blueprint(areas.resolve(reference))
+        if area.init_app:
+            areas.resolve(area.init_app)(app)
     app.url_defaults(add_slug_default)
 
 
@@ -93,9 +81,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
+    from partnership_hub.policies import can
     from partnership_hub.web import navigation
+    from partnership_hub.web.htmx import is_htmx
     from partnership_hub.workspaces.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
-    from partnership_hub.workspaces.policies import can
     from partnership_hub.workspaces.services import memberships_of
 
     def _my_memberships():
@@ -119,6 +108,7 @@ def register_template_helpers(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "role_descriptions": ROLE_DESCRIPTIONS,
             "dev_mailbox": "dev_mail.index" in app.view_functions,
+            "is_htmx": is_htmx,
             # Called by the layout's partnership switcher: one query, only when rendered.
             "my_memberships": _my_memberships,
         }

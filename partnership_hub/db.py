@@ -22,9 +22,8 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import abort
 from sqlalchemy import DateTime, ForeignKey, MetaData, Select, Table, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
@@ -42,7 +41,11 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import TypeDecorator
 
+from partnership_hub.errors import NotFound
+
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PARTNERSHIP_KEY = "tenant.partnership_id"
 USER_KEY = "tenant.user_id"
@@ -161,16 +164,17 @@ def select_scalars(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def get_scoped_or_404(session: Session, model: type, record_id: Any):
-    """Load one tenant record by id within the bound partnership, or answer 404."""
-    try:
+def get_scoped(session: Session, model: type[T], record_id: Any) -> T:
+    """Load one tenant record by id within the bound partnership, or raise ``NotFound`` (a 404 on
+    the web, a plain error in a task)."""
+    if isinstance(record_id, str) and record_id.isascii() and record_id.isdigit():
         record_id = int(record_id)
-    except (TypeError, ValueError):
-        abort(404)
+    if not isinstance(record_id, int) or isinstance(record_id, bool) or not 0 < record_id < 2**31:
+        raise NotFound(f"{model.__name__} {record_id!r}")
     # A SELECT (not Session.get) so the identity map can never hand back another tenant's row.
     record = session.scalars(select(model).where(model.id == record_id)).one_or_none()
     if record is None:
-        abort(404)
+        raise NotFound(f"{model.__name__} {record_id}")
     return record
 
 

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from partnership_hub import areas
 from partnership_hub.accounts import services as accounts
-from partnership_hub.actions.demo_data import seed_action_items
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
-from partnership_hub.goals.demo_data import seed_goals
-from partnership_hub.members.demo_data import seed_directory
-from partnership_hub.resources.demo_data import seed_resources
-from partnership_hub.setup import services as setup
 from partnership_hub.workspaces import services as workspaces
-from partnership_hub.workspaces.demo_data import seed_profile_and_orientation
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 
 DEMO_PASSWORD = "demo-partnership-2026"  # noqa: S105 - a published demo login
@@ -31,7 +26,9 @@ PEOPLE = [
 
 
 def seed() -> tuple[bool, str]:
-    """Create the demo partnership and its people unless they exist. Returns (created, login email)."""
+    """Create the demo partnership and its people unless they exist, then let every installed area
+    seed its part (``Area.demo``, called with the context and the people by email local part).
+    Returns (created, login email)."""
     coordinator_email = f"coordinator@{DEMO_DOMAIN}"
     if db.session.scalars(select(Partnership).where(Partnership.slug == "front-range")).first():
         return False, coordinator_email
@@ -52,12 +49,9 @@ def seed() -> tuple[bool, str]:
     db.session.flush()
     workspaces.invite(ctx, "outreach@streetshope.example.org", Role.MEMBER)
     workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
-    seed_profile_and_orientation(ctx, users)
-    seed_resources(ctx)
-    seed_directory(ctx, users)
-    seed_goals(ctx, DEMO_DOMAIN)
-    seed_action_items(ctx, DEMO_DOMAIN)
-    for question in ("local_leaders", "information_sharing", "trust"):  # addressed in the meetings so far
-        setup.mark_addressed(ctx, question)
+    for area in areas.installed():
+        if area.demo:
+            areas.resolve(area.demo)(ctx, users)
+            db.session.flush()
     db.session.commit()
     return True, coordinator_email

@@ -14,7 +14,6 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-TASK_MODULES = ("partnership_hub.notifications.tasks",)
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
@@ -29,7 +28,9 @@ def init_celery(app: Flask) -> Celery:
     celery_app.conf.task_always_eager = app.config["TASKS_EAGER"]
     celery_app.conf.broker_connection_timeout = 3
     celery_app.set_default()
-    for module in TASK_MODULES:
+    from partnership_hub import areas
+
+    for module in areas.task_modules():
         __import__(module)
     app.extensions["celery"] = celery_app
     return celery_app

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from partnership_hub.extensions import db
-from tests.factories import PartnershipRec, login_as
+from tests.factories import PartnershipRec, sign_in
 
 BUDGET = 10
 
@@ -33,7 +33,7 @@ def counting(app):
 def statements_for(app, partnership: PartnershipRec, path: str) -> int:
     """How many statements the coordinator's GET of ``/p/<slug><path>`` runs (after a warm-up)."""
     client = app.test_client()
-    login_as(client, app, partnership.members["coordinator"])
+    sign_in(client, app, partnership.members["coordinator"])
     client.get(f"/p/{partnership.slug}{path}")  # warm-up: session touch, lazy setup
     with counting(app) as statements:
         response = client.get(f"/p/{partnership.slug}{path}")

@@ -183,6 +183,19 @@ def world(app):
     return factories.build_world(app)
 
 
+@pytest.fixture
+def login_as(app, world):
+    """A signed-in test client: ``login_as("member")`` for a role of the home partnership, or
+    ``login_as(user_rec)`` for anyone (``login_as(world.other.members["coordinator"])``)."""
+
+    def _login(who: str | factories.UserRec = "coordinator"):
+        client = app.test_client()
+        factories.sign_in(client, app, who if isinstance(who, factories.UserRec) else world.user(who))
+        return client
+
+    return _login
+
+
 # --- a real SMTP server -------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from partnership_hub.accounts import services as accounts
+from partnership_hub.confidentiality import ConfidentialGrant
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.notifications.models import OutboxMessage
@@ -88,7 +89,7 @@ def build_world(app: Flask) -> World:
     return World(home, other)
 
 
-def login_as(client: FlaskClient, app: Flask, user: UserRec) -> None:
+def sign_in(client: FlaskClient, app: Flask, user: UserRec) -> None:
     """Sign ``user`` in on ``client`` the way a login does (a new server-side session), without
     spending an Argon2 verification per test."""
     with app.app_context():
@@ -121,57 +122,16 @@ def link_in(message: OutboxMessage) -> str:
 
 
 def seed_records(app: Flask, partnership: PartnershipRec) -> None:
-    """At least one record of every kind a workspace route takes by id, for the route walk.
-    Each area adds its records here when it adds routes that take an id."""
-    seed_directory(app, partnership)
-    _seed_resources(app, partnership)
-    _seed_orientation(app, partnership)
-    seed_goals(app, partnership)
-    _seed_action_items(app, partnership)
-
-
-def _seed_action_items(app: Flask, partnership: PartnershipRec) -> None:
-    """An action item assigned to the coordinator, under the partnership's first goal if it has one."""
-    from partnership_hub.actions.models import ActionItem
-    from partnership_hub.goals.models import Goal
+    """At least one record of every kind a workspace route takes by id, for the route walk: every
+    installed area's ``test_seed``, in the registry's order, as the partnership's coordinator."""
+    from partnership_hub import areas
 
     with app.app_context():
-        bind_tenant(db.session, partnership.id)
-        goal_id = db.session.scalars(select(Goal.id).order_by(Goal.id)).first()
-        coordinator = partnership.membership_ids["coordinator"]
-        db.session.add(
-            ActionItem(
-                title="Seeded action",
-                goal_id=goal_id,
-                assignee_membership_id=coordinator,
-                created_by_membership_id=coordinator,
-            )
-        )
-        db.session.commit()
-
-
-def _seed_orientation(app: Flask, partnership: PartnershipRec) -> None:
-    """An orientation step, ticked off by the coordinator."""
-    from partnership_hub.workspaces.models import OrientationCompletion, OrientationItem
-
-    with app.app_context():
-        bind_tenant(db.session, partnership.id)
-        item = OrientationItem(title="Read the partnership guidelines", position=1)
-        db.session.add(item)
-        db.session.flush()
-        db.session.add(
-            OrientationCompletion(orientation_item_id=item.id, membership_id=partnership.membership_ids["coordinator"])
-        )
-        db.session.commit()
-
-
-def _seed_resources(app: Flask, partnership: PartnershipRec) -> None:
-    """A community resource on the partnership's resource map."""
-    from partnership_hub.resources.models import CommunityResource
-
-    with app.app_context():
-        bind_tenant(db.session, partnership.id)
-        db.session.add(CommunityResource(organization_name="Seeded Shelter", service_type="shelter"))
+        ctx = workspaces.context_for(partnership.id, partnership.members["coordinator"].id)
+        for area in areas.installed():
+            if area.test_seed:
+                areas.resolve(area.test_seed)(ctx)
+                db.session.flush()
         db.session.commit()
 
 
@@ -243,12 +203,11 @@ def seed_directory(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
 
 def seed_goals(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
     """A workspace-level goal led and endorsed by an organization, with an objective and an update,
-    and a named person (GoalAccess). Expects ``seed_directory`` to have run."""
+    and a named person (a confidentiality grant). Expects ``seed_directory`` to have run."""
     from datetime import date
 
     from partnership_hub.goals.models import (
         Goal,
-        GoalAccess,
         GoalEndorsement,
         GoalLeadOrganization,
         Horizon,
@@ -277,7 +236,7 @@ def seed_goals(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
         db.session.add(objective)
         db.session.flush()
         db.session.add(ProgressUpdate(objective_id=objective.id, value=4, recorded_on=date(2026, 1, 15)))
-        db.session.add(GoalAccess(goal_id=goal.id, membership_id=coordinator))
+        db.session.add(ConfidentialGrant(record_kind="goal", record_id=goal.id, membership_id=coordinator))
         if organization_id is not None:
             db.session.add(GoalLeadOrganization(goal_id=goal.id, organization_id=organization_id))
             db.session.add(GoalEndorsement(goal_id=goal.id, organization_id=organization_id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import ForeignKeyConstraint, select
-from werkzeug.exceptions import NotFound
 
 from partnership_hub.db import (
     CrossTenantWrite,
@@ -12,8 +11,9 @@ from partnership_hub.db import (
     TenantMixin,
     bind_tenant,
     cross_tenant,
-    get_scoped_or_404,
+    get_scoped,
 )
+from partnership_hub.errors import NotFound
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
 
@@ -33,13 +33,13 @@ def test_bound_reads_see_only_that_partnership(app, world):
         assert {m.partnership_id for m in db.session.scalars(select(Membership))} == {world.other.id}
 
 
-def test_get_scoped_or_404_refuses_another_partnerships_id(app, world):
+def test_get_scoped_refuses_another_partnerships_id(app, world):
     with app.app_context():
         bind_tenant(db.session, world.other.id)
         with pytest.raises(NotFound):
-            get_scoped_or_404(db.session, Membership, world.home.membership_ids["member"])
+            get_scoped(db.session, Membership, world.home.membership_ids["member"])
         with pytest.raises(NotFound):
-            get_scoped_or_404(db.session, Membership, "not-a-number")
+            get_scoped(db.session, Membership, "not-a-number")
 
 
 def test_writing_a_row_for_another_partnership_is_refused(app, world):

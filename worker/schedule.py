@@ -1,7 +1,8 @@
-"""The periodic work, in Celery beat's format. The embedded scheduler reads the same table."""
+"""The periodic work, in Celery beat's format: every installed area's ``beat`` entries. The embedded
+scheduler reads the same table."""
 
 from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict] = {
-    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-}
+from partnership_hub import areas
+
+BEAT_SCHEDULE: dict[str, dict] = areas.beat_schedule()

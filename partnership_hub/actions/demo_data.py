@@ -116,3 +116,8 @@ def seed_action_items(ctx, domain: str) -> None:
                 "goal_id": goal.id if goal else None,
             },
         )
+
+
+def seed_demo(ctx, people: dict) -> None:
+    """The area's part of the demo: the action plan."""
+    seed_action_items(ctx, next(iter(people.values())).email.split("@")[1])

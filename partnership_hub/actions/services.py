@@ -23,13 +23,14 @@ from sqlalchemy.orm import aliased
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.audit import services as audit
+from partnership_hub.confidentiality import visibility_clause
 from partnership_hub.db import scoped, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.goals.models import Goal, Objective
+from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
-from partnership_hub.workspaces.policies import can, goal_visibility_clause
 
 PAGE_SIZE = 25
 TITLE_MAX = ActionItem.__table__.c.title.type.length
@@ -64,9 +65,14 @@ def today_for(ctx) -> date:
 
 def visible_items_clause(membership: Membership):
     """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
-    goals' one confidentiality rule, ``policies.goal_visibility_clause``)."""
-    visible_goals = select(Goal.id).where(goal_visibility_clause(membership))
+    goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``)."""
+    visible_goals = select(Goal.id).where(visibility_clause(Goal, membership))
     return or_(ActionItem.goal_id.is_(None), ActionItem.goal_id.in_(visible_goals))
+
+
+def visible_item_ids(membership: Membership):
+    """The ids of action items ``membership`` may see (the activity feed's filter)."""
+    return select(ActionItem.id).where(visible_items_clause(membership))
 
 
 def overdue_clause(today: date):
@@ -262,7 +268,11 @@ def assignee_name(viewer: Membership, entry: ActionEntry) -> str:
 
 def goal_choices(ctx) -> list[Goal]:
     """Goals ``ctx``'s member may see and link items to, by title (one query)."""
-    stmt = select(Goal).where(goal_visibility_clause(ctx.membership)).order_by(func.lower(Goal.title), Goal.id)
+    stmt = (
+        select(Goal)
+        .where(visibility_clause(Goal, ctx.membership, today_for(ctx)))
+        .order_by(func.lower(Goal.title), Goal.id)
+    )
     return list(db.session.scalars(scoped(stmt)))
 
 
@@ -271,7 +281,7 @@ def objective_choices(ctx) -> list[Objective]:
     stmt = (
         select(Objective)
         .join(Goal, Goal.id == Objective.goal_id)
-        .where(goal_visibility_clause(ctx.membership))
+        .where(visibility_clause(Goal, ctx.membership, today_for(ctx)))
         .order_by(func.lower(Goal.title), Goal.id, Objective.position, Objective.id)
     )
     return list(db.session.scalars(scoped(stmt)))
@@ -354,7 +364,7 @@ def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
             scoped(
                 select(Objective)
                 .join(Goal, Goal.id == Objective.goal_id)
-                .where(Objective.id == objective_id, goal_visibility_clause(ctx.membership))
+                .where(Objective.id == objective_id, visibility_clause(Goal, ctx.membership, today_for(ctx)))
             )
         ).one_or_none()
         if objective is None:
@@ -365,7 +375,7 @@ def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
             raise ServiceError("Choose an objective of the selected goal, or no objective.", "objective_id")
     if goal_id is not None:
         visible = db.session.scalar(
-            scoped(select(Goal.id).where(Goal.id == goal_id, goal_visibility_clause(ctx.membership)))
+            scoped(select(Goal.id).where(Goal.id == goal_id, visibility_clause(Goal, ctx.membership, today_for(ctx))))
         )
         if visible is None:
             raise ServiceError(goal_message, "goal_id")

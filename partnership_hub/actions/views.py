@@ -14,16 +14,14 @@ from partnership_hub.actions import services
 from partnership_hub.actions.forms import ActionItemForm, StatusForm, parse_filters, parse_page
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.web import navigation
+from partnership_hub.policies import can
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.workspaces.forms import ConfirmForm
-from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("actions", __name__)
-navigation.register("actions.index", "Action plan", action="actions.view", order=27, also=("actions.*",))
 
 
 @bp.context_processor

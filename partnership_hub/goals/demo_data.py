@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from partnership_hub.accounts.models import User
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
 from partnership_hub.goals import services
 from partnership_hub.members.models import Organization
 from partnership_hub.workspaces.models import Membership
-from partnership_hub.workspaces.services import WorkspaceContext
 
 # title, fields, objectives: (fields, [(days ago, value, note)])
 GOALS: tuple[tuple[str, dict, list[tuple[dict, list[tuple[int, float, str]]]]], ...] = (
@@ -265,3 +265,8 @@ def seed_goals(ctx, domain: str) -> None:
         if title == "Publish the regional resource map":
             services.set_goal_status(ctx, goal, "achieved")
     db.session.flush()
+
+
+def seed_demo(ctx, people: dict) -> None:
+    """The area's part of the demo: goals with objectives and months of progress history."""
+    seed_goals(ctx, next(iter(people.values())).email.split("@")[1])

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from partnership_hub.confidentiality import Confidential, Level
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
 from partnership_hub.extensions import db
 
@@ -42,28 +43,17 @@ class GoalStatus(enum.StrEnum):
     DROPPED = "dropped"
 
 
-class Confidentiality(enum.StrEnum):
-    """DESIGN.md's levels: workspace (all members), leadership (coordinators), advisory (survivor
-    advisory board + explicitly granted members), private (author + named people)."""
-
-    WORKSPACE = "workspace"
-    LEADERSHIP = "leadership"
-    ADVISORY = "advisory"
-    PRIVATE = "private"
+# The levels live in the confidentiality layer; goals keep the name their code and templates use.
+Confidentiality = Level
 
 
 def MEMBER_FK() -> ForeignKey:  # noqa: N802 - reads as a constant at the call sites
     return ForeignKey("memberships.id", ondelete="SET NULL")
 
 
-def _membership_fk(column: str) -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["partnership_id", column], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
-    )
-
-
-class Goal(TenantMixin, TimestampMixin, db.Model):
+class Goal(Confidential, TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "goals"
+    confidential_kind = "goal"
     __table_args__ = (
         UniqueConstraint("partnership_id", "id"),
         CheckConstraint("start_date IS NULL OR target_date IS NULL OR start_date <= target_date", name="dates_ordered"),
@@ -75,9 +65,6 @@ class Goal(TenantMixin, TimestampMixin, db.Model):
     horizon: Mapped[Horizon] = mapped_column(_text_enum(Horizon, "horizon"))
     ps: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # toolkit.PS keys
     status: Mapped[GoalStatus] = mapped_column(_text_enum(GoalStatus, "goal_status"), default=GoalStatus.PROPOSED)
-    confidentiality: Mapped[Confidentiality] = mapped_column(
-        _text_enum(Confidentiality, "confidentiality"), default=Confidentiality.WORKSPACE
-    )
     # People are memberships; when someone leaves, the goal stays and the link becomes NULL. (A
     # composite key can't SET NULL one column portably, so the services check the partnership.)
     owner_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)
@@ -135,22 +122,6 @@ class GoalEndorsement(TenantMixin, TimestampMixin, db.Model):
     goal_id: Mapped[int]
     organization_id: Mapped[int] = mapped_column(index=True)
     membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)  # who endorsed for it
-
-
-class GoalAccess(TenantMixin, db.Model):
-    """Someone explicitly admitted to a goal above ``workspace`` level (named people of a private
-    goal, granted members of an advisory one)."""
-
-    __tablename__ = "goal_access"
-    __table_args__ = (
-        ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
-        _membership_fk("membership_id"),
-        UniqueConstraint("goal_id", "membership_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int]
-    membership_id: Mapped[int] = mapped_column(index=True)
 
 
 class Objective(TenantMixin, TimestampMixin, db.Model):

@@ -2,7 +2,7 @@
 progress, and the reads built on them — the overview (progress, overdue, stalled), a goal's page
 with its history chart, the progress report, the CSV exports, the attention list on the home page.
 
-What a person may read is decided in SQL by ``policies.goal_visibility_clause`` so lists, counts
+What a person may read is decided in SQL by the confidentiality layer's ``visibility_clause`` so lists, counts
 and exports stay one query each. Dates that matter ("today", "now") are parameters, so the rules
 can be tested on any day. Every write records an audit entry in the same transaction.
 """
@@ -18,22 +18,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort
 from sqlalchemy import and_, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from partnership_hub import toolkit
+from partnership_hub import confidentiality, toolkit
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
 from partnership_hub.audit.models import AuditEntry
+from partnership_hub.confidentiality import visibility_clause
 from partnership_hub.db import scoped, utcnow
-from partnership_hub.errors import ServiceError
+from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.goals.models import (
     Confidentiality,
     Goal,
-    GoalAccess,
     GoalEndorsement,
     GoalLeadOrganization,
     GoalStatus,
@@ -42,8 +41,8 @@ from partnership_hub.goals.models import (
     ProgressUpdate,
 )
 from partnership_hub.members.models import Organization, Representative
+from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
-from partnership_hub.workspaces.policies import can, goal_visibility_clause
 
 P_LABELS: dict[str, str] = {choice.key: choice.label for choice in toolkit.PS}
 HORIZON_LABELS: dict[Horizon, str] = {
@@ -212,7 +211,7 @@ class Overview:
 
 
 def _visible(stmt, ctx):
-    return stmt.where(goal_visibility_clause(ctx.membership))
+    return stmt.where(visibility_clause(Goal, ctx.membership, partnership_today(ctx)))
 
 
 def _filtered(stmt, ctx, filters: GoalFilters):
@@ -230,28 +229,20 @@ def _filtered(stmt, ctx, filters: GoalFilters):
     return stmt
 
 
-def get_visible_goal_or_404(ctx, goal_id: Any) -> Goal:
-    """The goal, if it exists in this partnership and the viewer may read it; otherwise 404."""
-    try:
-        goal_id = int(goal_id)
-    except (TypeError, ValueError):
-        abort(404)
+def get_visible_goal(ctx, goal_id: int) -> Goal:
+    """The goal, if it exists in this partnership and the viewer may read it; else ``NotFound``."""
     goal = db.session.scalars(scoped(_visible(select(Goal).where(Goal.id == goal_id), ctx))).one_or_none()
     if goal is None:
-        abort(404)
+        raise NotFound(f"goal {goal_id}")
     return goal
 
 
-def get_visible_objective_or_404(ctx, objective_id: Any) -> Objective:
-    """The objective with its goal (one query), if the viewer may read the goal; otherwise 404."""
-    try:
-        objective_id = int(objective_id)
-    except (TypeError, ValueError):
-        abort(404)
+def get_visible_objective(ctx, objective_id: int) -> Objective:
+    """The objective with its goal (one query), if the viewer may read the goal; else ``NotFound``."""
     stmt = _visible(select(Objective, Goal).join(Objective.goal).where(Objective.id == objective_id), ctx)
     row = db.session.execute(scoped(stmt)).one_or_none()
     if row is None:
-        abort(404)
+        raise NotFound(f"objective {objective_id}")
     return row[0]
 
 
@@ -441,7 +432,7 @@ def goal_detail(ctx, goal: Goal, today: date) -> GoalDetail:
     people = people_names(ctx)
     mine = _my_organization_ids(ctx)
     done = {org_id for org_id, _ in endorsed.get(goal.id, [])}
-    access = list(db.session.scalars(scoped(select(GoalAccess.membership_id).where(GoalAccess.goal_id == goal.id))))
+    access = sorted(confidentiality.granted_membership_ids(goal))
     row = _goal_row(goal, objectives, today, ctx.partnership.stalled_after_days, people)
     row.lead_organizations = lead_names.get(goal.id, [])
     row.endorsed_by = sorted((name for _, name in endorsed.get(goal.id, [])), key=str.lower)
@@ -468,9 +459,8 @@ def _my_organization_ids(ctx) -> list[int]:
 
 
 def record_view(ctx, goal: Goal) -> None:
-    """Reading a goal above ``workspace`` level leaves an audit entry (ids only)."""
-    if goal.confidentiality != Confidentiality.WORKSPACE:
-        audit.record(ctx, "goal.viewed", "goal", goal.id)
+    """Reading a goal above ``workspace`` level goes to the access log (not the activity feed)."""
+    confidentiality.record_read(ctx, goal)
 
 
 # --- validation ---------------------------------------------------------------------------------
@@ -519,7 +509,7 @@ def _membership_id(ctx, raw: Any, name: str) -> int | None:
     except (TypeError, ValueError):
         raise ServiceError("Choose a person from the list.", name) from None
     if db.session.scalars(scoped(select(Membership.id).where(Membership.id == membership_id))).first() is None:
-        abort(404)
+        raise NotFound(f"membership {membership_id}")
     return membership_id
 
 
@@ -545,7 +535,7 @@ def clean_goal_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
     cleaned["owner_membership_id"] = _membership_id(ctx, data.get("owner_membership_id"), "owner_membership_id")
     organization_ids = {int(i) for i in data.get("lead_organization_ids") or []}
     if organization_ids - set(active_organizations(ctx)):
-        abort(404)
+        raise NotFound("organization")
     cleaned["lead_organization_ids"] = organization_ids
     access_ids = {int(i) for i in data.get("access_membership_ids") or []}
     for membership_id in access_ids:
@@ -573,7 +563,7 @@ def create_goal(ctx, data: dict[str, Any]) -> Goal:
     db.session.add(goal)
     db.session.flush()
     _sync_links(goal, GoalLeadOrganization, "organization_id", leads)
-    _sync_links(goal, GoalAccess, "membership_id", access)
+    confidentiality.set_named_people(ctx, goal, access, field="access_membership_ids")
     db.session.flush()
     audit.record(ctx, "goal.created", "goal", goal.id, confidentiality=goal.confidentiality.value)
     return goal
@@ -588,7 +578,7 @@ def update_goal(ctx, goal: Goal, data: dict[str, Any], now: datetime | None = No
     for name in changed:
         setattr(goal, name, cleaned[name])
     _sync_links(goal, GoalLeadOrganization, "organization_id", leads)
-    _sync_links(goal, GoalAccess, "membership_id", access)
+    confidentiality.set_named_people(ctx, goal, access, field="access_membership_ids")
     db.session.flush()
     audit.record(ctx, "goal.updated", "goal", goal.id, fields=changed)
     _record_status(ctx, goal, old_status)
@@ -878,7 +868,7 @@ def attention_for(ctx, today: date, now: datetime | None = None) -> list[Attenti
     me = ctx.membership.id
     now = now or utcnow()
     cutoff = now - timedelta(days=ctx.partnership.stalled_after_days)
-    visible = goal_visibility_clause(ctx.membership)
+    visible = visibility_clause(Goal, ctx.membership, partnership_today(ctx, now))
     open_goal = Goal.status.not_in(CLOSED)
     last_update = (
         select(func.max(Objective.last_update_at)).where(Objective.goal_id == Goal.id).correlate(Goal).scalar_subquery()
@@ -944,6 +934,17 @@ def attention_for(ctx, today: date, now: datetime | None = None) -> list[Attenti
 
 
 # --- the setup guide ----------------------------------------------------------------------------
+
+
+def visible_objective_ids(membership):
+    """The ids of objectives under goals ``membership`` may read (the activity feed's filter)."""
+    return select(Objective.id).join(Objective.goal).where(visibility_clause(Goal, membership))
+
+
+def home_attention_panel(ctx, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Home panel (your work): goals and objectives that need this person (one query)."""
+    attention = attention_for(ctx, partnership_today(ctx))
+    return {"attention": attention} if attention else None
 
 
 def setup_fact_queries(ctx) -> dict[str, Any]:

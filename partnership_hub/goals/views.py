@@ -25,15 +25,13 @@ from partnership_hub.goals.forms import (
     parse_filters,
 )
 from partnership_hub.goals.models import Confidentiality, GoalStatus
-from partnership_hub.web import navigation
+from partnership_hub.policies import can
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("goals", __name__)
-navigation.register("goals.index", "Goals", action="goals.view", order=25, also=("goals.*",))
 
 
 def require(action: str, record: object | None = None) -> None:
@@ -148,7 +146,7 @@ def _detail_page(goal, *, block: str | None = None, status: int = 200, update_fo
 @bp.get("/goals/<int:goal_id>")
 def detail(goal_id: int):
     require("goals.view")
-    goal = services.get_visible_goal_or_404(g.ctx, goal_id)
+    goal = services.get_visible_goal(g.ctx, goal_id)
     if goal.confidentiality != Confidentiality.WORKSPACE:
         services.record_view(g.ctx, goal)
         db.session.commit()
@@ -158,7 +156,7 @@ def detail(goal_id: int):
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit(goal_id: int):
     require("goals.manage")
-    goal = services.get_visible_goal_or_404(g.ctx, goal_id)
+    goal = services.get_visible_goal(g.ctx, goal_id)
     form = GoalForm(obj=goal)
     form.fill_choices(services.people_names(g.ctx), services.active_organizations(g.ctx))
     if request.method == "GET":
@@ -187,7 +185,7 @@ def edit(goal_id: int):
 def change_status(goal_id: int):
     """The inline status control: htmx swaps the goal's status block; a plain post redirects."""
     require("goals.manage")
-    goal = services.get_visible_goal_or_404(g.ctx, goal_id)
+    goal = services.get_visible_goal(g.ctx, goal_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -209,7 +207,7 @@ def change_status(goal_id: int):
 @bp.post("/goals/<int:goal_id>/endorse")
 def endorse(goal_id: int):
     require("goals.endorse")
-    goal = services.get_visible_goal_or_404(g.ctx, goal_id)
+    goal = services.get_visible_goal(g.ctx, goal_id)
     form = EndorseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -241,7 +239,7 @@ def _objective_form_page(form: ObjectiveForm, goal, objective=None):
 @bp.route("/goals/<int:goal_id>/objectives/new", methods=["GET", "POST"])
 def new_objective(goal_id: int):
     require("goals.manage")
-    goal = services.get_visible_goal_or_404(g.ctx, goal_id)
+    goal = services.get_visible_goal(g.ctx, goal_id)
     form = ObjectiveForm()
     form.fill_choices(services.people_names(g.ctx))
     if form.validate_on_submit():
@@ -260,7 +258,7 @@ def new_objective(goal_id: int):
 @bp.route("/goals/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
 def edit_objective(objective_id: int):
     require("goals.manage")
-    objective = services.get_visible_objective_or_404(g.ctx, objective_id)
+    objective = services.get_visible_objective(g.ctx, objective_id)
     form = ObjectiveForm(obj=objective)
     form.fill_choices(services.people_names(g.ctx))
     if request.method == "GET":
@@ -283,7 +281,7 @@ def edit_objective(objective_id: int):
 def post_update(objective_id: int):
     """Post a new value: htmx gets the objective's block back; a plain post redirects (or shows the
     goal's page with the errors at the fields, 422)."""
-    objective = services.get_visible_objective_or_404(g.ctx, objective_id)
+    objective = services.get_visible_objective(g.ctx, objective_id)
     require("goals.post_update", objective)
     goal = objective.goal
     form = ProgressUpdateForm(prefix=f"o{objective.id}")

@@ -162,3 +162,8 @@ def seed_directory(ctx, users: dict) -> None:
             services.archive_organization(ctx, organization)
     for network in NETWORKS:
         services.create_linked_network(ctx, network)
+
+
+def seed_demo(ctx, people: dict) -> None:
+    """The area's part of the demo: the directory (organizations, sectors, representatives, networks)."""
+    seed_directory(ctx, people)

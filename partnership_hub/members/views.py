@@ -7,7 +7,7 @@ from flask import Response, abort, flash, g, redirect, request, url_for
 from wtforms import SelectChoice
 
 from partnership_hub import toolkit
-from partnership_hub.db import get_scoped_or_404
+from partnership_hub.db import get_scoped
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.members import services
@@ -19,36 +19,12 @@ from partnership_hub.members.forms import (
     RepresentativeForm,
 )
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, Representative
-from partnership_hub.web import navigation
+from partnership_hub.policies import can
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("members", __name__)
-
-navigation.register(
-    "members.organizations",
-    "Organizations",
-    action="directory.view",
-    order=20,
-    also=(
-        "members.new_organization",
-        "members.organization",
-        "members.edit_organization",
-        "members.networks",
-        "members.new_network",
-        "members.edit_network",
-        "members.delete_network",
-    ),
-)
-navigation.register(
-    "members.coverage",
-    "Coverage",
-    action="directory.view",
-    order=30,
-    also=("members.sectors", "members.new_custom_sector", "members.edit_custom_sector", "members.delete_custom_sector"),
-)
 
 
 def require(action: str, record: object | None = None) -> None:
@@ -203,7 +179,7 @@ def edit_organization(organization_id: int):
 
 
 def _archive_action(organization_id: int, action, message: str):
-    organization = get_scoped_or_404(db.session, Organization, organization_id)
+    organization = get_scoped(db.session, Organization, organization_id)
     require("directory.edit")
     _confirmed()
     action(g.ctx, organization)
@@ -252,7 +228,7 @@ def add_representative(organization_id: int):
 
 @bp.post("/representatives/<int:representative_id>/remove")
 def remove_representative(representative_id: int):
-    rep = get_scoped_or_404(db.session, Representative, representative_id)
+    rep = get_scoped(db.session, Representative, representative_id)
     require("directory.edit")
     _confirmed()
     organization_id = rep.organization_id
@@ -302,7 +278,7 @@ def new_custom_sector():
 
 @bp.route("/custom-sectors/<int:custom_sector_id>/edit", methods=["GET", "POST"])
 def edit_custom_sector(custom_sector_id: int):
-    custom = get_scoped_or_404(db.session, CustomSector, custom_sector_id)
+    custom = get_scoped(db.session, CustomSector, custom_sector_id)
     require("directory.edit")
     form = CustomSectorForm(obj=None if request.method == "POST" else custom)
     if form.validate_on_submit():
@@ -320,7 +296,7 @@ def edit_custom_sector(custom_sector_id: int):
 
 @bp.route("/custom-sectors/<int:custom_sector_id>/delete", methods=["GET", "POST"])
 def delete_custom_sector(custom_sector_id: int):
-    custom = get_scoped_or_404(db.session, CustomSector, custom_sector_id)
+    custom = get_scoped(db.session, CustomSector, custom_sector_id)
     require("directory.edit")
     if request.method == "POST":
         _confirmed()
@@ -389,7 +365,7 @@ def new_network():
 
 @bp.route("/networks/<int:linked_network_id>/edit", methods=["GET", "POST"])
 def edit_network(linked_network_id: int):
-    network = get_scoped_or_404(db.session, LinkedNetwork, linked_network_id)
+    network = get_scoped(db.session, LinkedNetwork, linked_network_id)
     require("directory.edit")
     form = LinkedNetworkForm(obj=None if request.method == "POST" else network)
     if form.validate_on_submit():
@@ -407,7 +383,7 @@ def edit_network(linked_network_id: int):
 
 @bp.route("/networks/<int:linked_network_id>/delete", methods=["GET", "POST"])
 def delete_network(linked_network_id: int):
-    network = get_scoped_or_404(db.session, LinkedNetwork, linked_network_id)
+    network = get_scoped(db.session, LinkedNetwork, linked_network_id)
     require("directory.edit")
     if request.method == "POST":
         _confirmed()

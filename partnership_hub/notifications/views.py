@@ -1,14 +1,20 @@
 """The development mailbox: with MAIL_BACKEND=outbox, mail is read here instead of being sent.
-Registered only outside production (see ``create_app``)."""
+Registered only outside production, and only with the outbox mail backend (``init_app``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, Flask, abort
 
 from partnership_hub.notifications import services
 from partnership_hub.web.htmx import render
 
 bp = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")
+
+
+def init_app(app: Flask) -> None:
+    """The area's hook in the app factory: serve the development mailbox where mail stays in the app."""
+    if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
+        app.register_blueprint(bp)
 
 
 @bp.get("/")

@@ -174,3 +174,8 @@ def seed_resources(ctx) -> int:
         db.session.add(CommunityResource(partnership_id=ctx.partnership.id, **values))
     db.session.flush()
     return len(RESOURCES)
+
+
+def seed_demo(ctx, people: dict) -> None:
+    """The area's part of the demo: the community resource map."""
+    seed_resources(ctx)

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, request, url_for
 
-from partnership_hub.db import get_scoped_or_404
+from partnership_hub.db import get_scoped
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.policies import can
 from partnership_hub.resources import services
 from partnership_hub.resources.forms import ResourceForm, parse_filters, parse_page
 from partnership_hub.resources.models import CommunityResource
-from partnership_hub.web import navigation
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.workspaces.forms import ConfirmForm
-from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("resources", __name__)
-navigation.register("resources.index", "Resource map", action="directory.view", order=40, also=("resources.*",))
 
 
 def require(action: str) -> None:
@@ -91,7 +89,7 @@ def new():
 @bp.get("/resources/<int:community_resource_id>")
 def detail(community_resource_id: int):
     require("directory.view")
-    resource = get_scoped_or_404(db.session, CommunityResource, community_resource_id)
+    resource = get_scoped(db.session, CommunityResource, community_resource_id)
     return render(
         "resources/detail.html",
         resource=resource,
@@ -104,7 +102,7 @@ def detail(community_resource_id: int):
 @bp.route("/resources/<int:community_resource_id>/edit", methods=["GET", "POST"])
 def edit(community_resource_id: int):
     require("directory.edit")
-    resource = get_scoped_or_404(db.session, CommunityResource, community_resource_id)
+    resource = get_scoped(db.session, CommunityResource, community_resource_id)
     form = ResourceForm(obj=resource)
     if form.validate_on_submit():
         try:
@@ -123,7 +121,7 @@ def edit(community_resource_id: int):
 def delete(community_resource_id: int):
     """GET asks first (the page people without JavaScript reach); POST removes the resource."""
     require("directory.edit")
-    resource = get_scoped_or_404(db.session, CommunityResource, community_resource_id)
+    resource = get_scoped(db.session, CommunityResource, community_resource_id)
     form = ConfirmForm()
     if request.method == "GET":
         return render("resources/delete.html", resource=resource, form=form)

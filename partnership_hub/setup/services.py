@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from partnership_hub.actions import services as actions
+from partnership_hub import areas
 from partnership_hub.audit import services as audit
 from partnership_hub.db import scoped, select_scalars
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.goals import services as goals
-from partnership_hub.members import services as members
-from partnership_hub.resources import services as resources
 from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
 from partnership_hub.setup.models import SetupGuideMark
-from partnership_hub.workspaces import services as workspaces
 
 
 @dataclass
@@ -71,21 +68,32 @@ class GuideState:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+def fact_queries(ctx) -> dict[str, Any]:
+    """Every installed area's setup facts (``Area.setup_facts``): plain values and scalar subqueries."""
+    queries: dict[str, Any] = {}
+    for area in areas.installed():
+        if area.setup_facts:
+            queries |= areas.resolve(area.setup_facts)(ctx)
+    return queries
+
+
 def collect_facts(ctx, extra: dict | None = None) -> Facts:
-    """Everything the guide's checks read. Each area says what it knows (setup_fact_queries);
-    all of it is evaluated in one query. ``extra`` scalar queries ride along in the same query
-    (the workspace home adds its counts) and come back under their own names."""
-    facts = select_scalars(
-        db.session,
-        (extra or {})
-        | workspaces.setup_fact_queries(ctx)
-        | members.setup_fact_queries(ctx)
-        | resources.setup_fact_queries(ctx)
-        | goals.setup_fact_queries(ctx)
-        | actions.setup_fact_queries(ctx),
-    )
-    facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])
+    """Everything the guide's checks read, evaluated in one query. ``extra`` scalar queries ride
+    along in the same query and come back under their own names."""
+    facts = select_scalars(db.session, (extra or {}) | fact_queries(ctx))
+    return _normalized(facts)
+
+
+def _normalized(facts: dict[str, Any]) -> Facts:
+    facts = dict(facts)
+    if "survivor_sector_covered" in facts:
+        facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])
     return facts
+
+
+def home_progress_panel(ctx, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The home's setup-guide panel: progress by section, from the facts gathered with every panel's."""
+    return {"setup": guide_state(ctx, _normalized(values))}
 
 
 def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:

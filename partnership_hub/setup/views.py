@@ -6,15 +6,13 @@ from flask import abort, current_app, flash, g, redirect, url_for
 
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.policies import can
 from partnership_hub.setup import services
 from partnership_hub.setup.forms import MarkForm
-from partnership_hub.web import navigation
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.workspaces.policies import can
 
 bp = workspace_blueprint("setup", __name__)
-navigation.register("setup.index", "Setup guide", action="setup.view", order=15)
 
 
 def _guide_page(block: str | None = None, status: int = 200):

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from partnership_hub.errors import Forbidden, NotFound
 from partnership_hub.extensions import db
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,17 @@ def register_errorhandlers(app: Flask) -> None:
     def _csrf(error: CSRFError):
         db.session.rollback()
         return _render(400, "This form has expired", "Reload the page and submit it again. Nothing was saved.")
+
+    # Services raise domain errors (a Celery task can call them too); the web answers them here.
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):
+        db.session.rollback()
+        return _render(404)
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(error: Forbidden):
+        db.session.rollback()
+        return _render(403)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -13,10 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import bind_tenant, cross_tenant
 from partnership_hub.extensions import db, login_manager
 from partnership_hub.workspaces.models import Membership, Partnership
-from partnership_hub.workspaces.services import WorkspaceContext
 
 PREFIX = "/p/<slug>"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from partnership_hub.accounts.models import User
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.extensions import db
 from partnership_hub.workspaces import services
 from partnership_hub.workspaces.models import Membership
-from partnership_hub.workspaces.services import WorkspaceContext
 
 PROFILE = {
     "definition": (
@@ -57,3 +57,8 @@ def seed_profile_and_orientation(ctx: WorkspaceContext, users: dict[str, User]) 
         for item in items[:done]:
             services.set_orientation_done(member_ctx, item, True)
     db.session.flush()
+
+
+def seed_demo(ctx: WorkspaceContext, people: dict[str, User]) -> None:
+    """The area's part of the demo: the profile, the planning team and the orientation checklist."""
+    seed_profile_and_orientation(ctx, people)

@@ -14,14 +14,16 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from partnership_hub import toolkit
+from partnership_hub import areas, toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
+from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401 - context_for: tasks and tests
 from partnership_hub.db import bind_tenant, cross_tenant, scoped, select_scalars, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
+from partnership_hub.policies import can
 from partnership_hub.security import hash_token, new_token
 from partnership_hub.workspaces.models import (
     ROLE_LABELS,
@@ -32,38 +34,8 @@ from partnership_hub.workspaces.models import (
     Partnership,
     Role,
 )
-from partnership_hub.workspaces.policies import can
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "login", "signup"}
-
-
-@dataclass
-class WorkspaceContext:
-    """Who is acting, in which partnership. Requests build it in the tenancy resolver; tasks and
-    the CLI build it with ``context_for``."""
-
-    partnership: Partnership
-    membership: Membership | None
-    user: User | None
-
-    @property
-    def role(self) -> Role | None:
-        return self.membership.role if self.membership else None
-
-
-def context_for(partnership_id: int, user_id: int | None = None) -> WorkspaceContext:
-    """Bind the session to ``partnership_id`` and build a context (for tasks and the CLI)."""
-    if partnership_id is None:
-        raise ValueError("a partnership id is required")
-    partnership = db.session.get(Partnership, partnership_id)
-    if partnership is None:
-        raise LookupError(f"no partnership {partnership_id}")
-    bind_tenant(db.session, partnership.id, user_id)
-    membership = user = None
-    if user_id is not None:
-        user = db.session.get(User, user_id)
-        membership = db.session.scalars(select(Membership).where(Membership.user_id == user_id)).one_or_none()
-    return WorkspaceContext(partnership, membership, user)
 
 
 # --- partnerships -------------------------------------------------------------------------------
@@ -611,6 +583,45 @@ def home_counts(ctx: WorkspaceContext) -> HomeCounts:
     """The workspace home's numbers — members, pending invitations and the person's own
     orientation progress — in one query, whatever the size of the partnership."""
     return home_counts_from(ctx, select_scalars(db.session, home_count_queries(ctx)))
+
+
+def home_panels(ctx: WorkspaceContext) -> list[tuple[areas.HomePanel, dict[str, Any]]]:
+    """The home's panels for this person, with their data: every panel's scalar queries (setup facts,
+    counts) are gathered into ONE round trip, then each panel loads what else it needs."""
+    panels = [panel for panel in areas.home_panels() if can(ctx.membership, panel.action)]
+    queries: dict[str, Any] = {}
+    for reference in dict.fromkeys(panel.scalars for panel in panels if panel.scalars):
+        queries |= areas.resolve(reference)(ctx)
+    values = select_scalars(db.session, queries)
+    shown = []
+    for panel in panels:
+        data = areas.resolve(panel.load)(ctx, values)
+        if data is not None:
+            shown.append((panel, data))
+    return shown
+
+
+def orientation_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Home panel (your work): the person's own orientation progress, while there is a checklist."""
+    counts = home_counts_from(ctx, values)
+    return {"orientation": counts.orientation} if counts.orientation.total else None
+
+
+def getting_started_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Home panel for coordinators: the first steps of running a workspace."""
+    return {}
+
+
+def glance_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Home panel: members and pending invitations; who coordinates, for people who don't."""
+    if not (can(ctx.membership, "members.view") or can(ctx.membership, "members.invite")):
+        return None
+    counts = home_counts_from(ctx, values)
+    return {
+        "member_count": counts.members,
+        "pending_invitations": counts.pending_invitations if can(ctx.membership, "members.invite") else 0,
+        "coordinator_names": [] if can(ctx.membership, "members.manage") else coordinator_names(ctx),
+    }
 
 
 def coordinator_names(ctx: WorkspaceContext) -> list[str]:

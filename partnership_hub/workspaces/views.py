@@ -11,13 +11,10 @@ from partnership_hub import toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.forms import JoinSignupForm
 from partnership_hub.accounts.views import sign_in
-from partnership_hub.audit import services as audit
-from partnership_hub.db import get_scoped_or_404, utcnow
+from partnership_hub.db import get_scoped, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.goals import services as goals
-from partnership_hub.setup import services as setup
-from partnership_hub.web import navigation
+from partnership_hub.policies import can
 from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
@@ -34,21 +31,9 @@ from partnership_hub.workspaces.forms import (
     RoleForm,
 )
 from partnership_hub.workspaces.models import Invitation, Membership, OrientationItem, Role
-from partnership_hub.workspaces.policies import can
 
 bp = Blueprint("workspaces", __name__)
 ws = workspace_blueprint("workspace", __name__)
-
-navigation.register("workspace.home", "Home", order=0)
-navigation.register("workspace.profile", "Profile", action="profile.view", order=10, also=("workspace.edit_profile",))
-navigation.register(
-    "workspace.planning",
-    "Planning",
-    action="planning.manage",
-    order=80,
-    also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
-)
-navigation.register("workspace.people", "People", action="members.view", order=90)
 
 
 def require(action: str, record: object | None = None) -> None:
@@ -143,26 +128,9 @@ def join(slug: str, token: str):
 
 @ws.get("/", endpoint="home")
 def workspace_home():
-    ctx = g.ctx
-    may = lambda action: can(ctx.membership, action)  # noqa: E731
-    activity = audit.recent_entries(ctx, limit=8) if may("audit.view") else []
-    # The home's counts ride along with the setup guide's facts: one query for both.
-    values = setup.collect_facts(ctx, services.home_count_queries(ctx)) if may("setup.view") else None
-    counts = services.home_counts_from(ctx, values) if values else services.home_counts(ctx)
-    return render(
-        "workspaces/home.html",
-        orientation=counts.orientation,
-        member_count=counts.members,
-        coordinator_names=services.coordinator_names(ctx) if not may("members.manage") else [],
-        pending_invitations=counts.pending_invitations if may("members.invite") else 0,
-        setup=setup.guide_state(ctx, values) if values else None,
-        # One query: the goals and objectives this person owns that are overdue or stalled, and
-        # proposed goals their organization hasn't endorsed.
-        attention=goals.attention_for(ctx, goals.partnership_today(ctx)) if may("goals.view") else [],
-        activity=activity,
-        people=audit.people_named(activity),
-        action_labels=audit.ACTION_LABELS,
-    )
+    """The workspace home: every installed area's panels (``Area.home_panels``) the person may see,
+    their own work first. All panels' counts are evaluated together in one query."""
+    return render("workspaces/home.html", panels=services.home_panels(g.ctx))
 
 
 def _people_page(
@@ -216,7 +184,7 @@ def invite():
 def _membership_action(membership_id: int, action) -> object:
     """Run a role change or removal; answer with the members block (htmx) or a redirect."""
     require("members.manage")
-    membership = get_scoped_or_404(db.session, Membership, membership_id)
+    membership = get_scoped(db.session, Membership, membership_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -281,7 +249,7 @@ def leave():
 
 def _invitation_action(invitation_id: int, action, message: str):
     require("members.invite")
-    invitation = get_scoped_or_404(db.session, Invitation, invitation_id)
+    invitation = get_scoped(db.session, Invitation, invitation_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -383,7 +351,7 @@ def planning():
 def _planning_action(membership_id: int, action) -> object:
     """Set one member's flag; answer with the team block (htmx), the page with the error, or a redirect."""
     require("planning.manage")
-    membership = get_scoped_or_404(db.session, Membership, membership_id)
+    membership = get_scoped(db.session, Membership, membership_id)
     if not can(g.ctx.membership, "members.view", membership):
         abort(404)
     form = FlagForm()
@@ -448,7 +416,7 @@ def orientation():
 @ws.post("/orientation/<int:orientation_item_id>/done")
 def orientation_done(orientation_item_id: int):
     require("orientation.complete")
-    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    item = get_scoped(db.session, OrientationItem, orientation_item_id)
     form = FlagForm()
     if not form.validate_on_submit():
         abort(400)
@@ -514,7 +482,7 @@ def add_orientation_item():
 @ws.route("/orientation/items/<int:orientation_item_id>/edit", methods=["GET", "POST"])
 def edit_orientation_item(orientation_item_id: int):
     require("planning.manage")
-    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    item = get_scoped(db.session, OrientationItem, orientation_item_id)
     form = OrientationItemForm(obj=item)
     if form.validate_on_submit():
         try:
@@ -532,7 +500,7 @@ def edit_orientation_item(orientation_item_id: int):
 
 def _item_action(orientation_item_id: int, action) -> object:
     require("planning.manage")
-    item = get_scoped_or_404(db.session, OrientationItem, orientation_item_id)
+    item = get_scoped(db.session, OrientationItem, orientation_item_id)
     try:
         message = action(item)
     except ServiceError as error:

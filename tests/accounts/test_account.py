@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from partnership_hub.accounts.models import User, UserSession
 from partnership_hub.extensions import db
-from tests.factories import PASSWORD, create_user, link_in, login_as, outbox
+from tests.factories import PASSWORD, create_user, link_in, outbox, sign_in
 
 
 def test_verification_link_confirms_the_address_once(app, client):
@@ -31,14 +31,14 @@ def test_verification_link_confirms_the_address_once(app, client):
 
 def test_resending_the_verification_email(app, client):
     user = create_user(app, verified=False)
-    login_as(client, app, user)
+    sign_in(client, app, user)
     assert client.post("/verify-email/resend").status_code == 302
     assert len(outbox(app, kind="verify_email", to=user.email)) == 1
 
 
 def test_change_password_needs_the_current_one(app, client):
     user = create_user(app)
-    login_as(client, app, user)
+    sign_in(client, app, user)
     response = client.post(
         "/account/password",
         data={"current_password": "not it at all", "password": "a new password!!", "confirm": "a new password!!"},
@@ -50,8 +50,8 @@ def test_change_password_needs_the_current_one(app, client):
 def test_change_password_signs_out_other_devices_but_not_this_one(app, client):
     user = create_user(app)
     other = app.test_client()
-    login_as(other, app, user)
-    login_as(client, app, user)
+    sign_in(other, app, user)
+    sign_in(client, app, user)
 
     response = client.post(
         "/account/password",
@@ -65,8 +65,8 @@ def test_change_password_signs_out_other_devices_but_not_this_one(app, client):
 def test_signing_out_another_device(app, client):
     user = create_user(app)
     other = app.test_client()
-    login_as(other, app, user)
-    login_as(client, app, user)
+    sign_in(other, app, user)
+    sign_in(client, app, user)
     with app.app_context():
         other_session = db.session.scalars(select(UserSession).order_by(UserSession.id)).first()
     page = client.get("/account")
@@ -79,8 +79,8 @@ def test_signing_out_another_device(app, client):
 def test_someone_elses_session_cannot_be_revoked(app, client):
     victim = create_user(app)
     victim_client = app.test_client()
-    login_as(victim_client, app, victim)
-    login_as(client, app, create_user(app))
+    sign_in(victim_client, app, victim)
+    sign_in(client, app, create_user(app))
     with app.app_context():
         victim_session = db.session.scalars(select(UserSession).where(UserSession.user_id == victim.id)).one()
     client.post(f"/account/sessions/{victim_session.id}/revoke")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from partnership_hub.accounts.models import UserSession
 from partnership_hub.extensions import db
 from tests.conftest import REDIS_URL
-from tests.factories import PASSWORD, create_user, login_as
+from tests.factories import PASSWORD, create_user, sign_in
 
 MISMATCH = "That email and password don&#39;t match an account."
 
@@ -42,7 +42,7 @@ def test_login_rotates_the_session(app, client, world):
 
 
 def test_logout_revokes_the_session_so_a_replayed_cookie_is_refused(app, client, world):
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     assert client.get("/account").status_code == 200
     stolen = client.get_cookie("ph_session").value
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from partnership_hub.accounts.models import AccountToken
 from partnership_hub.db import utcnow
 from partnership_hub.extensions import db
-from tests.factories import PASSWORD, link_in, login_as, outbox
+from tests.factories import PASSWORD, link_in, outbox, sign_in
 
 NEW = "a brand new password"
 
@@ -29,7 +29,7 @@ def test_the_answer_is_the_same_whether_or_not_the_account_exists(app, client, w
 def test_reset_link_sets_the_password_once_and_signs_every_device_out(app, client, world):
     member = world.user("member")
     other_device = app.test_client()
-    login_as(other_device, app, member)
+    sign_in(other_device, app, member)
     request_reset(client, member.email)
     link = link_in(outbox(app, kind="reset_password")[0])
 

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from partnership_hub.actions.models import ActionItem
 from partnership_hub.audit.models import AuditEntry
+from partnership_hub.confidentiality import ConfidentialGrant
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
-from partnership_hub.goals.models import Confidentiality, Goal, GoalAccess, Horizon, Objective
-from tests.factories import login_as
+from partnership_hub.goals.models import Confidentiality, Goal, Horizon, Objective
+from tests.factories import sign_in
 
 
 def add_goal(app, partnership, title="Shared referral protocol", confidentiality="workspace", **fields) -> int:
@@ -36,7 +37,7 @@ def add_objective(app, partnership, goal_id, title="Agencies signed on") -> int:
 def grant(app, partnership, goal_id, membership_id) -> None:
     with app.app_context():
         bind_tenant(db.session, partnership.id)
-        db.session.add(GoalAccess(goal_id=goal_id, membership_id=membership_id))
+        db.session.add(ConfidentialGrant(record_kind="goal", record_id=goal_id, membership_id=membership_id))
         db.session.commit()
 
 
@@ -72,7 +73,7 @@ def signed_in(app, world):
 
     def _client(role: str = "coordinator"):
         client = app.test_client()
-        login_as(client, app, world.user(role))
+        sign_in(client, app, world.user(role))
         return client
 
     return _client

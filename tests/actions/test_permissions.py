@@ -6,7 +6,7 @@ import pytest
 
 from partnership_hub.actions.models import ActionStatus
 from tests.actions.conftest import add_goal, add_items, items_of
-from tests.factories import login_as
+from tests.factories import sign_in
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_observers_read_but_change_nothing(app, world, signed_in, base, items):
 
 def test_outsiders_get_404(app, world, base, items):
     client = app.test_client()
-    login_as(client, app, world.other.members["coordinator"])
+    sign_in(client, app, world.other.members["coordinator"])
     assert client.get(base).status_code == 404
     assert client.get(f"{base}/{items['other']}").status_code == 404
     assert client.post(f"{base}/{items['other']}/status", data={"status": "done"}).status_code == 404

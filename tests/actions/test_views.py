@@ -239,7 +239,7 @@ def test_activity_log_names_action_plan_changes(app, world, signed_in, base):
     client = signed_in()
     client.post(f"{base}/new", data={"title": "Something"})
     activity = client.get(f"/p/{world.home.slug}/activity").text
-    assert "added an action item" in activity
+    assert "added the action item" in activity
     assert "action_item.created" not in activity
 
 

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from partnership_hub.confidentiality import ConfidentialGrant
 from partnership_hub.db import bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import (
     Confidentiality,
     Goal,
-    GoalAccess,
     GoalEndorsement,
     GoalLeadOrganization,
     GoalStatus,
@@ -66,7 +66,9 @@ def grow(app, partnership, size: int) -> None:
         db.session.add_all(objectives)
         db.session.add_all(GoalLeadOrganization(goal_id=g.id, organization_id=organization) for g in goals)
         db.session.add_all(GoalEndorsement(goal_id=g.id, organization_id=organization) for g in goals)
-        db.session.add_all(GoalAccess(goal_id=g.id, membership_id=coordinator) for g in goals)
+        db.session.add_all(
+            ConfidentialGrant(record_kind="goal", record_id=g.id, membership_id=coordinator) for g in goals
+        )
         db.session.flush()
         db.session.add_all(
             ProgressUpdate(objective_id=o.id, value=v, recorded_on=today - timedelta(days=v))

@@ -9,7 +9,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.members.models import Organization
-from tests.factories import login_as
+from tests.factories import sign_in
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def as_role(app, world):
 
     def _client(role: str):
         client = app.test_client()
-        login_as(client, app, world.user(role))
+        sign_in(client, app, world.user(role))
         return client
 
     return _client

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership
-from tests.factories import create_custom_sector, create_organization, login_as
+from tests.factories import create_custom_sector, create_organization, sign_in
 from tests.members.conftest import organizations
 
 READ_PAGES = ["/organizations", "/organizations.csv", "/sectors", "/coverage", "/networks"]
@@ -80,7 +80,7 @@ def test_the_editor_flag_does_nothing_for_observers(app, world, as_role, base):
 def test_outsiders_get_404_on_every_directory_page(app, world, base):
     create_organization(app, world.home, "Hidden Org")
     outsider = app.test_client()
-    login_as(outsider, app, world.other.members["coordinator"])
+    sign_in(outsider, app, world.other.members["coordinator"])
     for path in [*READ_PAGES, "/organizations/new", "/sectors"]:
         assert outsider.get(base + path).status_code == 404, path
     assert outsider.post(f"{base}/organizations/new", data={"name": "Sneaky"}).status_code == 404

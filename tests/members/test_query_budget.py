@@ -9,7 +9,7 @@ from partnership_hub.extensions import db
 from partnership_hub.members.models import CustomSector, Organization, OrganizationSector, Representative, name_key
 from partnership_hub.workspaces.services import context_for
 from tests.budget import BUDGET, assert_fixed_cost, counting
-from tests.factories import create_partnership, create_user, login_as
+from tests.factories import create_partnership, create_user, sign_in
 
 SECTORS = ["law_enforcement", "dvs_domestic_violence", "healthcare", "survivor_led_orgs", "ut_agriculture"]
 
@@ -67,7 +67,7 @@ def test_an_organization_page_costs_the_same_with_many_representatives(app):
             db.session.commit()
             org_id = org.id
         client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
+        sign_in(client, app, partnership.members["coordinator"])
         url = f"/p/{partnership.slug}/organizations/{org_id}"
         client.get(url)
         with counting(app) as statements:

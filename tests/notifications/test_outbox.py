@@ -12,7 +12,7 @@ from partnership_hub.db import utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications import services
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import login_as, outbox
+from tests.factories import outbox, sign_in
 
 
 def queue(app, key="test:1", to="someone@example.org") -> int | None:
@@ -138,7 +138,7 @@ def test_an_invitation_request_survives_a_broker_outage(make_app, world):
         CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json", "accept_content": ["json"]},
     )
     client = app.test_client()
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     response = client.post(f"/p/{world.home.slug}/people/invite", data={"email": "later@example.org", "role": "member"})
     assert response.status_code == 302
     [mail] = outbox(app, kind="invitation")

@@ -15,7 +15,7 @@ from partnership_hub.extensions import db
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
 from tests.conftest import DATABASE_URL, REDIS_URL
-from tests.factories import login_as
+from tests.factories import sign_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_an_invitation_reaches_the_smtp_server_exactly_once(make_app, world, smt
     app = make_app(TASKS_EAGER=False, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port)
     assert app.config["CELERY"]["broker_url"] == REDIS_URL
     client = app.test_client()
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
 
     response = client.post(
         f"/p/{world.home.slug}/people/invite", data={"email": "worker.test@example.org", "role": "member"}

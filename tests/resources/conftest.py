@@ -9,7 +9,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.resources.models import CommunityResource
-from tests.factories import login_as
+from tests.factories import sign_in
 
 VALID = {
     "organization_name": "Safe Harbor Shelter",
@@ -59,7 +59,7 @@ def signed_in(app, world):
 
     def _client(role: str = "coordinator"):
         client = app.test_client()
-        login_as(client, app, world.user(role))
+        sign_in(client, app, world.user(role))
         return client
 
     return _client

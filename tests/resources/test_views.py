@@ -184,11 +184,11 @@ def test_observers_do_not_see_contact_details(app, world, signed_in, base):
 
 
 def test_outsiders_get_404_and_cannot_reach_records(app, world, base):
-    from tests.factories import login_as
+    from tests.factories import sign_in
 
     [rid] = add_resources(app, world.home, {"organization_name": "Private Org"})
     outsider = app.test_client()
-    login_as(outsider, app, world.other.members["coordinator"])
+    sign_in(outsider, app, world.other.members["coordinator"])
     for path in ("", ".csv", "/new", f"/{rid}", f"/{rid}/edit", f"/{rid}/delete"):
         assert outsider.get(f"{base}{path}").status_code == 404, path
     assert outsider.post(f"{base}/{rid}/delete").status_code == 404

@@ -12,7 +12,7 @@ from partnership_hub.setup import guide
 from partnership_hub.setup.models import SetupGuideMark
 from partnership_hub.setup.services import evaluate
 from partnership_hub.workspaces.models import Partnership
-from tests.factories import login_as
+from tests.factories import sign_in
 
 NO_FACTS = {
     "definition": False,
@@ -114,7 +114,7 @@ def test_thresholds_are_not_met_early():
 
 
 def test_the_guide_page_follows_the_partnerships_data(app, client, world):
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     page = client.get(f"/p/{world.home.slug}/setup")
     assert page.status_code == 200
     assert "Have you written the partnership&#39;s vision?" in page.text
@@ -126,7 +126,7 @@ def test_the_guide_page_follows_the_partnerships_data(app, client, world):
 
 
 def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     url = f"/p/{world.home.slug}/setup"
     response = client.post(f"{url}/mark", data={"item_key": "guidelines"})
     assert response.status_code == 302
@@ -145,7 +145,7 @@ def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, clie
 
 
 def test_data_checked_questions_cannot_be_marked_by_hand(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     response = client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "vision"}, follow_redirects=True)
     assert "checked from your partnership" in response.text
     assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "no-such-question"}).status_code == 404
@@ -156,12 +156,12 @@ def test_data_checked_questions_cannot_be_marked_by_hand(app, client, world):
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_mark(app, client, world, role):
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "guidelines"}).status_code == 403
 
 
 def test_marking_over_htmx_answers_with_the_guide_block(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     response = client.post(
         f"/p/{world.home.slug}/setup/mark", data={"item_key": "trust"}, headers={"HX-Request": "true"}
     )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import login_as
+from tests.factories import sign_in
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from tests.factories import login_as
     ],
 )
 def test_the_current_section_is_marked(app, client, world, path, current):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     html = client.get(f"/p/{world.home.slug}{path}").text
     marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', html)
     assert current in marked

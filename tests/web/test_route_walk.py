@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from partnership_hub.db import TenantMixin, bind_tenant
 from partnership_hub.extensions import db
-from partnership_hub.workspaces.models import Invitation, Membership, Role
-from partnership_hub.workspaces.services import context_for, invite
+from partnership_hub.workspaces.models import Invitation, Membership
 from tests import factories
-from tests.factories import login_as
+from tests.factories import sign_in
 
 PREFIX = "/p/<slug>"
 
@@ -68,11 +67,8 @@ def urls_for(app, slug: str, ids: dict[str, int]):
 
 @pytest.fixture
 def victim(app, world):
-    """The home partnership, with at least one record of every kind the routes take."""
-    with app.app_context():
-        ctx = context_for(world.home.id, world.user("coordinator").id)
-        invite(ctx, "pending@example.org", Role.MEMBER)
-        db.session.commit()
+    """The home partnership, with at least one record of every kind the routes take (every installed
+    area's ``test_seed``)."""
     factories.seed_records(app, world.home)
     # urls_for() fails for any route whose <thing>_id has no record here: seed it in seed_records.
     return record_ids(app, world.home.id)
@@ -100,7 +96,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world, victim):
 def test_members_of_another_partnership_get_404_everywhere(app, world, victim):
     before = snapshot(app, world)
     outsider = app.test_client()
-    login_as(outsider, app, world.other.members["coordinator"])
+    sign_in(outsider, app, world.other.members["coordinator"])
 
     for method, url in urls_for(app, world.home.slug, victim):
         response = outsider.open(url, method=method, data={"role": "coordinator", "email": "x@example.org"})
@@ -112,7 +108,7 @@ def test_members_of_another_partnership_get_404_everywhere(app, world, victim):
 def test_record_ids_of_another_partnership_are_404_under_your_own_slug(app, world, victim):
     before = snapshot(app, world)
     outsider = app.test_client()
-    login_as(outsider, app, world.other.members["coordinator"])
+    sign_in(outsider, app, world.other.members["coordinator"])
 
     for method, url in urls_for(app, world.other.slug, victim):
         if not any(f"/{record_id}/" in url or url.endswith(f"/{record_id}") for record_id in victim.values()):
@@ -126,7 +122,7 @@ def test_record_ids_of_another_partnership_are_404_under_your_own_slug(app, worl
 @pytest.mark.parametrize("role", ["coordinator", "member", "survivor_advisor", "observer"])
 def test_every_role_gets_a_page_or_a_refusal_never_an_error(app, world, victim, role):
     client = app.test_client()
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     for method, url in urls_for(app, world.home.slug, victim):
         if method != "GET":
             continue

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from partnership_hub.config import DEV_SECRET_KEY, ConfigError, load_config
-from tests.factories import PASSWORD, login_as
+from tests.factories import PASSWORD, sign_in
 
 
 def test_security_headers_and_a_csp_without_inline_scripts(client):
@@ -21,7 +21,7 @@ def test_security_headers_and_a_csp_without_inline_scripts(client):
 
 
 def test_pages_have_no_inline_scripts_or_styles(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     for url in ("/login", f"/p/{world.home.slug}/", f"/p/{world.home.slug}/people", "/account"):
         html = client.get(url).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
@@ -30,7 +30,7 @@ def test_pages_have_no_inline_scripts_or_styles(app, client, world):
 
 
 def test_signed_in_pages_are_not_cached(app, client, world):
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     assert client.get(f"/p/{world.home.slug}/").headers["Cache-Control"] == "no-store"
 
 
@@ -89,7 +89,7 @@ def test_forms_without_a_csrf_token_are_refused_and_change_nothing(csrf_app, wor
 
 def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
     client = csrf_app.test_client()
-    login_as(client, csrf_app, world.user("coordinator"))
+    sign_in(client, csrf_app, world.user("coordinator"))
     people = f"/p/{world.home.slug}/people"
     page = client.get(people).text
     header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page)
@@ -105,7 +105,7 @@ def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
 
 
 def test_a_history_restore_gets_the_whole_page(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     response = client.get(
         f"/p/{world.home.slug}/resources", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )

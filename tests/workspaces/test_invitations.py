@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from partnership_hub.db import bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Invitation, Membership, Role
-from tests.factories import PASSWORD, create_user, link_in, login_as, outbox
+from tests.factories import PASSWORD, create_user, link_in, outbox, sign_in
 
 
 def invite(client, world, email="new.person@example.org", role="member"):
@@ -37,7 +37,7 @@ def membership_of(app, world, email):
 
 @pytest.fixture
 def coordinator_client(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     return client
 
 
@@ -87,7 +87,7 @@ def test_current_members_and_pending_invitees_cannot_be_invited_again(app, coord
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_invite(app, client, world, role):
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     assert invite(client, world).status_code == 403
     assert invitations(app, world) == []
 
@@ -133,7 +133,7 @@ def test_the_invitation_is_bound_to_the_invited_address(app, coordinator_client,
     link = link_in(outbox(app, kind="invitation")[0])
     someone_else = create_user(app, email="someone.else@example.org")
     intruder = app.test_client()
-    login_as(intruder, app, someone_else)
+    sign_in(intruder, app, someone_else)
 
     assert "different" in intruder.get(link).text
     assert intruder.post(link).status_code == 403

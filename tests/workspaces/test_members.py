@@ -9,7 +9,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
-from tests.factories import add_member, create_user, login_as
+from tests.factories import add_member, create_user, sign_in
 
 
 def role_of(app, world, key) -> Role | None:
@@ -29,7 +29,7 @@ def audit_actions(app, world) -> list[str]:
 
 @pytest.fixture
 def coordinator(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     return client
 
 
@@ -82,7 +82,7 @@ def test_with_two_coordinators_one_may_step_down(app, coordinator, world):
 def test_removing_a_member_ends_their_access_and_their_sessions(app, coordinator, world):
     member = world.user("member")
     member_client = app.test_client()
-    login_as(member_client, app, member)
+    sign_in(member_client, app, member)
     assert member_client.get(f"/p/{world.home.slug}/").status_code == 200
 
     member_id = world.home.membership_ids["member"]
@@ -90,14 +90,14 @@ def test_removing_a_member_ends_their_access_and_their_sessions(app, coordinator
 
     assert role_of(app, world, "member") is None
     assert member_client.get(f"/p/{world.home.slug}/").status_code == 302  # the old cookie is dead
-    login_as(member_client, app, member)
+    sign_in(member_client, app, member)
     assert member_client.get(f"/p/{world.home.slug}/").status_code == 404
     assert "member.removed" in audit_actions(app, world)
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_manage_people(app, client, world, role):
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     target = world.home.membership_ids["coordinator"]
     assert client.post(f"/p/{world.home.slug}/people/{target}/role", data={"role": "observer"}).status_code == 403
     assert client.post(f"/p/{world.home.slug}/people/{target}/remove").status_code == 403
@@ -105,7 +105,7 @@ def test_only_coordinators_manage_people(app, client, world, role):
 
 
 def test_a_member_can_leave(app, client, world):
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     response = client.post(f"/p/{world.home.slug}/leave")
     assert response.status_code == 302
     assert role_of(app, world, "member") is None
@@ -115,7 +115,7 @@ def test_a_member_can_leave(app, client, world):
 
 def test_survivor_advisors_are_listed_only_to_coordinators_and_advisors(app, client, world):
     advisor = world.user("survivor_advisor")
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     page = client.get(f"/p/{world.home.slug}/people")
     assert page.status_code == 200
     assert advisor.name not in page.text and advisor.email not in page.text
@@ -123,25 +123,25 @@ def test_survivor_advisors_are_listed_only_to_coordinators_and_advisors(app, cli
 
     for role in ("coordinator", "survivor_advisor"):
         viewer = app.test_client()
-        login_as(viewer, app, world.user(role))
+        sign_in(viewer, app, world.user(role))
         assert advisor.name in viewer.get(f"/p/{world.home.slug}/people").text
 
 
 def test_observers_do_not_see_the_people_page(app, client, world):
-    login_as(client, app, world.user("observer"))
+    sign_in(client, app, world.user("observer"))
     assert client.get(f"/p/{world.home.slug}/people").status_code == 403
     assert client.get(f"/p/{world.home.slug}/").status_code == 200
 
 
 def test_activity_log_is_for_coordinators(app, client, world):
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     assert client.get(f"/p/{world.home.slug}/activity").status_code == 403
 
 
 def test_a_person_in_two_partnerships_switches_and_sees_each_ones_own_people(app, client, world):
     both = world.user("member")
     add_member(app, world.other, both, Role.MEMBER, key="shared")
-    login_as(client, app, both)
+    sign_in(client, app, both)
 
     listing = client.get("/")
     assert listing.status_code == 200
@@ -156,7 +156,7 @@ def test_a_person_in_two_partnerships_switches_and_sees_each_ones_own_people(app
 
 
 def test_creating_another_partnership(app, client, world):
-    login_as(client, app, world.user("observer"))
+    sign_in(client, app, world.user("observer"))
     response = client.post("/partnerships/new", data={"name": "Second Effort"})
     assert response.status_code == 302
     slug = response.headers["Location"].split("/")[2]

@@ -12,7 +12,7 @@ from partnership_hub.extensions import db
 from partnership_hub.members.models import Organization, Representative
 from partnership_hub.workspaces.models import Membership, OrientationCompletion, OrientationItem, Role
 from tests.budget import BUDGET, counting
-from tests.factories import create_partnership, create_user, login_as
+from tests.factories import create_partnership, create_user, sign_in
 
 
 def add_items(app, partnership, *titles: str) -> list[int]:
@@ -49,7 +49,7 @@ def audit_actions(app, world) -> list[str]:
 
 @pytest.fixture
 def coordinator(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     return client
 
 
@@ -125,7 +125,7 @@ def test_bad_steps_are_field_errors_and_nothing_is_saved(app, coordinator, world
 
 def test_a_member_ticks_off_their_own_steps_and_sees_their_progress(app, client, world):
     ids = add_items(app, world.home, "Read the guidelines", "Meet your coordinator", "Sign the agreement")
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     me = world.home.membership_ids["member"]
     base = f"/p/{world.home.slug}/orientation"
 
@@ -144,7 +144,7 @@ def test_a_member_ticks_off_their_own_steps_and_sees_their_progress(app, client,
 
 def test_one_member_cannot_tick_another_members_step(app, client, world):
     [item] = add_items(app, world.home, "Read the guidelines")
-    login_as(client, app, world.user("member"))
+    sign_in(client, app, world.user("member"))
     other = world.home.membership_ids["observer"]
     # There is no way to name another membership: a smuggled id is ignored, the tick is your own.
     client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1", "membership_id": other})
@@ -165,7 +165,7 @@ def test_archived_steps_leave_progress_and_cannot_be_ticked(app, coordinator, wo
 def test_coordinators_see_each_members_progress(app, client, coordinator, world):
     ids = add_items(app, world.home, "A", "B", "C")
     member = app.test_client()
-    login_as(member, app, world.user("member"))
+    sign_in(member, app, world.user("member"))
     for item in ids[:2]:
         member.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"})
     page = coordinator.get(f"/p/{world.home.slug}/orientation/manage").text
@@ -178,7 +178,7 @@ def test_coordinators_see_each_members_progress(app, client, coordinator, world)
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_define_the_checklist(app, client, world, role):
     [item] = add_items(app, world.home, "Read the guidelines")
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     base = f"/p/{world.home.slug}/orientation"
     assert client.get(base).status_code == 200
     assert client.get(f"{base}/manage").status_code == 403
@@ -192,7 +192,7 @@ def test_only_coordinators_define_the_checklist(app, client, world, role):
 
 def test_outsiders_get_404_and_cannot_tick_foreign_steps(app, client, world):
     [item] = add_items(app, world.home, "Read the guidelines")
-    login_as(client, app, world.other.members["coordinator"])
+    sign_in(client, app, world.other.members["coordinator"])
     assert client.get(f"/p/{world.home.slug}/orientation").status_code == 404
     assert client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"}).status_code == 404
     assert client.post(f"/p/{world.other.slug}/orientation/{item}/done", data={"value": "1"}).status_code == 404
@@ -257,7 +257,7 @@ def test_orientation_pages_cost_the_same_for_5_and_for_200_records(app, path):
         partnership = create_partnership(app, create_user(app), name)
         _grow(app, partnership, size)
         client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
+        sign_in(client, app, partnership.members["coordinator"])
         client.get(f"/p/{partnership.slug}{path}")
         with counting(app) as statements:
             assert client.get(f"/p/{partnership.slug}{path}").status_code == 200

@@ -11,7 +11,7 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
 from tests.budget import BUDGET, counting
-from tests.factories import create_partnership, create_user, login_as
+from tests.factories import create_partnership, create_user, sign_in
 
 
 def flags(app, world, key) -> tuple[bool, bool]:
@@ -30,7 +30,7 @@ def audit_log(app, world) -> list[tuple[str, int | None]]:
 
 @pytest.fixture
 def coordinator(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     return client
 
 
@@ -100,7 +100,7 @@ def test_directory_editor_is_granted_to_members_only_and_audited(app, coordinato
 
 
 def test_a_directory_editor_gets_the_directory_edit_permission(app, coordinator, world):
-    from partnership_hub.workspaces.policies import can
+    from partnership_hub.policies import can
 
     coordinator.post(
         f"/p/{world.home.slug}/planning/{world.home.membership_ids['member']}/directory-editor", data={"value": "1"}
@@ -120,7 +120,7 @@ def test_a_tampered_value_is_refused_without_a_change(app, coordinator, world):
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_manage_the_planning_team(app, client, world, role):
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     own = world.home.membership_ids[role]
     assert client.get(f"/p/{world.home.slug}/planning").status_code == 403
     assert client.post(f"/p/{world.home.slug}/planning/{own}/team", data={"value": "1"}).status_code == 403
@@ -130,7 +130,7 @@ def test_only_coordinators_manage_the_planning_team(app, client, world, role):
 
 
 def test_outsiders_get_404_and_foreign_membership_ids_are_404(app, client, world):
-    login_as(client, app, world.other.members["coordinator"])
+    sign_in(client, app, world.other.members["coordinator"])
     member_id = world.home.membership_ids["member"]
     assert client.get(f"/p/{world.home.slug}/planning").status_code == 404
     assert client.post(f"/p/{world.home.slug}/planning/{member_id}/team", data={"value": "1"}).status_code == 404
@@ -170,7 +170,7 @@ def test_the_planning_page_costs_the_same_for_5_and_for_200_members(app):
         partnership = create_partnership(app, create_user(app), name)
         _grow(app, partnership, size)
         client = app.test_client()
-        login_as(client, app, partnership.members["coordinator"])
+        sign_in(client, app, partnership.members["coordinator"])
         client.get(f"/p/{partnership.slug}/planning")
         with counting(app) as statements:
             assert client.get(f"/p/{partnership.slug}/planning").status_code == 200

@@ -10,7 +10,7 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
 from tests.budget import BUDGET, counting
-from tests.factories import login_as
+from tests.factories import sign_in
 
 GOOD = {
     "name": "Front Range Partnership",
@@ -42,7 +42,7 @@ def audit_entries(app, world, action: str) -> list[AuditEntry]:
 
 @pytest.fixture
 def coordinator(app, client, world):
-    login_as(client, app, world.user("coordinator"))
+    sign_in(client, app, world.user("coordinator"))
     return client
 
 
@@ -146,7 +146,7 @@ def test_the_service_refuses_what_the_form_would_let_through(app, world):
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_everyone_reads_the_profile_but_only_coordinators_edit(app, client, world, role):
-    login_as(client, app, world.user(role))
+    sign_in(client, app, world.user(role))
     assert client.get(f"/p/{world.home.slug}/profile").status_code == 200
     assert "Edit profile" not in client.get(f"/p/{world.home.slug}/profile").text
     assert client.get(f"/p/{world.home.slug}/profile/edit").status_code == 403
@@ -155,7 +155,7 @@ def test_everyone_reads_the_profile_but_only_coordinators_edit(app, client, worl
 
 
 def test_outsiders_get_404(app, client, world):
-    login_as(client, app, world.other.members["coordinator"])
+    sign_in(client, app, world.other.members["coordinator"])
     assert client.get(f"/p/{world.home.slug}/profile").status_code == 404
     assert client.post(f"/p/{world.home.slug}/profile/edit", data=GOOD).status_code == 404
 

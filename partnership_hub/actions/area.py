@@ -1,0 +1,35 @@
+"""The actions area: the action plan — one ActionItem model for the whole product."""
+
+from partnership_hub.actions import policies
+from partnership_hub.areas import Area, FeedTarget, NavEntry, SetupCheck
+
+AREA = Area(
+    name="actions",
+    label="Action plan",
+    blueprints=("partnership_hub.actions.views:bp",),
+    models="partnership_hub.actions.models",
+    permissions=policies.PERMISSIONS,
+    record_rules=policies.RECORD_RULES,
+    nav=(NavEntry("actions.index", "Action plan", action="actions.view", order=27, also=("actions.*",)),),
+    audit_labels={
+        "action_item.created": "added the action item",
+        "action_item.updated": "updated the action item",
+        "action_item.status_changed": "changed the status of the action item",
+        "action_item.deleted": "removed an action item",
+    },
+    feed_targets={
+        "action_item": FeedTarget(
+            "the action item",
+            "actions.detail",
+            "action_item_id",
+            model="partnership_hub.actions.models:ActionItem",
+            visible_ids="partnership_hub.actions.services:visible_item_ids",
+        ),
+    },
+    setup_facts="partnership_hub.actions.services:setup_fact_queries",
+    setup_checks={
+        "action_plan": SetupCheck("actions.index", lambda f: f["action_items"] > 0, "Action items in the action plan"),
+    },
+    demo="partnership_hub.actions.demo_data:seed_demo",
+    test_seed="partnership_hub.actions.testing:seed_for_tests",
+)

@@ -1,0 +1,212 @@
+"""The area registry: what each installed area contributes, declared in one place per area.
+
+An area is a package ``partnership_hub/<name>/`` whose ``area.py`` defines ``AREA = Area(...)``.
+The app factory, Celery and beat, the role matrix, the navigation, the audit labels and activity
+feed, the setup guide, the workspace home, ``flask seed-demo`` and the route-walking test all loop
+over ``installed()``; none of them names an area. Adding an area is: its folder, one line in
+``INSTALLED_AREAS``, and its migration.
+
+Heavy things (blueprints, task modules, loaders) are named as ``"module:attribute"`` strings and
+imported only when used, so reading the registry never imports views or services (no cycles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from partnership_hub.workspaces.models import Role
+
+# The installed areas, in dependency order (demo data and test seeds run in this order).
+INSTALLED_AREAS: tuple[str, ...] = (
+    "accounts",
+    "workspaces",
+    "members",
+    "resources",
+    "goals",
+    "actions",
+    "setup",
+    "audit",
+    "notifications",
+)
+
+# Identity and tenancy: the shared layer (context, policies, web/tenancy) is built on these two
+# areas' models and services; every other area is reached only through the registry.
+CORE_AREAS = frozenset({"accounts", "workspaces"})
+
+Facts = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A workspace navigation entry. ``also`` lists other endpoints (or ``"prefix*"``) it covers."""
+
+    endpoint: str
+    label: str
+    action: str = "workspace.view"
+    order: int = 100
+    also: tuple[str, ...] = ()
+
+    def is_current(self, endpoint: str | None) -> bool:
+        if endpoint is None:
+            return False
+        if endpoint == self.endpoint:
+            return True
+        return any(endpoint.startswith(p[:-1]) if p.endswith("*") else endpoint == p for p in self.also)
+
+
+@dataclass(frozen=True)
+class FeedTarget:
+    """How the activity feed names and links the record an audit entry is about (its target_type).
+
+    ``model`` (``"module:Class"``) lets the feed look up the record's current ``title_attr`` and
+    link to ``endpoint`` with the id as ``id_arg``. Who may see entries about it: a model that opts
+    into the confidentiality layer is filtered by its rule; ``visible_ids`` (``"module:function"``,
+    called with the viewer's membership, returning a SELECT of ids) covers records whose
+    visibility comes from another record (an objective or action item under a goal)."""
+
+    noun: str
+    endpoint: str | None = None
+    id_arg: str | None = None
+    model: str | None = None
+    title_attr: str = "title"
+    visible_ids: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """Where a setup-guide question is answered and, where the data can show it, a check on facts."""
+
+    endpoint: str | None
+    check: Callable[[Facts], bool] | None = None
+    done_text: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel on the workspace home.
+
+    ``scalars(ctx)`` returns named scalar subqueries; every panel's are evaluated together in ONE
+    round trip. ``load(ctx, values)`` turns them (and at most a query of its own) into the panel's
+    template context, or None to leave the panel out."""
+
+    key: str
+    template: str
+    load: str
+    section: str = "partnership"  # "your_work" comes first, then "partnership"
+    order: int = 100
+    action: str = "workspace.view"
+    scalars: str | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    """Everything one area contributes to the product."""
+
+    name: str
+    label: str
+    blueprints: tuple[str, ...] = ()
+    init_app: str | None = None  # "module:function(app)" for anything else the area sets up on the app
+    models: str | None = None
+    permissions: Mapping[str, frozenset[Role]] = field(default_factory=dict)
+    record_rules: Mapping[str, Callable[[Any, Any], bool]] = field(default_factory=dict)
+    membership_rules: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
+    nav: tuple[NavEntry, ...] = ()
+    audit_labels: Mapping[str, str] = field(default_factory=dict)
+    feed_targets: Mapping[str, FeedTarget] = field(default_factory=dict)
+    setup_facts: str | None = None  # "module:function(ctx) -> dict[str, scalar subquery | value]"
+    setup_checks: Mapping[str, SetupCheck] = field(default_factory=dict)
+    home_panels: tuple[HomePanel, ...] = ()
+    tasks: tuple[str, ...] = ()  # modules defining Celery tasks
+    beat: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    demo: str | None = None  # "module:function(ctx, people)" seeds the demo partnership
+    test_seed: str | None = None  # "module:function(ctx)": one record of every kind a route takes
+
+
+@cache
+def installed() -> tuple[Area, ...]:
+    """The installed areas' declarations, in ``INSTALLED_AREAS`` order."""
+    areas = []
+    for name in INSTALLED_AREAS:
+        area = import_module(f"partnership_hub.{name}.area").AREA
+        if area.name != name:
+            raise RuntimeError(f"partnership_hub/{name}/area.py declares area {area.name!r}")
+        areas.append(area)
+    return tuple(areas)
+
+
+def resolve(reference: str) -> Any:
+    """Import ``"package.module:attribute"`` and return the attribute."""
+    module, _, attribute = reference.partition(":")
+    return getattr(import_module(module), attribute) if attribute else import_module(module)
+
+
+def import_models() -> None:
+    """Import every area's models, so the metadata (and Alembic) see the whole schema."""
+    import_module("partnership_hub.confidentiality")
+    for area in installed():
+        if area.models:
+            import_module(area.models)
+
+
+@cache
+def role_matrix() -> dict[str, frozenset[Role]]:
+    """Every area's permissions, merged; an action declared twice is a mistake."""
+    return _merged("permissions")
+
+
+@cache
+def record_rules() -> dict[str, Callable[[Any, Any], bool]]:
+    return _merged("record_rules")
+
+
+@cache
+def membership_rules() -> dict[str, Callable[[Any], bool]]:
+    return _merged("membership_rules")
+
+
+@cache
+def audit_labels() -> dict[str, str]:
+    return _merged("audit_labels")
+
+
+@cache
+def feed_targets() -> dict[str, FeedTarget]:
+    return _merged("feed_targets")
+
+
+@cache
+def setup_checks() -> dict[str, SetupCheck]:
+    return _merged("setup_checks")
+
+
+@cache
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    return _merged("beat")
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted((entry for area in installed() for entry in area.nav), key=lambda entry: entry.order)
+
+
+def home_panels() -> list[HomePanel]:
+    panels = (panel for area in installed() for panel in area.home_panels)
+    return sorted(panels, key=lambda panel: (panel.section != "your_work", panel.order))
+
+
+def task_modules() -> tuple[str, ...]:
+    return tuple(module for area in installed() for module in area.tasks)
+
+
+def _merged(attribute: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for area in installed():
+        for key, value in getattr(area, attribute).items():
+            if key in merged:
+                raise RuntimeError(f"{attribute} {key!r} is declared by two areas (second: {area.name})")
+            merged[key] = value
+    return merged

@@ -1,0 +1,322 @@
+"""Confidentiality for any record: four levels, grants to named people, one rule in two forms,
+and an access log of reads above ``workspace``.
+
+A model opts in by inheriting ``Confidential`` (it gets a ``confidentiality`` column) and setting
+``confidential_kind`` (the name grants and the access log use for it); it must have the author
+column named by ``confidential_author`` (``author_membership_id`` by default).
+
+* ``may_see(membership, record, granted=...)`` — the rule for one record;
+* ``visibility_clause(model, membership, today)`` — the same rule as SQL, for lists, counts,
+  exports and digests (filter in the database, so pagination and counts stay right);
+* ``grant`` / ``revoke`` / ``grants_for`` — named people (who granted, why, until when);
+* ``record_read(ctx, record)`` — writes the access-log entry for a read above ``workspace``.
+
+The levels (DESIGN.md): ``workspace`` — every member; ``leadership`` — coordinators; ``advisory`` —
+the survivor advisory board (survivor advisors) and coordinators; ``private`` — the author. At every
+level above ``workspace``, people named in an unexpired grant are admitted too. Observers read
+``workspace`` records only and cannot be granted more. A test parametrized over every model that
+opts in proves the two forms agree (``tests/test_confidentiality.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy import (
+    Date,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from partnership_hub.db import Base, TenantMixin, TimestampMixin, utcnow
+from partnership_hub.errors import ServiceError
+from partnership_hub.extensions import db
+from partnership_hub.workspaces.models import Membership, Role
+
+if TYPE_CHECKING:
+    from partnership_hub.context import WorkspaceContext
+
+
+class Level(enum.StrEnum):
+    WORKSPACE = "workspace"
+    LEADERSHIP = "leadership"
+    ADVISORY = "advisory"
+    PRIVATE = "private"
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+
+LEVEL_LABELS = {
+    Level.WORKSPACE: "Everyone in the workspace",
+    Level.LEADERSHIP: "Coordinators only",
+    Level.ADVISORY: "Survivor advisory board and coordinators",
+    Level.PRIVATE: "Only the author",
+}
+LEVEL_HINT = "People you name below can also see it, at any level above “everyone”."
+
+level_type = Enum(
+    Level,
+    name="confidentiality",
+    values_callable=lambda e: [m.value for m in e],
+    native_enum=False,
+    create_constraint=True,
+    length=20,
+    validate_strings=True,
+)
+
+
+class Confidential:
+    """Mixin for a tenant model whose records carry a confidentiality level."""
+
+    confidential_kind: ClassVar[str]
+    confidential_author: ClassVar[str] = "author_membership_id"
+
+    @declared_attr
+    def confidentiality(cls) -> Mapped[Level]:  # noqa: N805 - SQLAlchemy's declared_attr convention
+        return mapped_column(level_type, default=Level.WORKSPACE)
+
+
+class ConfidentialGrant(TenantMixin, TimestampMixin, db.Model):
+    """A named person admitted to one confidential record: who granted it, why, until when."""
+
+    __tablename__ = "confidential_grants"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "membership_id"], ["memberships.partnership_id", "memberships.id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("record_kind", "record_id", "membership_id"),
+        Index("ix_confidential_grants_partnership_id_record", "partnership_id", "record_kind", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int]
+    membership_id: Mapped[int] = mapped_column(index=True)
+    granted_by_membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"<ConfidentialGrant {self.record_kind}:{self.record_id} → {self.membership_id}>"
+
+
+class AccessLogEntry(TenantMixin, TimestampMixin, db.Model):
+    """Someone read (or exported) a record above ``workspace``. Kept apart from the activity feed."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_partnership_id_created_at", "partnership_id", "created_at"),
+        Index("ix_access_log_partnership_id_record", "partnership_id", "record_kind", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int]
+    level: Mapped[Level] = mapped_column(level_type)
+    how: Mapped[str] = mapped_column(String(20), default="viewed")  # viewed | exported | edited
+
+    def __repr__(self) -> str:
+        return f"<AccessLogEntry {self.record_kind}:{self.record_id}>"
+
+
+def confidential_models() -> list[type[Any]]:
+    """Every mapped model that opts in (the registry has imported all areas' models)."""
+    return sorted(
+        (mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, Confidential)),
+        key=lambda model: model.__name__,
+    )
+
+
+# --- the rule, for one record and as SQL ---------------------------------------------------------
+
+
+def may_see(membership: Membership | None, record: Any, *, granted: bool = False) -> bool:
+    """May ``membership`` read ``record``? ``granted``: an unexpired grant names this membership."""
+    if membership is None:
+        return False
+    level = record.confidentiality
+    if level == Level.WORKSPACE:
+        return True
+    if membership.role == Role.OBSERVER:
+        return False
+    if granted:
+        return True
+    if level == Level.LEADERSHIP:
+        return membership.role == Role.COORDINATOR
+    if level == Level.ADVISORY:
+        return membership.role in (Role.COORDINATOR, Role.SURVIVOR_ADVISOR)
+    return getattr(record, record.confidential_author) == membership.id  # private
+
+
+def granted_clause(model: Any, membership: Membership, today: date | None = None):
+    """SQL: an unexpired grant names ``membership`` for the ``model`` row in the outer query."""
+    today = today or utcnow().date()
+    return exists().where(
+        ConfidentialGrant.record_kind == model.confidential_kind,
+        ConfidentialGrant.record_id == model.id,
+        ConfidentialGrant.membership_id == membership.id,
+        or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today),
+    )
+
+
+def visibility_clause(model: Any, membership: Membership | None, today: date | None = None):
+    """The SQL twin of ``may_see``: true for the ``model`` rows ``membership`` may read. ``today``
+    decides which grants have ended (default: today in UTC)."""
+    if membership is None:
+        return false()
+    column = model.confidentiality
+    if membership.role == Role.OBSERVER:
+        return column == Level.WORKSPACE
+    if membership.role == Role.COORDINATOR:
+        by_role = column.in_([Level.WORKSPACE, Level.LEADERSHIP, Level.ADVISORY])
+    elif membership.role == Role.SURVIVOR_ADVISOR:
+        by_role = column.in_([Level.WORKSPACE, Level.ADVISORY])
+    else:
+        by_role = column == Level.WORKSPACE
+    author = getattr(model, model.confidential_author)
+    own_private = and_(column == Level.PRIVATE, author == membership.id)
+    return or_(by_role, own_private, granted_clause(model, membership, today))
+
+
+def is_granted(record: Any, membership: Membership | None, today: date | None = None) -> bool:
+    """Does an unexpired grant name ``membership`` for ``record``? (one query; none at workspace level)"""
+    if membership is None or record.confidentiality == Level.WORKSPACE:
+        return False
+    today = today or utcnow().date()
+    stmt = select(ConfidentialGrant.id).where(
+        ConfidentialGrant.record_kind == record.confidential_kind,
+        ConfidentialGrant.record_id == record.id,
+        ConfidentialGrant.membership_id == membership.id,
+        or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today),
+    )
+    return db.session.scalars(stmt.limit(1)).first() is not None
+
+
+def may_read(ctx: WorkspaceContext, record: Any) -> bool:
+    """``may_see`` for the acting person, looking up their grant only when the level needs it."""
+    granted = False
+    if record.confidentiality != Level.WORKSPACE and not may_see(ctx.membership, record):
+        granted = is_granted(record, ctx.membership, ctx.today())
+    return may_see(ctx.membership, record, granted=granted)
+
+
+def visible(ctx: WorkspaceContext, model: Any):
+    """``visibility_clause`` for the acting person, today."""
+    return visibility_clause(model, ctx.membership, ctx.today()) if ctx.membership else true()
+
+
+# --- grants ---------------------------------------------------------------------------------------
+
+
+def grants_for(record: Any) -> list[ConfidentialGrant]:
+    """The grants on ``record`` (expired ones included: the board sees its history)."""
+    stmt = (
+        select(ConfidentialGrant)
+        .where(ConfidentialGrant.record_kind == record.confidential_kind, ConfidentialGrant.record_id == record.id)
+        .order_by(ConfidentialGrant.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def granted_membership_ids(record: Any) -> set[int]:
+    return {grant.membership_id for grant in grants_for(record)}
+
+
+def grant(
+    ctx: WorkspaceContext,
+    record: Any,
+    membership_id: int,
+    *,
+    reason: str = "",
+    ends_on: date | None = None,
+    require_reason: bool = False,
+    field: str = "access",
+) -> ConfidentialGrant:
+    """Admit one named person to ``record`` (idempotent: an existing grant is updated). ``field``
+    names the form field a refusal belongs to."""
+    member = db.session.scalars(select(Membership).where(Membership.id == membership_id)).one_or_none()
+    if member is None:
+        raise ServiceError("Choose people from this partnership.", field)
+    if member.role == Role.OBSERVER:
+        raise ServiceError("Observers can only see what everyone in the workspace sees; choose someone else.", field)
+    reason = (reason or "").strip()
+    if require_reason and not reason:
+        raise ServiceError("Say why this person needs access.", "reason")
+    if ends_on is not None and ends_on < ctx.today():
+        raise ServiceError("The end date has already passed.", "ends_on")
+    existing = db.session.scalars(
+        select(ConfidentialGrant).where(
+            ConfidentialGrant.record_kind == record.confidential_kind,
+            ConfidentialGrant.record_id == record.id,
+            ConfidentialGrant.membership_id == membership_id,
+        )
+    ).one_or_none()
+    row = existing or ConfidentialGrant(
+        record_kind=record.confidential_kind, record_id=record.id, membership_id=membership_id
+    )
+    row.granted_by_membership_id = ctx.membership.id if ctx.membership else None
+    row.reason = reason
+    row.ends_on = ends_on
+    db.session.add(row)
+    return row
+
+
+def set_named_people(ctx: WorkspaceContext, record: Any, membership_ids: Iterable[int], field: str = "access") -> None:
+    """Make the grants on ``record`` exactly ``membership_ids`` (a form's "who else may see it")."""
+    wanted = set(membership_ids)
+    for row in grants_for(record):
+        if row.membership_id not in wanted:
+            db.session.delete(row)
+    have = granted_membership_ids(record)
+    for membership_id in sorted(wanted - have):
+        grant(ctx, record, membership_id, field=field)
+
+
+# --- the access log -------------------------------------------------------------------------------
+
+
+def record_read(ctx: WorkspaceContext, record: Any, how: str = "viewed") -> AccessLogEntry | None:
+    """Log that the acting person read ``record`` — only when it sits above ``workspace``."""
+    if record.confidentiality == Level.WORKSPACE:
+        return None
+    entry = AccessLogEntry(
+        user_id=ctx.user.id if ctx.user else None,
+        membership_id=ctx.membership.id if ctx.membership else None,
+        record_kind=record.confidential_kind,
+        record_id=record.id,
+        level=record.confidentiality,
+        how=how,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_reads(ctx: WorkspaceContext, records: Iterable[Any], how: str = "exported") -> None:
+    """Log a read of every record above ``workspace`` among ``records`` (exports, reports)."""
+    for record in records:
+        record_read(ctx, record, how)
+
+
+def recent_reads(limit: int = 100) -> list[AccessLogEntry]:
+    """The latest access-log entries of the bound partnership, newest first."""
+    stmt = select(AccessLogEntry).order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,59 @@
+"""The goals area: goals with measurable objectives, progress history, endorsements, the overview,
+the progress report and the exports."""
+
+from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck
+from partnership_hub.goals import policies
+
+AREA = Area(
+    name="goals",
+    label="Goals",
+    blueprints=("partnership_hub.goals.views:bp",),
+    models="partnership_hub.goals.models",
+    permissions=policies.PERMISSIONS,
+    record_rules=policies.RECORD_RULES,
+    nav=(NavEntry("goals.index", "Goals", action="goals.view", order=25, also=("goals.*",)),),
+    audit_labels={
+        "goal.created": "added the goal",
+        "goal.updated": "updated the goal",
+        "goal.status_changed": "changed the status of the goal",
+        "goal.achieved": "marked as achieved the goal",
+        "goal.endorsed": "endorsed for their organization the goal",
+        "objective.created": "added the objective",
+        "objective.updated": "updated the objective",
+        "progress.posted": "posted progress on the objective",
+        "goals.stalled_after_changed": "changed when goals count as stalled",
+    },
+    feed_targets={
+        "goal": FeedTarget("the goal", "goals.detail", "goal_id", "partnership_hub.goals.services:visible_goal_ids"),
+        "objective": FeedTarget(
+            "the objective",
+            "goals.edit_objective",
+            "objective_id",
+            "partnership_hub.goals.services:visible_objective_ids",
+        ),
+    },
+    setup_facts="partnership_hub.goals.services:setup_fact_queries",
+    setup_checks={
+        "goals": SetupCheck(
+            "goals.index", lambda f: f["goals_with_objectives"] > 0, "Goals with measurable objectives defined"
+        ),
+        "shared_goals": SetupCheck(
+            "goals.index", lambda f: f["endorsed_goals"] > 0, "Goals endorsed by member organizations"
+        ),
+        "monitoring": SetupCheck(
+            "goals.report", lambda f: f["progress_updates"] > 0, "Progress is being posted on objectives"
+        ),
+    },
+    home_panels=(
+        HomePanel(
+            "goals_attention",
+            "goals/_home_attention.html",
+            "partnership_hub.goals.services:home_attention_panel",
+            section="your_work",
+            order=20,
+            action="goals.view",
+        ),
+    ),
+    demo="partnership_hub.goals.demo_data:seed_demo",
+    test_seed="partnership_hub.goals.testing:seed_for_tests",
+)

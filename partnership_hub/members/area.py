@@ -1,0 +1,85 @@
+"""The members area: the directory of member organizations (sectors, Ps, representatives), custom
+sectors, coverage and gaps, and linked networks."""
+
+from partnership_hub.areas import Area, FeedTarget, NavEntry, SetupCheck
+from partnership_hub.members import policies
+
+AREA = Area(
+    name="members",
+    label="Directory",
+    blueprints=("partnership_hub.members.views:bp",),
+    models="partnership_hub.members.models",
+    permissions=policies.PERMISSIONS,
+    membership_rules=policies.MEMBERSHIP_RULES,
+    nav=(
+        NavEntry(
+            "members.organizations",
+            "Organizations",
+            action="directory.view",
+            order=20,
+            also=(
+                "members.new_organization",
+                "members.organization",
+                "members.edit_organization",
+                "members.networks",
+                "members.new_network",
+                "members.edit_network",
+                "members.delete_network",
+            ),
+        ),
+        NavEntry(
+            "members.coverage",
+            "Coverage",
+            action="directory.view",
+            order=30,
+            also=(
+                "members.sectors",
+                "members.new_custom_sector",
+                "members.edit_custom_sector",
+                "members.delete_custom_sector",
+            ),
+        ),
+    ),
+    audit_labels={
+        "organization.created": "added an organization",
+        "organization.updated": "updated an organization",
+        "organization.archived": "archived an organization",
+        "organization.restored": "restored an organization",
+        "representative.added": "added a representative",
+        "representative.removed": "removed a representative",
+        "custom_sector.created": "added a sector",
+        "custom_sector.updated": "changed a sector",
+        "custom_sector.deleted": "deleted a sector",
+        "linked_network.created": "added a linked network",
+        "linked_network.updated": "updated a linked network",
+        "linked_network.deleted": "removed a linked network",
+    },
+    feed_targets={
+        "organization": FeedTarget(
+            "the organization",
+            "members.organization",
+            "organization_id",
+            model="partnership_hub.members.models:Organization",
+            title_attr="name",
+        ),
+        "representative": FeedTarget("a representative", "members.organizations"),
+        "custom_sector": FeedTarget("a sector", "members.sectors"),
+        "linked_network": FeedTarget("a linked network", "members.networks"),
+    },
+    setup_facts="partnership_hub.members.services:setup_fact_queries",
+    setup_checks={
+        "linked_networks": SetupCheck(
+            "members.networks", lambda f: f["linked_networks"] > 0, "Linked networks recorded"
+        ),
+        "membership": SetupCheck(
+            "members.coverage", lambda f: f["sectors_covered"] >= 5, "Five or more recommended sectors covered"
+        ),
+        "engage_survivors": SetupCheck(
+            "members.coverage",
+            lambda f: f["survivor_advisors"] > 0 or bool(f["survivor_sector_covered"]),
+            "Survivors or survivor-led organizations take part",
+        ),
+    },
+    demo="partnership_hub.members.demo_data:seed_demo",
+    test_seed="partnership_hub.members.testing:seed_for_tests",
+)

@@ -1,0 +1,30 @@
+"""The setup area: the toolkit setup guide — every question the toolkit asks, checked from the facts
+the other areas report, the rest marked by coordinators."""
+
+from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry
+from partnership_hub.policies import ALL_ROLES, LEADERSHIP
+
+AREA = Area(
+    name="setup",
+    label="Setup guide",
+    blueprints=("partnership_hub.setup.views:bp",),
+    models="partnership_hub.setup.models",
+    permissions={"setup.view": ALL_ROLES, "setup.mark": LEADERSHIP},
+    nav=(NavEntry("setup.index", "Setup guide", action="setup.view", order=15),),
+    audit_labels={
+        "setup.marked": "marked a setup-guide question as addressed",
+        "setup.unmarked": "reopened a setup-guide question",
+    },
+    feed_targets={"setup_guide_mark": FeedTarget("a setup-guide question", "setup.index")},
+    home_panels=(
+        HomePanel(
+            "setup_progress",
+            "setup/_home_progress.html",
+            "partnership_hub.setup.services:home_progress_panel",
+            order=50,
+            action="setup.view",
+            scalars="partnership_hub.setup.services:fact_queries",
+        ),
+    ),
+    demo="partnership_hub.setup.demo_data:seed_demo",
+)

@@ -1,0 +1,195 @@
+"""The request toolkit every view uses: permission, load-or-404, one form flow, pages, CSV.
+
+A view reads as the request it handles::
+
+    @bp.route("/actions/<int:action_item_id>/edit", methods=["GET", "POST"])
+    def edit(action_item_id: int):
+        entry = services.get_entry(g.ctx, action_item_id)      # NotFound → 404 (errors.py)
+        require("actions.edit", entry.item)                    # 403 unless the policy allows
+        form = ActionItemForm(obj=entry.item)
+        if saved := submit(form, lambda: services.update_item(g.ctx, entry.item, form.values())):
+            return done(f"“{saved.value.title}” was updated.", url_for("actions.detail", ...))
+        return render("actions/form.html", form=form, status=form_status(form))
+
+``submit`` validates, calls ONE service, and commits once; a ``ServiceError`` rolls everything back
+and lands at its form field. ``done`` flashes and redirects (``HX-Redirect`` for htmx).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import Response, abort, flash, g, redirect, stream_with_context
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, func, select
+
+from partnership_hub.errors import ServiceError
+from partnership_hub.extensions import db
+from partnership_hub.formats import spreadsheet_cell
+from partnership_hub.policies import can
+from partnership_hub.web.htmx import is_htmx
+
+T = TypeVar("T")
+
+MAX_PAGE = 100_000  # far beyond any real list; keeps OFFSET arithmetic inside the database's integers
+
+
+def require(action: str, record: object | None = None) -> None:
+    """403 unless the current membership may do ``action`` (to ``record``)."""
+    if not can(g.ctx.membership, action, record):
+        abort(403)
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What ``submit`` returns when the service call succeeded and the change was committed."""
+
+    value: T
+
+
+def show_error(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service's refusal at the field it names (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def submit(form: FlaskForm, call: Callable[[], T], *, validate: bool = True) -> Saved[T] | None:
+    """Validate ``form`` (a POST with a good CSRF token and valid fields), run ``call`` — one service
+    call — and commit. On a refusal roll back, show it at its field and return None."""
+    if validate and not form.validate_on_submit():
+        return None
+    try:
+        value = call()
+    except ServiceError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    return Saved(value)
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 for a form shown again with errors (so htmx and tests can tell), else 200."""
+    return 422 if (form.errors or form.form_errors) else 200
+
+
+def done(message: str | None, to: str, *, category: str = "success") -> Response:
+    """After a successful write: flash ``message`` and go to ``to`` (``HX-Redirect`` for htmx)."""
+    if message:
+        flash(message, category)
+    if is_htmx():
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = to
+        return response
+    return redirect(to)
+
+
+# --- pages of a list ------------------------------------------------------------------------------
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: its items, where it is, and how many there are in all."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.items else 0
+
+    @property
+    def last_number(self) -> int:
+        return self.first_number + len(self.items) - 1 if self.items else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and a few around this one; None marks a gap."""
+        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        out: list[int | None] = []
+        for number in sorted(n for n in wanted if 1 <= n <= self.pages):
+            if out and out[-1] is not None and number - out[-1] > 1:
+                out.append(None)
+            out.append(number)
+        return out
+
+
+def page_number(args: Mapping[str, str], name: str = "page") -> int:
+    """The page asked for: ASCII digits only, 1 to ``MAX_PAGE``; anything else is page 1."""
+    raw = (args.get(name) or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        return 1
+    return min(max(1, int(raw)), MAX_PAGE)
+
+
+def paginate(stmt: Select, page: int, page_size: int, *, row: Callable[[Any], T] | None = None) -> Page[T]:
+    """One page of ``stmt`` with its total in ONE statement (a window count rides along), whatever
+    the list's size. A page past the end (an old link, a narrower filter) shows the last page, at the
+    cost of one more statement. Rows of a one-entity select are that entity; otherwise a tuple.
+    Eager-load collections with ``selectinload`` (a joined collection would repeat rows)."""
+    counted = stmt.add_columns(func.count().over().label("_page_total"))
+
+    def fetch(number: int) -> list[Any]:
+        return list(db.session.execute(counted.limit(page_size).offset((number - 1) * page_size)).all())
+
+    page = min(max(1, page), MAX_PAGE)
+    rows = fetch(page)
+    if not rows and page > 1:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        page = max(1, math.ceil(total / page_size))
+        rows = fetch(page)
+    total = rows[0][-1] if rows else 0
+    values = [r[0] if len(r) == 2 else tuple(r[:-1]) for r in rows]
+    return Page([row(v) for v in values] if row else values, total, page, page_size)
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+    """Stream ``rows`` as a CSV download named ``<partnership-slug>-<name>.csv``.
+
+    Every cell passes the formula guard (``formats.spreadsheet_cell``); the file is private to the
+    person who asked for it (``Cache-Control: private, no-store``)."""
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        for count, values in enumerate(rows, 1):
+            writer.writerow([spreadsheet_cell(value) for value in values])
+            if count % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    slug = g.ctx.partnership.slug if g.get("ctx") else "partnership-hub"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{name}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,97 @@
+"""The workspaces area: partnerships (the tenants), memberships and roles, invitations, the
+partnership profile, the planning team, new-member orientation and the workspace home."""
+
+from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck
+from partnership_hub.workspaces import policies
+
+AREA = Area(
+    name="workspaces",
+    label="People and profile",
+    blueprints=("partnership_hub.workspaces.views:bp", "partnership_hub.workspaces.views:ws"),
+    models="partnership_hub.workspaces.models",
+    permissions=policies.PERMISSIONS,
+    record_rules=policies.RECORD_RULES,
+    nav=(
+        NavEntry("workspace.home", "Home", order=0),
+        NavEntry("workspace.profile", "Profile", action="profile.view", order=10, also=("workspace.edit_profile",)),
+        NavEntry(
+            "workspace.planning",
+            "Planning",
+            action="planning.manage",
+            order=80,
+            also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
+        ),
+        NavEntry("workspace.people", "People", action="members.view", order=90),
+    ),
+    audit_labels={
+        "partnership.created": "created the partnership",
+        "member.joined": "joined",
+        "member.role_changed": "changed a role",
+        "member.removed": "removed a member",
+        "member.left": "left the partnership",
+        "invitation.sent": "invited someone",
+        "invitation.resent": "resent an invitation",
+        "invitation.revoked": "revoked an invitation",
+        "profile.updated": "updated the partnership profile",
+        "planning.member_added": "added someone to the planning team",
+        "planning.member_removed": "took someone off the planning team",
+        "directory_editor.granted": "let a member edit the directory",
+        "directory_editor.revoked": "stopped a member editing the directory",
+        "orientation.item_added": "added an orientation step",
+        "orientation.item_updated": "edited an orientation step",
+        "orientation.item_archived": "archived an orientation step",
+        "orientation.item_restored": "restored an orientation step",
+        "orientation.item_moved": "reordered the orientation checklist",
+    },
+    feed_targets={
+        "partnership": FeedTarget("the partnership", "workspace.profile"),
+        "membership": FeedTarget("a member", "workspace.people"),
+        "invitation": FeedTarget("an invitation", "workspace.people"),
+        "orientation_item": FeedTarget("an orientation step", "workspace.planning"),
+    },
+    setup_facts="partnership_hub.workspaces.services:setup_fact_queries",
+    setup_checks={
+        "definition": SetupCheck("workspace.profile", lambda f: bool(f["definition"]), "Definition written"),
+        "functions": SetupCheck("workspace.profile", lambda f: bool(f["functions"]), "Functions chosen"),
+        "planning_team": SetupCheck("workspace.planning", lambda f: f["planning_team"] > 0, "Planning team named"),
+        "vision": SetupCheck("workspace.profile", lambda f: bool(f["vision"]), "Vision written"),
+        "mission": SetupCheck("workspace.profile", lambda f: bool(f["mission"]), "Mission written"),
+        "team_members": SetupCheck(
+            "workspace.people", lambda f: f["members"] >= 3, "Three or more people in the workspace"
+        ),
+        "orientation": SetupCheck(
+            "workspace.planning", lambda f: f["orientation_items"] > 0, "Orientation checklist defined"
+        ),
+        "coordination": SetupCheck(
+            "workspace.profile", lambda f: bool(f["coordination_model"]), "Coordination model set"
+        ),
+        "stage": SetupCheck("workspace.profile", lambda f: bool(f["stage"]), "Partnership stage set"),
+    },
+    home_panels=(
+        HomePanel(
+            "orientation",
+            "workspaces/_home_orientation.html",
+            "partnership_hub.workspaces.services:orientation_panel",
+            section="your_work",
+            order=10,
+            action="orientation.complete",
+            scalars="partnership_hub.workspaces.services:home_count_queries",
+        ),
+        HomePanel(
+            "getting_started",
+            "workspaces/_home_getting_started.html",
+            "partnership_hub.workspaces.services:getting_started_panel",
+            order=10,
+            action="members.manage",
+        ),
+        HomePanel(
+            "at_a_glance",
+            "workspaces/_home_glance.html",
+            "partnership_hub.workspaces.services:glance_panel",
+            order=20,
+            scalars="partnership_hub.workspaces.services:home_count_queries",
+        ),
+    ),
+    demo="partnership_hub.workspaces.demo_data:seed_demo",
+    test_seed="partnership_hub.workspaces.testing:seed_for_tests",
+)
