@@ -36,7 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from partnership_hub import security
-    from partnership_hub.accounts import views as account_views
     from partnership_hub.extensions import csrf, db, limiter, login_manager, migrate
     from partnership_hub.tasks import init_celery
     from partnership_hub.web.security import register_security_headers
@@ -46,7 +45,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    account_views.configure_login(login_manager)
     security.configure_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     init_celery(app)
     register_security_headers(app)

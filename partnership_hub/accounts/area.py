@@ -6,5 +6,6 @@ AREA = Area(
     name="accounts",
     label="Accounts",
     blueprints=("partnership_hub.accounts.views:bp",),
+    init_app="partnership_hub.accounts.views:init_app",
     models="partnership_hub.accounts.models",
 )

@@ -20,6 +20,7 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def normalize_email(email: str) -> str:
+    """The form addresses are stored and compared in: trimmed, lower case."""
     return email.strip().lower()
 
 
@@ -35,6 +36,7 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The account with this address (in any case), or None."""
     return db.session.scalars(select(User).where(User.email == normalize_email(email))).one_or_none()
 
 
@@ -62,6 +64,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return user
+
+
+LOGIN_MISMATCH = "That email and password don't match an account. Check them and try again."
+
+
+def check_credentials(email: str, password: str) -> User:
+    """``authenticate``, refusing a miss with one message whether or not the address has an account."""
+    user = authenticate(email, password)
+    if user is None:
+        raise ServiceError(LOGIN_MISMATCH)
     return user
 
 
@@ -118,6 +131,7 @@ def revoke_all_sessions(user_id: int, *, keep_token: str | None = None) -> None:
 
 
 def open_sessions(user: User) -> list[UserSession]:
+    """The user's sessions still signed in, most recently active first."""
     stmt = (
         select(UserSession)
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
@@ -140,6 +154,7 @@ def revoke_session_by_id(user: User, session_id: int) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password once it passes ``check_password_strength``."""
     check_password_strength(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
@@ -228,6 +243,7 @@ def request_password_reset(email: str) -> None:
 
 
 def reset_token_is_valid(raw: str) -> bool:
+    """Whether an emailed reset link can still be used."""
     return _valid_token(raw, AccountToken.PURPOSE_RESET) is not None
 
 

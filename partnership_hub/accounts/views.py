@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from partnership_hub.accounts import services
@@ -13,13 +13,14 @@ from partnership_hub.accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from partnership_hub.accounts.models import User
 from partnership_hub.db import bind_user
-from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db, limiter
-from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import render
 from partnership_hub.web.redirects import safe_next
+from partnership_hub.web.toolkit import done, form_status, submit
 from partnership_hub.workspaces import services as workspaces
+from partnership_hub.workspaces.models import Partnership
 
 bp = Blueprint("accounts", __name__)
 
@@ -43,11 +44,20 @@ def configure_login(login_manager) -> None:
         return user
 
 
-def sign_in(user) -> None:
-    """Start a fresh server-side session and a fresh cookie (the session id rotates at login)."""
-    session.clear()
+# Signing in is two steps so the session row commits in the same transaction as whatever made the
+# account (sign-up, joining by invitation): ``open_session`` inside the ``submit`` call, then
+# ``log_in`` once it has committed.
+
+
+def open_session(user: User) -> User:
+    """Add a new server-side session for ``user`` to the request's transaction."""
     user.session_token = services.start_session(user, request.user_agent.string)
-    db.session.commit()
+    return user
+
+
+def log_in(user: User) -> None:
+    """Give the browser a fresh cookie for the session ``open_session`` started (the id rotates at login)."""
+    session.clear()
     login_user(user)
     session.permanent = True
 
@@ -70,17 +80,20 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("workspaces.home"))
     form = SignupForm()
-    if form.validate_on_submit():
-        try:
-            ctx = workspaces.sign_up(form.name.data, form.email.data, form.password.data, form.partnership_name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            sign_in(ctx.user)
-            flash(f"Welcome to {ctx.partnership.name}. We've sent you an email to confirm your address.", "success")
-            return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
-    return render("accounts/signup.html", form=form, status=422 if form.errors else 200)
+
+    def sign_up() -> tuple[User, Partnership]:
+        ctx = workspaces.sign_up(form.name.data, form.email.data, form.password.data, form.partnership_name.data)
+        assert ctx.user is not None  # the new account's own context
+        return open_session(ctx.user), ctx.partnership  # the session commits with the account
+
+    if saved := submit(form, sign_up):
+        user, partnership = saved.value
+        log_in(user)
+        return done(
+            f"Welcome to {partnership.name}. We've sent you an email to confirm your address.",
+            url_for("workspace.home", slug=partnership.slug),
+        )
+    return render("accounts/signup.html", form=form, status=form_status(form))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -95,13 +108,10 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("workspaces.home")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            sign_in(user)
-            return redirect(safe_next(url_for("workspaces.home")))
-        form.form_errors.append("That email and password don't match an account. Check them and try again.")
-    return render("accounts/login.html", form=form, status=422 if form.errors or form.form_errors else 200)
+    if saved := submit(form, lambda: open_session(services.check_credentials(form.email.data, form.password.data))):
+        log_in(saved.value)
+        return done(None, safe_next(url_for("workspaces.home")))
+    return render("accounts/login.html", form=form, status=form_status(form))
 
 
 @bp.post("/logout")
@@ -111,20 +121,17 @@ def logout():
         db.session.commit()
         logout_user()
     session.clear()
-    flash("You've signed out.", "info")
-    return redirect(url_for("accounts.login"))
+    return done("You've signed out.", url_for("accounts.login"), category="info")
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+    if submit(form, lambda: services.request_password_reset(form.email.data)):
         # The same answer whether or not the address has an account.
         return render("accounts/reset_sent.html", email=form.email.data)
-    return render("accounts/forgot_password.html", form=form, status=422 if form.errors else 200)
+    return render("accounts/forgot_password.html", form=form, status=form_status(form))
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -133,22 +140,14 @@ def reset_password(token: str):
     if not services.reset_token_is_valid(token):
         return render("accounts/link_invalid.html", kind="reset", status=410)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            session.clear()
-            flash(
-                "Your password has been changed and every device was signed out. Sign in with the new password.",
-                "success",
-            )
-            return redirect(url_for("accounts.login"))
-    return render("accounts/reset_password.html", form=form, status=422 if form.errors else 200)
+    if submit(form, lambda: services.reset_password(token, form.password.data)):
+        logout_user()
+        session.clear()
+        return done(
+            "Your password has been changed and every device was signed out. Sign in with the new password.",
+            url_for("accounts.login"),
+        )
+    return render("accounts/reset_password.html", form=form, status=form_status(form))
 
 
 @bp.get("/verify-email/<token>")
@@ -157,19 +156,22 @@ def verify_email(token: str):
     if user is None:
         return render("accounts/link_invalid.html", kind="verify", status=410)
     db.session.commit()
-    flash("Thank you: your email address is confirmed.", "success")
-    return redirect(url_for("workspaces.home") if current_user.is_authenticated else url_for("accounts.login"))
+    return done(
+        "Thank you: your email address is confirmed.",
+        url_for("workspaces.home") if current_user.is_authenticated else url_for("accounts.login"),
+    )
 
 
 @bp.post("/verify-email/resend")
 @login_required
 @limiter.limit("5 per hour")
 def resend_verification():
-    if not current_user.is_verified:
-        services.send_verification_email(current_user)
-        db.session.commit()
-        flash(f"We've sent a new confirmation link to {current_user.email}.", "success")
-    return redirect(safe_next(url_for("accounts.account")))
+    to = safe_next(url_for("accounts.account"))
+    if current_user.is_verified:
+        return redirect(to)
+    services.send_verification_email(current_user)
+    db.session.commit()  # a button without a form: the site-wide CSRF check has passed
+    return done(f"We've sent a new confirmation link to {current_user.email}.", to)
 
 
 @bp.get("/account")
@@ -193,30 +195,27 @@ def _account_page(form: ChangePasswordForm, status: int = 200):
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.password.data, keep_token=current_user.session_token
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your password has been changed. Your other devices were signed out.", "success")
-            return redirect(url_for("accounts.account"))
-    return _account_page(form, status=422)
+    if submit(
+        form,
+        lambda: services.change_password(
+            current_user, form.current_password.data, form.password.data, keep_token=current_user.session_token
+        ),
+    ):
+        return done("Your password has been changed. Your other devices were signed out.", url_for("accounts.account"))
+    return _account_page(form, status=form_status(form))
 
 
 @bp.post("/account/sessions/<int:session_id>/revoke")
 @login_required
 def revoke_session(session_id: int):
+    to = url_for("accounts.account")
     if session_id == g.user_session.id:
-        flash("To end this session, sign out.", "info")
-    elif services.revoke_session_by_id(current_user, session_id):
-        db.session.commit()
-        flash("That device has been signed out.", "success")
-    return redirect(url_for("accounts.account"))
+        return done("To end this session, sign out.", to, category="info")
+    # Someone else's session, or one already ended, changes nothing and says nothing.
+    if not services.revoke_session_by_id(current_user, session_id):
+        return redirect(to)
+    db.session.commit()  # a button without a form: the site-wide CSRF check has passed
+    return done("That device has been signed out.", to)
 
 
 @bp.errorhandler(429)
@@ -248,3 +247,8 @@ def _too_many_attempts(error):
     form = form_class(formdata=None)
     form.form_errors.append(message)
     return render(template, form=form, status=429)
+
+
+def init_app(app) -> None:
+    """The area's hook in the app factory: sessions are loaded by this area's user loader."""
+    configure_login(app.login_manager)

@@ -18,9 +18,11 @@ from partnership_hub import areas, toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
-from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401 - context_for: tasks and tests
-from partnership_hub.db import bind_tenant, cross_tenant, scoped, select_scalars, utcnow
-from partnership_hub.errors import ServiceError
+
+# context_for moved to partnership_hub.context; re-exported until the tests of other areas import it from there.
+from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401
+from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scoped, select_scalars, utcnow
+from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
 from partnership_hub.policies import can
@@ -42,6 +44,7 @@ RESERVED_SLUGS = {"new", "admin", "api", "static", "login", "signup"}
 
 
 def slugify(name: str) -> str:
+    """The URL-safe, ASCII form of a partnership name (``partnership`` when nothing is left)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:48].strip("-")
     return slug or "partnership"
@@ -64,6 +67,7 @@ def unique_slug(name: str) -> str:
 
 
 def partnership_by_slug(slug: str) -> Partnership | None:
+    """The partnership with this slug, or None."""
     return db.session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
 
 
@@ -124,7 +128,17 @@ def list_members(ctx: WorkspaceContext) -> MemberList:
     return MemberList(visible, len(members) - len(visible))
 
 
+def get_member(ctx: WorkspaceContext, membership_id: int) -> Membership:
+    """A membership of this partnership the person may see listed; ``NotFound`` for anyone else
+    (a hidden member is answered as if absent)."""
+    membership = get_scoped(db.session, Membership, membership_id)
+    if not can(ctx.membership, "members.view", membership):
+        raise NotFound(f"Membership {membership_id}")
+    return membership
+
+
 def coordinator_count() -> int:
+    """How many coordinators the partnership has."""
     return db.session.scalar(scoped(select(func.count(Membership.id)).where(Membership.role == Role.COORDINATOR)))
 
 
@@ -253,6 +267,7 @@ def resend_invitation(ctx: WorkspaceContext, invitation: Invitation) -> Invitati
 
 
 def revoke_invitation(ctx: WorkspaceContext, invitation: Invitation) -> Invitation:
+    """Stop an invitation's link working (revoking twice changes nothing)."""
     if invitation.accepted_at:
         raise ServiceError("This invitation was already accepted.")
     if invitation.revoked_at is None:
@@ -446,11 +461,12 @@ class PublicProfile:
     functions: list[toolkit.Choice]
 
 
-def public_profile(slug: str) -> PublicProfile | None:
-    """The profile behind /about/<slug>, only when its coordinators published it (one query)."""
+def public_profile(slug: str) -> PublicProfile:
+    """The profile behind /about/<slug>, only when its coordinators published it (one query);
+    ``NotFound`` when it is unpublished or unknown (the same answer for both)."""
     partnership = partnership_by_slug(slug)
     if partnership is None or not partnership.public_profile:
-        return None
+        raise NotFound(f"public profile {slug!r}")
     return PublicProfile(
         slug=partnership.slug,
         name=partnership.name,

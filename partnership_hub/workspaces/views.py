@@ -1,23 +1,30 @@
 """Workspace pages: the partnership list, creating a partnership, joining by invitation, the public
 profile page, and inside a workspace its home, the people page (members, roles, invitations), the
-partnership profile, the planning team and the new-member orientation checklist."""
+partnership profile, the planning team and the new-member orientation checklist.
+
+Changes made inside a list (a role, a flag, a checklist step) answer an htmx request with the list's
+block drawn again — the flash rides along out of band — and a plain form post with a redirect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from partnership_hub import toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.forms import JoinSignupForm
-from partnership_hub.accounts.views import sign_in
+from partnership_hub.accounts.models import User
+from partnership_hub.accounts.views import log_in, open_session
 from partnership_hub.db import get_scoped, utcnow
-from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.policies import can
-from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
+from partnership_hub.web.toolkit import done, form_status, require, submit
 from partnership_hub.workspaces import services
 from partnership_hub.workspaces.forms import (
     COMMON_TIME_ZONES,
@@ -30,16 +37,34 @@ from partnership_hub.workspaces.forms import (
     ProfileForm,
     RoleForm,
 )
-from partnership_hub.workspaces.models import Invitation, Membership, OrientationItem, Role
+from partnership_hub.workspaces.models import Invitation, Membership, OrientationItem, Partnership, Role
 
 bp = Blueprint("workspaces", __name__)
 ws = workspace_blueprint("workspace", __name__)
 
+F = TypeVar("F", bound=FlaskForm)
 
-def require(action: str, record: object | None = None) -> None:
-    """403 unless the current membership may do ``action``."""
-    if not can(g.ctx.membership, action, record):
-        abort(403)
+
+def _confirmed(form: F) -> F:
+    """The form behind a one-click button (confirm, toggle, move), or 400: a post without a valid
+    one (an expired page, a tampered value) has no page to be shown again on."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+def _refusal(form: FlaskForm) -> str:
+    """The service's refusal that ``submit`` put on ``form``, to show beside the row it concerns."""
+    return " ".join(message for messages in form.errors.values() for message in messages)
+
+
+def _changed(message: str | None, to: str, block: Callable[[], Response]) -> Response:
+    """After a change made inside a list: htmx gets the list's ``block`` again, a plain post ``done``."""
+    if not is_htmx():
+        return done(message, to)
+    if message:
+        flash(message, "success")  # the block's flash region shows it
+    return block()
 
 
 # --- outside any workspace ----------------------------------------------------------------------
@@ -59,12 +84,17 @@ def home():
 @login_required
 def new_partnership():
     form = NewPartnershipForm()
-    if form.validate_on_submit():
-        ctx = services.create_partnership(current_user, form.name.data)
-        db.session.commit()
-        flash(f"{ctx.partnership.name} is ready. Invite the people you work with from the People page.", "success")
-        return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
-    return render("workspaces/new.html", form=form, status=422 if form.errors else 200)
+    if saved := submit(form, lambda: services.create_partnership(current_user, form.name.data)):
+        partnership = saved.value.partnership
+        return done(
+            f"{partnership.name} is ready. Invite the people you work with from the People page.",
+            url_for("workspace.home", slug=partnership.slug),
+        )
+    return render("workspaces/new.html", form=form, status=form_status(form))
+
+
+def _welcome(partnership: Partnership) -> Response:
+    return done(f"Welcome to {partnership.name}.", url_for("workspace.home", slug=partnership.slug))
 
 
 @bp.route("/join/<slug>/<token>", methods=["GET", "POST"])
@@ -73,10 +103,9 @@ def join(slug: str, token: str):
     if lookup is None or lookup.problem:
         return render("workspaces/join_invalid.html", lookup=lookup, status=410 if lookup else 404)
     invitation = lookup.invitation
-    signup_form = JoinSignupForm()
-    confirm_form = ConfirmForm()
 
     if current_user.is_authenticated:
+        confirm_form = ConfirmForm()
         if accounts.normalize_email(current_user.email) != invitation.email:
             return render(
                 "workspaces/join.html",
@@ -85,42 +114,33 @@ def join(slug: str, token: str):
                 form=confirm_form,
                 status=403 if request.method == "POST" else 200,
             )
-        if request.method == "POST" and confirm_form.validate_on_submit():
-            ctx = services.accept_invitation(lookup, current_user)
-            db.session.commit()
-            flash(f"Welcome to {ctx.partnership.name}.", "success")
-            return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
-        return render("workspaces/join.html", lookup=lookup, mode="accept", form=confirm_form)
+        if submit(confirm_form, lambda: services.accept_invitation(lookup, current_user)):
+            return _welcome(lookup.partnership)
+        return render(
+            "workspaces/join.html", lookup=lookup, mode="accept", form=confirm_form, status=form_status(confirm_form)
+        )
 
     if accounts.find_user_by_email(invitation.email) is not None:
         return render(
             "workspaces/join.html",
             lookup=lookup,
             mode="sign_in",
-            form=confirm_form,
+            form=ConfirmForm(),
             login_url=url_for("accounts.login", next=request.path),
         )
 
-    if signup_form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                signup_form.name.data, invitation.email, signup_form.password.data, verified=True
-            )
-            ctx = services.accept_invitation(lookup, user)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(signup_form, error)
-        else:
-            sign_in(user)  # commits the account, the membership and the session together
-            flash(f"Welcome to {ctx.partnership.name}.", "success")
-            return redirect(url_for("workspace.home", slug=ctx.partnership.slug))
-    return render(
-        "workspaces/join.html",
-        lookup=lookup,
-        mode="create_account",
-        form=signup_form,
-        status=422 if signup_form.errors else 200,
-    )
+    form = JoinSignupForm()
+
+    def create_account_and_join() -> User:
+        # Following the emailed link proves the address: the account starts verified.
+        user = accounts.create_user(form.name.data, invitation.email, form.password.data, verified=True)
+        services.accept_invitation(lookup, user)
+        return open_session(user)  # committed with the account and the membership, or not at all
+
+    if saved := submit(form, create_account_and_join):
+        log_in(saved.value)
+        return _welcome(lookup.partnership)
+    return render("workspaces/join.html", lookup=lookup, mode="create_account", form=form, status=form_status(form))
 
 
 # --- inside a workspace -------------------------------------------------------------------------
@@ -148,7 +168,7 @@ def _people_page(
         status=status,
         members=members.visible,
         hidden_count=members.hidden_count,
-        invitations=services.list_invitations(ctx) if can(ctx.membership, "members.invite") else [],
+        invitations=services.list_invitations(ctx) if ctx.can("members.invite") else [],
         invite_form=invite_form or InviteForm(formdata=None),
         confirm_form=ConfirmForm(),
         row_errors=row_errors or {},
@@ -166,105 +186,75 @@ def people():
 def invite():
     require("members.invite")
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation = services.invite(g.ctx, form.email.data, Role(form.role.data))
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {invitation.email}.", "success")  # shown by the block too
-            if is_htmx():
-                return _people_page(block="invite_section")
-            return redirect(url_for("workspace.people"))
-    return _people_page(form, block="invite_section", status=422)
+    if saved := submit(form, lambda: services.invite(g.ctx, form.email.data, Role(form.role.data))):
+        return _changed(
+            f"Invitation sent to {saved.value.email}.",
+            url_for("workspace.people"),
+            lambda: _people_page(block="invite_section"),
+        )
+    return _people_page(form, block="invite_section", status=form_status(form))
 
 
-def _membership_action(membership_id: int, action) -> object:
-    """Run a role change or removal; answer with the members block (htmx) or a redirect."""
+def _membership_action(membership_id: int, form: FlaskForm, action: Callable[[Membership], str]) -> Response:
+    """Change one member (role, removal); answer with the members block (htmx) or a redirect."""
     require("members.manage")
-    membership = get_scoped(db.session, Membership, membership_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        message = action(membership)
-    except ServiceError as error:
-        db.session.rollback()
-        if is_htmx():
-            return _people_page(block="members_section", status=422, row_errors={membership_id: error.message})
-        flash(error.message, "error")
-        return redirect(url_for("workspace.people"))
-    db.session.commit()
-    flash(message, "success")
-    if g.get("left_workspace"):
-        return redirect(url_for("workspaces.home", all=1))
+    membership = services.get_member(g.ctx, membership_id)
+    _confirmed(form)
+    if saved := submit(form, lambda: action(membership), validate=False):
+        if g.get("left_workspace"):
+            return done(saved.value, url_for("workspaces.home", all=1))
+        return _changed(saved.value, url_for("workspace.people"), lambda: _people_page(block="members_section"))
     if is_htmx():
-        return _people_page(block="members_section")
-    return redirect(url_for("workspace.people"))
+        return _people_page(block="members_section", status=422, row_errors={membership_id: _refusal(form)})
+    return done(_refusal(form), url_for("workspace.people"), category="error")
 
 
 @ws.post("/people/<int:membership_id>/role")
 def change_role(membership_id: int):
     form = RoleForm()
-    if not form.validate():
-        abort(400)
 
-    def _change(membership: Membership) -> str:
+    def change(membership: Membership) -> str:
         services.change_role(g.ctx, membership, Role(form.role.data))
         return f"{membership.user.name} is now {membership.role.label.lower()}."
 
-    return _membership_action(membership_id, _change)
+    return _membership_action(membership_id, form, change)
 
 
 @ws.post("/people/<int:membership_id>/remove")
 def remove_member(membership_id: int):
-    def _remove(membership: Membership) -> str:
+    def remove(membership: Membership) -> str:
         name = membership.user.name
         services.remove_member(g.ctx, membership)
         if membership.user_id == current_user.id:
             g.left_workspace = True
         return f"{name} was removed from the partnership and signed out."
 
-    return _membership_action(membership_id, _remove)
+    return _membership_action(membership_id, ConfirmForm(), remove)
 
 
 @ws.post("/leave")
 def leave():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     ctx = g.ctx
-    try:
-        services.remove_member(ctx, ctx.membership)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("workspace.home"))
-    db.session.commit()
-    flash(f"You left {ctx.partnership.name}.", "info")
-    return redirect(url_for("workspaces.home", all=1))
+    form = _confirmed(ConfirmForm())
+    if submit(form, lambda: services.remove_member(ctx, ctx.membership), validate=False):
+        return done(f"You left {ctx.partnership.name}.", url_for("workspaces.home", all=1), category="info")
+    return done(_refusal(form), url_for("workspace.home"), category="error")
 
 
-def _invitation_action(invitation_id: int, action, message: str):
+def _invitation_action(invitation_id: int, action: Callable[..., Invitation], message: str) -> Response:
+    """Resend or revoke an invitation; answer with the invitations block (htmx) or a redirect."""
     require("members.invite")
     invitation = get_scoped(db.session, Invitation, invitation_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        action(g.ctx, invitation)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        if is_htmx():
-            return _people_page(block="invite_section", status=422)
-    else:
-        db.session.commit()
-        flash(message.format(email=invitation.email), "success")
-        if is_htmx():
-            return _people_page(block="invite_section")
+    form = _confirmed(ConfirmForm())
+    if submit(form, lambda: action(g.ctx, invitation), validate=False):
+        return _changed(
+            message.format(email=invitation.email),
+            url_for("workspace.people"),
+            lambda: _people_page(block="invite_section"),
+        )
+    flash(_refusal(form), "error")
+    if is_htmx():
+        return _people_page(block="invite_section", status=422)
     return redirect(url_for("workspace.people"))
 
 
@@ -284,9 +274,7 @@ def revoke_invitation(invitation_id: int):
 @bp.get("/about/<slug>")
 def public_profile(slug: str):
     """The one-page profile a partnership chose to publish. Outside the workspace: no login."""
-    profile = services.public_profile(slug)
-    if profile is None:
-        abort(404)  # unpublished or unknown: the same answer
+    profile = services.public_profile(slug)  # unpublished or unknown: the same 404
     response = render("workspaces/profile_public.html", profile=profile)
     # Shared by link, kept out of search engines: people in this field can be targeted.
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -304,23 +292,14 @@ def edit_profile():
     require("profile.edit")
     ctx = g.ctx
     form = ProfileForm() if request.method == "POST" else ProfileForm.for_partnership(ctx.partnership)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            changed = services.update_profile(ctx, form.profile_data())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The profile was saved." if changed else "Nothing had changed.", "success" if changed else "info")
-            return redirect(url_for("workspace.profile"))
-    if request.method == "POST":
-        status = 422
+    if saved := submit(form, lambda: services.update_profile(ctx, form.profile_data())):
+        if saved.value:
+            return done("The profile was saved.", url_for("workspace.profile"))
+        return done("Nothing had changed.", url_for("workspace.profile"), category="info")
     return render(
         "workspaces/profile_edit.html",
         form=form,
-        status=status,
+        status=form_status(form),
         functions=toolkit.FUNCTIONS,
         choice_descriptions={c.key: c.description for c in (*toolkit.COORDINATION_MODELS, *toolkit.STAGES)},
         time_zones=COMMON_TIME_ZONES,
@@ -348,45 +327,34 @@ def planning():
     return _planning_page()
 
 
-def _planning_action(membership_id: int, action) -> object:
+def _planning_action(membership_id: int, action: Callable[[Membership, bool], str]) -> Response:
     """Set one member's flag; answer with the team block (htmx), the page with the error, or a redirect."""
     require("planning.manage")
-    membership = get_scoped(db.session, Membership, membership_id)
-    if not can(g.ctx.membership, "members.view", membership):
-        abort(404)
-    form = FlagForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        message = action(membership, form.on)
-    except ServiceError as error:
-        db.session.rollback()
-        return _planning_page(block="team_section", status=422, row_errors={membership_id: error.message})
-    db.session.commit()
-    flash(message, "success")
-    if is_htmx():
-        return _planning_page(block="team_section")
-    return redirect(url_for("workspace.planning"))
+    membership = services.get_member(g.ctx, membership_id)
+    form = _confirmed(FlagForm())
+    if saved := submit(form, lambda: action(membership, form.on), validate=False):
+        return _changed(saved.value, url_for("workspace.planning"), lambda: _planning_page(block="team_section"))
+    return _planning_page(block="team_section", status=422, row_errors={membership_id: _refusal(form)})
 
 
 @ws.post("/planning/<int:membership_id>/team")
 def set_planning_team(membership_id: int):
-    def _set(membership: Membership, on: bool) -> str:
+    def set_flag(membership: Membership, on: bool) -> str:
         services.set_planning_team(g.ctx, membership, on)
         verb = "is on" if on else "is no longer on"
         return f"{membership.user.name} {verb} the planning team."
 
-    return _planning_action(membership_id, _set)
+    return _planning_action(membership_id, set_flag)
 
 
 @ws.post("/planning/<int:membership_id>/directory-editor")
 def set_directory_editor(membership_id: int):
-    def _set(membership: Membership, on: bool) -> str:
+    def set_flag(membership: Membership, on: bool) -> str:
         services.set_directory_editor(g.ctx, membership, on)
         verb = "can now" if on else "can no longer"
         return f"{membership.user.name} {verb} edit the organization directory and resource map."
 
-    return _planning_action(membership_id, _set)
+    return _planning_action(membership_id, set_flag)
 
 
 # --- the new-member orientation checklist ---------------------------------------------------------
@@ -395,14 +363,14 @@ def set_directory_editor(membership_id: int):
 def _checklist_page(*, block: str | None = None, status: int = 200, error: str | None = None):
     ctx = g.ctx
     items = services.orientation_items(ctx)
-    done = services.completed_item_ids(ctx, ctx.membership)
+    ticked = services.completed_item_ids(ctx, ctx.membership)
     return render(
         "workspaces/orientation.html",
         block=block,
         status=status,
         items=items,
-        done=done,
-        progress=services.Progress(sum(1 for i in items if i.id in done), len(items)),
+        done=ticked,
+        progress=services.Progress(sum(1 for i in items if i.id in ticked), len(items)),
         error=error,
     )
 
@@ -417,18 +385,15 @@ def orientation():
 def orientation_done(orientation_item_id: int):
     require("orientation.complete")
     item = get_scoped(db.session, OrientationItem, orientation_item_id)
-    form = FlagForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.set_orientation_done(g.ctx, item, form.on)
-    except ServiceError as error:
-        db.session.rollback()
-        return _checklist_page(block="checklist_section", status=422, error=error.message)
-    db.session.commit()
-    if is_htmx():
-        return _checklist_page(block="checklist_section")
-    return redirect(url_for("workspace.orientation") + f"#step-{item.id}")
+    form = _confirmed(FlagForm())
+    if submit(form, lambda: services.set_orientation_done(g.ctx, item, form.on), validate=False):
+        # No message: the tick itself shows it.
+        return _changed(
+            None,
+            url_for("workspace.orientation") + f"#step-{orientation_item_id}",
+            lambda: _checklist_page(block="checklist_section"),
+        )
+    return _checklist_page(block="checklist_section", status=422, error=_refusal(form))
 
 
 def _manage_page(
@@ -464,19 +429,13 @@ def manage_orientation():
 def add_orientation_item():
     require("planning.manage")
     form = OrientationItemForm()
-    if form.validate_on_submit():
-        try:
-            item = services.add_orientation_item(g.ctx, form.title.data, form.description.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"“{item.title}” was added to the checklist.", "success")
-            if is_htmx():
-                return _manage_page(block="checklist_section")
-            return redirect(url_for("workspace.manage_orientation"))
-    return _manage_page(form, block="checklist_section", status=422)
+    if saved := submit(form, lambda: services.add_orientation_item(g.ctx, form.title.data, form.description.data)):
+        return _changed(
+            f"“{saved.value.title}” was added to the checklist.",
+            url_for("workspace.manage_orientation"),
+            lambda: _manage_page(block="checklist_section"),
+        )
+    return _manage_page(form, block="checklist_section", status=form_status(form))
 
 
 @ws.route("/orientation/items/<int:orientation_item_id>/edit", methods=["GET", "POST"])
@@ -484,70 +443,46 @@ def edit_orientation_item(orientation_item_id: int):
     require("planning.manage")
     item = get_scoped(db.session, OrientationItem, orientation_item_id)
     form = OrientationItemForm(obj=item)
-    if form.validate_on_submit():
-        try:
-            services.update_orientation_item(g.ctx, item, form.title.data, form.description.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The step was saved.", "success")
-            return redirect(url_for("workspace.manage_orientation"))
-    status = 422 if request.method == "POST" else 200
-    return render("workspaces/orientation_item_edit.html", item=item, form=form, status=status)
+    if submit(form, lambda: services.update_orientation_item(g.ctx, item, form.title.data, form.description.data)):
+        return done("The step was saved.", url_for("workspace.manage_orientation"))
+    return render("workspaces/orientation_item_edit.html", item=item, form=form, status=form_status(form))
 
 
-def _item_action(orientation_item_id: int, action) -> object:
+def _item_action(orientation_item_id: int, form: FlaskForm, action: Callable[[OrientationItem], str | None]):
+    """Archive, restore or move a step; answer with the checklist block (htmx) or a redirect."""
     require("planning.manage")
     item = get_scoped(db.session, OrientationItem, orientation_item_id)
-    try:
-        message = action(item)
-    except ServiceError as error:
-        db.session.rollback()
-        return _manage_page(block="checklist_section", status=422, row_errors={orientation_item_id: error.message})
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    if is_htmx():
-        return _manage_page(block="checklist_section")
-    return redirect(url_for("workspace.manage_orientation"))
+    _confirmed(form)
+    if saved := submit(form, lambda: action(item), validate=False):
+        return _changed(
+            saved.value, url_for("workspace.manage_orientation"), lambda: _manage_page(block="checklist_section")
+        )
+    return _manage_page(block="checklist_section", status=422, row_errors={orientation_item_id: _refusal(form)})
 
 
 @ws.post("/orientation/items/<int:orientation_item_id>/archive")
 def archive_orientation_item(orientation_item_id: int):
-    form = ConfirmForm()
-
-    def _archive(item: OrientationItem) -> str:
-        if not form.validate_on_submit():
-            abort(400)
+    def archive(item: OrientationItem) -> str:
         services.archive_orientation_item(g.ctx, item)
         return f"“{item.title}” was archived. Members' ticks are kept if you restore it."
 
-    return _item_action(orientation_item_id, _archive)
+    return _item_action(orientation_item_id, ConfirmForm(), archive)
 
 
 @ws.post("/orientation/items/<int:orientation_item_id>/restore")
 def restore_orientation_item(orientation_item_id: int):
-    form = ConfirmForm()
-
-    def _restore(item: OrientationItem) -> str:
-        if not form.validate_on_submit():
-            abort(400)
+    def restore(item: OrientationItem) -> str:
         services.restore_orientation_item(g.ctx, item)
         return f"“{item.title}” is back on the checklist, at the end."
 
-    return _item_action(orientation_item_id, _restore)
+    return _item_action(orientation_item_id, ConfirmForm(), restore)
 
 
 @ws.post("/orientation/items/<int:orientation_item_id>/move")
 def move_orientation_item(orientation_item_id: int):
     form = MoveForm()
 
-    def _move(item: OrientationItem) -> str | None:
-        if not form.validate_on_submit():
-            abort(400)
+    def move(item: OrientationItem) -> None:  # no message: the list itself shows the new order
         services.move_orientation_item(g.ctx, item, form.direction.data)
-        return None  # the list itself shows the new order
 
-    return _item_action(orientation_item_id, _move)
+    return _item_action(orientation_item_id, form, move)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from partnership_hub.accounts.models import User, UserSession
 from partnership_hub.extensions import db
+from tests.accounts.pages import flash
 from tests.factories import PASSWORD, create_user, link_in, outbox, sign_in
 
 
@@ -67,13 +68,40 @@ def test_signing_out_another_device(app, client):
     other = app.test_client()
     sign_in(other, app, user)
     sign_in(client, app, user)
+    assert other.get("/account").status_code == 200
     with app.app_context():
         other_session = db.session.scalars(select(UserSession).order_by(UserSession.id)).first()
+    revoke = f"/account/sessions/{other_session.id}/revoke"
     page = client.get("/account")
     assert page.status_code == 200
-    assert client.post(f"/account/sessions/{other_session.id}/revoke").status_code == 302
-    assert other.get("/account").status_code == 302
+    assert f'action="{revoke}"' in page.text and page.text.count("Sign out this device") == 1
+
+    response = client.post(revoke)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    page = client.get("/account")
+    assert "That device has been signed out." in flash(page)
+    assert f'action="{revoke}"' not in page.text and "Sign out this device" not in page.text  # only this one is left
+    with app.app_context():
+        assert db.session.get(UserSession, other_session.id).revoked_at is not None
+
+    refused = other.get("/account")
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")
     assert client.get("/account").status_code == 200
+
+
+def test_this_session_is_ended_by_signing_out_not_revoked(app, client):
+    user = create_user(app)
+    sign_in(client, app, user)
+    with app.app_context():
+        own = db.session.scalars(select(UserSession)).one()
+    response = client.post(f"/account/sessions/{own.id}/revoke")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert "To end this session, sign out." in flash(page)
+    with app.app_context():
+        assert db.session.get(UserSession, own.id).revoked_at is None
 
 
 def test_someone_elses_session_cannot_be_revoked(app, client):
@@ -83,5 +111,9 @@ def test_someone_elses_session_cannot_be_revoked(app, client):
     sign_in(client, app, create_user(app))
     with app.app_context():
         victim_session = db.session.scalars(select(UserSession).where(UserSession.user_id == victim.id)).one()
-    client.post(f"/account/sessions/{victim_session.id}/revoke")
+    response = client.post(f"/account/sessions/{victim_session.id}/revoke")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert "signed out" not in flash(client.get("/account"))
+    with app.app_context():
+        assert db.session.get(UserSession, victim_session.id).revoked_at is None
     assert victim_client.get("/account").status_code == 200

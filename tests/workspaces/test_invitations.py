@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from partnership_hub.db import bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Invitation, Membership, Role
-from tests.factories import PASSWORD, create_user, link_in, outbox, sign_in
+from tests.factories import PASSWORD, create_user, link_in, outbox
 
 
 def invite(client, world, email="new.person@example.org", role="member"):
@@ -36,9 +36,8 @@ def membership_of(app, world, email):
 
 
 @pytest.fixture
-def coordinator_client(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    return client
+def coordinator_client(login_as):
+    return login_as("coordinator")
 
 
 def test_coordinator_invites_by_email_with_a_role(app, coordinator_client, world):
@@ -86,8 +85,8 @@ def test_current_members_and_pending_invitees_cannot_be_invited_again(app, coord
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_invite(app, client, world, role):
-    sign_in(client, app, world.user(role))
+def test_only_coordinators_invite(app, login_as, world, role):
+    client = login_as(role)
     assert invite(client, world).status_code == 403
     assert invitations(app, world) == []
 
@@ -128,12 +127,11 @@ def test_an_existing_account_signs_in_then_accepts(app, coordinator_client, worl
     assert membership_of(app, world, existing.email).role == Role.MEMBER
 
 
-def test_the_invitation_is_bound_to_the_invited_address(app, coordinator_client, world):
+def test_the_invitation_is_bound_to_the_invited_address(app, coordinator_client, world, login_as):
     invite(coordinator_client, world, "intended@example.org")
     link = link_in(outbox(app, kind="invitation")[0])
     someone_else = create_user(app, email="someone.else@example.org")
-    intruder = app.test_client()
-    sign_in(intruder, app, someone_else)
+    intruder = login_as(someone_else)
 
     assert "different" in intruder.get(link).text
     assert intruder.post(link).status_code == 403

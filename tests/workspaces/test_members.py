@@ -9,7 +9,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership, Role
-from tests.factories import add_member, create_user, sign_in
+from tests.factories import add_member, create_user
 
 
 def role_of(app, world, key) -> Role | None:
@@ -28,9 +28,8 @@ def audit_actions(app, world) -> list[str]:
 
 
 @pytest.fixture
-def coordinator(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    return client
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def test_coordinator_changes_a_role_and_it_is_audited(app, coordinator, world):
@@ -79,10 +78,28 @@ def test_with_two_coordinators_one_may_step_down(app, coordinator, world):
     assert second
 
 
-def test_removing_a_member_ends_their_access_and_their_sessions(app, coordinator, world):
-    member = world.user("member")
-    member_client = app.test_client()
-    sign_in(member_client, app, member)
+def test_a_refusal_over_htmx_is_shown_in_the_members_block_beside_the_row(app, coordinator, world):
+    own_id = world.home.membership_ids["coordinator"]
+    response = coordinator.post(
+        f"/p/{world.home.slug}/people/{own_id}/role", data={"role": "member"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert "<html" not in response.text and 'id="members-section"' in response.text
+    assert f'id="member-error-{own_id}"' in response.text and "at least one coordinator" in response.text
+    assert role_of(app, world, "coordinator") == Role.COORDINATOR
+
+
+def test_a_coordinator_who_removes_themselves_is_sent_to_their_partnership_list(app, coordinator, world):
+    add_member(app, world.home, create_user(app), Role.COORDINATOR, key="second")
+    own_id = world.home.membership_ids["coordinator"]
+    response = coordinator.post(f"/p/{world.home.slug}/people/{own_id}/remove")
+    assert response.status_code == 302 and response.headers["Location"] == "/?all=1"
+    assert role_of(app, world, "coordinator") is None
+    assert coordinator.get(f"/p/{world.home.slug}/").status_code == 404
+
+
+def test_removing_a_member_ends_their_access_and_their_sessions(app, coordinator, world, login_as):
+    member_client = login_as("member")
     assert member_client.get(f"/p/{world.home.slug}/").status_code == 200
 
     member_id = world.home.membership_ids["member"]
@@ -90,22 +107,22 @@ def test_removing_a_member_ends_their_access_and_their_sessions(app, coordinator
 
     assert role_of(app, world, "member") is None
     assert member_client.get(f"/p/{world.home.slug}/").status_code == 302  # the old cookie is dead
-    sign_in(member_client, app, member)
-    assert member_client.get(f"/p/{world.home.slug}/").status_code == 404
+    signed_in_again = login_as("member")
+    assert signed_in_again.get(f"/p/{world.home.slug}/").status_code == 404
     assert "member.removed" in audit_actions(app, world)
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_manage_people(app, client, world, role):
-    sign_in(client, app, world.user(role))
+def test_only_coordinators_manage_people(app, login_as, world, role):
+    client = login_as(role)
     target = world.home.membership_ids["coordinator"]
     assert client.post(f"/p/{world.home.slug}/people/{target}/role", data={"role": "observer"}).status_code == 403
     assert client.post(f"/p/{world.home.slug}/people/{target}/remove").status_code == 403
     assert role_of(app, world, "coordinator") == Role.COORDINATOR
 
 
-def test_a_member_can_leave(app, client, world):
-    sign_in(client, app, world.user("member"))
+def test_a_member_can_leave(app, login_as, world):
+    client = login_as("member")
     response = client.post(f"/p/{world.home.slug}/leave")
     assert response.status_code == 302
     assert role_of(app, world, "member") is None
@@ -113,35 +130,33 @@ def test_a_member_can_leave(app, client, world):
     assert "member.left" in audit_actions(app, world)
 
 
-def test_survivor_advisors_are_listed_only_to_coordinators_and_advisors(app, client, world):
+def test_survivor_advisors_are_listed_only_to_coordinators_and_advisors(app, login_as, world):
     advisor = world.user("survivor_advisor")
-    sign_in(client, app, world.user("member"))
+    client = login_as("member")
     page = client.get(f"/p/{world.home.slug}/people")
     assert page.status_code == 200
     assert advisor.name not in page.text and advisor.email not in page.text
     assert world.user("coordinator").name in page.text
 
     for role in ("coordinator", "survivor_advisor"):
-        viewer = app.test_client()
-        sign_in(viewer, app, world.user(role))
+        viewer = login_as(role)
         assert advisor.name in viewer.get(f"/p/{world.home.slug}/people").text
 
 
-def test_observers_do_not_see_the_people_page(app, client, world):
-    sign_in(client, app, world.user("observer"))
+def test_observers_do_not_see_the_people_page(app, login_as, world):
+    client = login_as("observer")
     assert client.get(f"/p/{world.home.slug}/people").status_code == 403
     assert client.get(f"/p/{world.home.slug}/").status_code == 200
 
 
-def test_activity_log_is_for_coordinators(app, client, world):
-    sign_in(client, app, world.user("member"))
+def test_activity_log_is_for_coordinators(app, login_as, world):
+    client = login_as("member")
     assert client.get(f"/p/{world.home.slug}/activity").status_code == 403
 
 
-def test_a_person_in_two_partnerships_switches_and_sees_each_ones_own_people(app, client, world):
-    both = world.user("member")
-    add_member(app, world.other, both, Role.MEMBER, key="shared")
-    sign_in(client, app, both)
+def test_a_person_in_two_partnerships_switches_and_sees_each_ones_own_people(app, login_as, world):
+    add_member(app, world.other, world.user("member"), Role.MEMBER, key="shared")
+    client = login_as("member")
 
     listing = client.get("/")
     assert listing.status_code == 200
@@ -155,8 +170,8 @@ def test_a_person_in_two_partnerships_switches_and_sees_each_ones_own_people(app
     assert world.other.members["coordinator"].name not in home_people
 
 
-def test_creating_another_partnership(app, client, world):
-    sign_in(client, app, world.user("observer"))
+def test_creating_another_partnership(app, login_as, world):
+    client = login_as("observer")
     response = client.post("/partnerships/new", data={"name": "Second Effort"})
     assert response.status_code == 302
     slug = response.headers["Location"].split("/")[2]

@@ -48,9 +48,8 @@ def audit_actions(app, world) -> list[str]:
 
 
 @pytest.fixture
-def coordinator(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    return client
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def test_coordinator_defines_edits_reorders_and_archives_steps(app, coordinator, world):
@@ -123,9 +122,9 @@ def test_bad_steps_are_field_errors_and_nothing_is_saved(app, coordinator, world
     assert steps(app, world) == [("Existing", False)]
 
 
-def test_a_member_ticks_off_their_own_steps_and_sees_their_progress(app, client, world):
+def test_a_member_ticks_off_their_own_steps_and_sees_their_progress(app, login_as, world):
     ids = add_items(app, world.home, "Read the guidelines", "Meet your coordinator", "Sign the agreement")
-    sign_in(client, app, world.user("member"))
+    client = login_as("member")
     me = world.home.membership_ids["member"]
     base = f"/p/{world.home.slug}/orientation"
 
@@ -142,9 +141,9 @@ def test_a_member_ticks_off_their_own_steps_and_sees_their_progress(app, client,
     assert "1 of 3 done" in client.get(base).text
 
 
-def test_one_member_cannot_tick_another_members_step(app, client, world):
+def test_one_member_cannot_tick_another_members_step(app, login_as, world):
     [item] = add_items(app, world.home, "Read the guidelines")
-    sign_in(client, app, world.user("member"))
+    client = login_as("member")
     other = world.home.membership_ids["observer"]
     # There is no way to name another membership: a smuggled id is ignored, the tick is your own.
     client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1", "membership_id": other})
@@ -162,10 +161,9 @@ def test_archived_steps_leave_progress_and_cannot_be_ticked(app, coordinator, wo
     assert len(completions(app, world.home.id)) == 1  # kept for a restore
 
 
-def test_coordinators_see_each_members_progress(app, client, coordinator, world):
+def test_coordinators_see_each_members_progress(app, coordinator, world, login_as):
     ids = add_items(app, world.home, "A", "B", "C")
-    member = app.test_client()
-    sign_in(member, app, world.user("member"))
+    member = login_as("member")
     for item in ids[:2]:
         member.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"})
     page = coordinator.get(f"/p/{world.home.slug}/orientation/manage").text
@@ -176,9 +174,9 @@ def test_coordinators_see_each_members_progress(app, client, coordinator, world)
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_define_the_checklist(app, client, world, role):
+def test_only_coordinators_define_the_checklist(app, login_as, world, role):
     [item] = add_items(app, world.home, "Read the guidelines")
-    sign_in(client, app, world.user(role))
+    client = login_as(role)
     base = f"/p/{world.home.slug}/orientation"
     assert client.get(base).status_code == 200
     assert client.get(f"{base}/manage").status_code == 403
@@ -190,9 +188,9 @@ def test_only_coordinators_define_the_checklist(app, client, world, role):
     assert steps(app, world) == [("Read the guidelines", False)]
 
 
-def test_outsiders_get_404_and_cannot_tick_foreign_steps(app, client, world):
+def test_outsiders_get_404_and_cannot_tick_foreign_steps(app, login_as, world):
     [item] = add_items(app, world.home, "Read the guidelines")
-    sign_in(client, app, world.other.members["coordinator"])
+    client = login_as(world.other.members["coordinator"])
     assert client.get(f"/p/{world.home.slug}/orientation").status_code == 404
     assert client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"}).status_code == 404
     assert client.post(f"/p/{world.other.slug}/orientation/{item}/done", data={"value": "1"}).status_code == 404

@@ -29,9 +29,8 @@ def audit_log(app, world) -> list[tuple[str, int | None]]:
 
 
 @pytest.fixture
-def coordinator(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    return client
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def test_coordinator_puts_members_on_the_planning_team_and_takes_them_off(app, coordinator, world):
@@ -119,8 +118,8 @@ def test_a_tampered_value_is_refused_without_a_change(app, coordinator, world):
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_manage_the_planning_team(app, client, world, role):
-    sign_in(client, app, world.user(role))
+def test_only_coordinators_manage_the_planning_team(app, login_as, world, role):
+    client = login_as(role)
     own = world.home.membership_ids[role]
     assert client.get(f"/p/{world.home.slug}/planning").status_code == 403
     assert client.post(f"/p/{world.home.slug}/planning/{own}/team", data={"value": "1"}).status_code == 403
@@ -129,8 +128,8 @@ def test_only_coordinators_manage_the_planning_team(app, client, world, role):
     assert 'href="/p/' + world.home.slug + '/planning"' not in client.get(f"/p/{world.home.slug}/").text
 
 
-def test_outsiders_get_404_and_foreign_membership_ids_are_404(app, client, world):
-    sign_in(client, app, world.other.members["coordinator"])
+def test_outsiders_get_404_and_foreign_membership_ids_are_404(app, login_as, world):
+    client = login_as(world.other.members["coordinator"])
     member_id = world.home.membership_ids["member"]
     assert client.get(f"/p/{world.home.slug}/planning").status_code == 404
     assert client.post(f"/p/{world.home.slug}/planning/{member_id}/team", data={"value": "1"}).status_code == 404

@@ -10,7 +10,6 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
 from tests.budget import BUDGET, counting
-from tests.factories import sign_in
 
 GOOD = {
     "name": "Front Range Partnership",
@@ -41,9 +40,8 @@ def audit_entries(app, world, action: str) -> list[AuditEntry]:
 
 
 @pytest.fixture
-def coordinator(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    return client
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def test_coordinator_edits_the_profile_and_only_changed_field_names_are_audited(app, coordinator, world):
@@ -127,11 +125,12 @@ def test_bad_input_is_a_field_error_422_and_nothing_is_saved(app, coordinator, w
 
 
 def test_the_service_refuses_what_the_form_would_let_through(app, world):
+    from partnership_hub.context import context_for
     from partnership_hub.errors import ServiceError
     from partnership_hub.workspaces import services
 
     with app.app_context():
-        ctx = services.context_for(world.home.id, world.user("coordinator").id)
+        ctx = context_for(world.home.id, world.user("coordinator").id)
         for data, field in (
             ({"functions": ["nope"]}, "functions"),
             ({"time_zone": "Nowhere/Special"}, "time_zone"),
@@ -145,8 +144,8 @@ def test_the_service_refuses_what_the_form_would_let_through(app, world):
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_everyone_reads_the_profile_but_only_coordinators_edit(app, client, world, role):
-    sign_in(client, app, world.user(role))
+def test_everyone_reads_the_profile_but_only_coordinators_edit(app, login_as, world, role):
+    client = login_as(role)
     assert client.get(f"/p/{world.home.slug}/profile").status_code == 200
     assert "Edit profile" not in client.get(f"/p/{world.home.slug}/profile").text
     assert client.get(f"/p/{world.home.slug}/profile/edit").status_code == 403
@@ -154,8 +153,8 @@ def test_everyone_reads_the_profile_but_only_coordinators_edit(app, client, worl
     assert partnership(app, world).name == "Front Range Partnership"
 
 
-def test_outsiders_get_404(app, client, world):
-    sign_in(client, app, world.other.members["coordinator"])
+def test_outsiders_get_404(app, login_as, world):
+    client = login_as(world.other.members["coordinator"])
     assert client.get(f"/p/{world.home.slug}/profile").status_code == 404
     assert client.post(f"/p/{world.home.slug}/profile/edit", data=GOOD).status_code == 404
 

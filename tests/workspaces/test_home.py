@@ -1,0 +1,78 @@
+"""The workspace home: this area's panels (orientation, getting started, at a glance) for every role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from partnership_hub.db import bind_tenant
+from partnership_hub.extensions import db
+from partnership_hub.workspaces.models import OrientationItem
+
+ROLES = ["coordinator", "member", "survivor_advisor", "observer"]
+
+
+def add_steps(app, world, count: int) -> None:
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        db.session.add_all(OrientationItem(title=f"Step {n}", position=n) for n in range(1, count + 1))
+        db.session.commit()
+
+
+def stats(html: str) -> dict[str, int]:
+    """The "at a glance" numbers by label: {"members": 4, "pending invitations": 1}."""
+    found = re.findall(r'stat-number">(\d+)</span>\s*<span class="stat-label">([^<]+)</span>', html)
+    return {label.strip(): int(number) for number, label in found}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_home_renders_for_every_role(world, login_as, role):
+    response = login_as(role).get(f"/p/{world.home.slug}/")
+    assert response.status_code == 200
+    assert f"Welcome to {world.home.name}" in response.text
+    assert response.text.count("<h1") == 1
+    assert "Leave " + world.home.name in response.text
+
+
+@pytest.mark.parametrize(
+    ("role", "getting_started", "glance", "coordinators_named"),
+    [
+        ("coordinator", True, {"members": 4, "pending invitations": 0}, False),
+        ("member", False, {"members": 3}, True),  # survivor advisors are not counted for members
+        ("survivor_advisor", False, {"members": 4}, True),
+        ("observer", False, {}, False),
+    ],
+)
+def test_each_role_gets_its_own_panels(world, login_as, role, getting_started, glance, coordinators_named):
+    page = login_as(role).get(f"/p/{world.home.slug}/").text
+    assert ("Getting started" in page) is getting_started
+    assert ("At a glance" in page) is bool(glance)
+    assert stats(page) == glance
+    named = f"Your coordinator is {world.user('coordinator').name}." in page
+    assert named is coordinators_named
+    assert "Your orientation" not in page  # no checklist yet: no panel
+
+
+def test_pending_invitations_are_counted_for_coordinators(world, login_as):
+    coordinator = login_as("coordinator")
+    coordinator.post(f"/p/{world.home.slug}/people/invite", data={"email": "new@example.org", "role": "member"})
+    assert stats(coordinator.get(f"/p/{world.home.slug}/").text) == {"members": 4, "pending invitation": 1}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_sees_their_own_orientation_progress_first(app, world, login_as, role):
+    add_steps(app, world, 2)
+    client = login_as(role)
+    page = client.get(f"/p/{world.home.slug}/").text
+    assert "Your orientation: 0 of 2 done" in page and "Continue your orientation" in page
+    if role == "coordinator":  # your own work comes before running the workspace
+        assert page.index("Your orientation") < page.index("Getting started") < page.index("At a glance")
+
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        ids = list(db.session.scalars(db.select(OrientationItem.id)))
+    for item in ids:
+        client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"})
+    page = client.get(f"/p/{world.home.slug}/").text
+    assert "Your orientation: 2 of 2 done" in page and "Review your checklist" in page
