@@ -6,6 +6,7 @@ The organizations are fictional; web addresses and contacts are placeholders (ex
 
 from __future__ import annotations
 
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.members import services
 from partnership_hub.members.services import CustomSectorData, LinkedNetworkData, OrganizationData, RepresentativeData
 
@@ -137,7 +138,7 @@ NETWORKS: tuple[LinkedNetworkData, ...] = (
 )
 
 
-def seed_directory(ctx, users: dict) -> None:
+def seed_directory(ctx: WorkspaceContext, users: dict) -> None:
     """Add the demo directory to the partnership in ``ctx`` (``users``: the demo people by key)."""
     custom = services.create_custom_sector(ctx, CUSTOM_SECTOR)
     memberships = {m.user_id: m.id for m in services.representative_candidates(ctx)}
@@ -164,6 +165,6 @@ def seed_directory(ctx, users: dict) -> None:
         services.create_linked_network(ctx, network)
 
 
-def seed_demo(ctx, people: dict) -> None:
+def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
     """The area's part of the demo: the directory (organizations, sectors, representatives, networks)."""
     seed_directory(ctx, people)

@@ -7,9 +7,6 @@ the size of the partnership (relationships are eager-loaded, never per row).
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,10 +18,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from partnership_hub import toolkit
 from partnership_hub.audit import services as audit
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
-from partnership_hub.errors import ServiceError
+from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.formats import is_web_address, spreadsheet_cell
+from partnership_hub.formats import is_web_address
 from partnership_hub.members.models import (
     CustomSector,
     LinkedNetwork,
@@ -34,6 +32,7 @@ from partnership_hub.members.models import (
     name_key,
 )
 from partnership_hub.members.policies import may_see_representative
+from partnership_hub.web.toolkit import Page, paginate
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership
 
@@ -91,7 +90,7 @@ def _flush_or_refuse(message: str, field_name: str) -> None:
         raise ServiceError(message, field_name) from None
 
 
-def list_custom_sectors(ctx) -> list[CustomSector]:
+def list_custom_sectors(ctx: WorkspaceContext) -> list[CustomSector]:
     """The partnership's own sectors, by name (one query)."""
     return list(db.session.scalars(scoped(select(CustomSector).order_by(CustomSector.name_key, CustomSector.id))))
 
@@ -212,7 +211,7 @@ def _organization_details(keys: set[str], custom_ids: set[int], organization: Or
     return {"sectors": sorted(keys), "custom_sector_ids": sorted(custom_ids), "ps": organization.ps}
 
 
-def create_organization(ctx, data: OrganizationData) -> Organization:
+def create_organization(ctx: WorkspaceContext, data: OrganizationData) -> Organization:
     """Add a member organization. Names are unique in the partnership (case and spacing ignored)."""
     organization = Organization()
     keys, custom_ids = _apply_organization(organization, data)
@@ -228,7 +227,7 @@ def create_organization(ctx, data: OrganizationData) -> Organization:
     return organization
 
 
-def update_organization(ctx, organization: Organization, data: OrganizationData) -> Organization:
+def update_organization(ctx: WorkspaceContext, organization: Organization, data: OrganizationData) -> Organization:
     """Change an organization's name, sectors, Ps and details."""
     keys, custom_ids = _apply_organization(organization, data)
     _flush_or_refuse("Another organization in this partnership already has this name.", "name")
@@ -242,7 +241,7 @@ def update_organization(ctx, organization: Organization, data: OrganizationData)
     return organization
 
 
-def archive_organization(ctx, organization: Organization) -> Organization:
+def archive_organization(ctx: WorkspaceContext, organization: Organization) -> Organization:
     """Take an organization out of the active directory and coverage (it can be restored)."""
     if organization.archived_at is None:
         organization.archived_at = utcnow()
@@ -250,7 +249,7 @@ def archive_organization(ctx, organization: Organization) -> Organization:
     return organization
 
 
-def restore_organization(ctx, organization: Organization) -> Organization:
+def restore_organization(ctx: WorkspaceContext, organization: Organization) -> Organization:
     """Bring an archived organization back."""
     if organization.archived_at is not None:
         organization.archived_at = None
@@ -258,8 +257,8 @@ def restore_organization(ctx, organization: Organization) -> Organization:
     return organization
 
 
-def load_organization(ctx, organization_id: int) -> Organization | None:
-    """One organization with its sectors and representatives (a fixed number of queries)."""
+def load_organization(ctx: WorkspaceContext, organization_id: int) -> Organization:
+    """One organization with its sectors and representatives (a fixed number of queries), or NotFound."""
     stmt = (
         select(Organization)
         .where(Organization.id == organization_id)
@@ -270,7 +269,10 @@ def load_organization(ctx, organization_id: int) -> Organization | None:
             .joinedload(Membership.user),
         )
     )
-    return db.session.scalars(scoped(stmt)).unique().one_or_none()
+    organization = db.session.scalars(scoped(stmt)).unique().one_or_none()
+    if organization is None:
+        raise NotFound(f"Organization {organization_id}")
+    return organization
 
 
 def organization_sector_labels(organization: Organization) -> list[str]:
@@ -343,64 +345,20 @@ def _filtered(stmt, filters: OrganizationFilter, custom_sectors: Iterable[Custom
     return stmt
 
 
-@dataclass
-class OrganizationPage:
-    organizations: list[Organization]
-    total: int
-    page: int
-    pages: int
-    per_page: int
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + len(self.organizations) - 1 if self.total else 0
-
-    def window(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last and a few around the current one; None marks a gap."""
-        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
-        out: list[int | None] = []
-        for n in numbers:
-            if out and n - out[-1] > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
 def list_organizations(
-    ctx, filters: OrganizationFilter, custom_sectors: list[CustomSector], page: int = 1, per_page: int = PAGE_SIZE
-) -> OrganizationPage:
-    """One page of organizations matching ``filters``, by name, with their sectors (two queries).
-
-    The total comes with the rows (a window count), so a page costs no separate COUNT."""
-    base = _filtered(select(Organization, func.count().over().label("total")), filters, custom_sectors)
-    page = max(1, page)
-
-    def _fetch(number: int):
-        stmt = (
-            base.options(selectinload(Organization.sectors))
-            .order_by(Organization.name_key, Organization.id)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
-        )
-        return db.session.execute(scoped(stmt)).all()
-
-    rows = _fetch(page)
-    if not rows and page > 1:
-        # Past the end (an old link, a narrower filter): show the last page instead.
-        total = db.session.scalar(
-            scoped(select(func.count()).select_from(base.with_only_columns(Organization.id).subquery()))
-        )
-        page = max(1, math.ceil(total / per_page))
-        rows = _fetch(page)
-    total = rows[0].total if rows else 0
-    pages = max(1, math.ceil(total / per_page))
-    organizations = [row[0] for row in rows]
-    return OrganizationPage(organizations, total, page, pages, per_page)
+    ctx: WorkspaceContext,
+    filters: OrganizationFilter,
+    custom_sectors: list[CustomSector],
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Page[Organization]:
+    """One page of organizations matching ``filters``, by name, with their sectors (two queries)."""
+    stmt = (
+        _filtered(select(Organization), filters, custom_sectors)
+        .options(selectinload(Organization.sectors))
+        .order_by(Organization.name_key, Organization.id)
+    )
+    return paginate(scoped(stmt), page, page_size)
 
 
 def representative_name(rep: Representative) -> str:
@@ -415,7 +373,7 @@ def representative_email(rep: Representative) -> str:
     return rep.email
 
 
-def visible_representatives(ctx, organization: Organization) -> list[Representative]:
+def visible_representatives(ctx: WorkspaceContext, organization: Organization) -> list[Representative]:
     """The organization's representatives this person may see listed."""
     return [rep for rep in organization.representatives if may_see_representative(ctx.membership, rep)]
 
@@ -423,8 +381,11 @@ def visible_representatives(ctx, organization: Organization) -> list[Representat
 CSV_HEADER = ["Name", "Status", "Sectors", "Ps", "Website", "Service area", "Representatives", "Notes"]
 
 
-def export_csv(ctx, filters: OrganizationFilter, custom_sectors: list[CustomSector], *, with_contacts: bool) -> str:
-    """Every organization matching ``filters`` as CSV (three queries, whatever the count)."""
+def export_rows(
+    ctx: WorkspaceContext, filters: OrganizationFilter, custom_sectors: list[CustomSector], *, with_contacts: bool
+) -> Iterator[list[str]]:
+    """Every organization matching ``filters`` as CSV rows under ``CSV_HEADER`` (three queries,
+    whatever the count). The records are read now; the rows are made as the download streams."""
     labels = sector_labels(custom_sectors)
     stmt = (
         _filtered(select(Organization), filters, custom_sectors)
@@ -436,15 +397,14 @@ def export_csv(ctx, filters: OrganizationFilter, custom_sectors: list[CustomSect
         )
         .order_by(Organization.name_key, Organization.id)
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for organization in db.session.scalars(scoped(stmt)):
-        writer.writerow(spreadsheet_cell(cell) for cell in _csv_row(ctx, organization, labels, with_contacts))
-    return out.getvalue()
+    # Read inside the request: a streamed body is sent after the request's session has closed.
+    organizations = list(db.session.scalars(scoped(stmt)))
+    return (list(_csv_row(ctx, organization, labels, with_contacts)) for organization in organizations)
 
 
-def _csv_row(ctx, organization: Organization, labels: dict[str, str], with_contacts: bool) -> Iterator[str]:
+def _csv_row(
+    ctx: WorkspaceContext, organization: Organization, labels: dict[str, str], with_contacts: bool
+) -> Iterator[str]:
     reps = []
     for rep in visible_representatives(ctx, organization):
         parts = [representative_name(rep)]
@@ -475,12 +435,12 @@ class RepresentativeData:
     phone: str = ""
 
 
-def representative_candidates(ctx) -> list[Membership]:
+def representative_candidates(ctx: WorkspaceContext) -> list[Membership]:
     """Workspace members who may be named as representatives (those this person may see)."""
     return workspaces.list_members(ctx).visible
 
 
-def add_representative(ctx, organization: Organization, data: RepresentativeData) -> Representative:
+def add_representative(ctx: WorkspaceContext, organization: Organization, data: RepresentativeData) -> Representative:
     """Name a workspace member or a contact (no account) as one of the organization's representatives."""
     title = clean_text(data.title)
     if len(title) > 120:
@@ -515,7 +475,7 @@ def add_representative(ctx, organization: Organization, data: RepresentativeData
     return rep
 
 
-def remove_representative(ctx, rep: Representative) -> None:
+def remove_representative(ctx: WorkspaceContext, rep: Representative) -> None:
     """Take a representative off an organization."""
     audit.record(
         ctx,
@@ -564,7 +524,7 @@ def _apply_custom_sector(custom: CustomSector, data: CustomSectorData) -> None:
     custom.description = clean_text(data.description)
 
 
-def create_custom_sector(ctx, data: CustomSectorData) -> CustomSector:
+def create_custom_sector(ctx: WorkspaceContext, data: CustomSectorData) -> CustomSector:
     """Add a sector of the partnership's own (optionally under a toolkit sector)."""
     custom = CustomSector()
     _apply_custom_sector(custom, data)
@@ -574,7 +534,7 @@ def create_custom_sector(ctx, data: CustomSectorData) -> CustomSector:
     return custom
 
 
-def update_custom_sector(ctx, custom: CustomSector, data: CustomSectorData) -> CustomSector:
+def update_custom_sector(ctx: WorkspaceContext, custom: CustomSector, data: CustomSectorData) -> CustomSector:
     """Rename or move a custom sector."""
     _apply_custom_sector(custom, data)
     _flush_or_refuse("Your partnership already has a sector with this name.", "name")
@@ -582,14 +542,14 @@ def update_custom_sector(ctx, custom: CustomSector, data: CustomSectorData) -> C
     return custom
 
 
-def custom_sector_usage(ctx, custom: CustomSector) -> int:
+def custom_sector_usage(ctx: WorkspaceContext, custom: CustomSector) -> int:
     """How many organizations (archived included) are placed in this custom sector."""
     return db.session.scalar(
         scoped(select(func.count(OrganizationSector.id)).where(OrganizationSector.custom_sector_id == custom.id))
     )
 
 
-def delete_custom_sector(ctx, custom: CustomSector) -> None:
+def delete_custom_sector(ctx: WorkspaceContext, custom: CustomSector) -> None:
     """Delete a custom sector; organizations placed in it lose that sector (the database cascades)."""
     links = custom_sector_usage(ctx, custom)
     audit.record(ctx, "custom_sector.deleted", "custom_sector", custom.id, organization_links=links)
@@ -624,7 +584,7 @@ class CustomSectorRef:
     parent_key: str | None = None
 
 
-def directory_rows(ctx) -> list[DirectoryRow]:
+def directory_rows(ctx: WorkspaceContext) -> list[DirectoryRow]:
     """Every active organization with each of its sectors (one query)."""
     stmt = (
         select(
@@ -783,7 +743,7 @@ def compute_coverage(
     )
 
 
-def coverage(ctx) -> Coverage:
+def coverage(ctx: WorkspaceContext) -> Coverage:
     """The partnership's coverage now (a fixed handful of queries)."""
     survivor_advisors = workspaces.setup_facts(ctx)["survivor_advisors"]
     return compute_coverage(directory_rows(ctx), custom_sector_refs(list_custom_sectors(ctx)), survivor_advisors)
@@ -804,7 +764,7 @@ class SectorOverview:
     custom: list[tuple[CustomSector, int]]  # every custom sector, by name, with its organization count
 
 
-def sector_overview(ctx) -> SectorOverview:
+def sector_overview(ctx: WorkspaceContext) -> SectorOverview:
     """The toolkit taxonomy with how many active organizations cover each sector, plus the
     partnership's own sectors (two queries)."""
     rows = directory_rows(ctx)
@@ -843,7 +803,7 @@ class LinkedNetworkData:
     relationship_notes: str = ""
 
 
-def list_linked_networks(ctx) -> list[LinkedNetwork]:
+def list_linked_networks(ctx: WorkspaceContext) -> list[LinkedNetwork]:
     """The networks the partnership links with, by name (one query)."""
     return list(db.session.scalars(scoped(select(LinkedNetwork).order_by(func.lower(LinkedNetwork.name)))))
 
@@ -871,7 +831,7 @@ def _apply_network(network: LinkedNetwork, data: LinkedNetworkData) -> None:
     network.relationship_notes = clean_text(data.relationship_notes)
 
 
-def create_linked_network(ctx, data: LinkedNetworkData) -> LinkedNetwork:
+def create_linked_network(ctx: WorkspaceContext, data: LinkedNetworkData) -> LinkedNetwork:
     """Record an existing partnership or network to link with."""
     network = LinkedNetwork()
     _apply_network(network, data)
@@ -881,7 +841,7 @@ def create_linked_network(ctx, data: LinkedNetworkData) -> LinkedNetwork:
     return network
 
 
-def update_linked_network(ctx, network: LinkedNetwork, data: LinkedNetworkData) -> LinkedNetwork:
+def update_linked_network(ctx: WorkspaceContext, network: LinkedNetwork, data: LinkedNetworkData) -> LinkedNetwork:
     """Change a linked network's details."""
     _apply_network(network, data)
     db.session.flush()
@@ -889,7 +849,7 @@ def update_linked_network(ctx, network: LinkedNetwork, data: LinkedNetworkData) 
     return network
 
 
-def delete_linked_network(ctx, network: LinkedNetwork) -> None:
+def delete_linked_network(ctx: WorkspaceContext, network: LinkedNetwork) -> None:
     """Remove a linked network."""
     audit.record(ctx, "linked_network.deleted", "linked_network", network.id, kind=network.kind)
     db.session.delete(network)
@@ -898,7 +858,7 @@ def delete_linked_network(ctx, network: LinkedNetwork) -> None:
 # --- the setup guide ----------------------------------------------------------------------------
 
 
-def setup_fact_queries(ctx) -> dict[str, Any]:
+def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the directory, as scalar subqueries the guide
     evaluates together with other areas' facts in one query."""
     active = Organization.archived_at.is_(None)
@@ -917,7 +877,7 @@ def setup_fact_queries(ctx) -> dict[str, Any]:
     }
 
 
-def setup_facts(ctx) -> dict[str, Any]:
+def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:
     """``setup_fact_queries`` evaluated (one query)."""
     facts = select_scalars(db.session, setup_fact_queries(ctx))
     facts["survivor_sector_covered"] = bool(facts["survivor_sector_covered"])

@@ -3,12 +3,14 @@ gaps, and linked networks. Everyone in the workspace reads; directory editors ch
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Response, abort, flash, g, request, url_for
 from wtforms import SelectChoice
 
 from partnership_hub import toolkit
 from partnership_hub.db import get_scoped
-from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.members import services
 from partnership_hub.members.forms import (
@@ -19,28 +21,21 @@ from partnership_hub.members.forms import (
     RepresentativeForm,
 )
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, Representative
-from partnership_hub.policies import can
-from partnership_hub.web.forms import show_error
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
+from partnership_hub.web.toolkit import csv_response, done, form_status, page_number, require, submit
 
 bp = workspace_blueprint("members", __name__)
 
-
-def require(action: str, record: object | None = None) -> None:
-    """403 unless the current membership may do ``action``."""
-    if not can(g.ctx.membership, action, record):
-        abort(403)
+T = TypeVar("T")
 
 
-def _confirmed() -> None:
-    if not ConfirmForm().validate_on_submit():
+def _confirmed(call: Callable[[], T]) -> T:
+    """Run ``call`` behind a bare confirmation form (its CSRF token is all it checks); a bad token is a 400."""
+    saved = submit(ConfirmForm(), call)
+    if saved is None:
         abort(400)
-
-
-def _status() -> int:
-    """A form page answered to a POST is a refusal (the success path redirects)."""
-    return 422 if request.method == "POST" else 200
+    return saved.value
 
 
 # --- organizations ------------------------------------------------------------------------------
@@ -49,10 +44,9 @@ def _status() -> int:
 @bp.get("/organizations")
 def organizations():
     require("directory.view")
-    ctx = g.ctx
-    custom_sectors = services.list_custom_sectors(ctx)
+    custom_sectors = services.list_custom_sectors(g.ctx)
     filters = services.parse_filter(request.args, custom_sectors)
-    page = services.list_organizations(ctx, filters, custom_sectors, request.args.get("page", 1, type=int))
+    page = services.list_organizations(g.ctx, filters, custom_sectors, page_number(request.args))
     return render(
         "members/organizations.html",
         block="results",
@@ -67,52 +61,34 @@ def organizations():
 @bp.get("/organizations.csv")
 def organizations_csv():
     require("directory.view")
-    ctx = g.ctx
-    custom_sectors = services.list_custom_sectors(ctx)
+    custom_sectors = services.list_custom_sectors(g.ctx)
     filters = services.parse_filter(request.args, custom_sectors)
-    body = services.export_csv(
-        ctx, filters, custom_sectors, with_contacts=can(ctx.membership, "directory.view_contacts")
-    )
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="organizations.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    rows = services.export_rows(g.ctx, filters, custom_sectors, with_contacts=g.ctx.can("directory.view_contacts"))
+    return csv_response("organizations", services.CSV_HEADER, rows)
 
 
-def _organization_form_page(form: OrganizationForm, organization: Organization | None, options):
+def _organization_form_page(form: OrganizationForm, organization: Organization | None) -> Response:
     return render(
         "members/organization_form.html",
         form=form,
         organization=organization,
-        sector_options=options,
+        sector_options=services.sector_options(services.list_custom_sectors(g.ctx)),
         ps=toolkit.PS,
-        status=_status(),
+        status=form_status(form),
     )
+
+
+def _organization_url(organization_id: int, anchor: str = "") -> str:
+    return url_for("members.organization", organization_id=organization_id) + anchor
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])
 def new_organization():
     require("directory.edit")
-    options = services.sector_options(services.list_custom_sectors(g.ctx))
     form = OrganizationForm()
-    if form.validate_on_submit():
-        try:
-            organization = services.create_organization(g.ctx, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{organization.name} was added to the directory.", "success")
-            return redirect(url_for("members.organization", organization_id=organization.id))
-    return _organization_form_page(form, None, options)
-
-
-def _load_organization(organization_id: int) -> Organization:
-    organization = services.load_organization(g.ctx, organization_id)
-    if organization is None:
-        abort(404)
-    return organization
+    if saved := submit(form, lambda: services.create_organization(g.ctx, form.data_for_service())):
+        return done(f"{saved.value.name} was added to the directory.", _organization_url(saved.value.id))
+    return _organization_form_page(form, None)
 
 
 def _organization_page(
@@ -121,11 +97,10 @@ def _organization_page(
     *,
     block: str | None = None,
     status: int = 200,
-):
+) -> Response:
     ctx = g.ctx
-    organization = _load_organization(organization_id)
-    editing = can(ctx.membership, "directory.edit")
-    candidates = services.representative_candidates(ctx) if editing else []
+    organization = services.load_organization(ctx, organization_id)
+    candidates = services.representative_candidates(ctx) if ctx.can("directory.edit") else []
     if rep_form is None:
         rep_form = RepresentativeForm(formdata=None)
     rep_form.membership_id.choices = _member_choices(candidates)
@@ -158,98 +133,84 @@ def organization(organization_id: int):
 
 @bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
 def edit_organization(organization_id: int):
-    organization = _load_organization(organization_id)
+    organization = services.load_organization(g.ctx, organization_id)
     require("directory.edit")
-    options = services.sector_options(services.list_custom_sectors(g.ctx))
     form = OrganizationForm(obj=None if request.method == "POST" else organization)
     if request.method == "GET":
         form.sectors.data = [services.link_value(link) for link in organization.sectors]
         form.ps.data = organization.ps
-    if form.validate_on_submit():
-        try:
-            services.update_organization(g.ctx, organization, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{organization.name} was updated.", "success")
-            return redirect(url_for("members.organization", organization_id=organization.id))
-    return _organization_form_page(form, organization, options)
-
-
-def _archive_action(organization_id: int, action, message: str):
-    organization = get_scoped(db.session, Organization, organization_id)
-    require("directory.edit")
-    _confirmed()
-    action(g.ctx, organization)
-    db.session.commit()
-    flash(message.format(name=organization.name), "success")
-    return redirect(url_for("members.organization", organization_id=organization_id))
+    if submit(form, lambda: services.update_organization(g.ctx, organization, form.data_for_service())):
+        return done(f"{organization.name} was updated.", _organization_url(organization.id))
+    return _organization_form_page(form, organization)
 
 
 @bp.post("/organizations/<int:organization_id>/archive")
 def archive_organization(organization_id: int):
-    return _archive_action(
-        organization_id,
-        services.archive_organization,
-        "{name} was archived: it no longer counts towards coverage. You can restore it at any time.",
+    organization = get_scoped(db.session, Organization, organization_id)
+    require("directory.edit")
+    _confirmed(lambda: services.archive_organization(g.ctx, organization))
+    return done(
+        f"{organization.name} was archived: it no longer counts towards coverage. You can restore it at any time.",
+        _organization_url(organization_id),
     )
 
 
 @bp.post("/organizations/<int:organization_id>/restore")
 def restore_organization(organization_id: int):
-    return _archive_action(organization_id, services.restore_organization, "{name} was restored.")
+    organization = get_scoped(db.session, Organization, organization_id)
+    require("directory.edit")
+    _confirmed(lambda: services.restore_organization(g.ctx, organization))
+    return done(f"{organization.name} was restored.", _organization_url(organization_id))
 
 
 # --- representatives ----------------------------------------------------------------------------
 
 
+def _representatives_changed(message: str, organization_id: int) -> Response:
+    """After a change to the representatives: htmx swaps the section in place (the flash rides
+    along out of band); without JavaScript, back to the section on the organization's page."""
+    if is_htmx():
+        flash(message, "success")
+        return _organization_page(organization_id, block="representatives_section")
+    return done(message, _organization_url(organization_id, "#representatives"))
+
+
 @bp.post("/organizations/<int:organization_id>/representatives")
 def add_representative(organization_id: int):
-    organization = _load_organization(organization_id)
+    organization = services.load_organization(g.ctx, organization_id)
     require("directory.edit")
     form = RepresentativeForm()
     form.membership_id.choices = _member_choices([])  # the service checks the member; choices only render
-    if form.validate_on_submit():
-        try:
-            rep = services.add_representative(g.ctx, organization, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{services.representative_name(rep)} now represents {organization.name}.", "success")
-            if is_htmx():
-                return _organization_page(organization_id, block="representatives_section")
-            return redirect(url_for("members.organization", organization_id=organization_id) + "#representatives")
-    return _organization_page(organization_id, form, block="representatives_section", status=422)
+    if saved := submit(form, lambda: services.add_representative(g.ctx, organization, form.data_for_service())):
+        message = f"{services.representative_name(saved.value)} now represents {organization.name}."
+        return _representatives_changed(message, organization_id)
+    return _organization_page(organization_id, form, block="representatives_section", status=form_status(form))
 
 
 @bp.post("/representatives/<int:representative_id>/remove")
 def remove_representative(representative_id: int):
     rep = get_scoped(db.session, Representative, representative_id)
     require("directory.edit")
-    _confirmed()
     organization_id = rep.organization_id
-    services.remove_representative(g.ctx, rep)
-    db.session.commit()
-    flash("The representative was removed.", "success")
-    if is_htmx():
-        return _organization_page(organization_id, block="representatives_section")
-    return redirect(url_for("members.organization", organization_id=organization_id) + "#representatives")
+    _confirmed(lambda: services.remove_representative(g.ctx, rep))
+    return _representatives_changed("The representative was removed.", organization_id)
 
 
 # --- sectors ------------------------------------------------------------------------------------
 
 
-def _sectors_page(form: CustomSectorForm | None = None, *, status: int = 200):
+def _custom_sectors_url() -> str:
+    return url_for("members.sectors") + "#custom-sectors"
+
+
+def _sectors_page(form: CustomSectorForm | None = None) -> Response:
+    form = form or CustomSectorForm(formdata=None)
     return render(
         "members/sectors.html",
         overview=services.sector_overview(g.ctx),
-        form=form or CustomSectorForm(formdata=None),
+        form=form,
         parents={s.key: s.label for s in toolkit.SECTORS},
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -263,17 +224,9 @@ def sectors():
 def new_custom_sector():
     require("directory.edit")
     form = CustomSectorForm()
-    if form.validate_on_submit():
-        try:
-            custom = services.create_custom_sector(g.ctx, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"The sector {custom.name} was added.", "success")
-            return redirect(url_for("members.sectors") + "#custom-sectors")
-    return _sectors_page(form, status=422)
+    if saved := submit(form, lambda: services.create_custom_sector(g.ctx, form.data_for_service())):
+        return done(f"The sector {saved.value.name} was added.", _custom_sectors_url())
+    return _sectors_page(form)
 
 
 @bp.route("/custom-sectors/<int:custom_sector_id>/edit", methods=["GET", "POST"])
@@ -281,36 +234,28 @@ def edit_custom_sector(custom_sector_id: int):
     custom = get_scoped(db.session, CustomSector, custom_sector_id)
     require("directory.edit")
     form = CustomSectorForm(obj=None if request.method == "POST" else custom)
-    if form.validate_on_submit():
-        try:
-            services.update_custom_sector(g.ctx, custom, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"The sector {custom.name} was saved.", "success")
-            return redirect(url_for("members.sectors") + "#custom-sectors")
-    return render("members/custom_sector_form.html", form=form, custom_sector_id=custom_sector_id, status=_status())
+    if submit(form, lambda: services.update_custom_sector(g.ctx, custom, form.data_for_service())):
+        return done(f"The sector {custom.name} was saved.", _custom_sectors_url())
+    return render(
+        "members/custom_sector_form.html", form=form, custom_sector_id=custom_sector_id, status=form_status(form)
+    )
 
 
 @bp.route("/custom-sectors/<int:custom_sector_id>/delete", methods=["GET", "POST"])
 def delete_custom_sector(custom_sector_id: int):
     custom = get_scoped(db.session, CustomSector, custom_sector_id)
     require("directory.edit")
+    back = _custom_sectors_url()
     if request.method == "POST":
-        _confirmed()
         name = custom.name
-        services.delete_custom_sector(g.ctx, custom)
-        db.session.commit()
-        flash(f"The sector {name} was deleted.", "success")
-        return redirect(url_for("members.sectors") + "#custom-sectors")
+        _confirmed(lambda: services.delete_custom_sector(g.ctx, custom))
+        return done(f"The sector {name} was deleted.", back)
     return render(
         "members/confirm_delete.html",
         title=f"Delete the sector {custom.name}?",
         consequence=_usage_text(services.custom_sector_usage(g.ctx, custom)),
         action=url_for("members.delete_custom_sector", custom_sector_id=custom_sector_id),
-        back=url_for("members.sectors") + "#custom-sectors",
+        back=back,
         button="Delete sector",
         confirm_form=ConfirmForm(),
     )
@@ -350,17 +295,9 @@ def networks():
 def new_network():
     require("directory.edit")
     form = LinkedNetworkForm()
-    if form.validate_on_submit():
-        try:
-            network = services.create_linked_network(g.ctx, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{network.name} was added to your linked networks.", "success")
-            return redirect(url_for("members.networks"))
-    return render("members/network_form.html", form=form, linked_network_id=None, status=_status())
+    if saved := submit(form, lambda: services.create_linked_network(g.ctx, form.data_for_service())):
+        return done(f"{saved.value.name} was added to your linked networks.", url_for("members.networks"))
+    return render("members/network_form.html", form=form, linked_network_id=None, status=form_status(form))
 
 
 @bp.route("/networks/<int:linked_network_id>/edit", methods=["GET", "POST"])
@@ -368,17 +305,9 @@ def edit_network(linked_network_id: int):
     network = get_scoped(db.session, LinkedNetwork, linked_network_id)
     require("directory.edit")
     form = LinkedNetworkForm(obj=None if request.method == "POST" else network)
-    if form.validate_on_submit():
-        try:
-            services.update_linked_network(g.ctx, network, form.data_for_service())
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{network.name} was saved.", "success")
-            return redirect(url_for("members.networks"))
-    return render("members/network_form.html", form=form, linked_network_id=linked_network_id, status=_status())
+    if submit(form, lambda: services.update_linked_network(g.ctx, network, form.data_for_service())):
+        return done(f"{network.name} was saved.", url_for("members.networks"))
+    return render("members/network_form.html", form=form, linked_network_id=linked_network_id, status=form_status(form))
 
 
 @bp.route("/networks/<int:linked_network_id>/delete", methods=["GET", "POST"])
@@ -386,12 +315,9 @@ def delete_network(linked_network_id: int):
     network = get_scoped(db.session, LinkedNetwork, linked_network_id)
     require("directory.edit")
     if request.method == "POST":
-        _confirmed()
         name = network.name
-        services.delete_linked_network(g.ctx, network)
-        db.session.commit()
-        flash(f"{name} was removed from your linked networks.", "success")
-        return redirect(url_for("members.networks"))
+        _confirmed(lambda: services.delete_linked_network(g.ctx, network))
+        return done(f"{name} was removed from your linked networks.", url_for("members.networks"))
     return render(
         "members/confirm_delete.html",
         title=f"Remove {network.name} from your linked networks?",

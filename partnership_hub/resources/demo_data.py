@@ -6,6 +6,7 @@ send anyone to a real intake line with made-up details."""
 
 from __future__ import annotations
 
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
 from partnership_hub.resources.models import CommunityResource
 from partnership_hub.resources.services import clean_resource_data
@@ -163,7 +164,7 @@ RESOURCES: tuple[dict, ...] = (
 )
 
 
-def seed_resources(ctx) -> int:
+def seed_resources(ctx: WorkspaceContext) -> int:
     """Add the demo resource map to the partnership bound in ``ctx``. Returns how many were added.
 
     Rows go in directly (validated like any other entry) rather than through ``create_resource``, so
@@ -176,6 +177,6 @@ def seed_resources(ctx) -> int:
     return len(RESOURCES)
 
 
-def seed_demo(ctx, people: dict) -> None:
+def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
     """The area's part of the demo: the community resource map."""
     seed_resources(ctx)

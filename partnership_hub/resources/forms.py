@@ -83,10 +83,3 @@ def parse_filters(args: Mapping[str, str]) -> ResourceFilters:
         language=args.get("language", "").strip()[:FILTER_TEXT_MAX],
         trafficking_only=args.get("trafficking", "") not in ("", "0", "false"),
     )
-
-
-def parse_page(args: Mapping[str, str]) -> int:
-    try:
-        return max(1, int(args.get("page", "1")))
-    except ValueError:
-        return 1

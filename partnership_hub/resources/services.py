@@ -3,9 +3,7 @@ the CSV export. Every write records an audit entry in the same transaction."""
 
 from __future__ import annotations
 
-import csv
-import io
-import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +11,13 @@ from sqlalchemy import func, or_, select
 
 from partnership_hub import toolkit
 from partnership_hub.audit import services as audit
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.formats import is_web_address, spreadsheet_cell
+from partnership_hub.formats import is_web_address
 from partnership_hub.resources.models import CommunityResource
+from partnership_hub.web.toolkit import Page, paginate
 
 PAGE_SIZE = 25
 NOTES_MAX = 4000  # the column is TEXT; a directory note longer than this is a document, not a note
@@ -54,23 +54,6 @@ class ResourceFilters:
         return {key: value for key, value in args.items() if value}
 
 
-@dataclass
-class ResourcePage:
-    items: list[CommunityResource]
-    total: int
-    page: int
-    pages: int
-    page_size: int
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.total else 0
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + len(self.items) - 1 if self.items else 0
-
-
 def _contains(column, needle: str):
     return func.lower(column).contains(needle.lower(), autoescape=True)
 
@@ -99,20 +82,12 @@ def _ordered(stmt):
     return stmt.order_by(func.lower(CommunityResource.organization_name), CommunityResource.id)
 
 
-def search_resources(ctx, filters: ResourceFilters, page: int = 1, page_size: int = PAGE_SIZE) -> ResourcePage:
-    """One page of the partnership's resources matching ``filters``, by name (two queries).
-
-    A page past the end shows the last page."""
-    total = db.session.scalar(scoped(_filtered(select(func.count(CommunityResource.id)), filters))) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, page), pages)
-    stmt = _ordered(_filtered(select(CommunityResource), filters)).limit(page_size).offset((page - 1) * page_size)
-    return ResourcePage(list(db.session.scalars(scoped(stmt))), total, page, pages, page_size)
-
-
-def export_resources(ctx, filters: ResourceFilters) -> list[CommunityResource]:
-    """Every resource matching ``filters``, by name, for the CSV export (one query)."""
-    return list(db.session.scalars(scoped(_ordered(_filtered(select(CommunityResource), filters)))))
+def search_resources(
+    ctx: WorkspaceContext, filters: ResourceFilters, page: int = 1, page_size: int = PAGE_SIZE
+) -> Page[CommunityResource]:
+    """One page of the partnership's resources matching ``filters``, by name (one query; a page past
+    the end shows the last page)."""
+    return paginate(scoped(_ordered(_filtered(select(CommunityResource), filters))), page, page_size)
 
 
 # --- validation and writes ----------------------------------------------------------------------
@@ -141,7 +116,7 @@ def clean_resource_data(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def create_resource(ctx, data: dict[str, Any]) -> CommunityResource:
+def create_resource(ctx: WorkspaceContext, data: dict[str, Any]) -> CommunityResource:
     """Add a service to the partnership's resource map."""
     resource = CommunityResource(**clean_resource_data(data))
     db.session.add(resource)
@@ -150,7 +125,7 @@ def create_resource(ctx, data: dict[str, Any]) -> CommunityResource:
     return resource
 
 
-def update_resource(ctx, resource: CommunityResource, data: dict[str, Any]) -> CommunityResource:
+def update_resource(ctx: WorkspaceContext, resource: CommunityResource, data: dict[str, Any]) -> CommunityResource:
     """Change a resource; the audit entry names the fields that changed (not their values)."""
     cleaned = clean_resource_data(data)
     changed = sorted(name for name, value in cleaned.items() if getattr(resource, name) != value)
@@ -163,7 +138,7 @@ def update_resource(ctx, resource: CommunityResource, data: dict[str, Any]) -> C
     return resource
 
 
-def delete_resource(ctx, resource: CommunityResource) -> None:
+def delete_resource(ctx: WorkspaceContext, resource: CommunityResource) -> None:
     """Remove a resource from the map."""
     audit.record(ctx, "resource.deleted", "community_resource", resource.id, service_type=resource.service_type)
     db.session.delete(resource)
@@ -173,7 +148,7 @@ def delete_resource(ctx, resource: CommunityResource) -> None:
 # --- the setup guide ----------------------------------------------------------------------------
 
 
-def setup_fact_queries(ctx) -> dict[str, Any]:
+def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the resource map, as a scalar subquery."""
     return {"community_resources": select(func.count(CommunityResource.id)).scalar_subquery()}
 
@@ -193,21 +168,27 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def export_csv(ctx, filters: ResourceFilters, *, include_contacts: bool) -> str:
-    """The resources matching ``filters`` as CSV text (one query). ``include_contacts`` False leaves
-    the contact column out, for people who may not see contact details."""
-    columns = [(name, title) for name, title in CSV_COLUMNS if include_contacts or name != "contact"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([title for _name, title in columns])
-    for resource in export_resources(ctx, filters):
-        row = []
-        for name, _title in columns:
-            value = getattr(resource, name)
-            if name == "service_type":
-                value = SERVICE_TYPE_LABELS.get(value, value)
-            elif name == "trafficking_specific":
-                value = "yes" if value else "no"
-            row.append(spreadsheet_cell(value))
-        writer.writerow(row)
-    return buffer.getvalue()
+def csv_header(*, include_contacts: bool) -> list[str]:
+    """The export's column titles; without ``include_contacts`` the contact column is left out."""
+    return [title for _name, title in _csv_columns(include_contacts)]
+
+
+def export_rows(ctx: WorkspaceContext, filters: ResourceFilters, *, include_contacts: bool) -> Iterator[list[Any]]:
+    """The resources matching ``filters``, by name, as CSV rows under ``csv_header`` (one query).
+    ``include_contacts`` False leaves the contact column out, for people who may not see contact
+    details. The values are read now; the rows are made as the download streams."""
+    columns = [name for name, _title in _csv_columns(include_contacts)]
+    stmt = _ordered(_filtered(select(*(getattr(CommunityResource, name) for name in columns)), filters))
+    # Read inside the request: a streamed body is sent after the request's session has closed.
+    records = db.session.execute(scoped(stmt)).all()
+    return (_csv_row(dict(zip(columns, record, strict=True))) for record in records)
+
+
+def _csv_row(values: dict[str, Any]) -> list[Any]:
+    values["service_type"] = SERVICE_TYPE_LABELS.get(values["service_type"], values["service_type"])
+    values["trafficking_specific"] = "yes" if values["trafficking_specific"] else "no"
+    return list(values.values())
+
+
+def _csv_columns(include_contacts: bool) -> list[tuple[str, str]]:
+    return [(name, title) for name, title in CSV_COLUMNS if include_contacts or name != "contact"]

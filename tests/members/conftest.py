@@ -9,24 +9,12 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.members.models import Organization
-from tests.factories import sign_in
 
 
 @pytest.fixture
-def as_role(app, world):
-    """A client signed in as ``role`` in the home partnership."""
-
-    def _client(role: str):
-        client = app.test_client()
-        sign_in(client, app, world.user(role))
-        return client
-
-    return _client
-
-
-@pytest.fixture
-def coordinator(as_role):
-    return as_role("coordinator")
+def coordinator(login_as):
+    """A client signed in as the home partnership's coordinator (most directory tests edit)."""
+    return login_as("coordinator")
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def test_csv_export_lists_organizations_with_sectors_and_ps(app, world, coordina
     response = coordinator.get(f"{base}/organizations.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{world.home.slug}-organizations.csv"'
     header, row = csv_rows(response)
     assert header[0] == "Name"
     record = dict(zip(header, row, strict=True))

@@ -34,14 +34,14 @@ def network_form(**overrides):
     return data
 
 
-def test_add_edit_and_delete_a_linked_network(app, world, coordinator, as_role, base):
+def test_add_edit_and_delete_a_linked_network(app, world, coordinator, login_as, base):
     assert coordinator.post(f"{base}/networks/new", data=network_form()).status_code == 302
     ((network_id, name, kind, email, website),) = networks(app, world.home.id)
     assert (name, kind, email, website) == ("Metro Denver MDT", "mdt", "sam@mdt.example.org", "https://mdt.example.org")
 
     page = coordinator.get(f"{base}/networks").text
     assert "Metro Denver MDT" in page and "Multidisciplinary team (MDT)" in page and "sam@mdt.example.org" in page
-    observer_page = as_role("observer").get(f"{base}/networks").text
+    observer_page = login_as("observer").get(f"{base}/networks").text
     assert "Metro Denver MDT" in observer_page and "sam@mdt.example.org" not in observer_page
 
     assert coordinator.get(f"{base}/networks/{network_id}/edit").status_code == 200

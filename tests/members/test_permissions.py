@@ -8,7 +8,7 @@ from sqlalchemy import update
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Membership
-from tests.factories import create_custom_sector, create_organization, sign_in
+from tests.factories import create_custom_sector, create_organization
 from tests.members.conftest import organizations
 
 READ_PAGES = ["/organizations", "/organizations.csv", "/sectors", "/coverage", "/networks"]
@@ -42,9 +42,9 @@ def write_requests(app, world):
 
 
 @pytest.mark.parametrize("role", ["coordinator", "member", "survivor_advisor", "observer"])
-def test_everyone_in_the_workspace_reads_the_directory(app, world, as_role, base, role):
+def test_everyone_in_the_workspace_reads_the_directory(app, world, login_as, base, role):
     create_organization(app, world.home, "Readable Org", sectors=["healthcare"])
-    client = as_role(role)
+    client = login_as(role)
     for path in READ_PAGES:
         response = client.get(base + path)
         assert response.status_code == 200, (role, path)
@@ -53,8 +53,8 @@ def test_everyone_in_the_workspace_reads_the_directory(app, world, as_role, base
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_without_the_editor_flag_only_coordinators_change_it(app, world, as_role, base, role):
-    client = as_role(role)
+def test_without_the_editor_flag_only_coordinators_change_it(app, world, login_as, base, role):
+    client = login_as(role)
     for method, path, data in write_requests(app, world):
         response = client.open(base + path, method=method, data=data)
         assert response.status_code == 403, (role, method, path)
@@ -64,23 +64,22 @@ def test_without_the_editor_flag_only_coordinators_change_it(app, world, as_role
     assert "Add an organization" not in page.text
 
 
-def test_a_member_made_directory_editor_may_edit(app, world, as_role, base):
+def test_a_member_made_directory_editor_may_edit(app, world, login_as, base):
     make_directory_editor(app, world, "member")
-    client = as_role("member")
+    client = login_as("member")
     assert "Add an organization" in client.get(f"{base}/organizations").text
     assert client.post(f"{base}/organizations/new", data={"name": "Editor's Org"}).status_code == 302
     assert "Editor's Org" in [o.name for o in organizations(app, world.home.id)]
 
 
-def test_the_editor_flag_does_nothing_for_observers(app, world, as_role, base):
+def test_the_editor_flag_does_nothing_for_observers(app, world, login_as, base):
     make_directory_editor(app, world, "observer")
-    assert as_role("observer").post(f"{base}/organizations/new", data={"name": "Nope"}).status_code == 403
+    assert login_as("observer").post(f"{base}/organizations/new", data={"name": "Nope"}).status_code == 403
 
 
-def test_outsiders_get_404_on_every_directory_page(app, world, base):
+def test_outsiders_get_404_on_every_directory_page(app, world, login_as, base):
     create_organization(app, world.home, "Hidden Org")
-    outsider = app.test_client()
-    sign_in(outsider, app, world.other.members["coordinator"])
+    outsider = login_as(world.other.members["coordinator"])
     for path in [*READ_PAGES, "/organizations/new", "/sectors"]:
         assert outsider.get(base + path).status_code == 404, path
     assert outsider.post(f"{base}/organizations/new", data={"name": "Sneaky"}).status_code == 404
@@ -92,7 +91,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, base):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-def test_navigation_lists_organizations_and_coverage(app, world, as_role, base):
-    page = as_role("observer").get(f"{base}/")
+def test_navigation_lists_organizations_and_coverage(app, world, login_as, base):
+    page = login_as("observer").get(f"{base}/")
     assert f'href="{base}/organizations"' in page.text
     assert f'href="{base}/coverage"' in page.text

@@ -96,26 +96,26 @@ def test_remove_a_representative(app, world, coordinator, base):
     assert "representative.removed" in [e[0] for e in audit_entries(app, world.home.id)]
 
 
-def test_contact_details_are_hidden_from_observers_but_shown_to_members(app, world, coordinator, as_role, base):
+def test_contact_details_are_hidden_from_observers_but_shown_to_members(app, world, coordinator, login_as, base):
     org_id = create_organization(app, world.home, "Safe Harbor")
     coordinator.post(
         f"{base}/organizations/{org_id}/representatives",
         data={"kind": "contact", "name": "Rosa Diaz", "email": "rosa@example.org", "phone": "555-0100"},
     )
-    observer_page = as_role("observer").get(f"{base}/organizations/{org_id}")
+    observer_page = login_as("observer").get(f"{base}/organizations/{org_id}")
     assert observer_page.status_code == 200
     assert "Rosa Diaz" in observer_page.text
     assert "rosa@example.org" not in observer_page.text and "555-0100" not in observer_page.text
 
-    observer_csv = as_role("observer").get(f"{base}/organizations.csv")
+    observer_csv = login_as("observer").get(f"{base}/organizations.csv")
     assert "Rosa Diaz" in observer_csv.text and "rosa@example.org" not in observer_csv.text
 
-    member_page = as_role("member").get(f"{base}/organizations/{org_id}")
+    member_page = login_as("member").get(f"{base}/organizations/{org_id}")
     assert "rosa@example.org" in member_page.text and "555-0100" in member_page.text
-    assert "rosa@example.org" in as_role("member").get(f"{base}/organizations.csv").text
+    assert "rosa@example.org" in login_as("member").get(f"{base}/organizations.csv").text
 
 
-def test_survivor_advisors_named_as_representatives_stay_hidden_from_members(app, world, coordinator, as_role, base):
+def test_survivor_advisors_named_as_representatives_stay_hidden_from_members(app, world, coordinator, login_as, base):
     org_id = create_organization(app, world.home, "Voices Rising")
     advisor = world.user("survivor_advisor")
     coordinator.post(
@@ -123,10 +123,10 @@ def test_survivor_advisors_named_as_representatives_stay_hidden_from_members(app
         data={"kind": "member", "membership_id": str(world.home.membership_ids["survivor_advisor"])},
     )
     assert advisor.name in coordinator.get(f"{base}/organizations/{org_id}").text
-    assert advisor.name in as_role("survivor_advisor").get(f"{base}/organizations/{org_id}").text
+    assert advisor.name in login_as("survivor_advisor").get(f"{base}/organizations/{org_id}").text
     for role in ("member", "observer"):
-        assert advisor.name not in as_role(role).get(f"{base}/organizations/{org_id}").text, role
-        assert advisor.name not in as_role(role).get(f"{base}/organizations.csv").text, role
+        assert advisor.name not in login_as(role).get(f"{base}/organizations/{org_id}").text, role
+        assert advisor.name not in login_as(role).get(f"{base}/organizations.csv").text, role
 
 
 def test_another_partnerships_representative_is_404(app, world, coordinator, base):

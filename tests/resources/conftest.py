@@ -9,7 +9,6 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.resources.models import CommunityResource
-from tests.factories import sign_in
 
 VALID = {
     "organization_name": "Safe Harbor Shelter",
@@ -51,18 +50,6 @@ def audit_of(app, partnership) -> list[tuple[str, str, int | None, dict]]:
         bind_tenant(db.session, partnership.id)
         entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         return [(e.action, e.target_type, e.target_id, e.details) for e in entries if e.action.startswith("resource.")]
-
-
-@pytest.fixture
-def signed_in(app, world):
-    """A function that returns a client signed in as the given role of the home partnership."""
-
-    def _client(role: str = "coordinator"):
-        client = app.test_client()
-        sign_in(client, app, world.user(role))
-        return client
-
-    return _client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ def parse(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.text)))
 
 
-def test_csv_has_a_header_and_every_resource(app, world, signed_in, base):
+def test_csv_has_a_header_and_every_resource(app, world, login_as, base):
     add_resources(
         app,
         world.home,
@@ -29,7 +29,7 @@ def test_csv_has_a_header_and_every_resource(app, world, signed_in, base):
         },
         {"organization_name": "Alpha", "service_type": "shelter"},
     )
-    response = signed_in().get(f"{base}.csv")
+    response = login_as().get(f"{base}.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{world.home.slug}-resources.csv"'
@@ -60,7 +60,7 @@ def test_csv_has_a_header_and_every_resource(app, world, signed_in, base):
     ]
 
 
-def test_csv_honours_the_filters(app, world, signed_in, base):
+def test_csv_honours_the_filters(app, world, login_as, base):
     add_resources(
         app,
         world.home,
@@ -68,7 +68,7 @@ def test_csv_honours_the_filters(app, world, signed_in, base):
         {"organization_name": "Legal B", "service_type": "legal", "languages": "English"},
         {"organization_name": "Shelter C", "service_type": "shelter", "languages": "Spanish"},
     )
-    client = signed_in()
+    client = login_as()
 
     def names(**query):
         return [row[0] for row in parse(client.get(f"{base}.csv", query_string=query))[1:]]
@@ -81,12 +81,12 @@ def test_csv_honours_the_filters(app, world, signed_in, base):
     assert names(q="nothing") == []
 
 
-def test_csv_is_not_paginated(app, world, signed_in, base):
+def test_csv_is_not_paginated(app, world, login_as, base):
     add_resources(app, world.home, *({"organization_name": f"Org {n:03d}"} for n in range(60)))
-    assert len(parse(signed_in().get(f"{base}.csv", query_string={"page": "2"}))) == 61
+    assert len(parse(login_as().get(f"{base}.csv", query_string={"page": "2"}))) == 61
 
 
-def test_csv_cells_cannot_run_as_formulas(app, world, signed_in, base):
+def test_csv_cells_cannot_run_as_formulas(app, world, login_as, base):
     add_resources(
         app,
         world.home,
@@ -99,7 +99,7 @@ def test_csv_cells_cannot_run_as_formulas(app, world, signed_in, base):
             "notes": "fine = not a formula",
         },
     )
-    [_header, row] = parse(signed_in().get(f"{base}.csv"))
+    [_header, row] = parse(login_as().get(f"{base}.csv"))
     assert row[0] == '\'=HYPERLINK("http://evil.example","click")'
     assert row[2] == "'+cmd|' /C calc'!A0"
     assert row[3] == "'-2+3"
@@ -108,7 +108,7 @@ def test_csv_cells_cannot_run_as_formulas(app, world, signed_in, base):
     assert row[8] == "fine = not a formula"
 
 
-def test_list_links_to_the_csv_with_the_current_filters(app, world, signed_in, base):
+def test_list_links_to_the_csv_with_the_current_filters(app, world, login_as, base):
     add_resources(app, world.home, {"organization_name": "Legal A", "service_type": "legal"})
-    html = signed_in().get(base, query_string={"service_type": "legal", "q": "a"}).text
+    html = login_as().get(base, query_string={"service_type": "legal", "q": "a"}).text
     assert f'href="{base}.csv?q=a&amp;service_type=legal"' in html

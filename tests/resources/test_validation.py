@@ -28,8 +28,8 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
-def test_bad_input_on_add_is_refused_at_the_field(app, world, signed_in, base, change, field, message):
-    response = signed_in().post(f"{base}/new", data={**VALID, **change})
+def test_bad_input_on_add_is_refused_at_the_field(app, world, login_as, base, change, field, message):
+    response = login_as().post(f"{base}/new", data={**VALID, **change})
     assert response.status_code == 422
     assert message in response.text
     assert f'id="{field}-error"' in response.text  # shown at the field it concerns
@@ -39,17 +39,17 @@ def test_bad_input_on_add_is_refused_at_the_field(app, world, signed_in, base, c
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
-def test_bad_input_on_edit_changes_nothing(app, world, signed_in, base, change, field, message):
+def test_bad_input_on_edit_changes_nothing(app, world, login_as, base, change, field, message):
     [rid] = add_resources(app, world.home, {"organization_name": "Original", "service_type": "legal"})
     before = resources_of(app, world.home)
-    response = signed_in().post(f"{base}/{rid}/edit", data={**VALID, **change})
+    response = login_as().post(f"{base}/{rid}/edit", data={**VALID, **change})
     assert response.status_code == 422
     assert message in response.text
     assert resources_of(app, world.home) == before
     assert audit_of(app, world.home) == []
 
 
-def test_values_at_the_column_limits_are_accepted(app, world, signed_in, base):
+def test_values_at_the_column_limits_are_accepted(app, world, login_as, base):
     data = {
         **VALID,
         "organization_name": "n" * 160,
@@ -59,12 +59,12 @@ def test_values_at_the_column_limits_are_accepted(app, world, signed_in, base):
         "notes": "x" * 4000,
     }
     assert len(data["website"]) == 300
-    assert signed_in().post(f"{base}/new", data=data).status_code == 302
+    assert login_as().post(f"{base}/new", data=data).status_code == 302
     assert resources_of(app, world.home)[0]["organization_name"] == "n" * 160
 
 
-def test_text_is_trimmed_and_markup_is_shown_as_text(app, world, signed_in, base):
-    client = signed_in()
+def test_text_is_trimmed_and_markup_is_shown_as_text(app, world, login_as, base):
+    client = login_as()
     client.post(f"{base}/new", data={**VALID, "organization_name": "  <b>Bold</b> Org  "})
     [row] = resources_of(app, world.home)
     assert row["organization_name"] == "<b>Bold</b> Org"
@@ -72,8 +72,8 @@ def test_text_is_trimmed_and_markup_is_shown_as_text(app, world, signed_in, base
     assert "&lt;b&gt;Bold&lt;/b&gt; Org" in html and "<b>Bold</b>" not in html
 
 
-def test_form_errors_keep_what_was_typed(signed_in, base):
-    response = signed_in().post(f"{base}/new", data={**VALID, "website": "nope", "hours": "Weekends only"})
+def test_form_errors_keep_what_was_typed(login_as, base):
+    response = login_as().post(f"{base}/new", data={**VALID, "website": "nope", "hours": "Weekends only"})
     assert response.status_code == 422
     assert 'value="Weekends only"' in response.text
     assert 'aria-invalid="true"' in response.text
