@@ -24,15 +24,16 @@ AREA = Area(
         "goals.stalled_after_changed": "changed when goals count as stalled",
     },
     feed_targets={
-        "goal": FeedTarget("the goal", "goals.detail", "goal_id", "partnership_hub.goals.services:visible_goal_ids"),
+        "goal": FeedTarget("the goal", "goals.detail", "goal_id", model="partnership_hub.goals.models:Goal"),
         "objective": FeedTarget(
             "the objective",
             "goals.edit_objective",
             "objective_id",
-            "partnership_hub.goals.services:visible_objective_ids",
+            model="partnership_hub.goals.models:Objective",
+            visible_ids="partnership_hub.goals.queries:visible_objective_ids",
         ),
     },
-    setup_facts="partnership_hub.goals.services:setup_fact_queries",
+    setup_facts="partnership_hub.goals.queries:setup_fact_queries",
     setup_checks={
         "goals": SetupCheck(
             "goals.index", lambda f: f["goals_with_objectives"] > 0, "Goals with measurable objectives defined"
@@ -48,7 +49,7 @@ AREA = Area(
         HomePanel(
             "goals_attention",
             "goals/_home_attention.html",
-            "partnership_hub.goals.services:home_attention_panel",
+            "partnership_hub.goals.queries:home_attention_panel",
             section="your_work",
             order=20,
             action="goals.view",

@@ -212,9 +212,9 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(15, 0), UTC)
 
 
-def seed_goals(ctx, domain: str) -> None:
+def seed_goals(ctx: WorkspaceContext, domain: str) -> None:
     """Create the demo goals (as the coordinator in ``ctx``), with their history."""
-    today = services.partnership_today(ctx)
+    today = ctx.today()
     rows = db.session.execute(select(Membership, User.email).join(User, User.id == Membership.user_id)).all()
     members = {email.split("@")[0]: membership for membership, email in rows if email.endswith("@" + domain)}
     users = {membership.id: db.session.get(User, membership.user_id) for membership in members.values()}
@@ -257,7 +257,7 @@ def seed_goals(ctx, domain: str) -> None:
             )
             for days_ago, value, note in history:
                 on = today - timedelta(days=days_ago)
-                services.post_update(ctx, objective, {"value": value, "recorded_on": on, "note": note}, today, _at(on))
+                services.post_update(ctx, objective, {"value": value, "recorded_on": on, "note": note}, _at(on))
         for person, organization in ENDORSEMENTS.get(title, ()):
             membership = members[person]
             someone = WorkspaceContext(ctx.partnership, membership, users[membership.id])
@@ -267,6 +267,6 @@ def seed_goals(ctx, domain: str) -> None:
     db.session.flush()
 
 
-def seed_demo(ctx, people: dict) -> None:
+def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
     """The area's part of the demo: goals with objectives and months of progress history."""
     seed_goals(ctx, next(iter(people.values())).email.split("@")[1])

@@ -10,19 +10,17 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from partnership_hub.goals.models import Confidentiality, GoalStatus, Horizon
-from partnership_hub.goals.services import (
+from partnership_hub.goals.models import (
     CONFIDENTIALITY_LABELS,
-    DESCRIPTION_MAX,
     HORIZON_LABELS,
-    METRIC_MAX,
-    NOTE_MAX,
     P_LABELS,
     STATUS_LABELS,
-    TITLE_MAX,
-    UNIT_MAX,
-    GoalFilters,
+    Confidentiality,
+    GoalStatus,
+    Horizon,
 )
+from partnership_hub.goals.queries import GoalFilters
+from partnership_hub.goals.services import DESCRIPTION_MAX, METRIC_MAX, NOTE_MAX, TITLE_MAX, UNIT_MAX
 
 DATE_MESSAGE = "Enter a date like 2026-03-31."
 STATUS_CHOICES = [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()]
@@ -36,7 +34,7 @@ def _date(label: str, **kwargs) -> DateField:
     return DateField(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
 
 
-class _DateMessages:
+class _DateMessages(FlaskForm):
     """WTForms says "Not a valid date value."; say what to type instead."""
 
     def validate(self, extra_validators=None) -> bool:
@@ -47,7 +45,7 @@ class _DateMessages:
         return ok
 
 
-class GoalForm(_DateMessages, FlaskForm):
+class GoalForm(_DateMessages):
     title = StringField("Goal", validators=[DataRequired("Enter the goal."), _length(TITLE_MAX)])
     description = TextAreaField("Description", validators=[_length(DESCRIPTION_MAX)])
     horizon = SelectField(
@@ -88,7 +86,7 @@ class GoalForm(_DateMessages, FlaskForm):
         return data
 
 
-class ObjectiveForm(_DateMessages, FlaskForm):
+class ObjectiveForm(_DateMessages):
     title = StringField("Objective", validators=[DataRequired("Enter the objective."), _length(TITLE_MAX)])
     metric = StringField(
         "What is measured",
@@ -115,7 +113,7 @@ class ObjectiveForm(_DateMessages, FlaskForm):
         return {name: getattr(self, name).data for name in names}
 
 
-class ProgressUpdateForm(_DateMessages, FlaskForm):
+class ProgressUpdateForm(_DateMessages):
     value = StringField("New value")
     recorded_on = _date("Date")
     note = TextAreaField("Note", description="What happened, briefly.", validators=[_length(NOTE_MAX)])

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from partnership_hub import toolkit
 from partnership_hub.confidentiality import Confidential, Level
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
 from partnership_hub.extensions import db
@@ -45,6 +46,27 @@ class GoalStatus(enum.StrEnum):
 
 # The levels live in the confidentiality layer; goals keep the name their code and templates use.
 Confidentiality = Level
+
+# What people read for each value (forms, pages, exports).
+P_LABELS: dict[str, str] = {choice.key: choice.label for choice in toolkit.PS}
+HORIZON_LABELS: dict[Horizon, str] = {
+    Horizon.SHORT: "Short term",
+    Horizon.MEDIUM: "Medium term",
+    Horizon.LONG: "Long term",
+}
+STATUS_LABELS: dict[GoalStatus, str] = {
+    GoalStatus.PROPOSED: "Proposed",
+    GoalStatus.ACTIVE: "Active",
+    GoalStatus.ON_HOLD: "On hold",
+    GoalStatus.ACHIEVED: "Achieved",
+    GoalStatus.DROPPED: "Dropped",
+}
+CONFIDENTIALITY_LABELS: dict[Confidentiality, str] = {
+    Confidentiality.WORKSPACE: "Everyone in the workspace",
+    Confidentiality.LEADERSHIP: "Coordinators only",
+    Confidentiality.ADVISORY: "Survivor advisory board, coordinators and people named below",
+    Confidentiality.PRIVATE: "Only the author and people named below",
+}
 
 
 def MEMBER_FK() -> ForeignKey:  # noqa: N802 - reads as a constant at the call sites

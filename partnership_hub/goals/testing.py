@@ -24,6 +24,7 @@ from partnership_hub.members.models import Organization
 def seed_for_tests(ctx: WorkspaceContext) -> None:
     """A workspace-level goal led and endorsed by the first organization, with an objective, a
     progress update and a named person (a confidentiality grant)."""
+    assert ctx.membership is not None, "the route walk seeds as a member (its coordinator)"
     me = ctx.membership.id
     organization_id = db.session.scalars(select(Organization.id).order_by(Organization.id)).first()
     goal = Goal(title="Seeded goal", horizon=Horizon.SHORT, ps=["prevention"], author_membership_id=me)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time
 
+from partnership_hub.context import WorkspaceContext, context_for
 from partnership_hub.extensions import db
 from partnership_hub.goals import services
 from partnership_hub.goals.models import Goal, Objective
-from partnership_hub.workspaces.services import context_for
 from tests.factories import PartnershipRec
 
 
-def ctx_of(partnership: PartnershipRec, role: str = "coordinator"):
+def ctx_of(partnership: PartnershipRec, role: str = "coordinator") -> WorkspaceContext:
     return context_for(partnership.id, partnership.members[role].id)
+
+
+def partnership_today(app, partnership: PartnershipRec) -> date:
+    """Today where the partnership is (not the machine's ``date.today()``)."""
+    with app.app_context():
+        return ctx_of(partnership).today()
 
 
 def make_goal(app, partnership: PartnershipRec, role: str = "coordinator", **fields) -> int:
@@ -33,7 +39,8 @@ def make_objective(app, partnership: PartnershipRec, goal_id: int, **fields) -> 
         return objective.id
 
 
-def post(app, partnership: PartnershipRec, objective_id: int, value, on: date, today: date | None = None, now=None):
+def post(app, partnership: PartnershipRec, objective_id: int, value, on: date, now: datetime | None = None) -> None:
+    """Post ``value`` recorded ``on`` a day, at noon that day in the partnership's time zone (or ``now``)."""
     with app.app_context():
         ctx = ctx_of(partnership)
         objective = db.session.get(Objective, objective_id)
@@ -41,11 +48,6 @@ def post(app, partnership: PartnershipRec, objective_id: int, value, on: date, t
             ctx,
             objective,
             {"value": str(value), "recorded_on": on, "note": ""},
-            today or on,
-            now=now or datetime.combine(on, datetime.min.time()).astimezone(),
+            now or datetime.combine(on, time(12), ctx.zone),
         )
         db.session.commit()
-
-
-def days_ago(n: int, today: date) -> date:
-    return today - timedelta(days=n)

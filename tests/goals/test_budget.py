@@ -3,7 +3,7 @@ statements for 5 goals and for 500 (with objectives, updates, leads and endorsem
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,12 +22,13 @@ from partnership_hub.goals.models import (
 )
 from tests.budget import assert_fixed_cost, statements_for
 from tests.factories import create_organization, create_partnership, create_user
+from tests.goals.helpers import partnership_today
 
 
 def grow(app, partnership, size: int) -> None:
     organization = create_organization(app, partnership, "Lead Org")
     coordinator = partnership.membership_ids["coordinator"]
-    today = date.today()
+    today = partnership_today(app, partnership)
     with app.app_context():
         bind_tenant(db.session, partnership.id)
         levels = list(Confidentiality)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnership_hub.goals.services import goal_progress, objective_progress, percent
+from partnership_hub.goals.progress import goal_progress, objective_progress, percent
 
 
 @pytest.mark.parametrize(

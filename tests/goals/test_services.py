@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.goals import services
+from partnership_hub.goals import queries, services
 from partnership_hub.goals.models import Goal, GoalEndorsement, Objective, ProgressUpdate
 from partnership_hub.members.models import Representative
 from tests.factories import create_organization
@@ -20,7 +20,7 @@ TODAY = date(2026, 6, 30)
 
 def overview(app, partnership, role="coordinator", today=TODAY, **filters):
     with app.app_context():
-        result = services.goals_overview(ctx_of(partnership, role), services.GoalFilters(**filters), today)
+        result = queries.goals_overview(ctx_of(partnership, role), queries.GoalFilters(**filters), today)
         return {row.goal.title: row for row in result.rows}
 
 
@@ -73,15 +73,15 @@ def test_report_includes_both_ends_of_the_range_and_values_before(app, world):
     goal_id = make_goal(app, world.home, start_date=date(2026, 1, 1))
     objective = make_objective(app, world.home, goal_id)
     for on, value in [(date(2026, 2, 28), 10), (date(2026, 3, 1), 20), (date(2026, 3, 31), 40), (date(2026, 4, 1), 80)]:
-        post(app, world.home, objective, value, on, today=TODAY)
+        post(app, world.home, objective, value, on)
     with app.app_context():
-        report = services.progress_report(ctx_of(world.home), date(2026, 3, 1), date(2026, 3, 31))
+        report = queries.progress_report(ctx_of(world.home), date(2026, 3, 1), date(2026, 3, 31))
         (movement,) = report.moved
         assert [u.value for u in movement.updates] == [20, 40]
         assert (movement.before, movement.after) == (10, 40)
-        empty = services.progress_report(ctx_of(world.home), date(2026, 3, 2), date(2026, 3, 30))
+        empty = queries.progress_report(ctx_of(world.home), date(2026, 3, 2), date(2026, 3, 30))
         assert empty.moved == []
-        first = services.progress_report(ctx_of(world.home), date(2026, 1, 1), date(2026, 2, 28))
+        first = queries.progress_report(ctx_of(world.home), date(2026, 1, 1), date(2026, 2, 28))
         assert (first.moved[0].before, first.moved[0].after) == (0, 10)  # the baseline before any update
 
 
@@ -92,10 +92,10 @@ def test_report_lists_goals_achieved_in_range_and_stalled_at_its_end(app, world)
         ctx = ctx_of(world.home)
         services.set_goal_status(ctx, db.session.get(Goal, achieved), "achieved")
         db.session.commit()
-        today = services.partnership_today(ctx)
-        report = services.progress_report(ctx, today - timedelta(days=1), today + timedelta(days=1))
+        today = ctx.today()
+        report = queries.progress_report(ctx, today - timedelta(days=1), today + timedelta(days=1))
         assert [goal.title for goal, _at in report.achieved] == ["Done"]
-        later = services.progress_report(ctx, today + timedelta(days=2), today + timedelta(days=40))
+        later = queries.progress_report(ctx, today + timedelta(days=2), today + timedelta(days=40))
         assert later.achieved == []
         assert "Quiet" in [row.goal.title for row in later.stalled]
 
@@ -103,8 +103,8 @@ def test_report_lists_goals_achieved_in_range_and_stalled_at_its_end(app, world)
 def test_updates_are_append_only_and_the_latest_date_is_current(app, world):
     goal_id = make_goal(app, world.home, start_date=date(2026, 1, 1))
     objective = make_objective(app, world.home, goal_id)
-    post(app, world.home, objective, 50, date(2026, 5, 1), today=TODAY)
-    post(app, world.home, objective, 30, date(2026, 4, 1), today=TODAY)  # back-dated: history only
+    post(app, world.home, objective, 50, date(2026, 5, 1))
+    post(app, world.home, objective, 30, date(2026, 4, 1))  # back-dated: history only
     with app.app_context():
         ctx_of(world.home)
         assert db.session.get(Objective, objective).current_value == 50
@@ -159,7 +159,7 @@ def test_home_attention_lists_what_the_person_owns_and_must_endorse(app, world):
         app, world.home, goal_id, title="My objective", owner_membership_id=member, due_date=date(2020, 1, 1)
     )
     with app.app_context():
-        items = services.attention_for(ctx_of(world.home, "member"), date(2026, 6, 30))
+        items = queries.attention_for(ctx_of(world.home, "member"), date(2026, 6, 30))
         kinds = {(item.kind, item.goal_title) for item in items}
     assert ("goal_overdue", "Mine and late") in kinds
     assert ("objective_overdue", "Objective owner") in kinds

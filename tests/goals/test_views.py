@@ -13,14 +13,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Goal, Objective, ProgressUpdate
-from tests.factories import sign_in
-from tests.goals.helpers import make_goal, make_objective
-
-
-def client_for(app, world, role):
-    client = app.test_client()
-    sign_in(client, app, world.user(role))
-    return client
+from tests.goals.helpers import make_goal, make_objective, partnership_today
 
 
 def count(app, partnership, model) -> int:
@@ -50,10 +43,10 @@ VISIBLE = {
 
 
 @pytest.mark.parametrize("level", list(VISIBLE))
-def test_each_confidentiality_level_is_listed_and_readable_only_by_its_people(app, world, level):
+def test_each_confidentiality_level_is_listed_and_readable_only_by_its_people(app, world, login_as, level):
     goal_id = make_goal(app, world.home, title=f"A {level} goal", confidentiality=level)
     for role in ("coordinator", "member", "survivor_advisor", "observer"):
-        client = client_for(app, world, role)
+        client = login_as(role)
         listed = f"A {level} goal" in client.get(f"/p/{world.home.slug}/goals").get_data(as_text=True)
         status = client.get(f"/p/{world.home.slug}/goals/{goal_id}").status_code
         csv_text = client.get(f"/p/{world.home.slug}/goals.csv").get_data(as_text=True)
@@ -63,15 +56,15 @@ def test_each_confidentiality_level_is_listed_and_readable_only_by_its_people(ap
         assert (f"A {level} goal" in csv_text) is sees, (level, role)
 
 
-def test_people_named_on_a_goal_may_read_advisory_and_private_goals(app, world):
+def test_people_named_on_a_goal_may_read_advisory_and_private_goals(app, world, login_as):
     member = world.home.membership_ids["member"]
     advisory = make_goal(app, world.home, confidentiality="advisory", access_membership_ids=[member])
     private = make_goal(app, world.home, confidentiality="private", access_membership_ids=[member])
-    client = client_for(app, world, "member")
+    client = login_as("member")
     assert client.get(f"/p/{world.home.slug}/goals/{advisory}").status_code == 200
     assert client.get(f"/p/{world.home.slug}/goals/{private}").status_code == 200
     # Observers read what everyone reads: naming one is refused at the field, and nothing is written.
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     observer = str(world.home.membership_ids["observer"])
     response = client.post(
         f"/p/{world.home.slug}/goals/new",
@@ -82,12 +75,12 @@ def test_people_named_on_a_goal_may_read_advisory_and_private_goals(app, world):
     assert "Observer goal" not in client.get(f"/p/{world.home.slug}/goals").text
 
 
-def test_reading_a_restricted_goal_is_in_the_access_log_not_the_feed(app, world):
+def test_reading_a_restricted_goal_is_in_the_access_log_not_the_feed(app, world, login_as):
     from partnership_hub.confidentiality import AccessLogEntry
 
     open_goal = make_goal(app, world.home, confidentiality="workspace")
     closed_goal = make_goal(app, world.home, confidentiality="leadership")
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     client.get(f"/p/{world.home.slug}/goals/{open_goal}")
     client.get(f"/p/{world.home.slug}/goals/{closed_goal}")
     with app.app_context():
@@ -102,9 +95,9 @@ def test_reading_a_restricted_goal_is_in_the_access_log_not_the_feed(app, world)
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_create_and_edit_goals(app, world, role):
+def test_only_coordinators_create_and_edit_goals(app, world, login_as, role):
     goal_id = make_goal(app, world.home)
-    client = client_for(app, world, role)
+    client = login_as(role)
     assert client.post(f"/p/{world.home.slug}/goals/new", data=GOAL).status_code == 403
     assert client.post(f"/p/{world.home.slug}/goals/{goal_id}/edit", data=GOAL).status_code == 403
     assert client.post(f"/p/{world.home.slug}/goals/{goal_id}/status", data={"status": "dropped"}).status_code == 403
@@ -112,8 +105,8 @@ def test_only_coordinators_create_and_edit_goals(app, world, role):
     assert count(app, world.home, Goal) == 1 and count(app, world.home, Objective) == 0
 
 
-def test_a_coordinator_creates_a_goal_with_leads_and_it_is_audited(app, world):
-    client = client_for(app, world, "coordinator")
+def test_a_coordinator_creates_a_goal_with_leads_and_it_is_audited(app, world, login_as):
+    client = login_as("coordinator")
     data = GOAL | {"ps": ["prevention", "partnership"], "target_date": "2026-12-31", "start_date": "2026-01-01"}
     response = client.post(f"/p/{world.home.slug}/goals/new", data=data)
     assert response.status_code == 302
@@ -125,12 +118,12 @@ def test_a_coordinator_creates_a_goal_with_leads_and_it_is_audited(app, world):
     assert "goal.created" in audit_actions(app, world.home)
 
 
-def test_owners_post_updates_on_their_objectives_others_may_not(app, world):
+def test_owners_post_updates_on_their_objectives_others_may_not(app, world, login_as):
     goal_id = make_goal(app, world.home)
     mine = make_objective(app, world.home, goal_id, owner_membership_id=world.home.membership_ids["member"])
     theirs = make_objective(app, world.home, goal_id)
-    client = client_for(app, world, "member")
-    today = date.today().isoformat()
+    client = login_as("member")
+    today = partnership_today(app, world.home).isoformat()
     ok = client.post(
         f"/p/{world.home.slug}/goals/objectives/{mine}/updates",
         data={f"o{mine}-value": "25", f"o{mine}-recorded_on": today},
@@ -138,7 +131,7 @@ def test_owners_post_updates_on_their_objectives_others_may_not(app, world):
     assert ok.status_code == 303
     refused = client.post(f"/p/{world.home.slug}/goals/objectives/{theirs}/updates", data={f"o{theirs}-value": "25"})
     assert refused.status_code == 403
-    observer = client_for(app, world, "observer")
+    observer = login_as("observer")
     assert (
         observer.post(f"/p/{world.home.slug}/goals/objectives/{mine}/updates", data={f"o{mine}-value": "9"}).status_code
         == 403
@@ -147,10 +140,10 @@ def test_owners_post_updates_on_their_objectives_others_may_not(app, world):
     assert "progress.posted" in audit_actions(app, world.home)
 
 
-def test_an_objective_of_a_goal_you_may_not_see_is_404(app, world):
+def test_an_objective_of_a_goal_you_may_not_see_is_404(app, world, login_as):
     goal_id = make_goal(app, world.home, confidentiality="leadership")
     objective = make_objective(app, world.home, goal_id, owner_membership_id=world.home.membership_ids["member"])
-    client = client_for(app, world, "member")
+    client = login_as("member")
     response = client.post(
         f"/p/{world.home.slug}/goals/objectives/{objective}/updates", data={f"o{objective}-value": "3"}
     )
@@ -172,8 +165,8 @@ def test_an_objective_of_a_goal_you_may_not_see_is_404(app, world):
         ({"confidentiality": "secret"}, "confidentiality", "who may see it"),
     ],
 )
-def test_bad_goal_input_is_refused_at_the_field(app, world, changes, field, message):
-    client = client_for(app, world, "coordinator")
+def test_bad_goal_input_is_refused_at_the_field(app, world, login_as, changes, field, message):
+    client = login_as("coordinator")
     response = client.post(f"/p/{world.home.slug}/goals/new", data=GOAL | changes)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -181,11 +174,11 @@ def test_bad_goal_input_is_refused_at_the_field(app, world, changes, field, mess
     assert count(app, world.home, Goal) == 0
 
 
-def test_an_owner_or_organization_from_another_partnership_is_404(app, world):
+def test_an_owner_or_organization_from_another_partnership_is_404(app, world, login_as):
     from tests.factories import create_organization
 
     foreign_org = create_organization(app, world.other, "Elsewhere")
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     other_member = world.other.membership_ids["coordinator"]
     assert (
         client.post(f"/p/{world.home.slug}/goals/new", data=GOAL | {"owner_membership_id": other_member}).status_code
@@ -219,9 +212,9 @@ OBJECTIVE = {
         ({"due_date": "soon"}, "due_date", "Enter a date like"),
     ],
 )
-def test_bad_objective_input_is_refused_at_the_field(app, world, changes, field, message):
+def test_bad_objective_input_is_refused_at_the_field(app, world, login_as, changes, field, message):
     goal_id = make_goal(app, world.home)
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     response = client.post(f"/p/{world.home.slug}/goals/{goal_id}/objectives/new", data=OBJECTIVE | changes)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -229,9 +222,9 @@ def test_bad_objective_input_is_refused_at_the_field(app, world, changes, field,
     assert count(app, world.home, Objective) == 0
 
 
-def test_a_decreasing_target_and_thousands_separators_are_fine(app, world):
+def test_a_decreasing_target_and_thousands_separators_are_fine(app, world, login_as):
     goal_id = make_goal(app, world.home)
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     data = OBJECTIVE | {"unit": "days", "baseline": "1,200", "target": "30"}
     assert client.post(f"/p/{world.home.slug}/goals/{goal_id}/objectives/new", data=data).status_code == 302
     with app.app_context():
@@ -250,8 +243,8 @@ def test_a_decreasing_target_and_thousands_separators_are_fine(app, world):
         ("12", "garbage", "Enter a date like"),
     ],
 )
-def test_bad_updates_are_refused_and_nothing_is_written(app, world, value, on, message):
-    today = date.today()
+def test_bad_updates_are_refused_and_nothing_is_written(app, world, login_as, value, on, message):
+    today = partnership_today(app, world.home)
     goal_id = make_goal(app, world.home, start_date=today - timedelta(days=10))
     objective = make_objective(app, world.home, goal_id)
     dates = {
@@ -260,7 +253,7 @@ def test_bad_updates_are_refused_and_nothing_is_written(app, world, value, on, m
         "before-start": (today - timedelta(days=11)).isoformat(),
         "garbage": "30/02/2026",
     }
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     data = {f"o{objective}-value": value, f"o{objective}-recorded_on": dates[on]}
     for headers in ({}, {"HX-Request": "true"}):
         response = client.post(f"/p/{world.home.slug}/goals/objectives/{objective}/updates", data=data, headers=headers)
@@ -274,10 +267,10 @@ def test_bad_updates_are_refused_and_nothing_is_written(app, world, value, on, m
 # --- htmx and plain posts -----------------------------------------------------------------------
 
 
-def test_posting_an_update_with_htmx_returns_the_objectives_block(app, world):
+def test_posting_an_update_with_htmx_returns_the_objectives_block(app, world, login_as):
     goal_id = make_goal(app, world.home)
     objective = make_objective(app, world.home, goal_id)
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     response = client.post(
         f"/p/{world.home.slug}/goals/objectives/{objective}/updates",
         data={f"o{objective}-value": "50", f"o{objective}-note": "Spring cohort"},
@@ -294,9 +287,9 @@ def test_posting_an_update_with_htmx_returns_the_objectives_block(app, world):
     assert count(app, world.home, ProgressUpdate) == 2
 
 
-def test_inline_status_change_htmx_and_plain(app, world):
+def test_inline_status_change_htmx_and_plain(app, world, login_as):
     goal_id = make_goal(app, world.home, status="active")
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     url = f"/p/{world.home.slug}/goals/{goal_id}/status"
     response = client.post(url, data={"status": "on_hold"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="status-section"' in response.get_data(as_text=True)
@@ -311,9 +304,9 @@ def test_inline_status_change_htmx_and_plain(app, world):
     assert audit_actions(app, world.home)[-3:] == ["goal.status_changed", "goal.status_changed", "goal.achieved"]
 
 
-def test_a_plain_status_post_never_redirects_off_site(app, world):
+def test_a_plain_status_post_never_redirects_off_site(app, world, login_as):
     goal_id = make_goal(app, world.home, status="active")
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     url = f"/p/{world.home.slug}/goals/{goal_id}/status"
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
         response = client.post(url, data={"status": "on_hold", "next": target})
@@ -322,10 +315,10 @@ def test_a_plain_status_post_never_redirects_off_site(app, world):
     assert back.headers["Location"] == f"/p/{world.home.slug}/goals"
 
 
-def test_filters_and_grouping(app, world):
+def test_filters_and_grouping(app, world, login_as):
     make_goal(app, world.home, title="Prevention goal", ps=["prevention"], horizon="long")
     make_goal(app, world.home, title="Held goal", status="on_hold", horizon="short")
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     page = client.get(f"/p/{world.home.slug}/goals?status=on_hold").get_data(as_text=True)
     assert "Held goal" in page and "Prevention goal" not in page
     by_p = client.get(f"/p/{world.home.slug}/goals?group=p", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -333,21 +326,19 @@ def test_filters_and_grouping(app, world):
     assert client.get(f"/p/{world.home.slug}/goals?status=bogus&owner=x&organization=-").status_code == 200
 
 
-def test_stalled_setting_form(app, world):
-    client = client_for(app, world, "coordinator")
+def test_stalled_setting_form(app, world, login_as):
+    client = login_as("coordinator")
     bad = client.post(f"/p/{world.home.slug}/goals/settings", data={"stalled_after_days": "0"})
     assert bad.status_code == 422 and "from 1 to 365" in bad.get_data(as_text=True)
     assert client.post(f"/p/{world.home.slug}/goals/settings", data={"stalled_after_days": "45"}).status_code == 302
     assert (
-        client_for(app, world, "member")
-        .post(f"/p/{world.home.slug}/goals/settings", data={"stalled_after_days": "5"})
-        .status_code
+        login_as("member").post(f"/p/{world.home.slug}/goals/settings", data={"stalled_after_days": "5"}).status_code
         == 403
     )
 
 
-def test_report_page_and_bad_dates(app, world):
-    client = client_for(app, world, "observer")
+def test_report_page_and_bad_dates(app, world, login_as):
+    client = login_as("observer")
     assert client.get(f"/p/{world.home.slug}/goals/report?start=2026-01-01&end=2026-03-31").status_code == 200
     assert client.get(f"/p/{world.home.slug}/goals/report?start=2026-04-01&end=2026-03-31").status_code == 422
     assert client.get(f"/p/{world.home.slug}/goals/report?start=yesterday").status_code == 422
@@ -356,10 +347,10 @@ def test_report_page_and_bad_dates(app, world):
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def test_csv_exports(app, world):
+def test_csv_exports(app, world, login_as):
     goal_id = make_goal(app, world.home, title="=HYPERLINK(evil)")
     objective = make_objective(app, world.home, goal_id)
-    client = client_for(app, world, "coordinator")
+    client = login_as("coordinator")
     client.post(
         f"/p/{world.home.slug}/goals/objectives/{objective}/updates",
         data={f"o{objective}-value": "50", f"o{objective}-note": "+cmd"},
@@ -376,7 +367,7 @@ def test_csv_exports(app, world):
     assert updates[1][3] == "50.0" and updates[1][5] == "'+cmd"
 
 
-def test_endorsing_by_plain_post_and_by_htmx(app, world):
+def test_endorsing_by_plain_post_and_by_htmx(app, world, login_as):
     from partnership_hub.goals.models import GoalEndorsement
     from partnership_hub.members.models import Representative
     from tests.factories import create_organization
@@ -391,7 +382,7 @@ def test_endorsing_by_plain_post_and_by_htmx(app, world):
             db.session.add(Representative(organization_id=org, membership_id=world.home.membership_ids["member"]))
         db.session.commit()
     goal_id = make_goal(app, world.home, status="proposed")
-    client = client_for(app, world, "member")
+    client = login_as("member")
     url = f"/p/{world.home.slug}/goals/{goal_id}/endorse"
     assert client.post(url, data={"organization_id": str(first)}).status_code == 303
     htmx = client.post(url, data={"organization_id": str(second)}, headers={"HX-Request": "true"})
@@ -399,6 +390,6 @@ def test_endorsing_by_plain_post_and_by_htmx(app, world):
     assert "Endorsed by 2 of 2" in htmx.text
     again = client.post(url, data={"organization_id": str(second)})
     assert again.status_code == 422 and "already endorsed" in again.text
-    observer = client_for(app, world, "observer")
+    observer = login_as("observer")
     assert observer.post(url, data={"organization_id": str(first)}).status_code == 403
     assert count(app, world.home, GoalEndorsement) == 2
