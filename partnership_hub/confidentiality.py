@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import (
     Date,
@@ -42,10 +42,11 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from partnership_hub.db import Base, TenantMixin, TimestampMixin, utcnow
 from partnership_hub.errors import ServiceError
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model, db
 from partnership_hub.workspaces.models import Membership, Role
 
 if TYPE_CHECKING:
@@ -88,12 +89,17 @@ class Confidential:
     confidential_kind: ClassVar[str]
     confidential_author: ClassVar[str] = "author_membership_id"
 
+    if TYPE_CHECKING:
+        # Every model that opts in has its own integer primary key; declared for the type checker
+        # only (a mapped annotation here would give each model a second ``id`` column definition).
+        id: Mapped[int]
+
     @declared_attr
     def confidentiality(cls) -> Mapped[Level]:  # noqa: N805 - SQLAlchemy's declared_attr convention
         return mapped_column(level_type, default=Level.WORKSPACE)
 
 
-class ConfidentialGrant(TenantMixin, TimestampMixin, db.Model):
+class ConfidentialGrant(TenantMixin, TimestampMixin, Model):
     """A named person admitted to one confidential record: who granted it, why, until when."""
 
     __tablename__ = "confidential_grants"
@@ -117,7 +123,7 @@ class ConfidentialGrant(TenantMixin, TimestampMixin, db.Model):
         return f"<ConfidentialGrant {self.record_kind}:{self.record_id} → {self.membership_id}>"
 
 
-class AccessLogEntry(TenantMixin, TimestampMixin, db.Model):
+class AccessLogEntry(TenantMixin, TimestampMixin, Model):
     """Someone read (or exported) a record above ``workspace``. Kept apart from the activity feed."""
 
     __tablename__ = "access_log"
@@ -138,7 +144,7 @@ class AccessLogEntry(TenantMixin, TimestampMixin, db.Model):
         return f"<AccessLogEntry {self.record_kind}:{self.record_id}>"
 
 
-def confidential_models() -> list[type[Any]]:
+def confidential_models() -> list[type[Confidential]]:
     """Every mapped model that opts in (the registry has imported all areas' models)."""
     return sorted(
         (mapper.class_ for mapper in Base.registry.mappers if issubclass(mapper.class_, Confidential)),
@@ -149,7 +155,7 @@ def confidential_models() -> list[type[Any]]:
 # --- the rule, for one record and as SQL ---------------------------------------------------------
 
 
-def may_see(membership: Membership | None, record: Any, *, granted: bool = False) -> bool:
+def may_see(membership: Membership | None, record: Confidential, *, granted: bool = False) -> bool:
     """May ``membership`` read ``record``? ``granted``: an unexpired grant names this membership."""
     if membership is None:
         return False
@@ -164,10 +170,11 @@ def may_see(membership: Membership | None, record: Any, *, granted: bool = False
         return membership.role == Role.COORDINATOR
     if level == Level.ADVISORY:
         return membership.role in (Role.COORDINATOR, Role.SURVIVOR_ADVISOR)
-    return getattr(record, record.confidential_author) == membership.id  # private
+    author_id: int | None = getattr(record, record.confidential_author)
+    return author_id == membership.id  # private
 
 
-def granted_clause(model: Any, membership: Membership, today: date | None = None):
+def granted_clause(model: type[Confidential], membership: Membership, today: date | None = None) -> ColumnElement[bool]:
     """SQL: an unexpired grant names ``membership`` for the ``model`` row in the outer query."""
     today = today or utcnow().date()
     return exists().where(
@@ -178,7 +185,9 @@ def granted_clause(model: Any, membership: Membership, today: date | None = None
     )
 
 
-def visibility_clause(model: Any, membership: Membership | None, today: date | None = None):
+def visibility_clause(
+    model: type[Confidential], membership: Membership | None, today: date | None = None
+) -> ColumnElement[bool]:
     """The SQL twin of ``may_see``: true for the ``model`` rows ``membership`` may read. ``today``
     decides which grants have ended (default: today in UTC)."""
     if membership is None:
@@ -186,18 +195,19 @@ def visibility_clause(model: Any, membership: Membership | None, today: date | N
     column = model.confidentiality
     if membership.role == Role.OBSERVER:
         return column == Level.WORKSPACE
+    by_role: ColumnElement[bool]
     if membership.role == Role.COORDINATOR:
         by_role = column.in_([Level.WORKSPACE, Level.LEADERSHIP, Level.ADVISORY])
     elif membership.role == Role.SURVIVOR_ADVISOR:
         by_role = column.in_([Level.WORKSPACE, Level.ADVISORY])
     else:
         by_role = column == Level.WORKSPACE
-    author = getattr(model, model.confidential_author)
+    author: ColumnElement[int | None] = getattr(model, model.confidential_author)
     own_private = and_(column == Level.PRIVATE, author == membership.id)
     return or_(by_role, own_private, granted_clause(model, membership, today))
 
 
-def is_granted(record: Any, membership: Membership | None, today: date | None = None) -> bool:
+def is_granted(record: Confidential, membership: Membership | None, today: date | None = None) -> bool:
     """Does an unexpired grant name ``membership`` for ``record``? (one query; none at workspace level)"""
     if membership is None or record.confidentiality == Level.WORKSPACE:
         return False
@@ -211,7 +221,7 @@ def is_granted(record: Any, membership: Membership | None, today: date | None = 
     return db.session.scalars(stmt.limit(1)).first() is not None
 
 
-def may_read(ctx: WorkspaceContext, record: Any) -> bool:
+def may_read(ctx: WorkspaceContext, record: Confidential) -> bool:
     """``may_see`` for the acting person, looking up their grant only when the level needs it."""
     granted = False
     if record.confidentiality != Level.WORKSPACE and not may_see(ctx.membership, record):
@@ -219,7 +229,7 @@ def may_read(ctx: WorkspaceContext, record: Any) -> bool:
     return may_see(ctx.membership, record, granted=granted)
 
 
-def visible(ctx: WorkspaceContext, model: Any):
+def visible(ctx: WorkspaceContext, model: type[Confidential]) -> ColumnElement[bool]:
     """``visibility_clause`` for the acting person, today."""
     return visibility_clause(model, ctx.membership, ctx.today()) if ctx.membership else true()
 
@@ -227,7 +237,7 @@ def visible(ctx: WorkspaceContext, model: Any):
 # --- grants ---------------------------------------------------------------------------------------
 
 
-def grants_for(record: Any) -> list[ConfidentialGrant]:
+def grants_for(record: Confidential) -> list[ConfidentialGrant]:
     """The grants on ``record`` (expired ones included: the board sees its history)."""
     stmt = (
         select(ConfidentialGrant)
@@ -237,13 +247,13 @@ def grants_for(record: Any) -> list[ConfidentialGrant]:
     return list(db.session.scalars(stmt))
 
 
-def granted_membership_ids(record: Any) -> set[int]:
+def granted_membership_ids(record: Confidential) -> set[int]:
     return {grant.membership_id for grant in grants_for(record)}
 
 
 def grant(
     ctx: WorkspaceContext,
-    record: Any,
+    record: Confidential,
     membership_id: int,
     *,
     reason: str = "",
@@ -280,7 +290,9 @@ def grant(
     return row
 
 
-def set_named_people(ctx: WorkspaceContext, record: Any, membership_ids: Iterable[int], field: str = "access") -> None:
+def set_named_people(
+    ctx: WorkspaceContext, record: Confidential, membership_ids: Iterable[int], field: str = "access"
+) -> None:
     """Make the grants on ``record`` exactly ``membership_ids`` (a form's "who else may see it")."""
     wanted = set(membership_ids)
     for row in grants_for(record):
@@ -294,7 +306,7 @@ def set_named_people(ctx: WorkspaceContext, record: Any, membership_ids: Iterabl
 # --- the access log -------------------------------------------------------------------------------
 
 
-def record_read(ctx: WorkspaceContext, record: Any, how: str = "viewed") -> AccessLogEntry | None:
+def record_read(ctx: WorkspaceContext, record: Confidential, how: str = "viewed") -> AccessLogEntry | None:
     """Log that the acting person read ``record`` — only when it sits above ``workspace``."""
     if record.confidentiality == Level.WORKSPACE:
         return None
@@ -310,7 +322,7 @@ def record_read(ctx: WorkspaceContext, record: Any, how: str = "viewed") -> Acce
     return entry
 
 
-def record_reads(ctx: WorkspaceContext, records: Iterable[Any], how: str = "exported") -> None:
+def record_reads(ctx: WorkspaceContext, records: Iterable[Confidential], how: str = "exported") -> None:
     """Log a read of every record above ``workspace`` among ``records`` (exports, reports)."""
     for record in records:
         record_read(ctx, record, how)

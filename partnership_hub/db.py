@@ -22,22 +22,28 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Select, Table, event, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, ForeignKey, MetaData, Table, event, select, text
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     ORMExecuteState,
     Session,
+    SessionTransaction,
+    UOWTransaction,
     declared_attr,
     mapped_column,
     registry,
     scoped_session,
     with_loader_criteria,
 )
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement
+from sqlalchemy.sql.expression import FromClause, SelectBase
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import TypeDecorator
 
@@ -45,7 +51,20 @@ from partnership_hub.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+# ``db.session`` is a ``scoped_session`` proxying Flask-SQLAlchemy's own Session subclass; the helpers
+# here accept it as well as a plain Session (a task's, a test's).
+SessionT = TypeVar("SessionT", bound=Session)
+StatementT = TypeVar("StatementT", bound=Executable)
+
+
+class HasId(Protocol):
+    """A mapped model with an integer primary key named ``id``."""
+
+    @property
+    def id(self) -> int: ...
+
+
+RecordT = TypeVar("RecordT", bound=HasId)
 
 PARTNERSHIP_KEY = "tenant.partnership_id"
 USER_KEY = "tenant.user_id"
@@ -66,13 +85,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -80,7 +99,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -118,7 +137,9 @@ class CrossTenantWrite(RuntimeError):
 # --- binding the tenant -------------------------------------------------------------------------
 
 
-def bind_tenant(session: Session | scoped_session, partnership_id: int | None, user_id: int | None = None) -> None:
+def bind_tenant(
+    session: Session | scoped_session[SessionT], partnership_id: int | None, user_id: int | None = None
+) -> None:
     """Make ``partnership_id`` (and ``user_id``) the tenant of ``session``'s work from now on."""
     session = session() if isinstance(session, scoped_session) else session
     session.info[PARTNERSHIP_KEY] = partnership_id
@@ -128,7 +149,7 @@ def bind_tenant(session: Session | scoped_session, partnership_id: int | None, u
         _apply_database_settings(session, session.connection())
 
 
-def bind_user(session: Session | scoped_session, user_id: int | None) -> None:
+def bind_user(session: Session | scoped_session[SessionT], user_id: int | None) -> None:
     """Record the signed-in person, so RLS lets them list their own memberships anywhere."""
     session = session() if isinstance(session, scoped_session) else session
     session.info[USER_KEY] = user_id
@@ -137,26 +158,28 @@ def bind_user(session: Session | scoped_session, user_id: int | None) -> None:
 
 
 def current_partnership_id(session: Session) -> int | None:
-    return session.info.get(PARTNERSHIP_KEY)
+    partnership_id: int | None = session.info.get(PARTNERSHIP_KEY)
+    return partnership_id
 
 
-def cross_tenant(stmt: Select) -> Select:
+def cross_tenant(stmt: StatementT) -> StatementT:
     """Mark a statement as deliberately spanning partnerships (RLS still applies on PostgreSQL)."""
     return stmt.execution_options(**{CROSS_TENANT_OPTION: True})
 
 
-def scoped(stmt: Select) -> Select:
+def scoped(stmt: StatementT) -> StatementT:
     """A list query for tenant data. Scoping is applied to every ORM statement by the session
     event below; this helper exists so call sites read as what they are."""
     return stmt
 
 
-def select_scalars(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+def select_scalars(session: Session | scoped_session[SessionT], values: dict[str, Any]) -> dict[str, Any]:
     """Evaluate a mapping of scalar subqueries (and plain values) in ONE round trip.
 
     Used to gather many counts for a page without a query each; tenant scoping applies to every
     subquery (see ``_scope_tenant_queries``)."""
-    queries = {name: value for name, value in values.items() if isinstance(value, ClauseElement)}
+    # Scalar subqueries and column expressions (and a SELECT, which labels as its scalar subquery).
+    queries = {name: value for name, value in values.items() if isinstance(value, ColumnElement | SelectBase)}
     result = {name: value for name, value in values.items() if name not in queries}
     if queries:
         row = session.execute(select(*(query.label(name) for name, query in queries.items()))).one()
@@ -164,7 +187,7 @@ def select_scalars(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def get_scoped(session: Session, model: type[T], record_id: Any) -> T:
+def get_scoped(session: Session | scoped_session[SessionT], model: type[RecordT], record_id: object) -> RecordT:
     """Load one tenant record by id within the bound partnership, or raise ``NotFound`` (a 404 on
     the web, a plain error in a task)."""
     if isinstance(record_id, str) and record_id.isascii() and record_id.isdigit():
@@ -172,13 +195,13 @@ def get_scoped(session: Session, model: type[T], record_id: Any) -> T:
     if not isinstance(record_id, int) or isinstance(record_id, bool) or not 0 < record_id < 2**31:
         raise NotFound(f"{model.__name__} {record_id!r}")
     # A SELECT (not Session.get) so the identity map can never hand back another tenant's row.
-    record = session.scalars(select(model).where(model.id == record_id)).one_or_none()
+    record = session.scalars(select(model).filter_by(id=record_id)).one_or_none()
     if record is None:
         raise NotFound(f"{model.__name__} {record_id}")
     return record
 
 
-def _apply_database_settings(session: Session, connection, *, skip_empty: bool = False) -> None:
+def _apply_database_settings(session: Session, connection: Connection, *, skip_empty: bool = False) -> None:
     if connection.dialect.name != "postgresql":
         return
     pid = session.info.get(PARTNERSHIP_KEY)
@@ -192,7 +215,7 @@ def _apply_database_settings(session: Session, connection, *, skip_empty: bool =
 
 
 @event.listens_for(Session, "after_begin")
-def _on_begin(session: Session, transaction, connection) -> None:
+def _on_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     _apply_database_settings(session, connection, skip_empty=True)
 
 
@@ -201,11 +224,12 @@ def _touches_tenant_tables(state: ORMExecuteState) -> bool:
     if any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
         return True
     tenant_tables = _tenant_tables(len(Base.registry.mappers))
-    return any(isinstance(element, Table) and element in tenant_tables for element in iterate(state.statement))
+    statement = cast(ClauseElement, state.statement)  # ORM statements are all clause elements
+    return any(isinstance(element, Table) and element in tenant_tables for element in iterate(statement))
 
 
 @lru_cache(maxsize=4)
-def _tenant_tables(mapper_count: int) -> frozenset[Table]:
+def _tenant_tables(mapper_count: int) -> frozenset[FromClause]:
     """The tables of tenant models (recomputed only when models are added)."""
     return frozenset(mapper.local_table for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantMixin))
 
@@ -227,7 +251,7 @@ def _scope_tenant_queries(state: ORMExecuteState) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _stamp_tenant_rows(session: Session, flush_context, instances) -> None:
+def _stamp_tenant_rows(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     pid = session.info.get(PARTNERSHIP_KEY)
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, TenantMixin):
@@ -244,7 +268,7 @@ def _stamp_tenant_rows(session: Session, flush_context, instances) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+def _sqlite_on_connect(dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # pysqlite's own transaction handling breaks SAVEPOINT (a RELEASE would commit); let
@@ -258,7 +282,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN")
 
@@ -266,7 +290,7 @@ def _sqlite_begin(conn) -> None:
 # --- work that must wait for the commit ----------------------------------------------------------
 
 
-def after_commit(session: Session, fn: Callable[..., Any], *args: Any) -> None:
+def after_commit(session: Session | scoped_session[SessionT], fn: Callable[..., Any], *args: Any) -> None:
     """Run ``fn(*args)`` once the session's transaction commits; drop it if it rolls back.
 
     Used to hand outbox rows to the broker only when they really exist."""

@@ -8,6 +8,7 @@ in a fresh app context and so a fresh database session.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery, Task
 from flask import Flask, current_app
@@ -18,8 +19,8 @@ PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "i
 
 
 def init_celery(app: Flask) -> Celery:
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+    class FlaskTask(Task):  # type: ignore[misc]  # Celery ships no type hints: Task is Any here
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from flask import Flask
 
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 class EmbeddedScheduler(threading.Thread):
-    def __init__(self, app: Flask, schedule: dict[str, dict]):
+    def __init__(self, app: Flask, schedule: dict[str, dict[str, Any]]) -> None:
         super().__init__(name="embedded-scheduler", daemon=True)
         self.app = app
         self.entries = {name: float(entry["schedule"]) for name, entry in schedule.items()}

@@ -3,6 +3,8 @@ scheduler reads the same table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from partnership_hub import areas
 
-BEAT_SCHEDULE: dict[str, dict] = areas.beat_schedule()
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = areas.beat_schedule()

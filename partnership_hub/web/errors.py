@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -25,7 +25,7 @@ MESSAGES = {
 }
 
 
-def _render(status: int, title: str | None = None, detail: str | None = None):
+def _render(status: int, title: str | None = None, detail: str | None = None) -> tuple[Response | str, int]:
     default_title, default_detail = MESSAGES.get(status, MESSAGES[500])
     if request.accept_mimetypes.best == "application/json" or request.path in ("/healthz", "/readyz"):
         return jsonify(error=title or default_title), status
@@ -36,30 +36,30 @@ def _render(status: int, title: str | None = None, detail: str | None = None):
 
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):
+    def _csrf(error: CSRFError) -> tuple[Response | str, int]:
         db.session.rollback()
         return _render(400, "This form has expired", "Reload the page and submit it again. Nothing was saved.")
 
     # Services raise domain errors (a Celery task can call them too); the web answers them here.
     @app.errorhandler(NotFound)
-    def _not_found(error: NotFound):
+    def _not_found(error: NotFound) -> tuple[Response | str, int]:
         db.session.rollback()
         return _render(404)
 
     @app.errorhandler(Forbidden)
-    def _forbidden(error: Forbidden):
+    def _forbidden(error: Forbidden) -> tuple[Response | str, int]:
         db.session.rollback()
         return _render(403)
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
+    def _http(error: HTTPException) -> tuple[Response | str, int]:
         db.session.rollback()
         if error.code == 429:
             return _render(429, detail=f"Too many attempts. Please wait and try again ({error.description}).")
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
+    def _unexpected(error: Exception) -> tuple[Response | str, int]:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.url_rule)
         return _render(500)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -17,7 +19,7 @@ def is_htmx() -> bool:
     )
 
 
-def render(template: str, block: str | None = None, *, status: int = 200, **context) -> Response:
+def render(template: str, block: str | None = None, *, status: int = 200, **context: Any) -> Response:
     """Render ``template``; for an htmx request that names a ``block``, render just that block."""
     if block and is_htmx():
         body = render_block(template, block, **context)

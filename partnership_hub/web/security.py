@@ -36,5 +36,5 @@ def register_security_headers(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if current_user and current_user.is_authenticated:
             # Pages behind a sign-in hold partnership data: no shared or back-button caches.
-            headers["Cache-Control"] = "no-store"
+            headers.setdefault("Cache-Control", "no-store")  # downloads say "private, no-store" themselves
         return response

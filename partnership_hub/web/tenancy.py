@@ -8,7 +8,10 @@ are not members get 404 — the same answer as for a partnership that does not e
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, g
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -21,20 +24,21 @@ from partnership_hub.workspaces.models import Membership, Partnership
 PREFIX = "/p/<slug>"
 
 
-def workspace_blueprint(name: str, import_name: str, **options) -> Blueprint:
+def workspace_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix=PREFIX, **options)
     bp.url_value_preprocessor(_pull_slug)
     bp.before_request(_resolve_workspace)
     return bp
 
 
-def _pull_slug(endpoint: str | None, values: dict | None) -> None:
+def _pull_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.workspace_slug = (values or {}).pop("slug", None)
 
 
-def _resolve_workspace():
+def _resolve_workspace() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        to_sign_in: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login has no type hints
+        return to_sign_in
     # One query: the signed-in person's own membership in the partnership with this slug. It is
     # read before the tenant is bound, so it goes around the ORM filter explicitly; on PostgreSQL
     # RLS still lets a person see only their own memberships at this point.
@@ -54,10 +58,11 @@ def _resolve_workspace():
 
 
 def current_context() -> WorkspaceContext:
-    return g.ctx
+    ctx: WorkspaceContext = g.ctx
+    return ctx
 
 
-def add_slug_default(endpoint: str, values: dict) -> None:
+def add_slug_default(endpoint: str, values: dict[str, Any]) -> None:
     """url_for inside a workspace fills in the current slug."""
     ctx = g.get("ctx")
     if ctx is not None and "slug" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "slug"):

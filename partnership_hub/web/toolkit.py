@@ -22,12 +22,14 @@ import io
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from flask import Response, abort, flash, g, redirect, stream_with_context
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
+from werkzeug.wrappers import Response as BaseResponse
 
+from partnership_hub.db import bind_tenant
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
@@ -79,12 +81,18 @@ def submit(form: FlaskForm, call: Callable[[], T], *, validate: bool = True) -> 
     return Saved(value)
 
 
+def confirmed(form: FlaskForm) -> None:
+    """A bare confirmation (a button and its CSRF token, no fields): 400 unless it is a valid POST."""
+    if not form.validate_on_submit():
+        abort(400)
+
+
 def form_status(form: FlaskForm) -> int:
     """422 for a form shown again with errors (so htmx and tests can tell), else 200."""
     return 422 if (form.errors or form.form_errors) else 200
 
 
-def done(message: str | None, to: str, *, category: str = "success") -> Response:
+def done(message: str | None, to: str, *, category: str = "success") -> BaseResponse:
     """After a successful write: flash ``message`` and go to ``to`` (``HX-Redirect`` for htmx)."""
     if message:
         flash(message, category)
@@ -146,11 +154,17 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
     return min(max(1, int(raw)), MAX_PAGE)
 
 
-def paginate(stmt: Select, page: int, page_size: int, *, row: Callable[[Any], T] | None = None) -> Page[T]:
+@overload
+def paginate(stmt: Select[tuple[T]], page: int, page_size: int, *, row: None = None) -> Page[T]: ...
+@overload
+def paginate(stmt: Select[Any], page: int, page_size: int, *, row: None = None) -> Page[Any]: ...
+@overload
+def paginate(stmt: Select[Any], page: int, page_size: int, *, row: Callable[[Any], T]) -> Page[T]: ...
+def paginate(stmt: Select[Any], page: int, page_size: int, *, row: Callable[[Any], T] | None = None) -> Page[Any]:
     """One page of ``stmt`` with its total in ONE statement (a window count rides along), whatever
     the list's size. A page past the end (an old link, a narrower filter) shows the last page, at the
-    cost of one more statement. Rows of a one-entity select are that entity; otherwise a tuple.
-    Eager-load collections with ``selectinload`` (a joined collection would repeat rows)."""
+    cost of two more statements (a count and the re-fetch). Rows of a one-entity select are that
+    entity; otherwise a tuple. Eager-load collections with ``selectinload`` (a joined collection would repeat rows)."""
     counted = stmt.add_columns(func.count().over().label("_page_total"))
 
     def fetch(number: int) -> list[Any]:
@@ -163,7 +177,7 @@ def paginate(stmt: Select, page: int, page_size: int, *, row: Callable[[Any], T]
         page = max(1, math.ceil(total / page_size))
         rows = fetch(page)
     total = rows[0][-1] if rows else 0
-    values = [r[0] if len(r) == 2 else tuple(r[:-1]) for r in rows]
+    values: list[Any] = [r[0] if len(r) == 2 else tuple(r[:-1]) for r in rows]
     return Page([row(v) for v in values] if row else values, total, page, page_size)
 
 
@@ -176,7 +190,14 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[objec
     Every cell passes the formula guard (``formats.spreadsheet_cell``); the file is private to the
     person who asked for it (``Cache-Control: private, no-store``)."""
 
+    # Flask ends the request's database session when the view returns, before the body streams:
+    # the generator binds a fresh one to the same partnership, so ``rows`` may be a lazy query.
+    ctx = g.get("ctx")
+    tenant = (ctx.partnership.id, ctx.user.id if ctx.user else None) if ctx else None
+
     def generate() -> Iterator[str]:
+        if tenant is not None:
+            bind_tenant(db.session, *tenant)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
