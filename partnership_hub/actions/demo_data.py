@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from partnership_hub.accounts.models import User
 from partnership_hub.actions import services
 from partnership_hub.actions.models import ActionStatus
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Goal
 from partnership_hub.workspaces.models import Membership
@@ -93,9 +94,9 @@ ITEMS: tuple[tuple[str, str, str | None, int | None, ActionStatus, str], ...] = 
 )
 
 
-def seed_action_items(ctx, domain: str) -> None:
+def seed_action_items(ctx: WorkspaceContext, domain: str) -> None:
     """Add the demo action items to ``ctx``'s partnership (people found by their demo e-mail)."""
-    today = services.today_for(ctx)
+    today = ctx.today()
     members = dict(
         db.session.execute(select(func.lower(User.email), Membership).join(User, User.id == Membership.user_id))
         .tuples()
@@ -118,6 +119,6 @@ def seed_action_items(ctx, domain: str) -> None:
         )
 
 
-def seed_demo(ctx, people: dict) -> None:
+def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
     """The area's part of the demo: the action plan."""
     seed_action_items(ctx, next(iter(people.values())).email.split("@")[1])

@@ -79,10 +79,3 @@ def parse_filters(args: Mapping[str, str]) -> ActionFilters:
         goal=_id_or(args.get("goal", ""), ("none",)),
         overdue=args.get("overdue", "") not in ("", "0", "false"),
     )
-
-
-def parse_page(args: Mapping[str, str]) -> int:
-    try:
-        return max(1, int(args.get("page", "1")))
-    except ValueError:
-        return 1

@@ -10,7 +10,7 @@ from sqlalchemy import Enum, ForeignKey, ForeignKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
 class ActionStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class ActionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class ActionItem(TenantMixin, TimestampMixin, db.Model):
+class ActionItem(TenantMixin, TimestampMixin, Model):
     __tablename__ = "action_items"
     __table_args__ = (
         ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),

@@ -3,40 +3,39 @@ changing the status, removing, the CSV export, and what the home page and setup 
 
 An action item linked to a goal is exactly as confidential as that goal: a person who may not see
 the goal does not see the item either (it is left out of lists and counts, and its page is a 404).
-Services that depend on the date take ``today`` so callers (and tests) decide what day it is.
+Services that depend on the date take ``today`` so callers (and tests) decide what day it is;
+views pass the partnership's (``ctx.today()``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visibility_clause
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, utcnow
-from partnership_hub.errors import ServiceError
+from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.goals.models import Goal, Objective
 from partnership_hub.policies import can
+from partnership_hub.web.toolkit import Page, paginate
 from partnership_hub.workspaces.models import Membership, Role
 
 PAGE_SIZE = 25
 TITLE_MAX = ActionItem.__table__.c.title.type.length
 DESCRIPTION_MAX = 4000  # the column is TEXT; longer than this is a document, not an action
 
-STATUS_LABELS: dict[str, str] = {
+STATUS_LABELS: dict[ActionStatus, str] = {
     ActionStatus.OPEN: "Open",
     ActionStatus.IN_PROGRESS: "In progress",
     ActionStatus.DONE: "Done",
@@ -55,22 +54,17 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def today_for(ctx) -> date:
-    """Today's date where the partnership is (its time zone decides when an item becomes overdue)."""
-    return datetime.now(ZoneInfo(ctx.partnership.time_zone or "UTC")).date()
-
-
 # --- who sees what ------------------------------------------------------------------------------
 
 
-def visible_items_clause(membership: Membership):
+def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
     """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
     goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``)."""
     visible_goals = select(Goal.id).where(visibility_clause(Goal, membership))
     return or_(ActionItem.goal_id.is_(None), ActionItem.goal_id.in_(visible_goals))
 
 
-def visible_item_ids(membership: Membership):
+def visible_item_ids(membership: Membership | None) -> Select[tuple[int]]:
     """The ids of action items ``membership`` may see (the activity feed's filter)."""
     return select(ActionItem.id).where(visible_items_clause(membership))
 
@@ -123,23 +117,6 @@ class ActionFilters:
         return {key: value for key, value in args.items() if value}
 
 
-@dataclass
-class ActionPage:
-    entries: list[ActionEntry]
-    total: int
-    page: int
-    pages: int
-    page_size: int
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.total else 0
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + len(self.entries) - 1 if self.entries else 0
-
-
 AssigneeMembership = aliased(Membership, name="assignee_membership")
 AssigneeUser = aliased(User, name="assignee_user")
 
@@ -154,12 +131,12 @@ def _entries_stmt():
     )
 
 
-def _filtered(stmt, ctx, filters: ActionFilters, today: date):
+def _filtered(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
     stmt = stmt.where(visible_items_clause(ctx.membership))
     if filters.status:
         stmt = stmt.where(ActionItem.status == ActionStatus(filters.status))
     if filters.assignee == "me":
-        stmt = stmt.where(ActionItem.assignee_membership_id == ctx.membership.id)
+        stmt = stmt.where(ActionItem.assignee_membership_id == (ctx.membership.id if ctx.membership else None))
     elif filters.assignee == "none":
         stmt = stmt.where(ActionItem.assignee_membership_id.is_(None))
     elif filters.assignee:
@@ -185,44 +162,47 @@ def _grouped_order(stmt):
     )
 
 
+def _entry(row: Sequence[Any], today: date) -> ActionEntry:
+    item, goal, objective, assignee, user = row
+    return ActionEntry(item, goal, objective, assignee, user, is_overdue(item, today))
+
+
 def _entries(rows, today: date) -> list[ActionEntry]:
-    return [
-        ActionEntry(item, goal, objective, assignee, user, is_overdue(item, today))
-        for item, goal, objective, assignee, user in rows
-    ]
+    return [_entry(row, today) for row in rows]
 
 
-def search_items(ctx, filters: ActionFilters, today: date, page: int = 1, page_size: int = PAGE_SIZE) -> ActionPage:
-    """One page of the action plan as ``ctx``'s member may see it, grouped by goal (two queries).
-
-    A page past the end shows the last page."""
-    count_stmt = _filtered(select(func.count(ActionItem.id)), ctx, filters, today)
-    total = db.session.scalar(scoped(count_stmt)) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, page), pages)
+def search_items(
+    ctx: WorkspaceContext, filters: ActionFilters, today: date, page: int = 1, page_size: int = PAGE_SIZE
+) -> Page[ActionEntry]:
+    """One page of the action plan as ``ctx``'s member may see it, grouped by goal, with the total
+    (one query; a page past the end shows the last page)."""
     stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
-    rows = db.session.execute(scoped(stmt.limit(page_size).offset((page - 1) * page_size))).tuples()
-    return ActionPage(_entries(rows, today), total, page, pages, page_size)
+    return paginate(scoped(stmt), page, page_size, row=lambda row: _entry(row, today))
 
 
-def export_items(ctx, filters: ActionFilters, today: date) -> list[ActionEntry]:
+def export_items(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> list[ActionEntry]:
     """Every visible action item matching ``filters``, grouped by goal, for the CSV export (one query)."""
     stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
     return _entries(db.session.execute(scoped(stmt)).tuples(), today)
 
 
-def find_entry(ctx, action_item_id: Any, today: date) -> ActionEntry | None:
-    """One action item ``ctx``'s member may see, with its goal, objective and assignee (one query)."""
+def get_entry(ctx: WorkspaceContext, action_item_id: Any, today: date) -> ActionEntry:
+    """One action item ``ctx``'s member may see, with its goal, objective and assignee (one query).
+    ``NotFound`` when there is none — also when its goal is one this person may not see."""
     try:
         action_item_id = int(action_item_id)
     except (TypeError, ValueError):
-        return None
+        raise NotFound(f"action item {action_item_id!r}") from None
     stmt = _entries_stmt().where(ActionItem.id == action_item_id, visible_items_clause(ctx.membership))
     rows = _entries(db.session.execute(scoped(stmt)).tuples(), today)
-    return rows[0] if rows else None
+    if not rows:
+        raise NotFound(f"action item {action_item_id}")
+    return rows[0]
 
 
-def open_items_for(ctx, membership: Membership, today: date, limit: int | None = None) -> list[ActionEntry]:
+def open_items_for(
+    ctx: WorkspaceContext, membership: Membership, today: date, limit: int | None = None
+) -> list[ActionEntry]:
     """``membership``'s unfinished action items (as they may see them), soonest due first, each with
     its overdue flag (one query). For the home page and digests."""
     stmt = (
@@ -239,7 +219,7 @@ def open_items_for(ctx, membership: Membership, today: date, limit: int | None =
     return _entries(db.session.execute(scoped(stmt)).tuples(), today)
 
 
-def overdue_count_query(ctx, today: date):
+def overdue_count_query(ctx: WorkspaceContext, today: date):
     """How many overdue items ``ctx``'s member may see, as a scalar subquery (for ``select_scalars``)."""
     return (
         select(func.count(ActionItem.id))
@@ -248,12 +228,12 @@ def overdue_count_query(ctx, today: date):
     )
 
 
-def overdue_count(ctx, today: date) -> int:
+def overdue_count(ctx: WorkspaceContext, today: date) -> int:
     """How many overdue items ``ctx``'s member may see (one query)."""
     return db.session.scalar(select(overdue_count_query(ctx, today))) or 0
 
 
-def assignee_name(viewer: Membership, entry: ActionEntry) -> str:
+def assignee_name(viewer: Membership | None, entry: ActionEntry) -> str:
     """The assignee's name, or who they are without it where the viewer may not see that person
     (survivor advisors' identities stay with coordinators and advisors; observers see no names)."""
     if entry.assignee is None:
@@ -266,28 +246,28 @@ def assignee_name(viewer: Membership, entry: ActionEntry) -> str:
 # --- choices for the forms and filters -----------------------------------------------------------
 
 
-def goal_choices(ctx) -> list[Goal]:
+def goal_choices(ctx: WorkspaceContext) -> list[Goal]:
     """Goals ``ctx``'s member may see and link items to, by title (one query)."""
     stmt = (
         select(Goal)
-        .where(visibility_clause(Goal, ctx.membership, today_for(ctx)))
+        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
         .order_by(func.lower(Goal.title), Goal.id)
     )
     return list(db.session.scalars(scoped(stmt)))
 
 
-def objective_choices(ctx) -> list[Objective]:
+def objective_choices(ctx: WorkspaceContext) -> list[Objective]:
     """Objectives of the goals ``ctx``'s member may see, by goal then position (one query)."""
     stmt = (
         select(Objective)
         .join(Goal, Goal.id == Objective.goal_id)
-        .where(visibility_clause(Goal, ctx.membership, today_for(ctx)))
+        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
         .order_by(func.lower(Goal.title), Goal.id, Objective.position, Objective.id)
     )
     return list(db.session.scalars(scoped(stmt)))
 
 
-def assignable_members(ctx) -> list[tuple[Membership, User]]:
+def assignable_members(ctx: WorkspaceContext) -> list[tuple[Membership, User]]:
     """People an item may be assigned to: members who take part (not observers) and whom
     ``ctx``'s member may see, by name (one query)."""
     stmt = (
@@ -339,7 +319,7 @@ def parse_due_date(value: Any) -> date | None:
         raise ServiceError(message, "due_date") from None
 
 
-def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
+def clean_action_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, Any]:
     """Checked values for an action item; ServiceError (naming the field) for the first problem.
 
     Linked records must be in this partnership and visible to the editor; an objective must belong
@@ -364,7 +344,7 @@ def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
             scoped(
                 select(Objective)
                 .join(Goal, Goal.id == Objective.goal_id)
-                .where(Objective.id == objective_id, visibility_clause(Goal, ctx.membership, today_for(ctx)))
+                .where(Objective.id == objective_id, visibility_clause(Goal, ctx.membership, ctx.today()))
             )
         ).one_or_none()
         if objective is None:
@@ -375,7 +355,7 @@ def clean_action_data(ctx, data: dict[str, Any]) -> dict[str, Any]:
             raise ServiceError("Choose an objective of the selected goal, or no objective.", "objective_id")
     if goal_id is not None:
         visible = db.session.scalar(
-            scoped(select(Goal.id).where(Goal.id == goal_id, visibility_clause(Goal, ctx.membership, today_for(ctx))))
+            scoped(select(Goal.id).where(Goal.id == goal_id, visibility_clause(Goal, ctx.membership, ctx.today())))
         )
         if visible is None:
             raise ServiceError(goal_message, "goal_id")
@@ -399,11 +379,12 @@ def _apply_status(item: ActionItem, status: ActionStatus) -> None:
     item.status = status
 
 
-def create_item(ctx, data: dict[str, Any]) -> ActionItem:
+def create_item(ctx: WorkspaceContext, data: dict[str, Any]) -> ActionItem:
     """Add an action item to the plan (created by ``ctx``'s member)."""
     cleaned = clean_action_data(ctx, data)
     status = cleaned.pop("status")
-    item = ActionItem(**cleaned, status=ActionStatus.OPEN, created_by_membership_id=ctx.membership.id)
+    author = ctx.membership.id if ctx.membership else None
+    item = ActionItem(**cleaned, status=ActionStatus.OPEN, created_by_membership_id=author)
     _apply_status(item, status)
     db.session.add(item)
     db.session.flush()
@@ -420,7 +401,7 @@ def create_item(ctx, data: dict[str, Any]) -> ActionItem:
     return item
 
 
-def update_item(ctx, item: ActionItem, data: dict[str, Any]) -> ActionItem:
+def update_item(ctx: WorkspaceContext, item: ActionItem, data: dict[str, Any]) -> ActionItem:
     """Change an action item; the audit entry names the fields that changed (not their values)."""
     cleaned = clean_action_data(ctx, data)
     changed = sorted(name for name, value in cleaned.items() if getattr(item, name) != value)
@@ -436,7 +417,7 @@ def update_item(ctx, item: ActionItem, data: dict[str, Any]) -> ActionItem:
     return item
 
 
-def change_status(ctx, item: ActionItem, status: Any) -> bool:
+def change_status(ctx: WorkspaceContext, item: ActionItem, status: Any) -> bool:
     """Move an item to ``status`` (a key); False when it already had it. ServiceError for an unknown one."""
     try:
         status = ActionStatus(status)
@@ -451,7 +432,7 @@ def change_status(ctx, item: ActionItem, status: Any) -> bool:
     return True
 
 
-def delete_item(ctx, item: ActionItem) -> None:
+def delete_item(ctx: WorkspaceContext, item: ActionItem) -> None:
     """Remove an action item from the plan."""
     audit.record(ctx, "action_item.deleted", "action_item", item.id, goal_id=item.goal_id)
     db.session.delete(item)
@@ -461,7 +442,7 @@ def delete_item(ctx, item: ActionItem) -> None:
 # --- the setup guide ----------------------------------------------------------------------------
 
 
-def setup_fact_queries(ctx) -> dict[str, Any]:
+def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the action plan, as a scalar subquery."""
     return {"action_items": select(func.count(ActionItem.id)).scalar_subquery()}
 
@@ -471,26 +452,20 @@ def setup_fact_queries(ctx) -> dict[str, Any]:
 CSV_HEADER = ("Action", "Status", "Overdue", "Due date", "Assigned to", "Goal", "Objective", "Description")
 
 
-def export_csv(ctx, filters: ActionFilters, today: date) -> str:
-    """The visible action items matching ``filters`` as CSV text (one query)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for entry in export_items(ctx, filters, today):
-        item = entry.item
-        writer.writerow(
-            [
-                spreadsheet_cell(value)
-                for value in (
-                    item.title,
-                    entry.status_label,
-                    "yes" if entry.overdue else "no",
-                    item.due_date.isoformat() if item.due_date else "",
-                    assignee_name(ctx.membership, entry),
-                    entry.goal.title if entry.goal else "",
-                    entry.objective.title if entry.objective else "",
-                    item.description,
-                )
-            ]
+def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> Iterator[tuple[object, ...]]:
+    """The visible action items matching ``filters`` as CSV rows (``CSV_HEADER``'s columns; one query,
+    run before the first row is written)."""
+    entries = export_items(ctx, filters, today)
+    return (
+        (
+            entry.item.title,
+            entry.status_label,
+            "yes" if entry.overdue else "no",
+            entry.item.due_date.isoformat() if entry.item.due_date else "",
+            assignee_name(ctx.membership, entry),
+            entry.goal.title if entry.goal else "",
+            entry.objective.title if entry.objective else "",
+            entry.item.description,
         )
-    return buffer.getvalue()
+        for entry in entries
+    )

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
 from partnership_hub.db import TenantMixin, TimestampMixin
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
-class AuditEntry(TenantMixin, TimestampMixin, db.Model):
+class AuditEntry(TenantMixin, TimestampMixin, Model):
     __tablename__ = "audit_entries"
     __table_args__ = (Index("ix_audit_entries_partnership_id_created_at", "partnership_id", "created_at"),)
 

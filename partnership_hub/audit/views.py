@@ -1,13 +1,18 @@
-"""The partnership's activity log, for coordinators."""
+"""The partnership's activity feed and access log, for coordinators.
+
+The feed's filters (area, person) are a plain GET form; with htmx a change swaps just the results.
+"""
 
 from __future__ import annotations
 
-from flask import g
+from typing import Any
 
-from partnership_hub.audit import services
-from partnership_hub.web.htmx import render
+from flask import g, request, url_for
+
+from partnership_hub.audit import queries
+from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import require
+from partnership_hub.web.toolkit import page_number, require
 
 bp = workspace_blueprint("audit", __name__)
 
@@ -15,10 +20,21 @@ bp = workspace_blueprint("audit", __name__)
 @bp.get("/activity")
 def index():
     require("audit.view")
-    entries = services.recent_entries(g.ctx, limit=200)
-    return render(
-        "audit/index.html",
-        entries=entries,
-        people=services.people_named(entries),
-        action_labels=services.action_labels(),
+    filters = queries.FeedFilters.from_args(request.args)
+    page = queries.feed_page(g.ctx, filters, page_number(request.args))
+    partial = is_htmx()
+    choices: dict[str, Any] = (
+        {} if partial else {"feed_areas": queries.feed_areas(), "people": queries.feed_people(g.ctx)}
     )
+    response = render("audit/index.html", block="results", partial=partial, filters=filters, page=page, **choices)
+    if partial:
+        args: dict[str, Any] = filters.query_args() | ({"page": page.page} if page.page > 1 else {})
+        response.headers["HX-Push-Url"] = url_for("audit.index", **args)
+    return response
+
+
+@bp.get("/activity/access-log")
+def access_log():
+    require("audit.view")
+    page = queries.access_log_page(g.ctx, page_number(request.args))
+    return render("audit/access_log.html", block="results", page=page)

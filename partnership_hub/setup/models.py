@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
 from partnership_hub.db import TenantMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
-class SetupGuideMark(TenantMixin, db.Model):
+class SetupGuideMark(TenantMixin, Model):
     """A coordinator marked a setup-guide question as addressed (for the ones data can't show)."""
 
     __tablename__ = "setup_guide_marks"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import joinedload
 
 from partnership_hub import areas
 from partnership_hub.audit import services as audit
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars
-from partnership_hub.errors import ServiceError
+from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
 from partnership_hub.setup.models import SetupGuideMark
@@ -68,7 +69,7 @@ class GuideState:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def fact_queries(ctx) -> dict[str, Any]:
+def fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """Every installed area's setup facts (``Area.setup_facts``): plain values and scalar subqueries."""
     queries: dict[str, Any] = {}
     for area in areas.installed():
@@ -77,7 +78,7 @@ def fact_queries(ctx) -> dict[str, Any]:
     return queries
 
 
-def collect_facts(ctx, extra: dict | None = None) -> Facts:
+def collect_facts(ctx: WorkspaceContext, extra: dict | None = None) -> Facts:
     """Everything the guide's checks read, evaluated in one query. ``extra`` scalar queries ride
     along in the same query and come back under their own names."""
     facts = select_scalars(db.session, (extra or {}) | fact_queries(ctx))
@@ -91,7 +92,7 @@ def _normalized(facts: dict[str, Any]) -> Facts:
     return facts
 
 
-def home_progress_panel(ctx, values: dict[str, Any]) -> dict[str, Any] | None:
+def home_progress_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
     """The home's setup-guide panel: progress by section, from the facts gathered with every panel's."""
     return {"setup": guide_state(ctx, _normalized(values))}
 
@@ -112,7 +113,7 @@ def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:
     )
 
 
-def guide_state(ctx, facts: Facts | None = None) -> GuideState:
+def guide_state(ctx: WorkspaceContext, facts: Facts | None = None) -> GuideState:
     """The partnership's progress through the setup guide (a fixed number of queries). Pass
     ``facts`` already collected (``collect_facts``) to save their query."""
     marks = db.session.scalars(scoped(select(SetupGuideMark).options(joinedload(SetupGuideMark.marked_by))))
@@ -122,13 +123,13 @@ def guide_state(ctx, facts: Facts | None = None) -> GuideState:
 def _manual_item(key: str) -> GuideItem:
     item = ITEMS.get(key)
     if item is None:
-        raise LookupError(key)
+        raise NotFound(f"setup-guide question {key!r}")
     if item.check is not None:
         raise ServiceError("This question is checked from your partnership's data and can't be marked by hand.")
     return item
 
 
-def mark_addressed(ctx, key: str, now: datetime | None = None) -> SetupGuideMark:
+def mark_addressed(ctx: WorkspaceContext, key: str, now: datetime | None = None) -> SetupGuideMark:
     """Record that the partnership has addressed a question the data can't show."""
     _manual_item(key)
     existing = db.session.scalars(scoped(select(SetupGuideMark).where(SetupGuideMark.item_key == key))).first()
@@ -143,9 +144,9 @@ def mark_addressed(ctx, key: str, now: datetime | None = None) -> SetupGuideMark
     return mark
 
 
-def unmark(ctx, key: str) -> None:
+def unmark(ctx: WorkspaceContext, key: str) -> None:
     """Take a mark back: the question shows as open again."""
     _manual_item(key)
     result = db.session.execute(scoped(delete(SetupGuideMark).where(SetupGuideMark.item_key == key)))
-    if result.rowcount:
+    if cast(CursorResult[Any], result).rowcount:  # a DELETE's result is a cursor result
         audit.record(ctx, "setup.unmarked", "setup_guide_mark", None, item=key)

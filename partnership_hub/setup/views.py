@@ -1,16 +1,17 @@
-"""The toolkit setup guide page."""
+"""The toolkit setup guide page: everyone reads it, coordinators mark the questions the data can't answer."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, redirect, url_for
+from collections.abc import Callable
 
-from partnership_hub.errors import ServiceError
-from partnership_hub.extensions import db
-from partnership_hub.policies import can
+from flask import abort, current_app, flash, g, url_for
+
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.setup import services
 from partnership_hub.setup.forms import MarkForm
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
+from partnership_hub.web.toolkit import done, require, submit
 
 bp = workspace_blueprint("setup", __name__)
 
@@ -28,30 +29,27 @@ def _guide_page(block: str | None = None, status: int = 200):
 
 @bp.get("/setup")
 def index():
-    if not can(g.ctx.membership, "setup.view"):
-        abort(403)
+    require("setup.view")
     return _guide_page()
 
 
-def _change_mark(change, message: str):
-    if not can(g.ctx.membership, "setup.mark"):
-        abort(403)
+def _change_mark(change: Callable[[WorkspaceContext, str], object], message: str):
+    """Mark or reopen a question; htmx gets the guide block back (with the message), a plain post the page."""
+    require("setup.mark")
     form = MarkForm()
-    if not form.validate_on_submit():
+    if submit(form, lambda: change(g.ctx, form.item_key.data)):
+        if is_htmx():
+            flash(message, "success")
+            return _guide_page("guide")
+        return done(message, url_for("setup.index", _anchor=f"item-{form.item_key.data}"))
+    if not form.form_errors:  # the buttons post a fixed key: a bad form is forged or expired
         abort(400)
-    try:
-        change(g.ctx, form.item_key.data)
-    except LookupError:
-        abort(404)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _guide_page("guide", status=422) if is_htmx() else redirect(url_for("setup.index"))
-    db.session.commit()
-    flash(message, "success")
+    # A refusal: the guide has no form to show it at, so it goes where the page shows messages.
+    refusal = " ".join(form.form_errors)
     if is_htmx():
-        return _guide_page("guide")
-    return redirect(url_for("setup.index", _anchor=f"item-{form.item_key.data}"))
+        flash(refusal, "error")
+        return _guide_page("guide", status=422)
+    return done(refusal, url_for("setup.index"), category="error")
 
 
 @bp.post("/setup/mark")

@@ -11,7 +11,6 @@ from partnership_hub.confidentiality import ConfidentialGrant
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Confidentiality, Goal, Horizon, Objective
-from tests.factories import sign_in
 
 
 def add_goal(app, partnership, title="Shared referral protocol", confidentiality="workspace", **fields) -> int:
@@ -65,18 +64,6 @@ def audit_of(app, partnership) -> list[tuple[str, int | None, dict]]:
         bind_tenant(db.session, partnership.id)
         entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         return [(e.action, e.target_id, e.details) for e in entries if e.action.startswith("action_item.")]
-
-
-@pytest.fixture
-def signed_in(app, world):
-    """A function that returns a client signed in as the given role of the home partnership."""
-
-    def _client(role: str = "coordinator"):
-        client = app.test_client()
-        sign_in(client, app, world.user(role))
-        return client
-
-    return _client
 
 
 @pytest.fixture

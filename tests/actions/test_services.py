@@ -32,8 +32,8 @@ def test_an_item_is_overdue_only_after_its_due_date_and_while_unfinished(app, wo
         assert services.overdue_count(ctx, date(2025, 12, 31)) == 0
         filters = services.ActionFilters(overdue=True)
         overdue = services.search_items(ctx, filters, TODAY)
-        assert sorted(e.item.title for e in overdue.entries) == ["late in progress", "late open"]
-        assert all(e.overdue for e in overdue.entries)
+        assert sorted(e.item.title for e in overdue.items) == ["late in progress", "late open"]
+        assert all(e.overdue for e in overdue.items)
 
 
 def test_open_items_for_lists_a_members_unfinished_items_soonest_first(app, world, ids):
@@ -78,7 +78,7 @@ def test_items_under_confidential_goals_follow_the_goals_rule(app, world, ids):
         for role, titles in expected.items():
             ctx = context_for(world.home.id, world.user(role).id)
             page = services.search_items(ctx, services.ActionFilters(), TODAY)
-            assert sorted(e.item.title for e in page.entries) == titles, role
+            assert sorted(e.item.title for e in page.items) == titles, role
             assert page.total == len(titles)
             assert services.overdue_count(ctx, TODAY) == (1 if role == "coordinator" else 0), role
             db.session.rollback()

@@ -24,8 +24,8 @@ from tests.actions.conftest import add_items, audit_of, items_of
         ({"title": "ok", "assignee_membership_id": "1e3"}, "Choose someone from the partnership"),
     ],
 )
-def test_bad_input_is_refused_at_the_field(app, world, signed_in, base, data, message):
-    client = signed_in()
+def test_bad_input_is_refused_at_the_field(app, world, login_as, base, data, message):
+    client = login_as()
     response = client.post(f"{base}/new", data=data)
     assert response.status_code == 422
     assert message in response.text
@@ -39,7 +39,7 @@ def test_bad_input_is_refused_at_the_field(app, world, signed_in, base, data, me
     assert audit_of(app, world.home) == []
 
 
-def test_observers_cannot_be_assigned(app, world, signed_in, base, ids):
-    response = signed_in().post(f"{base}/new", data={"title": "ok", "assignee_membership_id": ids["observer"]})
+def test_observers_cannot_be_assigned(app, world, login_as, base, ids):
+    response = login_as().post(f"{base}/new", data={"title": "ok", "assignee_membership_id": ids["observer"]})
     assert response.status_code == 422
     assert items_of(app, world.home) == []

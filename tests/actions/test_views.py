@@ -17,10 +17,10 @@ def titles_in(html: str) -> list[str]:
     return re.findall(r'<a class="action-title" href="[^"]+">([^<]+)</a>', html)
 
 
-def test_coordinator_adds_an_item_and_sees_it(app, world, signed_in, base, ids):
+def test_coordinator_adds_an_item_and_sees_it(app, world, login_as, base, ids):
     goal = add_goal(app, world.home)
     objective = add_objective(app, world.home, goal)
-    client = signed_in()
+    client = login_as()
     assert client.get(f"{base}/new").status_code == 200
     response = client.post(
         f"{base}/new",
@@ -47,20 +47,20 @@ def test_coordinator_adds_an_item_and_sees_it(app, world, signed_in, base, ids):
     assert "Member Person" in page.text
 
 
-def test_choosing_only_an_objective_links_its_goal(app, world, signed_in, base):
+def test_choosing_only_an_objective_links_its_goal(app, world, login_as, base):
     goal = add_goal(app, world.home)
     objective = add_objective(app, world.home, goal)
-    response = signed_in().post(f"{base}/new", data={"title": "Call agencies", "objective_id": str(objective)})
+    response = login_as().post(f"{base}/new", data={"title": "Call agencies", "objective_id": str(objective)})
     assert response.status_code == 302
     [row] = items_of(app, world.home)
     assert (row["goal_id"], row["objective_id"]) == (goal, objective)
 
 
-def test_an_objective_of_another_goal_is_refused(app, world, signed_in, base):
+def test_an_objective_of_another_goal_is_refused(app, world, login_as, base):
     goal = add_goal(app, world.home)
     other_goal = add_goal(app, world.home, "Other goal")
     objective = add_objective(app, world.home, other_goal)
-    response = signed_in().post(
+    response = login_as().post(
         f"{base}/new", data={"title": "Call agencies", "goal_id": str(goal), "objective_id": str(objective)}
     )
     assert response.status_code == 422
@@ -68,10 +68,10 @@ def test_an_objective_of_another_goal_is_refused(app, world, signed_in, base):
     assert items_of(app, world.home) == []
 
 
-def test_new_form_is_prefilled_from_the_goals_pages(app, world, signed_in, base):
+def test_new_form_is_prefilled_from_the_goals_pages(app, world, login_as, base):
     goal = add_goal(app, world.home)
     objective = add_objective(app, world.home, goal)
-    html = signed_in().get(f"{base}/new?goal_id={goal}&objective_id={objective}").text
+    html = login_as().get(f"{base}/new?goal_id={goal}&objective_id={objective}").text
     assert re.search(rf'<option selected value="{goal}">|<option value="{goal}" selected', html)
     assert re.search(rf'<option selected value="{objective}">|<option value="{objective}" selected', html)
     assert '<optgroup label="Shared referral protocol">' in html
@@ -85,17 +85,17 @@ def test_new_form_is_prefilled_from_the_goals_pages(app, world, signed_in, base)
         ("assignee_membership_id", lambda app, w: w.other.membership_ids["coordinator"]),
     ],
 )
-def test_ids_from_another_partnership_are_refused(app, world, signed_in, base, field, make_id):
+def test_ids_from_another_partnership_are_refused(app, world, login_as, base, field, make_id):
     foreign = make_id(app, world)
-    response = signed_in().post(f"{base}/new", data={"title": "Smuggled link", field: str(foreign)})
+    response = login_as().post(f"{base}/new", data={"title": "Smuggled link", field: str(foreign)})
     assert response.status_code == 422
     assert 'class="field-error"' in response.text
     assert items_of(app, world.home) == []
 
 
-def test_edit_shows_current_values_and_records_changed_fields(app, world, signed_in, base, ids):
+def test_edit_shows_current_values_and_records_changed_fields(app, world, login_as, base, ids):
     [item] = add_items(app, world.home, {"title": "Old", "due_date": date(2026, 2, 1)})
-    client = signed_in()
+    client = login_as()
     form = client.get(f"{base}/{item}/edit")
     assert form.status_code == 200
     assert 'value="Old"' in form.text and 'value="2026-02-01"' in form.text
@@ -113,9 +113,9 @@ def test_edit_shows_current_values_and_records_changed_fields(app, world, signed
     ]
 
 
-def test_status_change_over_htmx_swaps_the_status_box(app, world, signed_in, base):
+def test_status_change_over_htmx_swaps_the_status_box(app, world, login_as, base):
     [item] = add_items(app, world.home, {"title": "Late", "due_date": date(2020, 1, 1)})
-    client = signed_in()
+    client = login_as()
     assert "Overdue" in client.get(f"{base}/{item}").text
     response = client.post(f"{base}/{item}/status", data={"status": "done"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -128,9 +128,9 @@ def test_status_change_over_htmx_swaps_the_status_box(app, world, signed_in, bas
     assert audit_of(app, world.home) == [("action_item.status_changed", item, {"old": "open", "new": "done"})]
 
 
-def test_status_change_as_a_plain_post_goes_back_to_the_page(app, world, signed_in, base):
+def test_status_change_as_a_plain_post_goes_back_to_the_page(app, world, login_as, base):
     [item] = add_items(app, world.home, {"title": "Call"})
-    client = signed_in()
+    client = login_as()
     response = client.post(f"{base}/{item}/status", data={"status": "in_progress", "next": f"{base}?status=open"})
     assert response.status_code == 302
     assert response.headers["Location"] == f"{base}?status=open"
@@ -143,19 +143,19 @@ def test_status_change_as_a_plain_post_goes_back_to_the_page(app, world, signed_
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_an_unknown_status_is_refused_with_a_message(app, world, signed_in, base, htmx):
+def test_an_unknown_status_is_refused_with_a_message(app, world, login_as, base, htmx):
     [item] = add_items(app, world.home, {"title": "Call"})
     headers = {"HX-Request": "true"} if htmx else {}
-    response = signed_in().post(f"{base}/{item}/status", data={"status": "finished"}, headers=headers)
+    response = login_as().post(f"{base}/{item}/status", data={"status": "finished"}, headers=headers)
     assert response.status_code == 422
     assert "Choose a status from the list." in response.text
     assert items_of(app, world.home)[0]["status"] == ActionStatus.OPEN
     assert audit_of(app, world.home) == []
 
 
-def test_delete_asks_first_then_removes(app, world, signed_in, base):
+def test_delete_asks_first_then_removes(app, world, login_as, base):
     [item, keep] = add_items(app, world.home, {"title": "Gone"}, {"title": "Kept"})
-    client = signed_in()
+    client = login_as()
     confirm = client.get(f"{base}/{item}/delete")
     assert confirm.status_code == 200 and "Remove “Gone”?" in confirm.text
     assert len(items_of(app, world.home)) == 2
@@ -165,14 +165,14 @@ def test_delete_asks_first_then_removes(app, world, signed_in, base):
     assert audit_of(app, world.home) == [("action_item.deleted", item, {"goal_id": None})]
 
 
-def test_delete_over_htmx_redirects_the_page(app, world, signed_in, base):
+def test_delete_over_htmx_redirects_the_page(app, world, login_as, base):
     [item] = add_items(app, world.home, {"title": "Gone"})
-    response = signed_in().post(f"{base}/{item}/delete", headers={"HX-Request": "true"})
+    response = login_as().post(f"{base}/{item}/delete", headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == base
 
 
-def test_list_is_grouped_by_goal_with_unlinked_items_last(app, world, signed_in, base):
+def test_list_is_grouped_by_goal_with_unlinked_items_last(app, world, login_as, base):
     b = add_goal(app, world.home, "B goal")
     a = add_goal(app, world.home, "A goal")
     add_items(
@@ -183,13 +183,13 @@ def test_list_is_grouped_by_goal_with_unlinked_items_last(app, world, signed_in,
         {"title": "a2", "goal_id": a, "due_date": date(2026, 5, 1)},
         {"title": "a1", "goal_id": a, "due_date": date(2026, 4, 1)},
     )
-    html = signed_in().get(base).text
+    html = login_as().get(base).text
     assert titles_in(html) == ["a1", "a2", "b1", "loose"]
     headings = re.findall(r'<h3 class="action-group">(.*?)</h3>', html)
     assert [re.sub(r"<[^>]+>Goal: </span>", "", h) for h in headings] == ["A goal", "B goal", "Not linked to a goal"]
 
 
-def test_filters_narrow_the_list_and_htmx_gets_only_the_results(app, world, signed_in, base, ids):
+def test_filters_narrow_the_list_and_htmx_gets_only_the_results(app, world, login_as, base, ids):
     goal = add_goal(app, world.home)
     add_items(
         app,
@@ -199,7 +199,7 @@ def test_filters_narrow_the_list_and_htmx_gets_only_the_results(app, world, sign
         {"title": "late", "due_date": date(2020, 1, 1)},
         {"title": "done", "status": ActionStatus.DONE},
     )
-    client = signed_in()
+    client = login_as()
     assert titles_in(client.get(f"{base}?assignee=me").text) == ["mine"]
     assert titles_in(client.get(f"{base}?assignee={ids['member']}").text) == ["members"]
     assert titles_in(client.get(f"{base}?goal={goal}").text) == ["members"]
@@ -216,33 +216,34 @@ def test_filters_narrow_the_list_and_htmx_gets_only_the_results(app, world, sign
     assert "Vary" in response.headers
 
 
-def test_pages_of_results(app, world, signed_in, base):
+def test_pages_of_results(app, world, login_as, base):
     add_items(app, world.home, *({"title": f"Item {n:03}"} for n in range(PAGE_SIZE + 3)))
-    client = signed_in()
+    client = login_as()
     first = client.get(base).text
-    assert len(titles_in(first)) == PAGE_SIZE and "Page 1 of 2" in first
+    assert len(titles_in(first)) == PAGE_SIZE and f"Showing 1–{PAGE_SIZE} of {PAGE_SIZE + 3} action items." in first
+    assert '<span class="visually-hidden">Page </span>1</a>' in first and f'href="{base}?page=2"' in first
     second = client.get(f"{base}?page=2").text
     assert len(titles_in(second)) == 3
     assert len(titles_in(client.get(f"{base}?page=99").text)) == 3
 
 
-def test_items_of_another_partnership_are_404(app, world, signed_in, base):
+def test_items_of_another_partnership_are_404(app, world, login_as, base):
     [foreign] = add_items(app, world.other, {"title": "Theirs"})
-    client = signed_in()
+    client = login_as()
     for path in (f"{base}/{foreign}", f"{base}/{foreign}/edit", f"{base}/{foreign}/delete"):
         assert client.get(path).status_code == 404
     assert client.post(f"{base}/{foreign}/status", data={"status": "done"}).status_code == 404
     assert items_of(app, world.other)[0]["status"] == ActionStatus.OPEN
 
 
-def test_activity_log_names_action_plan_changes(app, world, signed_in, base):
-    client = signed_in()
+def test_activity_log_names_action_plan_changes(app, world, login_as, base):
+    client = login_as()
     client.post(f"{base}/new", data={"title": "Something"})
     activity = client.get(f"/p/{world.home.slug}/activity").text
     assert "added the action item" in activity
     assert "action_item.created" not in activity
 
 
-def test_the_nav_has_the_action_plan(world, signed_in, base):
-    html = signed_in("observer").get(base).text
+def test_the_nav_has_the_action_plan(world, login_as, base):
+    html = login_as("observer").get(base).text
     assert f'href="{base}"' in html and "Action plan" in html

@@ -12,7 +12,6 @@ from partnership_hub.setup import guide
 from partnership_hub.setup.models import SetupGuideMark
 from partnership_hub.setup.services import evaluate
 from partnership_hub.workspaces.models import Partnership
-from tests.factories import sign_in
 
 NO_FACTS = {
     "definition": False,
@@ -113,8 +112,8 @@ def test_thresholds_are_not_met_early():
     assert not states(evaluate(NO_FACTS | {"sectors_covered": 4}, {}))["membership"]
 
 
-def test_the_guide_page_follows_the_partnerships_data(app, client, world):
-    sign_in(client, app, world.user("member"))
+def test_the_guide_page_follows_the_partnerships_data(app, world, login_as):
+    client = login_as("member")
     page = client.get(f"/p/{world.home.slug}/setup")
     assert page.status_code == 200
     assert "Have you written the partnership&#39;s vision?" in page.text
@@ -125,8 +124,8 @@ def test_the_guide_page_follows_the_partnerships_data(app, client, world):
     assert "Vision written." in client.get(f"/p/{world.home.slug}/setup").text
 
 
-def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
+def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, world, login_as):
+    client = login_as("coordinator")
     url = f"/p/{world.home.slug}/setup"
     response = client.post(f"{url}/mark", data={"item_key": "guidelines"})
     assert response.status_code == 302
@@ -144,8 +143,8 @@ def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, clie
         assert db.session.scalars(select(SetupGuideMark)).all() == []
 
 
-def test_data_checked_questions_cannot_be_marked_by_hand(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
+def test_data_checked_questions_cannot_be_marked_by_hand(app, world, login_as):
+    client = login_as("coordinator")
     response = client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "vision"}, follow_redirects=True)
     assert "checked from your partnership" in response.text
     assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "no-such-question"}).status_code == 404
@@ -155,13 +154,12 @@ def test_data_checked_questions_cannot_be_marked_by_hand(app, client, world):
 
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
-def test_only_coordinators_mark(app, client, world, role):
-    sign_in(client, app, world.user(role))
-    assert client.post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "guidelines"}).status_code == 403
+def test_only_coordinators_mark(world, login_as, role):
+    assert login_as(role).post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "guidelines"}).status_code == 403
 
 
-def test_marking_over_htmx_answers_with_the_guide_block(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
+def test_marking_over_htmx_answers_with_the_guide_block(app, world, login_as):
+    client = login_as("coordinator")
     response = client.post(
         f"/p/{world.home.slug}/setup/mark", data={"item_key": "trust"}, headers={"HX-Request": "true"}
     )
@@ -171,8 +169,8 @@ def test_marking_over_htmx_answers_with_the_guide_block(app, client, world):
 
 
 def test_facts_count_only_the_partnerships_own_records(app, world):
+    from partnership_hub.context import context_for
     from partnership_hub.setup.services import collect_facts
-    from partnership_hub.workspaces.services import context_for
 
     with app.app_context():
         assert collect_facts(context_for(world.home.id))["members"] == 4

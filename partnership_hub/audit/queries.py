@@ -1,0 +1,332 @@
+"""Reading the audit log: the activity feed and the access log.
+
+The feed says what happened and links to it ("Priya Raman added the action item ‘Book the venue’").
+Audit entries hold ids only, so the current titles are looked up when the feed is shown: one query
+for every kind of record on the page together, never one per entry. Each area says, in its
+``feed_targets``, how its records are named, linked and who may see them; an entry about a record
+the viewer may not see is left out in SQL (so pages and counts stay right), while an entry whose
+record is gone still shows, without a title. Reads of confidential records live in the access log,
+never in the feed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import String, and_, cast, false, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import joinedload
+
+from partnership_hub import areas
+from partnership_hub.accounts.models import User
+from partnership_hub.audit.models import AuditEntry
+from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
+from partnership_hub.context import WorkspaceContext
+from partnership_hub.extensions import db
+from partnership_hub.web.toolkit import Page, paginate
+from partnership_hub.workspaces.models import Membership
+
+FEED_PAGE_SIZE = 50
+ACCESS_LOG_PAGE_SIZE = 50
+FORMER_MEMBER = "A former member"
+
+
+# --- what the areas declare, resolved once ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """An area's ``FeedTarget`` with its model and visibility function imported."""
+
+    declared: areas.FeedTarget
+    model: Any | None
+    visible_ids: Callable[[Membership], Any] | None
+
+    @property
+    def noun(self) -> str:
+        return self.declared.noun
+
+    @property
+    def title_column(self) -> Any:
+        return getattr(self.model, self.declared.title_attr)
+
+
+@cache
+def targets() -> dict[str, Target]:
+    """Every installed area's feed targets, keyed by audit ``target_type``."""
+    return {
+        target_type: Target(
+            declared,
+            areas.resolve(declared.model) if declared.model else None,
+            areas.resolve(declared.visible_ids) if declared.visible_ids else None,
+        )
+        for target_type, declared in areas.feed_targets().items()
+    }
+
+
+def feed_areas() -> list[areas.Area]:
+    """The areas the feed can be narrowed to: those whose records it names."""
+    return [area for area in areas.installed() if area.feed_targets]
+
+
+def _visible_records(target: Target, membership: Membership | None, today: date) -> Any | None:
+    """SQL: the ids of the ``target`` records ``membership`` may see; None when the kind is open to all.
+    With nobody acting (no membership), no restricted record is visible."""
+    rules = []
+    if target.model is not None and issubclass(target.model, Confidential):
+        rules.append(visibility_clause(target.model, membership, today))
+    if target.visible_ids is not None:
+        if membership is None:
+            rules.append(false())
+        elif target.model is None:
+            return target.visible_ids(membership)
+        else:
+            rules.append(target.model.id.in_(target.visible_ids(membership)))
+    if not rules:
+        return None
+    if target.model is None:  # only visible_ids, and nobody acting
+        return select(AuditEntry.target_id).where(false())
+    return select(target.model.id).where(and_(*rules))
+
+
+def _entry_visible(ctx: WorkspaceContext):
+    """SQL: the audit entries the acting person may see — every entry, except those about a record
+    they may not see. An entry whose record no longer exists stays (it names no title)."""
+    today = ctx.today()
+    restricted = []
+    for target_type, target in targets().items():
+        visible = _visible_records(target, ctx.membership, today)
+        if visible is None:
+            continue
+        shown = [AuditEntry.target_id.is_(None), AuditEntry.target_id.in_(visible)]
+        if target.model is not None:
+            # Written NOT IN over every id (never a NOT over the rule): a NULL inside the rule must
+            # hide an entry, not show it.
+            shown.append(AuditEntry.target_id.not_in(select(target.model.id)))
+        restricted.append((target_type, or_(*shown)))
+    if not restricted:
+        return true()
+    return or_(
+        AuditEntry.target_type.not_in([target_type for target_type, _ in restricted]),
+        *(and_(AuditEntry.target_type == target_type, shown) for target_type, shown in restricted),
+    )
+
+
+def _titles(ctx: WorkspaceContext, wanted: Mapping[str, Iterable[int]], kinds: Mapping[str, Target]) -> dict:
+    """``{(kind, id): title}`` for the records the acting person may see, in ONE statement whatever
+    the page holds: a SELECT per kind of record present, joined with UNION ALL."""
+    today = ctx.today()
+    parts = []
+    for kind, ids in wanted.items():
+        target = kinds[kind]
+        ids = sorted(set(ids))
+        if not ids or target.model is None:
+            continue
+        kind_column = cast(literal(kind), String).label("kind")  # typed: PostgreSQL must not guess a parameter
+        stmt = select(kind_column, target.model.id, cast(target.title_column, String).label("title"))
+        stmt = stmt.where(target.model.id.in_(ids))
+        visible = _visible_records(target, ctx.membership, today)
+        if visible is not None:  # the entries passed this rule already; checked again so no title rides on that
+            stmt = stmt.where(target.model.id.in_(visible))
+        parts.append(stmt)
+    if not parts:
+        return {}
+    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).tuples()
+    return {(kind, record_id): title for kind, record_id, title in rows}
+
+
+# --- the activity feed ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    """What the feed is narrowed to: one area's records, one person's doings. Empty means "any"."""
+
+    area: str = ""
+    person: str = ""  # the acting user's id
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> FeedFilters:
+        """The filters from a query string; unknown or malformed values mean "any"."""
+        area = (args.get("area") or "").strip()
+        person = (args.get("person") or "").strip()
+        return cls(
+            area=area if area in {a.name for a in feed_areas()} else "",
+            person=person if person.isascii() and person.isdigit() and len(person) < 12 else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.area or self.person)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as URL query arguments (for pagination links)."""
+        return {key: value for key, value in (("area", self.area), ("person", self.person)) if value}
+
+
+@dataclass
+class FeedEntry:
+    """One audit entry in words: who, what, and the record it is about (titled and linked while it
+    exists and the viewer may see it)."""
+
+    entry: AuditEntry
+    label: str
+    noun: str = ""
+    title: str | None = None
+    endpoint: str | None = None
+    endpoint_args: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None  # the person an entry is about, when that is not the actor
+    tracks_record: bool = False  # the feed looks records of this kind up (a missing one was removed)
+
+    @property
+    def actor_name(self) -> str:
+        return self.entry.actor.name if self.entry.actor else FORMER_MEMBER
+
+    @property
+    def names_record(self) -> bool:
+        """The label ends with the record's noun ("added the action item"), so the title follows it."""
+        return bool(self.noun) and self.label.endswith(self.noun)
+
+    @property
+    def removed(self) -> bool:
+        """The record this entry names no longer exists."""
+        return self.tracks_record and self.entry.target_id is not None and self.title is None
+
+    @property
+    def links_title(self) -> bool:
+        return self.title is not None and self.endpoint is not None
+
+    @property
+    def links_label(self) -> bool:
+        """Records without a page of their own link the label to where they are listed."""
+        return not self.tracks_record and self.endpoint is not None and not self.endpoint_args
+
+
+def _people_named(entries: list[AuditEntry]) -> dict[int, str]:
+    """Names of the people entries are about (``details.user_id``), in one query."""
+    ids = {entry.details.get("user_id") for entry in entries if entry.details} - {None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+
+
+def describe(ctx: WorkspaceContext, entries: list[AuditEntry]) -> list[FeedEntry]:
+    """Audit entries in words, with the current titles of their records (one query) and the people
+    they name (one query, only when an entry names someone)."""
+    kinds = targets()
+    labels = areas.audit_labels()
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for entry in entries:
+        if entry.target_id is not None and entry.target_type in kinds:
+            wanted[entry.target_type].append(entry.target_id)
+    titles = _titles(ctx, wanted, kinds)
+    people = _people_named(entries)
+
+    described = []
+    for entry in entries:
+        target = kinds.get(entry.target_type)
+        item = FeedEntry(entry, labels.get(entry.action, entry.action))
+        subject_id = entry.details.get("user_id") if entry.details else None
+        if subject_id is not None and subject_id != entry.actor_id:
+            item.subject = people.get(subject_id)
+        if target is not None:
+            item.noun = target.noun
+            item.tracks_record = target.model is not None
+            item.title = titles.get((entry.target_type, entry.target_id))
+            declared = target.declared
+            if declared.id_arg is None:
+                item.endpoint = declared.endpoint
+            elif item.title is not None:
+                item.endpoint = declared.endpoint
+                item.endpoint_args = {declared.id_arg: entry.target_id}
+        described.append(item)
+    return described
+
+
+def feed_page(
+    ctx: WorkspaceContext, filters: FeedFilters = FeedFilters(), page: int = 1, page_size: int = FEED_PAGE_SIZE
+) -> Page[FeedEntry]:
+    """One page of the activity feed as the acting person may see it, newest first: the entries with
+    their actors in one query, then their records' titles in one more."""
+    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(ctx))
+    if filters.area:
+        area = next(a for a in feed_areas() if a.name == filters.area)
+        stmt = stmt.where(AuditEntry.target_type.in_(list(area.feed_targets)))
+    if filters.person:
+        stmt = stmt.where(AuditEntry.actor_id == int(filters.person))
+    stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    found = paginate(stmt, page, page_size)
+    return Page(describe(ctx, found.items), found.total, found.page, found.page_size)
+
+
+def feed_people(ctx: WorkspaceContext) -> list[tuple[int, str]]:
+    """Everyone who has done something in the partnership's log, by name (the person filter's choices)."""
+    stmt = (
+        select(User.id, User.name)
+        .where(User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))))
+        .order_by(func.lower(User.name), User.id)
+    )
+    return list(db.session.execute(stmt).tuples())
+
+
+# --- the access log ------------------------------------------------------------------------------
+
+
+@dataclass
+class AccessRow:
+    """One read of a confidential record: who, which record (titled where the viewer may see it), how."""
+
+    entry: AccessLogEntry
+    who: str
+    kind: str
+    title: str | None = None
+    endpoint: str | None = None
+    endpoint_args: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _confidential_kinds() -> dict[str, Target]:
+    """Every opted-in model by ``confidential_kind``, named and linked as the feed names it."""
+    declared = areas.feed_targets()
+    kinds = {}
+    for model in confidential_models():
+        kind = model.confidential_kind
+        feed = declared.get(kind) or areas.FeedTarget(kind.replace("_", " "))
+        kinds[kind] = Target(feed, model, None)
+    return kinds
+
+
+def _kind_label(kind: str) -> str:
+    return kind.replace("_", " ").capitalize()
+
+
+def access_log_page(ctx: WorkspaceContext, page: int = 1, page_size: int = ACCESS_LOG_PAGE_SIZE) -> Page[AccessRow]:
+    """One page of the access log, newest first, with who read and the current titles of what they
+    read where the acting person may see it (one query, then one for the titles)."""
+    stmt = (
+        select(AccessLogEntry, User.name)
+        .outerjoin(User, User.id == AccessLogEntry.user_id)
+        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+    )
+    found = paginate(stmt, page, page_size)
+    kinds = _confidential_kinds()
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for entry, _ in found.items:
+        if entry.record_kind in kinds:
+            wanted[entry.record_kind].append(entry.record_id)
+    titles = _titles(ctx, wanted, kinds)
+
+    rows = []
+    for entry, name in found.items:
+        row = AccessRow(entry, name or FORMER_MEMBER, _kind_label(entry.record_kind))
+        row.title = titles.get((entry.record_kind, entry.record_id))
+        declared = kinds[entry.record_kind].declared if entry.record_kind in kinds else None
+        if row.title is not None and declared is not None and declared.endpoint and declared.id_arg:
+            row.endpoint = declared.endpoint
+            row.endpoint_args = {declared.id_arg: entry.record_id}
+        rows.append(row)
+    return Page(rows, found.total, found.page, found.page_size)
