@@ -27,7 +27,7 @@ AREA = Area(
         "goal": FeedTarget("the goal", "goals.detail", "goal_id", model="partnership_hub.goals.models:Goal"),
         "objective": FeedTarget(
             "the objective",
-            "goals.edit_objective",
+            "goals.objective",
             "objective_id",
             model="partnership_hub.goals.models:Objective",
             visible_ids="partnership_hub.goals.queries:visible_objective_ids",

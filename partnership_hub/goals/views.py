@@ -209,6 +209,14 @@ def new_objective(goal_id: int):
     return _objective_form_page(form, goal)
 
 
+@bp.get("/goals/objectives/<int:objective_id>")
+def objective(objective_id: int):
+    """An objective's address (the activity feed links here): its place on its goal's page."""
+    require("goals.view")
+    found = queries.get_visible_objective(g.ctx, objective_id)
+    return redirect(url_for("goals.detail", goal_id=found.goal_id, _anchor=f"objective-{found.id}"))
+
+
 @bp.route("/goals/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
 def edit_objective(objective_id: int):
     objective = queries.get_visible_objective(g.ctx, objective_id)

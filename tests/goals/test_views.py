@@ -393,3 +393,14 @@ def test_endorsing_by_plain_post_and_by_htmx(app, world, login_as):
     observer = login_as("observer")
     assert observer.post(url, data={"organization_id": str(first)}).status_code == 403
     assert count(app, world.home, GoalEndorsement) == 2
+
+
+def test_an_objective_has_an_address_on_its_goals_page_for_those_who_may_read_the_goal(app, world, login_as):
+    open_goal = make_goal(app, world.home)
+    open_objective = make_objective(app, world.home, open_goal)
+    closed_objective = make_objective(app, world.home, make_goal(app, world.home, confidentiality="leadership"))
+    member = login_as("member")
+    response = member.get(f"/p/{world.home.slug}/goals/objectives/{open_objective}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/p/{world.home.slug}/goals/{open_goal}#objective-{open_objective}"
+    assert member.get(f"/p/{world.home.slug}/goals/objectives/{closed_objective}").status_code == 404
