@@ -2,7 +2,7 @@
 #
 #   make run     embedded mode: SQLite in ./instance, tasks in process, mail at /dev/mail
 #   make test    the whole suite (SQLite by default; PostgreSQL/Redis when their URLs are set)
-#   make lint    ruff check + ruff format --check
+#   make lint    ruff check + ruff format --check + mypy
 #   make worker  Celery worker  (needs REDIS_URL)
 #   make beat    Celery beat    (needs REDIS_URL)
 #   make clean   remove the virtualenv and caches (keeps ./instance and its database)
@@ -64,6 +64,7 @@ browser-deps:
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 worker: $(VENV)/.installed-run
 	@test -n "$${REDIS_URL:-}" || { echo "worker: set REDIS_URL (without it tasks run inside the web process)"; exit 2; }

@@ -41,7 +41,7 @@ def register(app: Flask) -> None:
         from worker.embedded import EmbeddedScheduler
         from worker.schedule import BEAT_SCHEDULE
 
-        scheduler = EmbeddedScheduler(current_app._get_current_object(), BEAT_SCHEDULE)
+        scheduler = EmbeddedScheduler(app, BEAT_SCHEDULE)
         scheduler.start()
         click.echo(f"Partnership Hub on http://{host}:{port}  (mail: http://{host}:{port}/dev/mail)")
-        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+        run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,9 +1,12 @@
-"""Small format rules shared by the areas: what counts as a web address, and CSV cells that a
-spreadsheet can't turn into formulas."""
+"""Small format rules shared by the areas: what counts as a web address, how long a text column's
+values may be, and CSV cells that a spreadsheet can't turn into formulas."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy import ColumnElement, String
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -19,7 +22,14 @@ def is_web_address(value: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(hostname) and "." in hostname.strip(".")
+    return parts.scheme.lower() in ("http", "https") and hostname is not None and "." in hostname.strip(".")
+
+
+def max_length(column: ColumnElement[Any]) -> int:
+    """The longest value a VARCHAR column takes, from the schema (so forms and services can't drift from it)."""
+    if not isinstance(column.type, String) or column.type.length is None:
+        raise TypeError(f"column {column} has no declared length")
+    return column.type.length
 
 
 def spreadsheet_cell(value: object) -> str:

@@ -29,7 +29,8 @@ def provision_app_role(owner_url: str, app_url: str) -> str | None:
             password_sql = f" PASSWORD '{literal}'"
         verb = "ALTER" if exists else "CREATE"
         conn.execute(text(f"{verb} ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE{password_sql}"))
-        database = engine.dialect.identifier_preparer.quote(conn.execute(text("SELECT current_database()")).scalar())
+        current_database = conn.execute(text("SELECT current_database()")).scalar_one()
+        database = engine.dialect.identifier_preparer.quote(current_database)
         for statement in (
             f"GRANT CONNECT ON DATABASE {database} TO {quoted}",
             f"GRANT USAGE ON SCHEMA public TO {quoted}",

@@ -9,10 +9,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.db import TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     # Set by the login machinery: the raw token of the server-side session this request runs in.
@@ -39,7 +39,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id}>"
 
 
-class UserSession(TimestampMixin, db.Model):
+class UserSession(TimestampMixin, Model):
     """One signed-in browser. The cookie carries a random token; only its hash is stored here,
     so logging out, changing the password or being removed revokes it server-side and a replayed
     cookie finds nothing."""
@@ -59,7 +59,7 @@ class UserSession(TimestampMixin, db.Model):
         return f"<UserSession {self.id} user={self.user_id}>"
 
 
-class AccountToken(TimestampMixin, db.Model):
+class AccountToken(TimestampMixin, Model):
     """A single-use, expiring token sent by email (password reset, email verification)."""
 
     __tablename__ = "account_tokens"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from partnership_hub.accounts.models import AccountToken, User, UserSession
 from partnership_hub.db import utcnow
@@ -60,7 +61,8 @@ def create_user(name: str, email: str, password: str, *, verified: bool = False)
 def authenticate(email: str, password: str) -> User | None:
     """The user whose email and password these are, or None. A miss costs as much as a hit."""
     user = find_user_by_email(email)
-    if not verify_password(user.password_hash if user else None, password):
+    matches = verify_password(user.password_hash if user else None, password)  # runs for a miss too
+    if user is None or not matches:
         return None
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -147,7 +149,7 @@ def revoke_session_by_id(user: User, session_id: int) -> bool:
         .where(UserSession.id == session_id, UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1  # an UPDATE's result is a cursor result
 
 
 # --- passwords ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from partnership_hub.accounts import services
 from partnership_hub.accounts.forms import (
@@ -221,7 +222,7 @@ def revoke_session(session_id: int):
 @bp.errorhandler(429)
 def _too_many_attempts(error):
     db.session.rollback()
-    messages = {
+    messages: dict[str, tuple[str, type[FlaskForm], str]] = {
         "accounts.login": (
             "accounts/login.html",
             LoginForm,
@@ -239,11 +240,11 @@ def _too_many_attempts(error):
             "Too many reset requests. Please try again in an hour.",
         ),
     }
-    template, form_class, message = messages.get(
-        request.endpoint, ("errors/error.html", None, "Too many attempts. Please wait a while and try again.")
-    )
-    if form_class is None:
-        return render(template, status=429, title="Too many attempts", detail=message)
+    form_page = messages.get(request.endpoint or "")
+    if form_page is None:
+        detail = "Too many attempts. Please wait a while and try again."
+        return render("errors/error.html", status=429, title="Too many attempts", detail=detail)
+    template, form_class, message = form_page
     form = form_class(formdata=None)
     form.form_errors.append(message)
     return render(template, form=form, status=429)

@@ -26,13 +26,14 @@ from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, utcnow
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.formats import max_length
 from partnership_hub.goals.models import Goal, Objective
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.policies import can
-from partnership_hub.web.toolkit import Page, paginate
 from partnership_hub.workspaces.models import Membership, Role
 
 PAGE_SIZE = 25
-TITLE_MAX = ActionItem.__table__.c.title.type.length
+TITLE_MAX = max_length(ActionItem.__table__.c.title)
 DESCRIPTION_MAX = 4000  # the column is TEXT; longer than this is a document, not an action
 
 STATUS_LABELS: dict[ActionStatus, str] = {

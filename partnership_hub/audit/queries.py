@@ -27,7 +27,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
-from partnership_hub.web.toolkit import Page, paginate
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.workspaces.models import Membership
 
 FEED_PAGE_SIZE = 50

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnership_hub import toolkit
 from partnership_hub.confidentiality import Confidential, Level
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model, db
 
 
 def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -73,7 +73,7 @@ def MEMBER_FK() -> ForeignKey:  # noqa: N802 - reads as a constant at the call s
     return ForeignKey("memberships.id", ondelete="SET NULL")
 
 
-class Goal(Confidential, TenantMixin, TimestampMixin, db.Model):
+class Goal(Confidential, TenantMixin, TimestampMixin, Model):
     __tablename__ = "goals"
     confidential_kind = "goal"
     __table_args__ = (
@@ -108,7 +108,7 @@ class Goal(Confidential, TenantMixin, TimestampMixin, db.Model):
         return f"<Goal {self.id}>"
 
 
-class GoalLeadOrganization(TenantMixin, db.Model):
+class GoalLeadOrganization(TenantMixin, Model):
     __tablename__ = "goal_lead_organizations"
     __table_args__ = (
         ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
@@ -125,7 +125,7 @@ class GoalLeadOrganization(TenantMixin, db.Model):
     organization_id: Mapped[int] = mapped_column(index=True)
 
 
-class GoalEndorsement(TenantMixin, TimestampMixin, db.Model):
+class GoalEndorsement(TenantMixin, TimestampMixin, Model):
     """An organization shows support for a proposed goal (one per organization), through one of
     the workspace members who represent it."""
 
@@ -146,7 +146,7 @@ class GoalEndorsement(TenantMixin, TimestampMixin, db.Model):
     membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)  # who endorsed for it
 
 
-class Objective(TenantMixin, TimestampMixin, db.Model):
+class Objective(TenantMixin, TimestampMixin, Model):
     """A measurable objective: a metric with a unit, a baseline, a target and a due date. The
     current value is the latest progress update (the baseline until there is one)."""
 
@@ -181,7 +181,7 @@ class Objective(TenantMixin, TimestampMixin, db.Model):
         return f"<Objective {self.id}>"
 
 
-class ProgressUpdate(TenantMixin, TimestampMixin, db.Model):
+class ProgressUpdate(TenantMixin, TimestampMixin, Model):
     """One posted value for an objective. Never edited or deleted: the history is the record."""
 
     __tablename__ = "progress_updates"

@@ -19,6 +19,7 @@ from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, utcnow
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
+from partnership_hub.formats import max_length
 from partnership_hub.goals.models import (
     P_LABELS,
     Confidentiality,
@@ -34,11 +35,11 @@ from partnership_hub.goals.queries import active_organizations, my_organization_
 from partnership_hub.workspaces.models import Membership
 
 STALLED_DAYS_MIN, STALLED_DAYS_MAX = 1, 365
-TITLE_MAX = Goal.__table__.c.title.type.length
+TITLE_MAX = max_length(Goal.__table__.c.title)
 DESCRIPTION_MAX = 4000
 NOTE_MAX = 2000
-METRIC_MAX = Objective.__table__.c.metric.type.length
-UNIT_MAX = Objective.__table__.c.unit.type.length
+METRIC_MAX = max_length(Objective.__table__.c.metric)
+UNIT_MAX = max_length(Objective.__table__.c.unit)
 
 
 # --- validation ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 from partnership_hub.workspaces.models import Membership
 
 
@@ -29,7 +29,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-class CustomSector(TenantMixin, TimestampMixin, db.Model):
+class CustomSector(TenantMixin, TimestampMixin, Model):
     """A sector a partnership added to the toolkit's taxonomy (optionally under a toolkit sector)."""
 
     __tablename__ = "custom_sectors"
@@ -45,7 +45,7 @@ class CustomSector(TenantMixin, TimestampMixin, db.Model):
         return f"<CustomSector {self.id}>"
 
 
-class Organization(TenantMixin, TimestampMixin, db.Model):
+class Organization(TenantMixin, TimestampMixin, Model):
     __tablename__ = "organizations"
     __table_args__ = (
         UniqueConstraint("partnership_id", "id"),
@@ -101,7 +101,7 @@ class Organization(TenantMixin, TimestampMixin, db.Model):
         return f"<Organization {self.id}>"
 
 
-class OrganizationSector(TenantMixin, db.Model):
+class OrganizationSector(TenantMixin, Model):
     """An organization works in a sector: a toolkit sector (``sector_key``) or a custom one."""
 
     __tablename__ = "organization_sectors"
@@ -145,7 +145,7 @@ class OrganizationSector(TenantMixin, db.Model):
         return f"<OrganizationSector {self.id}>"
 
 
-class Representative(TenantMixin, TimestampMixin, db.Model):
+class Representative(TenantMixin, TimestampMixin, Model):
     """Who speaks for an organization: a workspace member, or a plain contact with no account."""
 
     __tablename__ = "representatives"
@@ -187,7 +187,7 @@ class Representative(TenantMixin, TimestampMixin, db.Model):
         return f"<Representative {self.id}>"
 
 
-class LinkedNetwork(TenantMixin, TimestampMixin, db.Model):
+class LinkedNetwork(TenantMixin, TimestampMixin, Model):
     """An existing partnership or network to link with (an MDT, a SART, a regional task force...)."""
 
     __tablename__ = "linked_networks"

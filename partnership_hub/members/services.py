@@ -32,7 +32,7 @@ from partnership_hub.members.models import (
     name_key,
 )
 from partnership_hub.members.policies import may_see_representative
-from partnership_hub.web.toolkit import Page, paginate
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership
 
@@ -121,7 +121,11 @@ def sector_labels(custom_sectors: Iterable[CustomSector]) -> dict[str, str]:
 
 
 def link_value(link: OrganizationSector) -> str:
-    return link.sector_key if link.sector_key else custom_value(link.custom_sector_id)
+    if link.sector_key:
+        return link.sector_key
+    if link.custom_sector_id is None:  # the one_sector constraint rules this out
+        raise ValueError("an organization's sector link names no sector")
+    return custom_value(link.custom_sector_id)
 
 
 # --- organizations ------------------------------------------------------------------------------
@@ -375,7 +379,10 @@ def representative_email(rep: Representative) -> str:
 
 def visible_representatives(ctx: WorkspaceContext, organization: Organization) -> list[Representative]:
     """The organization's representatives this person may see listed."""
-    return [rep for rep in organization.representatives if may_see_representative(ctx.membership, rep)]
+    viewer = ctx.membership
+    if viewer is None:
+        raise ValueError("who may see a representative depends on the viewer; this context has no membership")
+    return [rep for rep in organization.representatives if may_see_representative(viewer, rep)]
 
 
 CSV_HEADER = ["Name", "Status", "Sectors", "Ps", "Website", "Service area", "Representatives", "Notes"]
@@ -544,9 +551,9 @@ def update_custom_sector(ctx: WorkspaceContext, custom: CustomSector, data: Cust
 
 def custom_sector_usage(ctx: WorkspaceContext, custom: CustomSector) -> int:
     """How many organizations (archived included) are placed in this custom sector."""
-    return db.session.scalar(
+    return db.session.execute(
         scoped(select(func.count(OrganizationSector.id)).where(OrganizationSector.custom_sector_id == custom.id))
-    )
+    ).scalar_one()
 
 
 def delete_custom_sector(ctx: WorkspaceContext, custom: CustomSector) -> None:
@@ -729,14 +736,14 @@ def compute_coverage(
     for choice in toolkit.PS:
         count = sum(1 for row in orgs.values() if getattr(row, choice.key))
         balance.append(PBalance(choice.key, choice.label, count, round(100 * count / total) if total else 0))
-    custom = [
+    standalone = [
         CustomCoverage(c, sorted(custom_orgs.get(c.id, ()), key=str.casefold))
         for c in customs.values()
         if c.parent_key not in SECTORS_BY_KEY
     ]
     return Coverage(
         sectors=[_coverage(sector) for sector in toolkit.SECTORS],
-        custom=custom,
+        custom=standalone,
         p_balance=balance,
         organization_count=total,
         survivor_advisors=survivor_advisors,

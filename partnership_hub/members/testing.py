@@ -18,6 +18,8 @@ from partnership_hub.members.models import (
 def seed_for_tests(ctx: WorkspaceContext) -> None:
     """An organization (in a toolkit and a custom sector) with a member and a contact representative,
     a custom sector and a linked network."""
+    if ctx.membership is None:
+        raise ValueError("the test seed acts as a member; this context has no membership")
     custom = CustomSector(name="Seeded custom sector", name_key=name_key("Seeded custom sector"))
     organization = Organization(name="Seeded Organization", name_key=name_key("Seeded Organization"), prevention=True)
     db.session.add_all([custom, organization])

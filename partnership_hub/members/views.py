@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Response, abort, flash, g, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
 from partnership_hub import toolkit
@@ -166,7 +167,7 @@ def restore_organization(organization_id: int):
 # --- representatives ----------------------------------------------------------------------------
 
 
-def _representatives_changed(message: str, organization_id: int) -> Response:
+def _representatives_changed(message: str, organization_id: int) -> BaseResponse:
     """After a change to the representatives: htmx swaps the section in place (the flash rides
     along out of band); without JavaScript, back to the section on the organization's page."""
     if is_htmx():

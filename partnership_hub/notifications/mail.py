@@ -30,6 +30,7 @@ def send(msg: OutboxMessage) -> None:
         return  # development: the message stays in the outbox and the in-app mailbox shows it
     email = build_message(msg)
     timeout = config["MAIL_TIMEOUT"]
+    client: smtplib.SMTP  # SMTP_SSL is an SMTP that starts encrypted
     if config["MAIL_USE_SSL"]:
         client = smtplib.SMTP_SSL(
             config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout, context=ssl.create_default_context()

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub.db import TimestampMixin
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
 class OutboxStatus:
@@ -18,7 +18,7 @@ class OutboxStatus:
     FAILED = "failed"
 
 
-class OutboxMessage(TimestampMixin, db.Model):
+class OutboxMessage(TimestampMixin, Model):
     """One email to one recipient. ``dedup_key`` (kind:subject:recipient:occurrence) is unique:
     a retried request, a duplicate beat tick or a redelivered task cannot create or send it twice.
 

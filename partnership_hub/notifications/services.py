@@ -102,7 +102,7 @@ def deliver(message_id: int) -> str:
         final = msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
         retry_in = None if final else _backoff(msg.attempts)
         msg.status = OutboxStatus.FAILED if final else OutboxStatus.PENDING
-        msg.next_attempt_at = None if final else utcnow() + timedelta(seconds=retry_in)
+        msg.next_attempt_at = None if retry_in is None else utcnow() + timedelta(seconds=retry_in)
         db.session.commit()
         log.warning("outbox: message %s attempt %s failed (%s)", msg.id, msg.attempts, msg.last_error)
         raise DeliveryFailed(retry_in) from exc

@@ -8,10 +8,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
-class CommunityResource(TenantMixin, TimestampMixin, db.Model):
+class CommunityResource(TenantMixin, TimestampMixin, Model):
     """A service for survivors in the region: the community resource map."""
 
     __tablename__ = "community_resources"

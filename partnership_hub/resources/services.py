@@ -15,9 +15,9 @@ from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.formats import is_web_address
+from partnership_hub.formats import is_web_address, max_length
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.resources.models import CommunityResource
-from partnership_hub.web.toolkit import Page, paginate
 
 PAGE_SIZE = 25
 NOTES_MAX = 4000  # the column is TEXT; a directory note longer than this is a document, not a note
@@ -27,7 +27,7 @@ SERVICE_TYPE_LABELS: dict[str, str] = {choice.key: choice.label for choice in to
 # The text columns people fill in, with the longest value each takes (from the schema).
 TEXT_FIELDS: tuple[str, ...] = ("organization_name", "area_served", "languages", "hours", "contact", "website")
 MAX_LENGTHS: dict[str, int] = {
-    **{name: CommunityResource.__table__.c[name].type.length for name in TEXT_FIELDS},
+    **{name: max_length(CommunityResource.__table__.c[name]) for name in TEXT_FIELDS},
     "notes": NOTES_MAX,
 }
 EDITABLE_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "service_type", "trafficking_specific", "notes")

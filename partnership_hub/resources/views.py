@@ -7,6 +7,8 @@ and the page links swap the results in place; without JavaScript the same URLs s
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, g, request, url_for
 
 from partnership_hub.db import get_scoped
@@ -39,8 +41,10 @@ def index():
     )
     if partial:
         # The address bar gets the tidy URL of what is shown, not the form's empty fields.
-        page_arg = {"page": page.page} if page.page > 1 else {}
-        response.headers["HX-Push-Url"] = url_for("resources.index", **filters.query_args(), **page_arg)
+        args: dict[str, Any] = filters.query_args()
+        if page.page > 1:
+            args["page"] = page.page
+        response.headers["HX-Push-Url"] = url_for("resources.index", **args)
     return response
 
 

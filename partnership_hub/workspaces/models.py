@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
-from partnership_hub.extensions import db
+from partnership_hub.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -51,7 +51,7 @@ role_type = Enum(
 )
 
 
-class Partnership(TimestampMixin, db.Model):
+class Partnership(TimestampMixin, Model):
     """A partnership's workspace: the tenant every other record belongs to."""
 
     __tablename__ = "partnerships"
@@ -79,7 +79,7 @@ class Partnership(TimestampMixin, db.Model):
         return f"<Partnership {self.id} {self.slug}>"
 
 
-class Membership(TenantMixin, TimestampMixin, db.Model):
+class Membership(TenantMixin, TimestampMixin, Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("partnership_id", "user_id"), UniqueConstraint("partnership_id", "id"))
 
@@ -101,7 +101,7 @@ class Membership(TenantMixin, TimestampMixin, db.Model):
         return f"<Membership {self.id} p={self.partnership_id} u={self.user_id} {self.role.value}>"
 
 
-class Invitation(TenantMixin, TimestampMixin, db.Model):
+class Invitation(TenantMixin, TimestampMixin, Model):
     """An emailed, single-use, expiring invitation bound to one address."""
 
     __tablename__ = "invitations"
@@ -135,7 +135,7 @@ class Invitation(TenantMixin, TimestampMixin, db.Model):
         return f"<Invitation {self.id} p={self.partnership_id}>"
 
 
-class OrientationItem(TenantMixin, TimestampMixin, db.Model):
+class OrientationItem(TenantMixin, TimestampMixin, Model):
     """A step of the new-member orientation checklist that coordinators define."""
 
     __tablename__ = "orientation_items"
@@ -151,7 +151,7 @@ class OrientationItem(TenantMixin, TimestampMixin, db.Model):
         return f"<OrientationItem {self.id}>"
 
 
-class OrientationCompletion(TenantMixin, db.Model):
+class OrientationCompletion(TenantMixin, Model):
     __tablename__ = "orientation_completions"
     __table_args__ = (
         ForeignKeyConstraint(

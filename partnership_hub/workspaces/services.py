@@ -139,7 +139,9 @@ def get_member(ctx: WorkspaceContext, membership_id: int) -> Membership:
 
 def coordinator_count() -> int:
     """How many coordinators the partnership has."""
-    return db.session.scalar(scoped(select(func.count(Membership.id)).where(Membership.role == Role.COORDINATOR)))
+    return db.session.execute(
+        scoped(select(func.count(Membership.id)).where(Membership.role == Role.COORDINATOR))
+    ).scalar_one()
 
 
 def change_role(ctx: WorkspaceContext, membership: Membership, role: Role) -> Membership:
@@ -216,6 +218,8 @@ def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: s
 
 def invite(ctx: WorkspaceContext, email: str, role: Role) -> Invitation:
     """Invite an address with a role. Refuses current members and addresses already invited."""
+    if ctx.user is None:
+        raise ValueError("an invitation is sent by a person; this context has no user")
     email = accounts.normalize_email(email)
     existing_member = db.session.scalars(
         scoped(select(Membership).join(Membership.user).where(User.email == email))
@@ -542,8 +546,9 @@ def all_orientation_items(ctx: WorkspaceContext) -> tuple[list[OrientationItem],
     """(current steps in order, archived steps most recently archived first), in one query."""
     stmt = select(OrientationItem).order_by(OrientationItem.position, OrientationItem.id)
     items = list(db.session.scalars(scoped(stmt)))
-    archived = sorted((i for i in items if i.archived_at), key=lambda i: i.archived_at, reverse=True)
-    return [i for i in items if not i.archived_at], archived
+    archived = [(i.archived_at, i) for i in items if i.archived_at is not None]
+    archived.sort(key=lambda pair: pair[0], reverse=True)
+    return [i for i in items if not i.archived_at], [i for _, i in archived]
 
 
 def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int]:
@@ -562,6 +567,8 @@ class HomeCounts:
 def home_count_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """The home's numbers as scalar subqueries, so the home can evaluate them together with other
     areas' (the setup guide's facts) in one round trip."""
+    if ctx.membership is None:
+        raise ValueError("the home's numbers are a member's; this context has no membership")
     pending = (
         select(func.count(Invitation.id))
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())

@@ -10,6 +10,8 @@ from partnership_hub.workspaces.models import OrientationCompletion, Orientation
 
 def seed_for_tests(ctx: WorkspaceContext) -> None:
     """A pending invitation and an orientation step, ticked off by the acting coordinator."""
+    if ctx.membership is None:
+        raise ValueError("the test seed acts as a member; this context has no membership")
     from partnership_hub.workspaces.services import invite
 
     invite(ctx, "pending@example.org", Role.MEMBER)
