@@ -24,7 +24,7 @@ from partnership_hub.members.forms import (
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, Representative
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import csv_response, done, form_status, page_number, require, submit
+from partnership_hub.web.toolkit import confirmed, csv_response, done, form_status, page_number, require, submit
 
 bp = workspace_blueprint("members", __name__)
 
@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 def _confirmed(call: Callable[[], T]) -> T:
     """Run ``call`` behind a bare confirmation form (its CSRF token is all it checks); a bad token is a 400."""
-    saved = submit(ConfirmForm(), call)
+    saved = submit(confirmed(ConfirmForm()), call, validate=False)
     if saved is None:
         abort(400)
     return saved.value

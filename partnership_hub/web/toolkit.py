@@ -36,6 +36,7 @@ from partnership_hub.policies import can
 from partnership_hub.web.htmx import is_htmx
 
 T = TypeVar("T")
+F = TypeVar("F", bound=FlaskForm)
 
 __all__ = [
     "Page",
@@ -92,10 +93,12 @@ def submit(form: FlaskForm, call: Callable[[], T], *, validate: bool = True) -> 
     return Saved(value)
 
 
-def confirmed(form: FlaskForm) -> None:
-    """A bare confirmation (a button and its CSRF token, no fields): 400 unless it is a valid POST."""
+def confirmed(form: F) -> F:
+    """The form behind a one-click button (confirm, toggle, move), or 400: a post without a valid one
+    (an expired page, a tampered value) has no page to be shown again on."""
     if not form.validate_on_submit():
         abort(400)
+    return form
 
 
 def form_status(form: FlaskForm) -> int:

@@ -8,9 +8,8 @@ block drawn again — the flash rides along out of band — and a plain form pos
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -24,7 +23,7 @@ from partnership_hub.db import get_scoped, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import done, form_status, require, submit
+from partnership_hub.web.toolkit import confirmed, done, form_status, require, submit
 from partnership_hub.workspaces import services
 from partnership_hub.workspaces.forms import (
     COMMON_TIME_ZONES,
@@ -41,16 +40,6 @@ from partnership_hub.workspaces.models import Invitation, Membership, Orientatio
 
 bp = Blueprint("workspaces", __name__)
 ws = workspace_blueprint("workspace", __name__)
-
-F = TypeVar("F", bound=FlaskForm)
-
-
-def _confirmed(form: F) -> F:
-    """The form behind a one-click button (confirm, toggle, move), or 400: a post without a valid
-    one (an expired page, a tampered value) has no page to be shown again on."""
-    if not form.validate_on_submit():
-        abort(400)
-    return form
 
 
 def _refusal(form: FlaskForm) -> str:
@@ -199,7 +188,7 @@ def _membership_action(membership_id: int, form: FlaskForm, action: Callable[[Me
     """Change one member (role, removal); answer with the members block (htmx) or a redirect."""
     require("members.manage")
     membership = services.get_member(g.ctx, membership_id)
-    _confirmed(form)
+    confirmed(form)
     if saved := submit(form, lambda: action(membership), validate=False):
         if g.get("left_workspace"):
             return done(saved.value, url_for("workspaces.home", all=1))
@@ -235,7 +224,7 @@ def remove_member(membership_id: int):
 @ws.post("/leave")
 def leave():
     ctx = g.ctx
-    form = _confirmed(ConfirmForm())
+    form = confirmed(ConfirmForm())
     if submit(form, lambda: services.remove_member(ctx, ctx.membership), validate=False):
         return done(f"You left {ctx.partnership.name}.", url_for("workspaces.home", all=1), category="info")
     return done(_refusal(form), url_for("workspace.home"), category="error")
@@ -245,7 +234,7 @@ def _invitation_action(invitation_id: int, action: Callable[..., Invitation], me
     """Resend or revoke an invitation; answer with the invitations block (htmx) or a redirect."""
     require("members.invite")
     invitation = get_scoped(db.session, Invitation, invitation_id)
-    form = _confirmed(ConfirmForm())
+    form = confirmed(ConfirmForm())
     if submit(form, lambda: action(g.ctx, invitation), validate=False):
         return _changed(
             message.format(email=invitation.email),
@@ -331,7 +320,7 @@ def _planning_action(membership_id: int, action: Callable[[Membership, bool], st
     """Set one member's flag; answer with the team block (htmx), the page with the error, or a redirect."""
     require("planning.manage")
     membership = services.get_member(g.ctx, membership_id)
-    form = _confirmed(FlagForm())
+    form = confirmed(FlagForm())
     if saved := submit(form, lambda: action(membership, form.on), validate=False):
         return _changed(saved.value, url_for("workspace.planning"), lambda: _planning_page(block="team_section"))
     return _planning_page(block="team_section", status=422, row_errors={membership_id: _refusal(form)})
@@ -385,7 +374,7 @@ def orientation():
 def orientation_done(orientation_item_id: int):
     require("orientation.complete")
     item = get_scoped(db.session, OrientationItem, orientation_item_id)
-    form = _confirmed(FlagForm())
+    form = confirmed(FlagForm())
     if submit(form, lambda: services.set_orientation_done(g.ctx, item, form.on), validate=False):
         # No message: the tick itself shows it.
         return _changed(
@@ -452,7 +441,7 @@ def _item_action(orientation_item_id: int, form: FlaskForm, action: Callable[[Or
     """Archive, restore or move a step; answer with the checklist block (htmx) or a redirect."""
     require("planning.manage")
     item = get_scoped(db.session, OrientationItem, orientation_item_id)
-    _confirmed(form)
+    confirmed(form)
     if saved := submit(form, lambda: action(item), validate=False):
         return _changed(
             saved.value, url_for("workspace.manage_orientation"), lambda: _manage_page(block="checklist_section")
