@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 
-from partnership_hub import confidentiality
+from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import visibility_clause
@@ -190,6 +190,43 @@ def people_names(ctx: WorkspaceContext) -> dict[int, str]:
         mid: ("A survivor advisor" if hide and role == Role.SURVIVOR_ADVISOR and mid != me else name)
         for mid, name, role in sorted(rows, key=lambda r: r[1].lower())
     }
+
+
+def pick_goals(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """Goals ``ctx``'s member may read, to pick (an action item's goal): by title, bounded."""
+    stmt = select(Goal.id, Goal.title).where(visibility_clause(Goal, ctx.membership, ctx.today()))
+    return picking.search(
+        scoped(stmt),
+        id_column=Goal.id,
+        label_column=Goal.title,
+        search_columns=(Goal.title,),
+        query=query,
+        chosen=chosen or [],
+        blank=blank,
+    )
+
+
+def pick_objectives(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """Objectives of goals ``ctx``'s member may read, labelled "Goal › Objective", by either title, bounded."""
+    label = Goal.title + literal(" › ") + Objective.title
+    stmt = (
+        select(Objective.id, label)
+        .join(Goal, Goal.id == Objective.goal_id)
+        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
+    )
+    return picking.search(
+        scoped(stmt),
+        id_column=Objective.id,
+        label_column=label,
+        search_columns=(Goal.title, Objective.title),
+        query=query,
+        chosen=chosen or [],
+        blank=blank,
+    )
 
 
 def name_of(people: dict[int, str], membership_id: int | None) -> str:

@@ -37,7 +37,15 @@ from partnership_hub.goals.models import (
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import csv_response, done, form_status, require, submit
+from partnership_hub.web.toolkit import (
+    csv_response,
+    done,
+    form_status,
+    picker_request,
+    picker_response,
+    require,
+    submit,
+)
 
 bp = workspace_blueprint("goals", __name__)
 
@@ -207,6 +215,22 @@ def new_objective(goal_id: int):
     if submit(form, lambda: services.create_objective(g.ctx, goal, form.values())):
         return done("The objective was added.", url_for("goals.detail", goal_id=goal.id))
     return _objective_form_page(form, goal)
+
+
+@bp.get("/pick/goals")
+def pick_goals():
+    """A goal picker's options for what has been typed (see the picker macro)."""
+    require("goals.view")
+    query, chosen = picker_request()
+    return picker_response(queries.pick_goals(g.ctx, query, chosen, blank=request.args.get("blank") or None))
+
+
+@bp.get("/pick/objectives")
+def pick_objectives():
+    """An objective picker's options for what has been typed (see the picker macro)."""
+    require("goals.view")
+    query, chosen = picker_request()
+    return picker_response(queries.pick_objectives(g.ctx, query, chosen, blank=request.args.get("blank") or None))
 
 
 @bp.get("/goals/objectives/<int:objective_id>")

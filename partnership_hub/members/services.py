@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from partnership_hub import toolkit
+from partnership_hub import picking, toolkit
 from partnership_hub.audit import services as audit
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
@@ -363,6 +363,23 @@ def list_organizations(
         .order_by(Organization.name_key, Organization.id)
     )
     return paginate(scoped(stmt), page, page_size)
+
+
+def pick_organizations(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """Active organizations to pick (a goal's lead organizations...): by name, at most a page of
+    matches (two bounded queries)."""
+    stmt = select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
+    return picking.search(
+        scoped(stmt),
+        id_column=Organization.id,
+        label_column=Organization.name,
+        search_columns=(Organization.name,),
+        query=query,
+        chosen=chosen or [],
+        blank=blank,
+    )
 
 
 def representative_name(rep: Representative) -> str:

@@ -24,7 +24,17 @@ from partnership_hub.members.forms import (
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, Representative
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import confirmed, csv_response, done, form_status, page_number, require, submit
+from partnership_hub.web.toolkit import (
+    confirmed,
+    csv_response,
+    done,
+    form_status,
+    page_number,
+    picker_request,
+    picker_response,
+    require,
+    submit,
+)
 
 bp = workspace_blueprint("members", __name__)
 
@@ -40,6 +50,15 @@ def _confirmed(call: Callable[[], T]) -> T:
 
 
 # --- organizations ------------------------------------------------------------------------------
+
+
+@bp.get("/pick/organizations")
+def pick_organizations():
+    """An organization picker's options for what has been typed (see the picker macro)."""
+    require("directory.view")
+    query, chosen = picker_request()
+    blank = request.args.get("blank") or None
+    return picker_response(services.pick_organizations(g.ctx, query, chosen, blank=blank))
 
 
 @bp.get("/organizations")

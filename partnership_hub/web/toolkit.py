@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import Response, abort, flash, g, redirect, stream_with_context
+from flask import Response, abort, flash, g, make_response, redirect, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,6 +32,7 @@ from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.pagination import Page, page_number, paginate
+from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.web.htmx import is_htmx
 
@@ -47,6 +48,8 @@ __all__ = [
     "form_status",
     "page_number",
     "paginate",
+    "picker_request",
+    "picker_response",
     "require",
     "show_error",
     "submit",
@@ -115,6 +118,24 @@ def done(message: str | None, to: str, *, category: str = "success") -> BaseResp
         response.headers["HX-Redirect"] = to
         return response
     return redirect(to)
+
+
+# --- pickers ----------------------------------------------------------------------------------------
+
+
+def picker_request() -> tuple[str, list[int]]:
+    """What a picker's search asks for: (the search text, the ids chosen now). The search URL names
+    the form ``field``; the picker sends the text as ``<field>__q`` and the select's values as
+    ``<field>`` (see the ``picker`` macro)."""
+    name = request.args.get("field", "")
+    return clean_query(request.args.get(f"{name}__q", "")), chosen_ids(request.args.getlist(name))
+
+
+def picker_response(pick: Pick) -> Response:
+    """The picker's <option>s for this search (``templates/_picker_options.html``)."""
+    response = make_response(render_template("_picker_options.html", pick=pick))
+    response.vary.add("HX-Request")
+    return response
 
 
 # --- CSV ------------------------------------------------------------------------------------------

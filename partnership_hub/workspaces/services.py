@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from partnership_hub import areas, toolkit
+from partnership_hub import areas, picking, toolkit
 from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
@@ -91,6 +91,31 @@ def sign_up(name: str, email: str, password: str, partnership_name: str) -> Work
     ctx = create_partnership(user, partnership_name)
     accounts.send_verification_email(user)
     return ctx
+
+
+def pick_people(
+    ctx: WorkspaceContext,
+    query: str = "",
+    chosen: list[int] | None = None,
+    *,
+    blank: str | None = None,
+    roles: tuple[Role, ...] = (Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR),
+) -> picking.Pick:
+    """People ``ctx``'s member may pick (an owner, an assignee, a named person): by name, at most a
+    page of matches (two bounded queries). Survivor advisors only for people who may know them."""
+    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(Membership.role.in_(roles))
+    if not ctx.can("members.view_survivor_advisors"):
+        me = ctx.membership.id if ctx.membership else None
+        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
+    return picking.search(
+        scoped(stmt),
+        id_column=Membership.id,
+        label_column=User.name,
+        search_columns=(User.name,),
+        query=query,
+        chosen=chosen or [],
+        blank=blank,
+    )
 
 
 def memberships_of(user: User) -> list[Membership]:

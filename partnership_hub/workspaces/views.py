@@ -23,7 +23,15 @@ from partnership_hub.db import get_scoped, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import confirmed, done, form_status, require, submit
+from partnership_hub.web.toolkit import (
+    confirmed,
+    done,
+    form_status,
+    picker_request,
+    picker_response,
+    require,
+    submit,
+)
 from partnership_hub.workspaces import services
 from partnership_hub.workspaces.forms import (
     COMMON_TIME_ZONES,
@@ -133,6 +141,15 @@ def join(slug: str, token: str):
 
 
 # --- inside a workspace -------------------------------------------------------------------------
+
+
+@ws.get("/pick/people")
+def pick_people():
+    """A people picker's options for what has been typed (see the picker macro)."""
+    require("members.view")
+    query, chosen = picker_request()
+    blank = request.args.get("blank") or None
+    return picker_response(services.pick_people(g.ctx, query, chosen, blank=blank))
 
 
 @ws.get("/", endpoint="home")

@@ -1,0 +1,91 @@
+"""Pick-a-record controls that never load the whole list (DESIGN.md: "pickers of people or
+organizations search as you type and never load the whole list").
+
+An area that offers something to pick writes one query function
+``(ctx, query, chosen_ids, limit) -> Pick`` with ``search`` below, and one GET route that answers
+``templates/_picker_options.html`` (its results are ``<option>``s for the ``picker`` macro in
+``templates/_forms.html``). The same function fills the form's choices when the page is rendered,
+so a select holds at most the chosen records plus ``PICK_LIMIT`` matches, whatever the size of the
+partnership. The services still check every id a form sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy.orm import QueryableAttribute
+
+from partnership_hub.extensions import db
+
+PICK_LIMIT = 20
+QUERY_MAX = 100
+
+
+Column = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+@dataclass
+class Pick:
+    """What a picker shows: the chosen records (kept selected), matches, whether there are more."""
+
+    chosen: list[tuple[str, str]] = field(default_factory=list)
+    matches: list[tuple[str, str]] = field(default_factory=list)
+    more: bool = False
+    query: str = ""
+    blank: str | None = None  # the label of the empty choice ("Nobody yet"), or None: a value is required
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, label) pairs for a WTForms SelectField, in the order the picker shows them."""
+        blank = [("", self.blank)] if self.blank is not None else []
+        return blank + self.chosen + self.matches
+
+
+def clean_query(raw: object) -> str:
+    """The search text: one line, no control characters, bounded."""
+    text = "" if raw is None else str(raw)
+    return " ".join("".join(ch for ch in text if ch.isprintable()).split())[:QUERY_MAX]
+
+
+def chosen_ids(values: Iterable[object]) -> list[int]:
+    """The ids a form or a picker request carries (ASCII digits, 32-bit), in order, once each."""
+    ids: list[int] = []
+    for value in values:
+        text = str(value or "").strip()
+        if text.isascii() and text.isdigit() and len(text) < 10 and int(text) not in ids and int(text) > 0:
+            ids.append(int(text))
+    return ids
+
+
+def search(
+    stmt: Select[Any],
+    *,
+    id_column: Column,
+    label_column: Column,
+    search_columns: Iterable[Column],
+    query: str,
+    chosen: list[int],
+    limit: int = PICK_LIMIT,
+    blank: str | None = None,
+) -> Pick:
+    """Run a picker's two bounded statements over ``stmt`` (a SELECT of (id, label) rows already
+    limited to what the viewer may pick): the chosen records, and up to ``limit`` matches for
+    ``query`` (case-insensitive, anywhere in any of ``search_columns``) ordered by label."""
+    query = clean_query(query)
+    pick = Pick(query=query, blank=blank)
+    if chosen:
+        rows = db.session.execute(stmt.where(id_column.in_(chosen))).all()
+        labels = {row[0]: row[1] for row in rows}
+        pick.chosen = [(str(i), labels[i]) for i in chosen if i in labels]
+    matching = stmt
+    if query:
+        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matching = matching.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in search_columns)))
+    if chosen:
+        matching = matching.where(id_column.notin_(chosen))
+    rows = db.session.execute(matching.order_by(func.lower(label_column), id_column).limit(limit + 1)).all()
+    pick.matches = [(str(row[0]), row[1]) for row in rows[:limit]]
+    pick.more = len(rows) > limit
+    return pick
