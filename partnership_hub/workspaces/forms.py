@@ -207,6 +207,22 @@ class FlagForm(FlaskForm):
         return self.value.data == "1"
 
 
+class TeamPickForm(FlaskForm):
+    """Add the person picked to the planning team (choices come from the people picker)."""
+
+    membership_id = SelectField(
+        "Add someone to the planning team", validate_choice=False, validators=[DataRequired("Choose someone.")]
+    )
+
+
+class EditorPickForm(FlaskForm):
+    """Let the member picked edit the directory (choices come from the people picker)."""
+
+    membership_id = SelectField(
+        "Let a member edit the directory", validate_choice=False, validators=[DataRequired("Choose a member.")]
+    )
+
+
 class OrientationItemForm(FlaskForm):
     title = StringField(
         "Step",

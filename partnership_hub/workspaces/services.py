@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from partnership_hub import areas, picking, toolkit
@@ -25,6 +26,7 @@ from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scoped, se
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.policies import can
 from partnership_hub.security import hash_token, new_token
 from partnership_hub.workspaces.models import (
@@ -38,6 +40,15 @@ from partnership_hub.workspaces.models import (
 )
 
 RESERVED_SLUGS = {"new", "admin", "api", "static", "login", "signup"}
+
+# Every list of people is paged, whatever the size of the partnership (issue #8).
+PEOPLE_PAGE_SIZE = 25
+INVITATIONS_PAGE_SIZE = 10
+PLANNING_PAGE_SIZE = 25
+PROGRESS_PAGE_SIZE = 25
+COORDINATOR_NAMES_SHOWN = 5
+
+S = TypeVar("S", bound=Select[Any])
 
 
 # --- partnerships -------------------------------------------------------------------------------
@@ -141,7 +152,8 @@ class MemberList:
 
 
 def list_members(ctx: WorkspaceContext) -> MemberList:
-    """The partnership's members this person may see, coordinators first, then by name."""
+    """EVERY member this person may see, coordinators first, then by name. Unbounded: pages use
+    ``member_page``; kept for callers in other areas until they move to a picker."""
     stmt = (
         select(Membership)
         .options(contains_eager(Membership.user))
@@ -151,6 +163,80 @@ def list_members(ctx: WorkspaceContext) -> MemberList:
     members = list(db.session.scalars(scoped(stmt)))
     visible = [m for m in members if can(ctx.membership, "members.view", m)]
     return MemberList(visible, len(members) - len(visible))
+
+
+def listed_to(ctx: WorkspaceContext, stmt: S) -> S:
+    """``stmt`` (over memberships) narrowed to the members ``ctx``'s member may see listed: the SQL
+    twin of ``policies.may_see_member`` (survivor advisors only for coordinators and advisors)."""
+    if ctx.can("members.view_survivor_advisors"):
+        return stmt
+    me = ctx.user.id if ctx.user else None
+    return stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.user_id == me))
+
+
+def hidden_member_count(ctx: WorkspaceContext) -> int:
+    """How many members this person may not see listed (none for coordinators and advisors)."""
+    if ctx.can("members.view_survivor_advisors"):
+        return 0
+    me = ctx.user.id if ctx.user else None
+    stmt = select(func.count(Membership.id)).where(Membership.role == Role.SURVIVOR_ADVISOR, Membership.user_id != me)
+    return db.session.execute(scoped(stmt)).scalar_one()
+
+
+def roles_listed_to(ctx: WorkspaceContext) -> list[Role]:
+    """The roles whose holders this person may see listed (what the People page filters by)."""
+    return [role for role in Role if role != Role.SURVIVOR_ADVISOR or ctx.can("members.view_survivor_advisors")]
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """The People page's search: text found in a name or an email address, and one role (or all)."""
+
+    q: str = ""
+    role: Role | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.role)
+
+    def query_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (for pagination links and the row forms)."""
+        args = {"q": self.q} if self.q else {}
+        if self.role:
+            args["role"] = self.role.value
+        return args
+
+
+def people_filter(ctx: WorkspaceContext, args: Mapping[str, str]) -> PeopleFilter:
+    """The filter a query string asks for; a role this person may not see listed is ignored."""
+    role = next((r for r in roles_listed_to(ctx) if r.value == args.get("role")), None)
+    return PeopleFilter(picking.clean_query(args.get("q")), role)
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive "``text`` anywhere in ``column``", with LIKE's wildcards taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+@dataclass
+class MemberPage:
+    page: Page[Membership]
+    hidden_count: int  # in the whole partnership, whatever the search: a search must not reveal who is hidden
+
+
+def member_page(
+    ctx: WorkspaceContext, filters: PeopleFilter, page: int, page_size: int = PEOPLE_PAGE_SIZE
+) -> MemberPage:
+    """One page of the members this person may see that match ``filters``, coordinators first, then
+    by name (one statement, two for people who may not see everyone)."""
+    stmt = select(Membership).options(contains_eager(Membership.user)).join(Membership.user)
+    if filters.q:
+        stmt = stmt.where(or_(_contains(User.name, filters.q), _contains(User.email, filters.q)))
+    if filters.role:
+        stmt = stmt.where(Membership.role == filters.role)
+    stmt = listed_to(ctx, stmt).order_by(Membership.role != Role.COORDINATOR, func.lower(User.name), Membership.id)
+    return MemberPage(paginate(scoped(stmt), page, page_size), hidden_member_count(ctx))
 
 
 def get_member(ctx: WorkspaceContext, membership_id: int) -> Membership:
@@ -213,15 +299,16 @@ def remove_member(ctx: WorkspaceContext, membership: Membership) -> None:
 # --- invitations --------------------------------------------------------------------------------
 
 
-def list_invitations(ctx: WorkspaceContext) -> list[Invitation]:
-    """Invitations not yet accepted or revoked, newest first (expired ones included, to resend)."""
+def invitation_page(ctx: WorkspaceContext, page: int, page_size: int = INVITATIONS_PAGE_SIZE) -> Page[Invitation]:
+    """One page of the invitations not yet accepted or revoked, newest first (expired ones included,
+    to resend), with how many there are (one statement)."""
     stmt = (
         select(Invitation)
         .options(joinedload(Invitation.invited_by))
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
-        .order_by(Invitation.created_at.desc())
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
-    return list(db.session.scalars(scoped(stmt)))
+    return paginate(scoped(stmt), page, page_size)
 
 
 def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: str) -> None:
@@ -510,6 +597,43 @@ def public_profile(slug: str) -> PublicProfile:
 # --- the planning team and directory editors ------------------------------------------------------
 
 
+@dataclass
+class PlanningPeople:
+    page: Page[Membership]  # people on the planning team or editing the directory, by name
+    team: int  # how many are on the planning team
+    editors: int  # how many members may edit the directory
+
+
+def planning_people(ctx: WorkspaceContext, page: int, page_size: int = PLANNING_PAGE_SIZE) -> PlanningPeople:
+    """One page of the people with a part in planning, and how many there are of each (two statements)."""
+    stmt = (
+        select(Membership)
+        .options(contains_eager(Membership.user))
+        .join(Membership.user)
+        .where(Membership.on_planning_team | Membership.directory_editor)
+    )
+    stmt = listed_to(ctx, stmt).order_by(func.lower(User.name), Membership.id)
+    counted = listed_to(ctx, select(func.count(Membership.id)))
+    counts = select_scalars(
+        db.session,
+        {
+            "team": counted.where(Membership.on_planning_team).scalar_subquery(),
+            "editors": counted.where(Membership.directory_editor).scalar_subquery(),
+        },
+    )
+    return PlanningPeople(paginate(scoped(stmt), page, page_size), counts["team"] or 0, counts["editors"] or 0)
+
+
+def picked_member(ctx: WorkspaceContext, membership_id: int | None, field: str) -> Membership:
+    """The member a picker chose, or a refusal at ``field`` (an id from elsewhere, or someone hidden)."""
+    try:
+        if membership_id is None:
+            raise NotFound("no membership chosen")
+        return get_member(ctx, membership_id)
+    except NotFound:
+        raise ServiceError("Choose someone from the list.", field) from None
+
+
 def set_planning_team(ctx: WorkspaceContext, membership: Membership, on: bool) -> bool:
     """Put someone on the planning team or take them off. Returns whether anything changed."""
     if membership.on_planning_team == on:
@@ -668,30 +792,47 @@ def glance_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any
     return {
         "member_count": counts.members,
         "pending_invitations": counts.pending_invitations if can(ctx.membership, "members.invite") else 0,
-        "coordinator_names": [] if can(ctx.membership, "members.manage") else coordinator_names(ctx),
+        "coordinators": None if can(ctx.membership, "members.manage") else coordinator_names(ctx),
     }
 
 
-def coordinator_names(ctx: WorkspaceContext) -> list[str]:
-    """Who coordinates the partnership, by name (one query)."""
+@dataclass
+class CoordinatorNames:
+    names: list[str]  # the first few, by name
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.names)
+
+
+def coordinator_names(ctx: WorkspaceContext, limit: int = COORDINATOR_NAMES_SHOWN) -> CoordinatorNames:
+    """Who coordinates the partnership: the first ``limit`` names and how many in all (one query)."""
     stmt = (
-        select(User.name)
+        select(User.name, func.count().over())
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.role == Role.COORDINATOR)
-        .order_by(func.lower(User.name))
+        .order_by(func.lower(User.name), Membership.id)
+        .limit(limit)
     )
-    return list(db.session.scalars(scoped(stmt)))
+    rows = db.session.execute(scoped(stmt)).tuples().all()
+    return CoordinatorNames([name for name, _ in rows], rows[0][1] if rows else 0)
 
 
-def orientation_progress_by_member(ctx: WorkspaceContext) -> dict[int, int]:
-    """membership id -> number of current steps done, for everyone at once (one query)."""
-    stmt = (
-        select(OrientationCompletion.membership_id, func.count(OrientationCompletion.id))
+def orientation_progress_page(
+    ctx: WorkspaceContext, page: int, page_size: int = PROGRESS_PAGE_SIZE
+) -> Page[tuple[Membership, int]]:
+    """One page of (member, current steps done), by name, in one statement whatever the partnership's size."""
+    done = (
+        select(func.count(OrientationCompletion.id))
         .join(OrientationItem, OrientationItem.id == OrientationCompletion.orientation_item_id)
-        .where(OrientationItem.archived_at.is_(None))
-        .group_by(OrientationCompletion.membership_id)
+        .where(OrientationCompletion.membership_id == Membership.id, OrientationItem.archived_at.is_(None))
+        .correlate(Membership)
+        .scalar_subquery()
     )
-    return dict(db.session.execute(scoped(stmt)).tuples().all())
+    stmt = select(Membership, done).options(contains_eager(Membership.user)).join(Membership.user)
+    stmt = listed_to(ctx, stmt).order_by(func.lower(User.name), Membership.id)
+    return paginate(scoped(stmt), page, page_size)
 
 
 def add_orientation_item(ctx: WorkspaceContext, title: str, description: str = "") -> OrientationItem:

@@ -8,6 +8,7 @@ block drawn again — the flash rides along out of band — and a plain form pos
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -19,14 +20,17 @@ from partnership_hub.accounts import services as accounts
 from partnership_hub.accounts.forms import JoinSignupForm
 from partnership_hub.accounts.models import User
 from partnership_hub.accounts.views import log_in, open_session
+from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import get_scoped, utcnow
 from partnership_hub.extensions import db
+from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.web.toolkit import (
     confirmed,
     done,
     form_status,
+    page_number,
     picker_request,
     picker_response,
     require,
@@ -36,6 +40,7 @@ from partnership_hub.workspaces import services
 from partnership_hub.workspaces.forms import (
     COMMON_TIME_ZONES,
     ConfirmForm,
+    EditorPickForm,
     FlagForm,
     InviteForm,
     MoveForm,
@@ -43,6 +48,7 @@ from partnership_hub.workspaces.forms import (
     OrientationItemForm,
     ProfileForm,
     RoleForm,
+    TeamPickForm,
 )
 from partnership_hub.workspaces.models import Invitation, Membership, OrientationItem, Partnership, Role
 
@@ -149,7 +155,11 @@ def pick_people():
     require("members.view")
     query, chosen = picker_request()
     blank = request.args.get("blank") or None
-    return picker_response(services.pick_people(g.ctx, query, chosen, blank=blank))
+    # ``role`` (repeatable) narrows the people offered, e.g. to members for directory editing.
+    asked = set(request.args.getlist("role"))
+    roles = tuple(role for role in Role if role.value in asked)
+    pick = services.pick_people(g.ctx, query, chosen, blank=blank, **({"roles": roles} if roles else {}))
+    return picker_response(pick)
 
 
 @ws.get("/", endpoint="home")
@@ -157,6 +167,18 @@ def workspace_home():
     """The workspace home: every installed area's panels (``Area.home_panels``) the person may see,
     their own work first. All panels' counts are evaluated together in one query."""
     return render("workspaces/home.html", panels=services.home_panels(g.ctx))
+
+
+def _page_args() -> dict[str, Any]:
+    """The page of a list this request is about, as query arguments (none for the first page)."""
+    page = page_number(request.args)
+    return {"page": str(page)} if page > 1 else {}
+
+
+def _people_args() -> dict[str, Any]:
+    """The People list this request is about — its search, role and page — as query arguments. The
+    list's row forms carry them, so a change made on page 2 of a search comes back to it."""
+    return services.people_filter(g.ctx, request.args).query_args() | _page_args()
 
 
 def _people_page(
@@ -167,14 +189,21 @@ def _people_page(
     row_errors: dict[int, str] | None = None,
 ):
     ctx = g.ctx
-    members = services.list_members(ctx)
+    filters = services.people_filter(ctx, request.args)
+    members = services.member_page(ctx, filters, page_number(request.args))
+    list_args = filters.query_args() | ({"page": str(members.page.page)} if members.page.page > 1 else {})
     return render(
         "workspaces/people.html",
         block=block,
         status=status,
-        members=members.visible,
+        members=members.page,
         hidden_count=members.hidden_count,
-        invitations=services.list_invitations(ctx) if ctx.can("members.invite") else [],
+        filters=filters,
+        filter_roles=services.roles_listed_to(ctx),
+        list_args=list_args,
+        # The newest few; the rest on their own paginated page.
+        invitations=services.invitation_page(ctx, 1) if ctx.can("members.invite") else None,
+        inline=True,
         invite_form=invite_form or InviteForm(formdata=None),
         confirm_form=ConfirmForm(),
         row_errors=row_errors or {},
@@ -184,8 +213,10 @@ def _people_page(
 
 @ws.get("/people")
 def people():
+    """Members, searched by name or email as you type and filtered by role, a page at a time (an htmx
+    search or page link gets just the list); the invite form and the newest open invitations."""
     require("members.view")
-    return _people_page()
+    return _people_page(block="members_section")
 
 
 @ws.post("/people/invite")
@@ -202,17 +233,19 @@ def invite():
 
 
 def _membership_action(membership_id: int, form: FlaskForm, action: Callable[[Membership], str]) -> Response:
-    """Change one member (role, removal); answer with the members block (htmx) or a redirect."""
+    """Change one member (role, removal); answer with the members block (htmx) or a redirect, both
+    to the same page of the same search."""
     require("members.manage")
     membership = services.get_member(g.ctx, membership_id)
     confirmed(form)
+    back = url_for("workspace.people", **_people_args())
     if saved := submit(form, lambda: action(membership), validate=False):
         if g.get("left_workspace"):
             return done(saved.value, url_for("workspaces.home", all=1))
-        return _changed(saved.value, url_for("workspace.people"), lambda: _people_page(block="members_section"))
+        return _changed(saved.value, back, lambda: _people_page(block="members_section"))
     if is_htmx():
         return _people_page(block="members_section", status=422, row_errors={membership_id: _refusal(form)})
-    return done(_refusal(form), url_for("workspace.people"), category="error")
+    return done(_refusal(form), back, category="error")
 
 
 @ws.post("/people/<int:membership_id>/role")
@@ -247,21 +280,40 @@ def leave():
     return done(_refusal(form), url_for("workspace.home"), category="error")
 
 
+def _invitations_page(*, status: int = 200, inline: bool = False) -> Response:
+    """The open invitations, a page at a time (``inline``: the People page's copy of page 1)."""
+    ctx = g.ctx
+    return render(
+        "workspaces/invitations.html",
+        block="invitations_list",
+        status=status,
+        invitations=services.invitation_page(ctx, 1 if inline else page_number(request.args)),
+        inline=inline,
+        now=utcnow(),
+    )
+
+
+@ws.get("/people/invitations")
+def invitations():
+    """Every open invitation, a page at a time (an htmx page link gets just the list)."""
+    require("members.invite")
+    return _invitations_page()
+
+
 def _invitation_action(invitation_id: int, action: Callable[..., Invitation], message: str) -> Response:
-    """Resend or revoke an invitation; answer with the invitations block (htmx) or a redirect."""
+    """Resend or revoke an invitation; answer with the invitations list (htmx) or a redirect, to the
+    People page or, when the post names a ``page``, to that page of all invitations."""
     require("members.invite")
     invitation = get_scoped(db.session, Invitation, invitation_id)
     form = confirmed(ConfirmForm())
+    inline = "page" not in request.args
+    back = url_for("workspace.people") if inline else url_for("workspace.invitations", page=page_number(request.args))
     if submit(form, lambda: action(g.ctx, invitation), validate=False):
-        return _changed(
-            message.format(email=invitation.email),
-            url_for("workspace.people"),
-            lambda: _people_page(block="invite_section"),
-        )
+        return _changed(message.format(email=invitation.email), back, lambda: _invitations_page(inline=inline))
     flash(_refusal(form), "error")
     if is_htmx():
-        return _people_page(block="invite_section", status=422)
-    return redirect(url_for("workspace.people"))
+        return _invitations_page(status=422, inline=inline)
+    return redirect(back)
 
 
 @ws.post("/invitations/<int:invitation_id>/resend")
@@ -315,31 +367,85 @@ def edit_profile():
 # --- the planning team and directory editors ------------------------------------------------------
 
 
-def _planning_page(*, block: str | None = None, status: int = 200, row_errors: dict[int, str] | None = None):
-    members = services.list_members(g.ctx)
+def _planning_page(
+    *,
+    block: str | None = None,
+    status: int = 200,
+    row_errors: dict[int, str] | None = None,
+    team_form: TeamPickForm | None = None,
+    editor_form: EditorPickForm | None = None,
+):
+    ctx = g.ctx
+    team_form = team_form or TeamPickForm(formdata=None, prefix="team")
+    editor_form = editor_form or EditorPickForm(formdata=None, prefix="editor")
+    # Each picker holds what is chosen plus the first few matches, never everyone (the same
+    # roles and empty choice as its searches in planning.html).
+    for form, roles, blank in (
+        (team_form, tuple(Role), "Choose someone"),
+        (editor_form, (Role.MEMBER,), "Choose a member"),
+    ):
+        chosen = chosen_ids([form.membership_id.data])
+        form.membership_id.choices = services.pick_people(ctx, "", chosen, blank=blank, roles=roles).choices()
+    planning = services.planning_people(ctx, page_number(request.args))
     return render(
         "workspaces/planning.html",
         block=block,
         status=status,
-        members=members.visible,
-        hidden_count=members.hidden_count,
+        planning=planning,
+        team_form=team_form,
+        editor_form=editor_form,
+        all_roles=[role.value for role in Role],
+        page_args={"page": str(planning.page.page)} if planning.page.page > 1 else {},
         row_errors=row_errors or {},
     )
 
 
 @ws.get("/planning")
 def planning():
+    """Who is on the planning team and who edits the directory, a page at a time; a picker adds someone."""
     require("planning.manage")
-    return _planning_page()
+    return _planning_page(block="team_section")
+
+
+def _planning_pick(
+    form: TeamPickForm | EditorPickForm, set_flag: Callable[[WorkspaceContext, Membership, bool], bool], verb: str
+) -> Response:
+    """Set a flag for the person a picker chose; answer with the planning block (htmx) or a redirect,
+    or the page with the picker's error."""
+    require("planning.manage")
+
+    def add() -> str:
+        ids = chosen_ids([form.membership_id.data])
+        membership = services.picked_member(g.ctx, ids[0] if ids else None, "membership_id")
+        set_flag(g.ctx, membership, True)
+        return f"{membership.user.name} {verb}."
+
+    if saved := submit(form, add):
+        return _changed(saved.value, url_for("workspace.planning"), lambda: _planning_page(block="team_section"))
+    forms = {"team_form": form} if isinstance(form, TeamPickForm) else {"editor_form": form}
+    return _planning_page(block="team_section", status=form_status(form), **forms)
+
+
+@ws.post("/planning/team")
+def add_to_planning_team():
+    return _planning_pick(TeamPickForm(prefix="team"), services.set_planning_team, "is on the planning team")
+
+
+@ws.post("/planning/directory-editors")
+def add_directory_editor():
+    verb = "can now edit the organization directory and resource map"
+    return _planning_pick(EditorPickForm(prefix="editor"), services.set_directory_editor, verb)
 
 
 def _planning_action(membership_id: int, action: Callable[[Membership, bool], str]) -> Response:
-    """Set one member's flag; answer with the team block (htmx), the page with the error, or a redirect."""
+    """Set one member's flag; answer with the planning block (htmx), the page with the error, or a
+    redirect, all to the same page of the list."""
     require("planning.manage")
     membership = services.get_member(g.ctx, membership_id)
     form = confirmed(FlagForm())
     if saved := submit(form, lambda: action(membership, form.on), validate=False):
-        return _changed(saved.value, url_for("workspace.planning"), lambda: _planning_page(block="team_section"))
+        back = url_for("workspace.planning", **_page_args())
+        return _changed(saved.value, back, lambda: _planning_page(block="team_section"))
     return _planning_page(block="team_section", status=422, row_errors={membership_id: _refusal(form)})
 
 
@@ -417,8 +523,7 @@ def _manage_page(
         status=status,
         items=items,
         archived=archived,
-        members=services.list_members(ctx).visible,
-        progress=services.orientation_progress_by_member(ctx),
+        progress=services.orientation_progress_page(ctx, page_number(request.args)),
         form=form or OrientationItemForm(formdata=None),
         move_form=MoveForm(formdata=None),
         row_errors=row_errors or {},
@@ -427,8 +532,10 @@ def _manage_page(
 
 @ws.get("/orientation/manage")
 def manage_orientation():
+    """The checklist's steps to edit, and every member's progress a page at a time (an htmx page link
+    gets just the progress list)."""
     require("planning.manage")
-    return _manage_page()
+    return _manage_page(block="progress_section")
 
 
 @ws.post("/orientation/items")

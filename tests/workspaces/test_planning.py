@@ -138,12 +138,16 @@ def test_outsiders_get_404_and_foreign_membership_ids_are_404(app, login_as, wor
     assert flags(app, world, "member") == (False, False)
 
 
-def test_the_planning_page_lists_everyone_for_coordinators(app, coordinator, world):
+def test_the_planning_page_offers_everyone_to_coordinators_and_lists_the_team(app, coordinator, world):
     page = coordinator.get(f"/p/{world.home.slug}/planning").text
     for key in ("coordinator", "member", "survivor_advisor", "observer"):
-        assert world.user(key).name in page
+        assert world.user(key).name in page  # among the picker's first matches
     assert page.count("<h1") == 1
+    member_id = world.home.membership_ids["member"]
+    coordinator.post(f"/p/{world.home.slug}/planning/team", data={"team-membership_id": str(member_id)})
+    page = coordinator.get(f"/p/{world.home.slug}/planning").text
     assert '<th scope="col">' in page and '<th scope="row">' in page
+    assert f'id="planning-{member_id}-name"' in page
 
 
 def _grow(app, partnership, size: int) -> None:
