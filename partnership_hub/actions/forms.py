@@ -15,6 +15,7 @@ from partnership_hub.actions.services import (
     TITLE_MAX,
     ActionFilters,
 )
+from partnership_hub.picking import Pick
 
 STATUS_CHOICES = [SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()]
 
@@ -43,18 +44,11 @@ class ActionItemForm(FlaskForm):
     due_date = StringField("Due date", description="For example 2026-05-31. Leave empty for no due date.")
     status = SelectField("Status", choices=STATUS_CHOICES, validate_choice=False)
 
-    def set_choices(self, goals, objectives, members) -> None:
-        """Fill the goal, objective and assignee lists with what the editor may choose."""
-        self.goal_id.choices = [SelectChoice("", "No goal"), *(SelectChoice(str(g.id), g.title) for g in goals)]
-        titles = {g.id: g.title for g in goals}
-        self.objective_id.choices = [
-            SelectChoice("", "No objective"),
-            *(SelectChoice(str(o.id), o.title, optgroup=titles.get(o.goal_id, "")) for o in objectives),
-        ]
-        self.assignee_membership_id.choices = [
-            SelectChoice("", "Nobody yet"),
-            *(SelectChoice(str(m.id), u.name) for m, u in members),
-        ]
+    def set_choices(self, goal_id: Pick, objective_id: Pick, assignee_membership_id: Pick) -> None:
+        """Fill the goal, objective and assignee pickers (``services.form_pickers``)."""
+        self.goal_id.choices = goal_id.choices()
+        self.objective_id.choices = objective_id.choices()
+        self.assignee_membership_id.choices = assignee_membership_id.choices()
 
     def values(self) -> dict:
         """The submitted values, keyed by the item's column names, for the service."""

@@ -10,7 +10,7 @@ views pass the partnership's (``ctx.today()``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,9 +28,12 @@ from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import max_length
 from partnership_hub.goals.models import Goal, Objective
+from partnership_hub.goals.queries import pick_goals, pick_objectives
 from partnership_hub.pagination import Page, paginate
+from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
+from partnership_hub.workspaces.services import pick_people
 
 PAGE_SIZE = 25
 TITLE_MAX = max_length(ActionItem.__table__.c.title)
@@ -181,12 +184,6 @@ def search_items(
     return paginate(scoped(stmt), page, page_size, row=lambda row: _entry(row, today))
 
 
-def export_items(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> list[ActionEntry]:
-    """Every visible action item matching ``filters``, grouped by goal, for the CSV export (one query)."""
-    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
-    return _entries(db.session.execute(scoped(stmt)).tuples(), today)
-
-
 def get_entry(ctx: WorkspaceContext, action_item_id: Any, today: date) -> ActionEntry:
     """One action item ``ctx``'s member may see, with its goal, objective and assignee (one query).
     ``NotFound`` when there is none — also when its goal is one this person may not see."""
@@ -244,41 +241,79 @@ def assignee_name(viewer: Membership | None, entry: ActionEntry) -> str:
     return "A survivor advisor" if entry.assignee.role == Role.SURVIVOR_ADVISOR else "A partnership member"
 
 
-# --- choices for the forms and filters -----------------------------------------------------------
+# --- pickers for the filters -------------------------------------------------------------------
+
+# The filters' fixed choices come first in their pickers, before the chosen record and the matches.
+ASSIGNEE_FILTERS: tuple[tuple[str, str], ...] = (("", "Anyone"), ("me", "Me"), ("none", "Nobody yet"))
+GOAL_FILTERS: tuple[tuple[str, str], ...] = (("", "Any goal"), ("none", "Not linked to a goal"))
 
 
-def goal_choices(ctx: WorkspaceContext) -> list[Goal]:
-    """Goals ``ctx``'s member may see and link items to, by title (one query)."""
-    stmt = (
-        select(Goal)
-        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
-        .order_by(func.lower(Goal.title), Goal.id)
-    )
-    return list(db.session.scalars(scoped(stmt)))
+def pick_assignee_filter(ctx: WorkspaceContext, query: str, current: str) -> Pick:
+    """People to narrow the plan to besides "me" and "nobody": the one filtered on now and a page of
+    matches for ``query`` (two bounded queries); none for people who may not see the members."""
+    if not ctx.can("members.view"):
+        return Pick(query=clean_query(query))
+    return pick_people(ctx, query, chosen_ids([current]))
 
 
-def objective_choices(ctx: WorkspaceContext) -> list[Objective]:
-    """Objectives of the goals ``ctx``'s member may see, by goal then position (one query)."""
-    stmt = (
-        select(Objective)
-        .join(Goal, Goal.id == Objective.goal_id)
-        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
-        .order_by(func.lower(Goal.title), Goal.id, Objective.position, Objective.id)
-    )
-    return list(db.session.scalars(scoped(stmt)))
+def pick_goal_filter(ctx: WorkspaceContext, query: str, current: str) -> Pick:
+    """Goals to narrow the plan to: the one filtered on now and a page of matches for ``query``
+    (two bounded queries, only goals ``ctx``'s member may see)."""
+    return pick_goals(ctx, query, chosen_ids([current]))
 
 
-def assignable_members(ctx: WorkspaceContext) -> list[tuple[Membership, User]]:
-    """People an item may be assigned to: members who take part (not observers) and whom
-    ``ctx``'s member may see, by name (one query)."""
-    stmt = (
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.role != Role.OBSERVER)
-        .order_by(func.lower(User.name), Membership.id)
-    )
-    rows = db.session.execute(scoped(stmt)).tuples()
-    return [(m, u) for m, u in rows if can(ctx.membership, "members.view", m)]
+# --- pickers for the form ------------------------------------------------------------------------
+
+FORM_PICKERS: dict[str, tuple[Callable[..., Pick], str]] = {
+    "goal_id": (pick_goals, "No goal"),
+    "objective_id": (pick_objectives, "No objective"),
+    "assignee_membership_id": (pick_people, "Nobody yet"),
+}
+
+
+def form_pickers(ctx: WorkspaceContext, values: dict[str, Any], entry: ActionEntry | None = None) -> dict[str, Pick]:
+    """The form's goal, objective and assignee pickers for the chosen ``values``: each holds the
+    chosen record and a page of matches (at most two bounded queries each). A chosen record whose
+    label is known already — the edited item's own links (``entry``), or the editor themself — is not
+    looked up again, so the edit page runs one query per picker."""
+    known = _known_labels(ctx, entry)
+    pickers = {}
+    for name, (pick, blank) in FORM_PICKERS.items():
+        chosen = chosen_ids([values.get(name)])
+        label = known.get(name)
+        if chosen and label and label[0] == chosen[0]:
+            found = pick(ctx, "", [], blank=blank)
+            found.chosen = [(str(label[0]), label[1])]
+            found.matches = [match for match in found.matches if match[0] != str(label[0])]
+        else:
+            found = pick(ctx, "", chosen, blank=blank)
+        pickers[name] = found
+    return pickers
+
+
+def _known_labels(ctx: WorkspaceContext, entry: ActionEntry | None) -> dict[str, tuple[int, str]]:
+    """The labels the pickers would show for records already loaded and visible to the editor."""
+    known: dict[str, tuple[int, str]] = {}
+    me = ctx.membership
+    if me is not None and ctx.user is not None and me.role != Role.OBSERVER:
+        known["assignee_membership_id"] = (me.id, ctx.user.name)
+    if entry is None:
+        return known
+    # The item is visible, so its goal is (the item is exactly as confidential as its goal).
+    if entry.goal is not None:
+        known["goal_id"] = (entry.goal.id, entry.goal.title)
+        if entry.objective is not None and entry.objective.goal_id == entry.goal.id:
+            known["objective_id"] = (entry.objective.id, f"{entry.goal.title} › {entry.objective.title}")
+    assignee, user = entry.assignee, entry.assignee_user
+    # The people picker's own rule: members who take part, survivor advisors only for those who may know them.
+    if (
+        assignee is not None
+        and user is not None
+        and assignee.role != Role.OBSERVER
+        and can(me, "members.view", assignee)
+    ):
+        known["assignee_membership_id"] = (assignee.id, user.name)
+    return known
 
 
 # --- validation and writes ----------------------------------------------------------------------
@@ -454,19 +489,25 @@ CSV_HEADER = ("Action", "Status", "Overdue", "Due date", "Assigned to", "Goal", 
 
 
 def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> Iterator[tuple[object, ...]]:
-    """The visible action items matching ``filters`` as CSV rows (``CSV_HEADER``'s columns; one query,
-    run before the first row is written)."""
-    entries = export_items(ctx, filters, today)
-    return (
-        (
-            entry.item.title,
-            entry.status_label,
-            "yes" if entry.overdue else "no",
-            entry.item.due_date.isoformat() if entry.item.due_date else "",
-            assignee_name(ctx.membership, entry),
-            entry.goal.title if entry.goal else "",
-            entry.objective.title if entry.objective else "",
-            entry.item.description,
-        )
-        for entry in entries
-    )
+    """The visible action items matching ``filters``, grouped by goal, as CSV rows (``CSV_HEADER``'s
+    columns). One query, run as the download streams and read 500 rows at a time, whatever the count."""
+    # The statement is built now, from the request's context; ``csv_response`` runs it in a session
+    # bound to the same partnership once the response starts streaming.
+    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today)).execution_options(yield_per=500)
+    viewer = ctx.membership
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for row in db.session.execute(scoped(stmt)).tuples():
+            entry = _entry(row, today)
+            yield (
+                entry.item.title,
+                entry.status_label,
+                "yes" if entry.overdue else "no",
+                entry.item.due_date.isoformat() if entry.item.due_date else "",
+                assignee_name(viewer, entry),
+                entry.goal.title if entry.goal else "",
+                entry.objective.title if entry.objective else "",
+                entry.item.description,
+            )
+
+    return rows()

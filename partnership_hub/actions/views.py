@@ -14,6 +14,7 @@ from flask import g, request, url_for
 
 from partnership_hub.actions import services
 from partnership_hub.actions.forms import ActionItemForm, StatusForm, parse_filters
+from partnership_hub.picking import Pick
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
@@ -30,10 +31,14 @@ def _action_plan_helpers() -> dict:
     return {"status_labels": services.STATUS_LABELS, "assignee_name": services.assignee_name}
 
 
-def _filter_choices() -> dict:
+def _filter_pickers(filters: services.ActionFilters) -> dict:
+    """The assignee and goal filters' choices: fixed ones, the current one and a page of matches for
+    what was typed in their search boxes (sent along by a plain GET of the filter form)."""
     return {
-        "goals": services.goal_choices(g.ctx),
-        "members": services.assignable_members(g.ctx),
+        "assignee_filters": services.ASSIGNEE_FILTERS,
+        "assignee_pick": services.pick_assignee_filter(g.ctx, request.args.get("assignee__q", ""), filters.assignee),
+        "goal_filters": services.GOAL_FILTERS,
+        "goal_pick": services.pick_goal_filter(g.ctx, request.args.get("goal__q", ""), filters.goal),
     }
 
 
@@ -52,11 +57,35 @@ def index():
         page=page,
         today=today,
         status_form=StatusForm(),
-        **({} if partial else _filter_choices()),
+        **({} if partial else _filter_pickers(filters)),
     )
     if partial:
         args: dict[str, Any] = filters.query_args() | ({"page": page.page} if page.page > 1 else {})
         response.headers["HX-Push-Url"] = url_for("actions.index", **args)
+    return response
+
+
+@bp.get("/actions/filter/assignees")
+def pick_assignee_filter():
+    """The assignee filter's options for what has been typed (see ``filter_picker`` in actions/index.html)."""
+    require("actions.view")
+    filters = parse_filters(request.args)
+    pick = services.pick_assignee_filter(g.ctx, request.args.get("assignee__q", ""), filters.assignee)
+    return _filter_options(services.ASSIGNEE_FILTERS, pick, filters.assignee)
+
+
+@bp.get("/actions/filter/goals")
+def pick_goal_filter():
+    """The goal filter's options for what has been typed (see ``filter_picker`` in actions/index.html)."""
+    require("actions.view")
+    filters = parse_filters(request.args)
+    pick = services.pick_goal_filter(g.ctx, request.args.get("goal__q", ""), filters.goal)
+    return _filter_options(services.GOAL_FILTERS, pick, filters.goal)
+
+
+def _filter_options(fixed: tuple[tuple[str, str], ...], pick: Pick, current: str):
+    response = render("actions/_filter_options.html", fixed=fixed, pick=pick, current=current)
+    response.vary.add("HX-Request")
     return response
 
 
@@ -68,9 +97,9 @@ def export():
 
 
 def _form_page(form: ActionItemForm, entry: services.ActionEntry | None = None):
-    form.set_choices(
-        services.goal_choices(g.ctx), services.objective_choices(g.ctx), services.assignable_members(g.ctx)
-    )
+    # Each picker holds the chosen record and a page of matches, never the whole list; its search
+    # box asks the picker endpoints for more.
+    form.set_choices(**services.form_pickers(g.ctx, form.values(), entry))
     return render("actions/form.html", form=form, entry=entry, status=form_status(form))
 
 
