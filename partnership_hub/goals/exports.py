@@ -1,23 +1,29 @@
 """The goals CSV exports: goals, objectives and progress updates the viewer may read.
 
 Each export is a header and rows for ``web.toolkit.csv_response`` (which guards every cell and
-streams). The rows are read from the database when an export is called, inside the request (the
-session is closed by the time the download streams); only the formatting waits for the download.
+streams). The statements are built inside the request, where the viewer is known; the rows are read
+as the download streams (``csv_response`` binds a fresh session to the partnership), ``BATCH`` at a
+time. So an export is complete, and memory stays flat whatever the partnership's size. Objectives
+and updates are one statement each (the names are joined); goals add two per batch (objectives,
+and organizations with names).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 
+from partnership_hub.accounts.models import User
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.extensions import db
 from partnership_hub.goals import queries
 from partnership_hub.goals.models import HORIZON_LABELS, P_LABELS, STATUS_LABELS, Goal, Objective, ProgressUpdate
-from partnership_hub.goals.progress import objective_is_overdue, objective_progress, percent
+from partnership_hub.goals.progress import AsOf, objective_is_overdue, objective_progress, percent
+from partnership_hub.workspaces.models import Membership
 
 Table = tuple[list[str], Iterable[Sequence[object]]]
 
@@ -61,78 +67,98 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _batches(stmt: Select) -> Iterator[Sequence[Row[Any]]]:
+    """The rows of ``stmt``, read ``BATCH`` at a time (a server-side cursor on PostgreSQL)."""
+    result = db.session.execute(scoped(stmt).execution_options(yield_per=queries.BATCH))
+    try:
+        yield from result.partitions()
+    finally:
+        # A download that stops half way (or is never read) closes the generator: close the cursor
+        # with it, not when the garbage collector gets to it.
+        result.close()
+
+
 def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
-    """The goals the viewer may read, with progress and flags (the overview's four queries)."""
-    overview = queries.goals_overview(ctx, queries.GoalFilters(), today)
-    rows = (
-        [
-            r.goal.title,
-            HORIZON_LABELS[r.goal.horizon],
-            "; ".join(P_LABELS[p] for p in r.goal.ps or [] if p in P_LABELS),
-            STATUS_LABELS[r.goal.status],
-            r.goal.confidentiality.value,
-            r.owner_name,
-            "; ".join(r.lead_organizations),
-            "; ".join(r.endorsed_by),
-            _iso(r.goal.start_date),
-            _iso(r.goal.target_date),
-            "" if r.percent is None else r.percent,
-            len(r.objectives),
-            _yes_no(r.overdue),
-            _yes_no(r.stalled),
-        ]
-        for r in overview.rows
+    """The goals the viewer may read, with progress and flags (per batch: the goals, their
+    objectives, organizations and names)."""
+    as_of = AsOf.of(ctx, today)
+    names = queries.Names(ctx)
+    stmt = queries.where_visible(select(Goal), ctx).order_by(func.lower(Goal.title), Goal.id)
+
+    def rows() -> Iterator[list[object]]:
+        for batch in _batches(stmt):
+            for r in queries.goal_rows(ctx, [goal for (goal,) in batch], as_of, names):
+                yield [
+                    r.goal.title,
+                    HORIZON_LABELS[r.goal.horizon],
+                    "; ".join(P_LABELS[p] for p in r.goal.ps or [] if p in P_LABELS),
+                    STATUS_LABELS[r.goal.status],
+                    r.goal.confidentiality.value,
+                    r.owner_name,
+                    "; ".join(r.lead_organizations),
+                    "; ".join(r.endorsed_by),
+                    _iso(r.goal.start_date),
+                    _iso(r.goal.target_date),
+                    "" if r.percent is None else r.percent,
+                    len(r.objectives),
+                    _yes_no(r.overdue),
+                    _yes_no(r.stalled),
+                ]
+
+    return GOALS_HEADER, rows()
+
+
+def _with_name(stmt: Select, membership_id: Any, names: queries.Names) -> Select:
+    """``stmt`` with the name of the person ``membership_id`` points at (or NULL), the masking rule applied."""
+    return (
+        stmt.add_columns(names.label())
+        .outerjoin(Membership, Membership.id == membership_id)
+        .outerjoin(User, User.id == Membership.user_id)
     )
-    return GOALS_HEADER, rows
 
 
 def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
-    """Every objective of the goals the viewer may read (two queries)."""
+    """Every objective of the goals the viewer may read, with its owner's name (one statement)."""
     today = today or ctx.today()
-    people = queries.people_names(ctx)
     stmt = queries.where_visible(select(Objective, Goal).join(Goal, Goal.id == Objective.goal_id), ctx).order_by(
         func.lower(Goal.title), Goal.id, Objective.position, Objective.id
     )
-    result = db.session.execute(scoped(stmt)).all()
-    rows = (
-        [
-            goal.title,
-            o.title,
-            o.metric,
-            o.unit,
-            o.baseline,
-            o.target,
-            o.current_value,
-            percent(objective_progress(o.baseline, o.target, o.current_value)),
-            _iso(o.due_date),
-            queries.name_of(people, o.owner_membership_id),
-            _yes_no(objective_is_overdue(goal, o, today)),
-        ]
-        for o, goal in result
-    )
-    return OBJECTIVES_HEADER, rows
+    stmt = _with_name(stmt, Objective.owner_membership_id, queries.Names(ctx))
+
+    def rows() -> Iterator[list[object]]:
+        for batch in _batches(stmt):
+            for o, goal, owner in batch:
+                yield [
+                    goal.title,
+                    o.title,
+                    o.metric,
+                    o.unit,
+                    o.baseline,
+                    o.target,
+                    o.current_value,
+                    percent(objective_progress(o.baseline, o.target, o.current_value)),
+                    _iso(o.due_date),
+                    owner or "",
+                    _yes_no(objective_is_overdue(goal, o, today)),
+                ]
+
+    return OBJECTIVES_HEADER, rows()
 
 
 def updates_table(ctx: WorkspaceContext) -> Table:
-    """Every progress update on the goals the viewer may read, oldest first (two queries)."""
-    people = queries.people_names(ctx)
+    """Every progress update on the goals the viewer may read, oldest first, with its author's name
+    (one statement)."""
     stmt = queries.where_visible(
         select(ProgressUpdate, Objective, Goal)
         .join(Objective, Objective.id == ProgressUpdate.objective_id)
         .join(Goal, Goal.id == Objective.goal_id),
         ctx,
     ).order_by(func.lower(Goal.title), Goal.id, Objective.position, ProgressUpdate.recorded_on, ProgressUpdate.id)
-    result = db.session.execute(scoped(stmt)).all()
-    rows = (
-        [
-            goal.title,
-            o.title,
-            _iso(u.recorded_on),
-            u.value,
-            o.unit,
-            u.note,
-            queries.name_of(people, u.author_membership_id),
-        ]
-        for u, o, goal in result
-    )
-    return UPDATES_HEADER, rows
+    stmt = _with_name(stmt, ProgressUpdate.author_membership_id, queries.Names(ctx))
+
+    def rows() -> Iterator[list[object]]:
+        for batch in _batches(stmt):
+            for u, o, goal, author in batch:
+                yield [goal.title, o.title, _iso(u.recorded_on), u.value, o.unit, u.note, author or ""]
+
+    return UPDATES_HEADER, rows()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, Form, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from partnership_hub.goals.models import (
@@ -57,7 +57,15 @@ class GoalForm(_DateMessages):
     ps = SelectMultipleField(
         "The Ps it serves", choices=[SelectChoice(k, v) for k, v in P_LABELS.items()], validate_choice=False
     )
-    lead_organization_ids = SelectMultipleField("Lead organizations", choices=[], coerce=int, validate_choice=False)
+    # The people and organization fields are pickers: the view fills their choices with what is
+    # chosen plus the first matches (never the whole list); the services check every id.
+    lead_organization_ids = SelectMultipleField(
+        "Lead organizations",
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        description="The partnership's active organizations that lead the work.",
+    )
     owner_membership_id = SelectField("Owner", choices=[], validate_choice=False)
     status = SelectField("Status", choices=STATUS_CHOICES, default=GoalStatus.PROPOSED.value, validate_choice=False)
     start_date = _date("Start date")
@@ -68,14 +76,13 @@ class GoalForm(_DateMessages):
         default=Confidentiality.WORKSPACE.value,
         validate_choice=False,
     )
-    access_membership_ids = SelectMultipleField("People named", choices=[], coerce=int, validate_choice=False)
-
-    def fill_choices(self, people: dict[int, str], organizations: dict[int, str]) -> None:
-        self.owner_membership_id.choices = [SelectChoice("", "No owner yet")] + [
-            SelectChoice(str(mid), name) for mid, name in people.items()
-        ]
-        self.lead_organization_ids.choices = [SelectChoice(oid, name) for oid, name in organizations.items()]
-        self.access_membership_ids.choices = [SelectChoice(mid, name) for mid, name in people.items()]
+    access_membership_ids = SelectMultipleField(
+        "People named",
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        description="For advisory and private goals: the people who may also read it.",
+    )
 
     def values(self) -> dict:
         names = ("title", "description", "horizon", "ps", "status", "start_date", "target_date", "confidentiality")
@@ -101,12 +108,9 @@ class ObjectiveForm(_DateMessages):
     baseline = StringField("Baseline", description="Where you start.")
     target = StringField("Target", description="Where you want to be. It can be lower than the baseline.")
     due_date = _date("Due date")
-    owner_membership_id = SelectField("Owner", choices=[], validate_choice=False)
-
-    def fill_choices(self, people: dict[int, str]) -> None:
-        self.owner_membership_id.choices = [SelectChoice("", "No owner yet")] + [
-            SelectChoice(str(mid), name) for mid, name in people.items()
-        ]
+    owner_membership_id = SelectField(
+        "Owner", choices=[], validate_choice=False, description="The owner posts progress updates."
+    )
 
     def values(self) -> dict:
         names = ("title", "metric", "unit", "baseline", "target", "due_date", "owner_membership_id")
@@ -128,6 +132,13 @@ class StatusForm(FlaskForm):
 
 class EndorseForm(FlaskForm):
     organization_id = StringField("Organization")
+
+
+class GoalFilterForm(Form):
+    """The overview's owner and organization filters, as pickers (a GET form: no CSRF token)."""
+
+    owner = SelectField("Owner", id="filter-owner", choices=[], validate_choice=False)
+    organization = SelectField("Lead organization", id="filter-organization", choices=[], validate_choice=False)
 
 
 class StalledSettingForm(FlaskForm):

@@ -1,5 +1,8 @@
 """Goals reads: the overview (progress, overdue, stalled), a goal's page, the progress report, the
-home page's attention list, the setup guide's facts, and the names the pages show.
+home page's attention list, the setup guide's facts, the pickers, and the names the pages show.
+
+Pages load what they show and no more: one page of goals, names for just the people on it (never
+the whole membership), pickers that hold the chosen records plus a page of matches.
 
 What a person may read is decided in SQL by the confidentiality layer, so lists, counts and reports
 stay one query each whatever their size. The rules (met, overdue, stalled) come from ``progress``:
@@ -9,17 +12,18 @@ its Python predicates for rows already loaded, its SQL clauses where the databas
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, null, select, union_all
+from sqlalchemy import Select, Text, and_, case, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
-from partnership_hub.confidentiality import visibility_clause
+from partnership_hub.confidentiality import ConfidentialGrant, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import NotFound
@@ -52,9 +56,12 @@ from partnership_hub.goals.progress import (
     reaches_target,
 )
 from partnership_hub.members.models import Organization, Representative
+from partnership_hub.pagination import Page, paginate
 from partnership_hub.workspaces.models import Membership, Role
 
 ATTENTION_LIMIT = 8
+OVERVIEW_PAGE_SIZE = 25
+BATCH = 500  # rows an export reads at a time
 
 
 # --- shapes the pages read ----------------------------------------------------------------------
@@ -120,22 +127,26 @@ class GoalFilters:
 
 
 @dataclass
+class OverviewGroup:
+    label: str
+    total: int  # goals in the group, on every page
+    rows: list[GoalRow]  # the group's goals on this page
+
+
+@dataclass
 class Overview:
-    rows: list[GoalRow]
-    groups: list[tuple[str, list[GoalRow]]]
-    people: dict[int, str]
-    organizations: dict[int, str]
+    """One page of the overview: its goals grouped, and what the heading says about all of them."""
+
+    page: Page[GoalRow]  # in the P grouping a goal serving two Ps is two entries
+    groups: list[OverviewGroup]
+    total: int  # goals matching the filters, each once
+    attention_count: int  # ... that need attention (overdue, stalled, or with objectives past due)
+    organization_count: int  # the partnership's active organizations
     stalled_after_days: int
 
-    def owner_choices(self, selected: int | None) -> dict[int, str]:
-        """The people who own a goal shown (and the one filtered on): the filter never lists the
-        whole membership to people who may not see it."""
-        owners = {row.goal.owner_membership_id for row in self.rows} | {selected}
-        return {mid: name for mid, name in self.people.items() if mid in owners}
-
     @property
-    def attention_count(self) -> int:
-        return sum(1 for row in self.rows if row.needs_attention)
+    def rows(self) -> list[GoalRow]:
+        return self.page.items
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -178,18 +189,166 @@ def get_visible_objective(ctx: WorkspaceContext, objective_id: int) -> Objective
     return row[0]
 
 
-def people_names(ctx: WorkspaceContext) -> dict[int, str]:
-    """membership id -> name (one query). Survivor advisors are named only to the people who may
-    know who they are; to others they appear as "A survivor advisor"."""
-    rows = db.session.execute(
-        scoped(select(Membership.id, User.name, Membership.role).join(User, User.id == Membership.user_id))
-    ).all()
-    hide = not ctx.can("members.view_survivor_advisors")
-    me = ctx.membership.id if ctx.membership else None
-    return {
-        mid: ("A survivor advisor" if hide and role == Role.SURVIVOR_ADVISOR and mid != me else name)
-        for mid, name, role in sorted(rows, key=lambda r: r[1].lower())
-    }
+ADVISOR_LABEL = "A survivor advisor"
+
+
+class Names:
+    """Who may be named how, decided once for the viewer: survivor advisors are named only to the
+    people who may know who they are; to others they appear as "A survivor advisor"."""
+
+    def __init__(self, ctx: WorkspaceContext) -> None:
+        self.hide_advisors = not ctx.can("members.view_survivor_advisors")
+        self.me = ctx.membership.id if ctx.membership else None
+
+    def label(self) -> Any:
+        """The name to show, as SQL over ``Membership`` joined to ``User`` (the masking rule)."""
+        if not self.hide_advisors:
+            return User.name
+        masked = and_(Membership.role == Role.SURVIVOR_ADVISOR, Membership.id != (self.me or 0))
+        return case((masked, literal(ADVISOR_LABEL)), else_=User.name)
+
+    def select(self, membership_ids: Iterable[int | None], also: Select | None = None) -> Select | None:
+        """(id, name) of just these memberships (and those ``also`` selects), or None for none."""
+        ids = sorted({mid for mid in membership_ids if mid is not None})
+        if not ids and also is None:
+            return None
+        wanted = Membership.id.in_(ids) if also is None else or_(Membership.id.in_(ids), Membership.id.in_(also))
+        return select(Membership.id, self.label()).join(User, User.id == Membership.user_id).where(wanted)
+
+    def of(self, membership_ids: Iterable[int | None]) -> dict[int, str]:
+        """membership id -> name for just these ids (one query with IN; none for no ids)."""
+        stmt = self.select(membership_ids)
+        return {} if stmt is None else dict(db.session.execute(scoped(stmt)).tuples().all())
+
+
+def _owners(ctx: WorkspaceContext) -> Select:
+    """(id, name) of people who own a goal the viewer may read; survivor advisors only for people
+    who may know them (a search by name must not reveal one)."""
+    owners = select(Goal.owner_membership_id).where(visibility_clause(Goal, ctx.membership, ctx.today()))
+    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(Membership.id.in_(owners))
+    if not ctx.can("members.view_survivor_advisors"):
+        me = ctx.membership.id if ctx.membership else None
+        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
+    return stmt
+
+
+def pick_owners(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """People who own a goal the viewer may read, to filter the overview by: by name, bounded."""
+    return picking.search(
+        scoped(_owners(ctx)),
+        id_column=Membership.id,
+        label_column=User.name,
+        search_columns=(User.name,),
+        query=query,
+        chosen=chosen or [],
+        blank=blank,
+    )
+
+
+def _active_organizations() -> Select:
+    """(id, name) of the partnership's active organizations (as the members' organization picker)."""
+    return select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
+
+
+def _people(ctx: WorkspaceContext) -> Select:
+    """(id, name) of the people ``ctx``'s member may pick (as ``workspaces.services.pick_people``:
+    no observers; survivor advisors only for people who may know them)."""
+    stmt = (
+        select(Membership.id, User.name)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.role.in_((Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR)))
+    )
+    if not ctx.can("members.view_survivor_advisors"):
+        me = ctx.membership.id if ctx.membership else None
+        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
+    return stmt
+
+
+@dataclass
+class PickSpec:
+    """One picker to fill: its (id, label) SELECT, what was typed and what is chosen."""
+
+    stmt: Select
+    id_column: Any
+    label_column: Any
+    query: str = ""
+    chosen: list[int] = field(default_factory=list)
+    blank: str | None = None
+
+
+def pick_together(specs: dict[str, PickSpec]) -> dict[str, picking.Pick]:
+    """What ``picking.search`` gives for each picker (the chosen records, then at most
+    ``PICK_LIMIT`` matches by label), for several pickers in ONE statement: a page with three
+    pickers costs one query, not six."""
+    parts: list[Select] = []
+    picks: dict[str, picking.Pick] = {}
+    for name, spec in specs.items():
+        query = picking.clean_query(spec.query)
+        picks[name] = picking.Pick(query=query, blank=spec.blank)
+        label = spec.label_column
+        if spec.chosen:
+            chosen_rows = spec.stmt.where(spec.id_column.in_(spec.chosen))
+            parts.append(chosen_rows.with_only_columns(literal(f"{name}:chosen"), spec.id_column, label))
+        matching = spec.stmt
+        if query:
+            escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            matching = matching.where(func.lower(label).like(f"%{escaped}%", escape="\\"))
+        if spec.chosen:
+            matching = matching.where(spec.id_column.notin_(spec.chosen))
+        limited = (
+            matching.with_only_columns(spec.id_column.label("id"), label.label("label"))
+            .order_by(func.lower(label), spec.id_column)
+            .limit(picking.PICK_LIMIT + 1)
+            .subquery()
+        )
+        parts.append(select(literal(name), limited.c.id, limited.c.label))
+    # A UNION keeps no order: sorted here as each picker's own query sorts (chosen ones as chosen).
+    rows = db.session.execute(union_all(*parts)).all()
+    chosen = {(kind.partition(":")[0], value): label for kind, value, label in rows if kind.endswith(":chosen")}
+    for name, spec in specs.items():
+        picks[name].chosen = [(str(i), chosen[name, i]) for i in spec.chosen if (name, i) in chosen]
+    for kind, value, label in sorted((r for r in rows if ":" not in r[0]), key=lambda r: (r[2].lower(), r[1])):
+        pick = picks[kind]
+        if len(pick.matches) < picking.PICK_LIMIT:
+            pick.matches.append((str(value), label))
+        else:
+            pick.more = True
+    return picks
+
+
+def filter_picks(
+    ctx: WorkspaceContext, owner_query: str, owner: int | None, organization_query: str, organization: int | None
+) -> tuple[picking.Pick, picking.Pick]:
+    """The overview's owner and organization filters (the one filtered on, then the first matches),
+    as ``pick_owners`` and the members' ``pick_organizations`` give them: one query for both."""
+    picks = pick_together(
+        {
+            "owner": PickSpec(
+                _owners(ctx), Membership.id, User.name, owner_query, picking.chosen_ids([owner]), "Anyone"
+            ),
+            "organization": PickSpec(
+                _active_organizations(),
+                Organization.id,
+                Organization.name,
+                organization_query,
+                picking.chosen_ids([organization]),
+                "Any organization",
+            ),
+        }
+    )
+    return picks["owner"], picks["organization"]
+
+
+def organization_spec(chosen: list[int], blank: str | None = None) -> PickSpec:
+    """An organization picker, to fill with ``pick_together``."""
+    return PickSpec(_active_organizations(), Organization.id, Organization.name, "", chosen, blank)
+
+
+def people_spec(ctx: WorkspaceContext, chosen: list[int], blank: str | None = None) -> PickSpec:
+    """A people picker, to fill with ``pick_together``."""
+    return PickSpec(_people(ctx), Membership.id, User.name, "", chosen, blank)
 
 
 def pick_goals(
@@ -230,22 +389,32 @@ def pick_objectives(
 
 
 def name_of(people: dict[int, str], membership_id: int | None) -> str:
-    """A person's name from ``people_names`` ("" for nobody, or someone who left)."""
+    """A person's name from a ``Names`` lookup ("" for nobody, or someone who left)."""
     return people.get(membership_id, "") if membership_id is not None else ""
 
 
-def active_organizations(ctx: WorkspaceContext) -> dict[int, str]:
-    """The partnership's active organizations, id -> name, by name (one query)."""
-    stmt = select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
-    return dict(db.session.execute(scoped(stmt.order_by(func.lower(Organization.name)))).tuples().all())
+def active_organization_ids(ctx: WorkspaceContext, organization_ids: Iterable[int]) -> set[int]:
+    """Which of ``organization_ids`` are active organizations of this partnership (one query with
+    IN; none for no ids)."""
+    ids = sorted(set(organization_ids))
+    if not ids:
+        return set()
+    stmt = select(Organization.id).where(Organization.id.in_(ids), Organization.archived_at.is_(None))
+    return set(db.session.scalars(scoped(stmt)))
 
 
-def my_organization_ids(ctx: WorkspaceContext) -> list[int]:
-    """The organizations the acting person represents (one query; none for system work)."""
+def my_organizations(ctx: WorkspaceContext) -> dict[int, str]:
+    """The active organizations the acting person represents, id -> name, by name (one query; none
+    for system work). Bounded by one person's representations, not by the directory."""
     if ctx.membership is None:
-        return []
-    stmt = select(Representative.organization_id).where(Representative.membership_id == ctx.membership.id)
-    return list(db.session.scalars(scoped(stmt)))
+        return {}
+    stmt = (
+        select(Organization.id, Organization.name)
+        .join(Representative, Representative.organization_id == Organization.id)
+        .where(Representative.membership_id == ctx.membership.id, Organization.archived_at.is_(None))
+        .order_by(func.lower(Organization.name), Organization.id)
+    )
+    return dict(db.session.execute(scoped(stmt)).tuples().all())
 
 
 def lead_organization_ids(goal: Goal) -> list[int]:
@@ -254,40 +423,85 @@ def lead_organization_ids(goal: Goal) -> list[int]:
     return list(db.session.scalars(scoped(stmt)))
 
 
-def _organization_links(goal_ids) -> tuple[dict[int, list[str]], dict[int, list[tuple[int, str]]], dict[int, str]]:
-    """Lead organizations and endorsements of the goals in ``goal_ids`` (a subquery), and the
-    partnership's active organizations (id -> name, by name): one query for all three."""
-    leads = (
+@dataclass
+class Links:
+    leads: dict[int, list[str]]  # goal id -> names of its lead organizations, by name
+    endorsed: dict[int, list[tuple[int, str]]]  # goal id -> (organization id, name) of its endorsers
+    people: dict[int, str]  # membership id -> name, for the people asked for
+    organization_count: int | None = None  # the partnership's active organizations, when asked for
+    access: list[int] = field(default_factory=list)  # the people named on the goal, when asked for
+    mine: dict[int, str] = field(default_factory=dict)  # the viewer's active organizations, when asked for
+
+
+def _links(
+    goal_ids: Iterable[int],
+    people: Select | None = None,
+    *,
+    count: bool = False,
+    access_of: Goal | None = None,
+    mine_of: int | None = None,
+) -> Links:
+    """In ONE query, bounded by the ids: lead organizations and endorsements of the goals in
+    ``goal_ids``; the names ``people`` selects (``Names.select``); with ``count`` how many active
+    organizations the partnership has; the people named on ``access_of``; the active organizations
+    the membership ``mine_of`` represents."""
+    ids = sorted(set(goal_ids))
+    parts: list[Select] = [
         select(literal("lead").label("kind"), GoalLeadOrganization.goal_id, Organization.id, Organization.name)
         .join(Organization, Organization.id == GoalLeadOrganization.organization_id)
-        .where(GoalLeadOrganization.goal_id.in_(goal_ids))
-    )
-    endorsements = (
+        .where(GoalLeadOrganization.goal_id.in_(ids)),
         select(literal("endorsed").label("kind"), GoalEndorsement.goal_id, Organization.id, Organization.name)
         .join(Organization, Organization.id == GoalEndorsement.organization_id)
-        .where(GoalEndorsement.goal_id.in_(goal_ids))
-    )
-    active = select(literal("active").label("kind"), null().label("goal_id"), Organization.id, Organization.name).where(
-        Organization.archived_at.is_(None)
-    )
-    lead_names: dict[int, list[str]] = defaultdict(list)
-    endorsed: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    organizations: list[tuple[int, str]] = []
+        .where(GoalEndorsement.goal_id.in_(ids)),
+    ]
+    if people is not None:
+        parts.append(people.with_only_columns(literal("person"), null(), *people.selected_columns))
+    if count:
+        # One row whose id column carries the count.
+        parts.append(
+            select(literal("count"), null(), func.count(Organization.id), null()).where(
+                Organization.archived_at.is_(None)
+            )
+        )
+    if access_of is not None:
+        parts.append(
+            select(literal("access"), null(), ConfidentialGrant.membership_id, null()).where(
+                ConfidentialGrant.record_kind == access_of.confidential_kind,
+                ConfidentialGrant.record_id == access_of.id,
+            )
+        )
+    if mine_of is not None:
+        parts.append(
+            select(literal("mine"), null(), Organization.id, Organization.name)
+            .join(Representative, Representative.organization_id == Organization.id)
+            .where(Representative.membership_id == mine_of, Organization.archived_at.is_(None))
+        )
+    links = Links(defaultdict(list), defaultdict(list), {})
+    mine: list[tuple[int, str]] = []
     # A UNION can't go through scoped() (a Select helper); the session scopes every statement anyway.
-    for kind, goal_id, org_id, name in db.session.execute(union_all(leads, endorsements, active)).all():
+    for kind, goal_id, row_id, name in db.session.execute(union_all(*parts)).all():
         if kind == "lead":
-            lead_names[goal_id].append(name)
+            links.leads[goal_id].append(name)
         elif kind == "endorsed":
-            endorsed[goal_id].append((org_id, name))
+            links.endorsed[goal_id].append((row_id, name))
+        elif kind == "person":
+            links.people[row_id] = name
+        elif kind == "access":
+            links.access.append(row_id)
+        elif kind == "mine":
+            mine.append((row_id, name))
         else:
-            organizations.append((org_id, name))
-    for names in lead_names.values():
+            links.organization_count = row_id
+    for names in links.leads.values():
         names.sort(key=str.lower)
-    return lead_names, endorsed, dict(sorted(organizations, key=lambda o: o[1].lower()))
+    links.access.sort()
+    links.mine = dict(sorted(mine, key=lambda org: (org[1].lower(), org[0])))
+    return links
 
 
-def _objectives_of(goal_ids) -> dict[int, list[Objective]]:
-    stmt = select(Objective).where(Objective.goal_id.in_(goal_ids)).order_by(Objective.position, Objective.id)
+def _objectives_of(goal_ids: Iterable[int] | Select) -> dict[int, list[Objective]]:
+    ids = goal_ids if isinstance(goal_ids, Select) else sorted(set(goal_ids))
+    stmt = select(Objective).where(Objective.goal_id.in_(ids)).order_by(Objective.position, Objective.id)
     objectives: dict[int, list[Objective]] = defaultdict(list)
     for objective in db.session.scalars(scoped(stmt)):
         objectives[objective.goal_id].append(objective)
@@ -314,33 +528,90 @@ def _goal_row(goal: Goal, objectives: list[Objective], as_of: AsOf, people: dict
     )
 
 
-def _group(rows: list[GoalRow], by: str) -> list[tuple[str, list[GoalRow]]]:
-    if by == "p":
-        groups = [(label, [r for r in rows if key in (r.goal.ps or [])]) for key, label in P_LABELS.items()]
-        groups.append(("No P chosen", [r for r in rows if not r.goal.ps]))
-    else:
-        groups = [(label, [r for r in rows if r.goal.horizon == key]) for key, label in HORIZON_LABELS.items()]
-    return [(label, members) for label, members in groups if members]
-
-
-def goals_overview(ctx: WorkspaceContext, filters: GoalFilters, today: date | None = None) -> Overview:
-    """Every goal the viewer may read that matches ``filters``, with progress and flags, grouped.
-    Four queries whatever the number of goals, objectives and updates."""
-    as_of = AsOf.of(ctx, today)
-    goals = list(
-        db.session.scalars(scoped(_filtered(select(Goal), ctx, filters).order_by(func.lower(Goal.title), Goal.id)))
-    )
-    goal_ids = _filtered(select(Goal.id), ctx, filters)
-    objectives = _objectives_of(goal_ids)
-    lead_names, endorsed, organizations = _organization_links(goal_ids)
-    people = people_names(ctx)
+def goal_rows(ctx: WorkspaceContext, goals: list[Goal], as_of: AsOf, names: Names | None = None) -> list[GoalRow]:
+    """Rows for ``goals`` with their objectives, organizations and names: two queries for the
+    lot, bounded by ``goals`` (a page, or a batch of an export)."""
+    ids = [goal.id for goal in goals]
+    objectives = _objectives_of(ids)
+    owners = [goal.owner_membership_id for goal in goals]
+    owners += [o.owner_membership_id for goal_objectives in objectives.values() for o in goal_objectives]
+    links = _links(ids, (names or Names(ctx)).select(owners))
     rows = []
     for goal in goals:
-        row = _goal_row(goal, objectives.get(goal.id, []), as_of, people)
-        row.lead_organizations = lead_names.get(goal.id, [])
-        row.endorsed_by = sorted((name for _id, name in endorsed.get(goal.id, [])), key=str.lower)
+        row = _goal_row(goal, objectives.get(goal.id, []), as_of, links.people)
+        row.lead_organizations = links.leads.get(goal.id, [])
+        row.endorsed_by = sorted((name for _id, name in links.endorsed.get(goal.id, [])), key=str.lower)
         rows.append(row)
-    return Overview(rows, _group(rows, filters.group), people, organizations, as_of.stalled_after_days)
+    return rows
+
+
+def _serves(key: str) -> Any:
+    """The goal serves the P ``key``: its ``ps`` (a JSON list of toolkit keys) holds ``"key"``.
+    Read as text, so it is the same SQL on SQLite and PostgreSQL."""
+    return cast(Goal.ps, Text).like(f'%"{key}"%')
+
+
+def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Select, list[str]]:
+    """The overview's rows as (goal, group index, goals in the group), in page order, and the
+    groups' labels. By P, a goal is in the group of each P it serves (or in "No P chosen")."""
+    if filters.group == "p":
+        labels = [*P_LABELS.values(), "No P chosen"]
+        parts = [
+            _filtered(select(literal(i).label("grp"), Goal.id.label("goal_id")), ctx, filters).where(_serves(key))
+            for i, key in enumerate(P_LABELS)
+        ]
+        none = ~or_(*(_serves(key) for key in P_LABELS))
+        parts.append(_filtered(select(literal(len(P_LABELS)).label("grp"), Goal.id), ctx, filters).where(none))
+        grouped = union_all(*parts).subquery()
+        grp: Any = grouped.c.grp
+        stmt = select(Goal, grp, func.count().over(partition_by=grp)).join(grouped, grouped.c.goal_id == Goal.id)
+    else:
+        labels = list(HORIZON_LABELS.values())
+        grp = case(*((Goal.horizon == h, i) for i, h in enumerate(HORIZON_LABELS)), else_=len(labels))
+        stmt = _filtered(select(Goal, grp.label("grp"), func.count().over(partition_by=grp)), ctx, filters)
+    return stmt.order_by(grp, func.lower(Goal.title), Goal.id), labels
+
+
+def goals_overview(
+    ctx: WorkspaceContext,
+    filters: GoalFilters,
+    today: date | None = None,
+    page: int = 1,
+    page_size: int = OVERVIEW_PAGE_SIZE,
+) -> Overview:
+    """One page of the goals the viewer may read that match ``filters``, grouped (by horizon or by
+    P), with progress and flags, and the counts over all of them. Three queries whatever the number
+    of goals, objectives and updates (the page with its counts; objectives; organizations and names)."""
+    as_of = AsOf.of(ctx, today)
+    needs_attention = or_(
+        goal_overdue_clause(as_of.today),
+        goal_stalled_clause(as_of),
+        exists().where(Objective.goal_id == Goal.id, objective_overdue_clause(as_of.today)),
+    )
+    # The counts over every matching goal ride along on each row of the page (uncorrelated, so
+    # the database works them out once).
+    counts = _filtered(select(func.count(Goal.id), func.count(case((needs_attention, 1)))), ctx, filters)
+    total = counts.with_only_columns(func.count(Goal.id)).correlate(None).scalar_subquery()
+    attention = counts.with_only_columns(func.count(case((needs_attention, 1)))).correlate(None).scalar_subquery()
+    organizations = select(func.count(Organization.id)).where(Organization.archived_at.is_(None)).scalar_subquery()
+    stmt, labels = _grouped(ctx, filters)
+    entries = paginate(scoped(stmt.add_columns(total, attention, organizations)), page, page_size)
+    goals = list({entry[0].id: entry[0] for entry in entries.items}.values())
+    rows = {row.goal.id: row for row in goal_rows(ctx, goals, as_of)}
+    groups: list[OverviewGroup] = []
+    for goal, grp, in_group, *_counts in entries.items:
+        if not groups or groups[-1].label != labels[grp]:
+            groups.append(OverviewGroup(labels[grp], in_group, []))
+        groups[-1].rows.append(rows[goal.id])
+    first = entries.items[0] if entries.items else (None, None, 0, 0, 0, 0)
+    return Overview(
+        page=Page([rows[entry[0].id] for entry in entries.items], entries.total, entries.page, page_size),
+        groups=groups,
+        total=first[3],
+        attention_count=first[4],
+        organization_count=first[5],
+        stalled_after_days=as_of.stalled_after_days,
+    )
 
 
 # --- one goal's page ----------------------------------------------------------------------------
@@ -359,9 +630,10 @@ class GoalDetail:
 
 
 def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) -> GoalDetail:
-    """Everything a goal's page shows (five queries)."""
-    ids = select(literal(goal.id))
-    objectives = _objectives_of(ids).get(goal.id, [])
+    """Everything a goal's page shows (three queries, bounded by the goal: its objectives, their
+    updates, and one for its organizations, the people it names and names, and the viewer's
+    organizations)."""
+    objectives = _objectives_of([goal.id]).get(goal.id, [])
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
     stmt = (
         select(ProgressUpdate)
@@ -371,14 +643,19 @@ def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) ->
     )
     for update in db.session.scalars(scoped(stmt)):
         updates[update.objective_id].append(update)
-    lead_names, endorsed, organizations = _organization_links(ids)
-    people = people_names(ctx)
-    mine = my_organization_ids(ctx)
-    done = {org_id for org_id, _ in endorsed.get(goal.id, [])}
-    access = sorted(confidentiality.granted_membership_ids(goal))
+    shown = [goal.owner_membership_id, *(o.owner_membership_id for o in objectives)]
+    shown += [u.author_membership_id for history in updates.values() for u in history]
+    named = select(ConfidentialGrant.membership_id).where(
+        ConfidentialGrant.record_kind == goal.confidential_kind, ConfidentialGrant.record_id == goal.id
+    )
+    me = ctx.membership.id if ctx.membership else None
+    links = _links([goal.id], Names(ctx).select(shown, also=named), count=True, access_of=goal, mine_of=me)
+    people, access = links.people, links.access
+    endorsed = links.endorsed.get(goal.id, [])
+    done = {org_id for org_id, _ in endorsed}
     row = _goal_row(goal, objectives, AsOf.of(ctx, today), people)
-    row.lead_organizations = lead_names.get(goal.id, [])
-    row.endorsed_by = sorted((name for _, name in endorsed.get(goal.id, [])), key=str.lower)
+    row.lead_organizations = links.leads.get(goal.id, [])
+    row.endorsed_by = sorted((name for _, name in endorsed), key=str.lower)
     start = goal.start_date
     charts = {
         o.id: progress_chart(o, updates.get(o.id, []), min(start or o.created_at.date(), o.created_at.date()))
@@ -388,9 +665,9 @@ def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) ->
         row=row,
         updates=dict(updates),
         charts=charts,
-        endorsed=endorsed.get(goal.id, []),
-        organization_count=len(organizations),
-        my_organizations={oid: organizations[oid] for oid in mine if oid in organizations and oid not in done},
+        endorsed=endorsed,
+        organization_count=links.organization_count or 0,
+        my_organizations={oid: name for oid, name in links.mine.items() if oid not in done},
         people=people,
         access=access,
     )
@@ -434,7 +711,8 @@ def _day_bounds(ctx: WorkspaceContext, start: date, end: date) -> tuple[datetime
 
 def progress_report(ctx: WorkspaceContext, start: date, end: date) -> Report:
     """What moved between ``start`` and ``end`` (both included), what stood still, what was achieved.
-    Four queries whatever the data size."""
+    Four queries whatever the data size; the rows are what happened in the range (every update
+    posted in it, every goal stalled or achieved), so a long range on a busy partnership is long."""
     # Each update with the value before it (LAG over the objective's history up to the end), so
     # the first update in range also says where the objective stood when the range began.
     history = (
@@ -467,16 +745,13 @@ def progress_report(ctx: WorkspaceContext, start: date, end: date) -> Report:
             movement = moved[objective.id] = Movement(goal, objective, start_value, start_value, [])
         movement.updates.append(progress)
         movement.after = progress.value
-    # Stalled as of the report's last day.
+    # Stalled as of the report's last day: chosen in SQL, so only those goals and their objectives load.
     as_of = AsOf.of(ctx, end)
-    active = where_visible(select(Goal).where(Goal.status == GoalStatus.ACTIVE), ctx)
-    goals = list(db.session.scalars(scoped(active.order_by(func.lower(Goal.title), Goal.id))))
-    objectives = _objectives_of(where_visible(select(Goal.id).where(Goal.status == GoalStatus.ACTIVE), ctx))
-    stalled = [
-        _goal_row(goal, objectives.get(goal.id, []), as_of, {})
-        for goal in goals
-        if goal_is_stalled(goal, objectives.get(goal.id, []), as_of)
-    ]
+    stalled_ids = where_visible(select(Goal.id).where(goal_stalled_clause(as_of)), ctx)
+    stmt = select(Goal).where(Goal.id.in_(stalled_ids)).order_by(func.lower(Goal.title), Goal.id)
+    goals = list(db.session.scalars(scoped(stmt)))
+    objectives = _objectives_of(stalled_ids)
+    stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in goals]
     first, after = _day_bounds(ctx, start, end)
     achieved_stmt = where_visible(
         select(Goal, AuditEntry.created_at)

@@ -31,7 +31,7 @@ from partnership_hub.goals.models import (
     Objective,
     ProgressUpdate,
 )
-from partnership_hub.goals.queries import active_organizations, my_organization_ids
+from partnership_hub.goals.queries import active_organization_ids, my_organizations
 from partnership_hub.workspaces.models import Membership
 
 STALLED_DAYS_MIN, STALLED_DAYS_MAX = 1, 365
@@ -84,16 +84,25 @@ def _acting(ctx: WorkspaceContext) -> int | None:
     return ctx.membership.id if ctx.membership else None
 
 
+def _membership_ids(ctx: WorkspaceContext, raw: Any, name: str) -> set[int]:
+    """Memberships of this partnership (one query with IN, bounded by what the form sent). An id
+    from elsewhere is a 404, as in a URL."""
+    try:
+        ids = {int(value) for value in raw or [] if value not in (None, "", 0)}
+    except (TypeError, ValueError):
+        raise ServiceError("Choose a person from the list.", name) from None
+    if ids:
+        found = set(db.session.scalars(scoped(select(Membership.id).where(Membership.id.in_(sorted(ids))))))
+        if missing := ids - found:
+            raise NotFound(f"membership {min(missing)}")
+    return ids
+
+
 def _membership_id(ctx: WorkspaceContext, raw: Any, name: str) -> int | None:
     """A membership of this partnership, or None. An id from elsewhere is a 404, as in a URL."""
     if raw in (None, "", 0):
         return None
-    try:
-        membership_id = int(raw)
-    except (TypeError, ValueError):
-        raise ServiceError("Choose a person from the list.", name) from None
-    if db.session.scalars(scoped(select(Membership.id).where(Membership.id == membership_id))).first() is None:
-        raise NotFound(f"membership {membership_id}")
+    (membership_id,) = _membership_ids(ctx, [raw], name)
     return membership_id
 
 
@@ -117,14 +126,14 @@ def clean_goal_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, An
         raise ServiceError("The target date must be on or after the start date.", "target_date")
     cleaned["start_date"], cleaned["target_date"] = start, target
     cleaned["owner_membership_id"] = _membership_id(ctx, data.get("owner_membership_id"), "owner_membership_id")
-    organization_ids = {int(i) for i in data.get("lead_organization_ids") or []}
-    if organization_ids - set(active_organizations(ctx)):
+    try:
+        organization_ids = {int(i) for i in data.get("lead_organization_ids") or []}
+    except (TypeError, ValueError):
+        raise ServiceError("Choose organizations from the list.", "lead_organization_ids") from None
+    if organization_ids - active_organization_ids(ctx, organization_ids):
         raise NotFound("organization")
     cleaned["lead_organization_ids"] = organization_ids
-    access_ids = {int(i) for i in data.get("access_membership_ids") or []}
-    for membership_id in access_ids:
-        _membership_id(ctx, membership_id, "access_membership_ids")
-    cleaned["access_membership_ids"] = access_ids
+    cleaned["access_membership_ids"] = _membership_ids(ctx, data.get("access_membership_ids"), "access_membership_ids")
     return cleaned
 
 
@@ -191,7 +200,7 @@ def endorse_goal(ctx: WorkspaceContext, goal: Goal, organization_id: Any = None)
     """Endorse a proposed goal for an organization the person represents (once per organization)."""
     if goal.status != GoalStatus.PROPOSED:
         raise ServiceError("Only proposed goals can be endorsed.")
-    mine = {oid: name for oid, name in active_organizations(ctx).items() if oid in set(my_organization_ids(ctx))}
+    mine = my_organizations(ctx)
     if not mine:
         raise ServiceError("Only a representative of a member organization can endorse a goal.")
     endorsed = set(

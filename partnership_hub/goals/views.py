@@ -19,6 +19,7 @@ from partnership_hub.extensions import db
 from partnership_hub.goals import exports, queries, services
 from partnership_hub.goals.forms import (
     EndorseForm,
+    GoalFilterForm,
     GoalForm,
     ObjectiveForm,
     ProgressUpdateForm,
@@ -34,6 +35,7 @@ from partnership_hub.goals.models import (
     Goal,
     GoalStatus,
 )
+from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import workspace_blueprint
@@ -41,6 +43,7 @@ from partnership_hub.web.toolkit import (
     csv_response,
     done,
     form_status,
+    page_number,
     picker_request,
     picker_response,
     require,
@@ -48,6 +51,8 @@ from partnership_hub.web.toolkit import (
 )
 
 bp = workspace_blueprint("goals", __name__)
+
+NOBODY = "Nobody yet"
 
 
 def _labels() -> dict:
@@ -69,15 +74,34 @@ def _flash_refusal(form: FlaskForm) -> None:
 # --- the overview -------------------------------------------------------------------------------
 
 
+def _filter_form(filters) -> GoalFilterForm | None:
+    """The owner and organization pickers: the one filtered on plus the first matches (or the
+    matches for what was typed, when the filters were sent without JavaScript). htmx swaps only
+    the results, so it needs none."""
+    if is_htmx():
+        return None
+    form = GoalFilterForm(formdata=None, owner=str(filters.owner or ""), organization=str(filters.organization or ""))
+    owners, organizations = queries.filter_picks(
+        g.ctx,
+        request.args.get("owner__q", ""),
+        filters.owner,
+        request.args.get("organization__q", ""),
+        filters.organization,
+    )
+    form.owner.choices, form.organization.choices = owners.choices(), organizations.choices()
+    return form
+
+
 def _overview_page(setting_form: StalledSettingForm | None = None):
     filters = parse_filters(request.args)
-    overview = queries.goals_overview(g.ctx, filters, g.ctx.today())
+    overview = queries.goals_overview(g.ctx, filters, g.ctx.today(), page_number(request.args))
     form = setting_form or StalledSettingForm(formdata=None, stalled_after_days=overview.stalled_after_days)
     return render(
         "goals/index.html",
         block="results",
         status=form_status(form),
         filters=filters,
+        filter_form=_filter_form(filters),
         overview=overview,
         setting_form=form,
         status_form=StatusForm(formdata=None),
@@ -90,7 +114,9 @@ def index():
     require("goals.view")
     response = _overview_page()
     if is_htmx():
-        response.headers["HX-Push-Url"] = url_for("goals.index", **parse_filters(request.args).query_args())
+        page = page_number(request.args)
+        query = parse_filters(request.args).query_args() | ({"page": page} if page > 1 else {})
+        response.headers["HX-Push-Url"] = url_for("goals.index", **query)
     return response
 
 
@@ -108,6 +134,17 @@ def settings():
 
 
 def _goal_form_page(form: GoalForm, goal: Goal | None = None):
+    # Each picker holds what is chosen plus the first matches, never the whole list (one query).
+    picks = queries.pick_together(
+        {
+            "owner": queries.people_spec(g.ctx, chosen_ids([form.owner_membership_id.data]), NOBODY),
+            "leads": queries.organization_spec(chosen_ids(form.lead_organization_ids.data or [])),
+            "access": queries.people_spec(g.ctx, chosen_ids(form.access_membership_ids.data or [])),
+        }
+    )
+    form.owner_membership_id.choices = picks["owner"].choices()
+    form.lead_organization_ids.choices = picks["leads"].choices()
+    form.access_membership_ids.choices = picks["access"].choices()
     return render("goals/goal_form.html", form=form, goal=goal, status=form_status(form), **_labels())
 
 
@@ -115,7 +152,6 @@ def _goal_form_page(form: GoalForm, goal: Goal | None = None):
 def new():
     require("goals.manage")
     form = GoalForm()
-    form.fill_choices(queries.people_names(g.ctx), queries.active_organizations(g.ctx))
     if saved := submit(form, lambda: services.create_goal(g.ctx, form.values())):
         return done(
             "The goal was added. Now give it measurable objectives.", url_for("goals.detail", goal_id=saved.value.id)
@@ -155,13 +191,12 @@ def edit(goal_id: int):
     goal = queries.get_visible_goal(g.ctx, goal_id)
     require("goals.manage", goal)
     form = GoalForm(obj=goal)
-    organizations = queries.active_organizations(g.ctx)
-    form.fill_choices(queries.people_names(g.ctx), organizations)
     if request.method == "GET":
         form.owner_membership_id.data = str(goal.owner_membership_id or "")
         form.horizon.data, form.status.data = goal.horizon.value, goal.status.value
         form.confidentiality.data = goal.confidentiality.value
-        form.lead_organization_ids.data = [oid for oid in queries.lead_organization_ids(goal) if oid in organizations]
+        # An archived lead is not offered (the organization picker lists active ones), so saving drops it.
+        form.lead_organization_ids.data = queries.lead_organization_ids(goal)
         form.access_membership_ids.data = sorted(confidentiality.granted_membership_ids(goal))
     if submit(form, lambda: services.update_goal(g.ctx, goal, form.values())):
         return done("The goal was updated.", url_for("goals.detail", goal_id=goal.id))
@@ -203,6 +238,8 @@ def endorse(goal_id: int):
 
 
 def _objective_form_page(form: ObjectiveForm, goal: Goal, objective=None):
+    owner = queries.people_spec(g.ctx, chosen_ids([form.owner_membership_id.data]), NOBODY)
+    form.owner_membership_id.choices = queries.pick_together({"owner": owner})["owner"].choices()
     return render("goals/objective_form.html", form=form, goal=goal, objective=objective, status=form_status(form))
 
 
@@ -211,10 +248,17 @@ def new_objective(goal_id: int):
     goal = queries.get_visible_goal(g.ctx, goal_id)
     require("goals.manage", goal)
     form = ObjectiveForm()
-    form.fill_choices(queries.people_names(g.ctx))
     if submit(form, lambda: services.create_objective(g.ctx, goal, form.values())):
         return done("The objective was added.", url_for("goals.detail", goal_id=goal.id))
     return _objective_form_page(form, goal)
+
+
+@bp.get("/pick/goal-owners")
+def pick_owners():
+    """The overview's owner filter: people who own a goal the viewer may read (see the picker macro)."""
+    require("goals.view")
+    query, chosen = picker_request()
+    return picker_response(queries.pick_owners(g.ctx, query, chosen, blank=request.args.get("blank") or None))
 
 
 @bp.get("/pick/goals")
@@ -246,7 +290,6 @@ def edit_objective(objective_id: int):
     objective = queries.get_visible_objective(g.ctx, objective_id)
     require("goals.manage", objective)
     form = ObjectiveForm(obj=objective)
-    form.fill_choices(queries.people_names(g.ctx))
     if request.method == "GET":
         form.owner_membership_id.data = str(objective.owner_membership_id or "")
         form.baseline.data, form.target.data = f"{objective.baseline:g}", f"{objective.target:g}"

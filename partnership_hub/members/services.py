@@ -34,7 +34,7 @@ from partnership_hub.members.models import (
 from partnership_hub.members.policies import may_see_representative
 from partnership_hub.pagination import Page, paginate
 from partnership_hub.workspaces import services as workspaces
-from partnership_hub.workspaces.models import Membership
+from partnership_hub.workspaces.models import Membership, Role
 
 SURVIVOR_SECTOR_KEYS = frozenset(sector.key for sector, _parent in toolkit.all_sectors() if sector.survivor)
 SECTORS_BY_KEY: dict[str, tuple[toolkit.Sector, toolkit.Sector | None]] = {
@@ -460,8 +460,25 @@ class RepresentativeData:
 
 
 def representative_candidates(ctx: WorkspaceContext) -> list[Membership]:
-    """Workspace members who may be named as representatives (those this person may see)."""
+    """Every workspace member who may be named as a representative (those this person may see).
+    The whole list: for the demo data. Pages offer them through ``pick_representatives``."""
     return workspaces.list_members(ctx).visible
+
+
+def pick_representatives(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """Workspace members to name as a representative, any role (observers too): by name, bounded."""
+    return workspaces.pick_people(ctx, query, chosen, blank=blank, roles=tuple(Role))
+
+
+def _representative_candidate(ctx: WorkspaceContext, membership_id: int) -> Membership:
+    """The member named as a representative, if this person may see them (one query); otherwise
+    the refusal at the field (someone hidden is answered as if absent)."""
+    try:
+        return workspaces.get_member(ctx, membership_id)
+    except NotFound:
+        raise ServiceError("Choose a member of the partnership.", "membership_id") from None
 
 
 def add_representative(ctx: WorkspaceContext, organization: Organization, data: RepresentativeData) -> Representative:
@@ -470,9 +487,7 @@ def add_representative(ctx: WorkspaceContext, organization: Organization, data: 
     if len(title) > 120:
         raise ServiceError("Use at most 120 characters.", "title")
     if data.membership_id is not None:
-        candidates = {m.id: m for m in representative_candidates(ctx)}
-        if data.membership_id not in candidates:
-            raise ServiceError("Choose a member of the partnership.", "membership_id")
+        _representative_candidate(ctx, data.membership_id)
         if any(rep.membership_id == data.membership_id for rep in organization.representatives):
             raise ServiceError("This member already represents the organization.", "membership_id")
         rep = Representative(membership_id=data.membership_id, title=title)

@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from flask import Response, abort, flash, g, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import SelectChoice
 
 from partnership_hub import toolkit
 from partnership_hub.db import get_scoped
@@ -22,6 +21,7 @@ from partnership_hub.members.forms import (
     RepresentativeForm,
 )
 from partnership_hub.members.models import CustomSector, LinkedNetwork, Organization, Representative
+from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.web.toolkit import (
@@ -37,6 +37,8 @@ from partnership_hub.web.toolkit import (
 )
 
 bp = workspace_blueprint("members", __name__)
+
+CHOOSE = "Choose a member"
 
 T = TypeVar("T")
 
@@ -59,6 +61,15 @@ def pick_organizations():
     query, chosen = picker_request()
     blank = request.args.get("blank") or None
     return picker_response(services.pick_organizations(g.ctx, query, chosen, blank=blank))
+
+
+@bp.get("/pick/representatives")
+def pick_representatives():
+    """The representative form's member picker: members of any role (see the picker macro)."""
+    require("directory.edit")
+    query, chosen = picker_request()
+    blank = request.args.get("blank") or None
+    return picker_response(services.pick_representatives(g.ctx, query, chosen, blank=blank))
 
 
 @bp.get("/organizations")
@@ -120,10 +131,12 @@ def _organization_page(
 ) -> Response:
     ctx = g.ctx
     organization = services.load_organization(ctx, organization_id)
-    candidates = services.representative_candidates(ctx) if ctx.can("directory.edit") else []
     if rep_form is None:
         rep_form = RepresentativeForm(formdata=None)
-    rep_form.membership_id.choices = _member_choices(candidates)
+    if ctx.can("directory.edit"):
+        # The member picker: who is chosen plus the first matches, never the whole membership.
+        chosen = chosen_ids([rep_form.membership_id.data])
+        rep_form.membership_id.choices = services.pick_representatives(ctx, "", chosen, blank=CHOOSE).choices()
     return render(
         "members/organization.html",
         block=block,
@@ -137,12 +150,6 @@ def _organization_page(
         rep_name=services.representative_name,
         rep_email=services.representative_email,
     )
-
-
-def _member_choices(candidates):
-    return [SelectChoice("", "Choose a member")] + [
-        SelectChoice(str(m.id), f"{m.user.name} ({m.role.label})") for m in candidates
-    ]
 
 
 @bp.get("/organizations/<int:organization_id>")
@@ -199,8 +206,7 @@ def _representatives_changed(message: str, organization_id: int) -> BaseResponse
 def add_representative(organization_id: int):
     organization = services.load_organization(g.ctx, organization_id)
     require("directory.edit")
-    form = RepresentativeForm()
-    form.membership_id.choices = _member_choices([])  # the service checks the member; choices only render
+    form = RepresentativeForm()  # the service checks the member; the choices are filled to render
     if saved := submit(form, lambda: services.add_representative(g.ctx, organization, form.data_for_service())):
         message = f"{services.representative_name(saved.value)} now represents {organization.name}."
         return _representatives_changed(message, organization_id)
