@@ -12,7 +12,8 @@ AREA = Area(
     permissions=policies.PERMISSIONS,
     record_rules=policies.RECORD_RULES,
     nav=(
-        NavEntry("workspace.home", "Home", order=0),
+        # A member's own orientation checklist is reached from the home's orientation panel.
+        NavEntry("workspace.home", "Home", order=0, also=("workspace.orientation",)),
         NavEntry("workspace.profile", "Profile", action="profile.view", order=10, also=("workspace.edit_profile",)),
         NavEntry(
             "workspace.planning",
@@ -21,7 +22,7 @@ AREA = Area(
             order=80,
             also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
         ),
-        NavEntry("workspace.people", "People", action="members.view", order=90),
+        NavEntry("workspace.people", "People", action="members.view", order=90, also=("workspace.invitations",)),
     ),
     audit_labels={
         "partnership.created": "created the partnership",
