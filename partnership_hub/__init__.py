@@ -6,7 +6,6 @@ import logging
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
-from sqlalchemy.exc import SQLAlchemyError
 
 from partnership_hub.config import PROJECT_ROOT, load_config
 
@@ -30,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_partnership_menu(app)
     register_cli(app)
     return app
 
@@ -77,22 +77,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_login import current_user
-
     from partnership_hub.policies import can
     from partnership_hub.web import navigation
     from partnership_hub.web.htmx import is_htmx
     from partnership_hub.workspaces.models import ROLE_DESCRIPTIONS, ROLE_LABELS, Role
-    from partnership_hub.workspaces.services import memberships_of
-
-    def _my_memberships():
-        if not current_user.is_authenticated:
-            return []
-        try:
-            return memberships_of(current_user)
-        except SQLAlchemyError:  # the error page must render even while the database is down
-            log.warning("layout: could not list memberships for the switcher")
-            return []
 
     @app.context_processor
     def _workspace_helpers():
@@ -107,8 +95,6 @@ def register_template_helpers(app: Flask) -> None:
             "role_descriptions": ROLE_DESCRIPTIONS,
             "dev_mailbox": "dev_mail.index" in app.view_functions,
             "is_htmx": is_htmx,
-            # Called by the layout's partnership switcher: one query, only when rendered.
-            "my_memberships": _my_memberships,
         }
 
     @app.template_filter("local_time")
@@ -123,6 +109,25 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("local_date")
     def _local_date(value):
         return _local_time(value, "%d %b %Y").removesuffix(" UTC")
+
+
+def register_partnership_menu(app: Flask) -> None:
+    """The layout's partnership switcher, fetched when its menu first opens (so pages don't query it)."""
+    from flask import redirect, request, url_for
+    from flask_login import current_user, login_required
+
+    from partnership_hub.web.htmx import is_htmx, render
+    from partnership_hub.workspaces.services import memberships_of
+
+    @login_required
+    def partnership_menu():
+        if not is_htmx():  # a plain visit gets the full list
+            return redirect(url_for("workspaces.home", all=1))
+        return render(
+            "base.html", "partnership_menu", switcher=memberships_of(current_user), here=request.args.get("here")
+        )
+
+    app.add_url_rule("/partnerships/menu", "partnership_menu", partnership_menu)
 
 
 def register_cli(app: Flask) -> None:

@@ -9,7 +9,14 @@ Tenancy lives here and nowhere else:
   with ``TenantContextMissing`` — a forgotten filter cannot silently read everyone's rows.
 * New tenant rows get the bound partnership id at flush; a row for another partnership is refused.
 * On PostgreSQL the same ids are handed to row-level security with ``set_config(..., true)``
-  (transaction-local) each time a transaction begins: the database is the second wall.
+  (transaction-local): the database is the second wall. Every statement the session runs — ORM or
+  Core through ``session.execute``, lazy loads, flushes — runs with the settings equal to the
+  binding: they are sent, only when they differ from what the open transaction already holds, just
+  before that statement (``_sync_database_settings``). So binding twice costs nothing, and a
+  request that binds and then reads pays one settings statement, not one per bind. The one statement
+  that may hold other settings is the one that applies them itself (``SelectApplyingSettings``);
+  the next statement brings them back to the binding. Statements run on ``session.connection()``
+  directly bypass this; nothing does that.
 
 The only sanctioned way around the ORM filter is ``cross_tenant()`` — used where a person's own
 memberships across partnerships are listed — and RLS still limits those rows to that person.
@@ -20,11 +27,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Table, event, select, text
+from sqlalchemy import ColumnExpressionArgument, DateTime, ForeignKey, MetaData, Table, Text, event, func, select, text
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import (
@@ -41,11 +50,12 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.base import Executable, ExecutableOption
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
-from sqlalchemy.sql.expression import FromClause, SelectBase
+from sqlalchemy.sql.expression import FromClause, Select, SelectBase
 from sqlalchemy.sql.visitors import iterate
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import LRUCache
 
 from partnership_hub.errors import NotFound
 
@@ -68,8 +78,12 @@ RecordT = TypeVar("RecordT", bound=HasId)
 
 PARTNERSHIP_KEY = "tenant.partnership_id"
 USER_KEY = "tenant.user_id"
+# What the open transaction's settings hold on PostgreSQL: (partnership id, user id). Absent when
+# unknown (after a savepoint ends), so the next statement sends them again.
+APPLIED_KEY = "tenant.applied"
 AFTER_COMMIT_KEY = "after_commit"
 CROSS_TENANT_OPTION = "cross_tenant"
+CRITERIA_KEY = "tenant.criteria"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -137,24 +151,69 @@ class CrossTenantWrite(RuntimeError):
 # --- binding the tenant -------------------------------------------------------------------------
 
 
+def _plain(session: Session | scoped_session[SessionT]) -> Session:
+    return session() if isinstance(session, scoped_session) else session
+
+
 def bind_tenant(
     session: Session | scoped_session[SessionT], partnership_id: int | None, user_id: int | None = None
 ) -> None:
-    """Make ``partnership_id`` (and ``user_id``) the tenant of ``session``'s work from now on."""
-    session = session() if isinstance(session, scoped_session) else session
+    """Make ``partnership_id`` (and ``user_id``) the tenant of ``session``'s work from now on.
+
+    The ORM filter uses it at once; on PostgreSQL the settings go with the session's next statement."""
+    session = _plain(session)
     session.info[PARTNERSHIP_KEY] = partnership_id
     if user_id is not None:
         session.info[USER_KEY] = user_id
-    if session.in_transaction():
-        _apply_database_settings(session, session.connection())
 
 
 def bind_user(session: Session | scoped_session[SessionT], user_id: int | None) -> None:
     """Record the signed-in person, so RLS lets them list their own memberships anywhere."""
-    session = session() if isinstance(session, scoped_session) else session
-    session.info[USER_KEY] = user_id
-    if session.in_transaction():
-        _apply_database_settings(session, session.connection())
+    _plain(session).info[USER_KEY] = user_id
+
+
+@dataclass(frozen=True)
+class SelectApplyingSettings:
+    """A SELECT of at most one row, over tables without row-level security, that on PostgreSQL also
+    sets the transaction's settings to the ``user_id`` (and ``partnership_id``) columns of the row it
+    returns — the settings statement saved on every request. Build it once (a statement reused is
+    compiled and cache-keyed once) and ``execute`` it with its bound parameters.
+
+    The session is not bound by this: the caller binds it to the same ids once it has checked them
+    (a membership, say), and then no settings statement follows. Bound otherwise, the next statement
+    sets the settings back to the binding first."""
+
+    plain: Select[Any]
+    applying: Select[Any]  # ``plain`` and two set_config columns
+
+    @classmethod
+    def of(
+        cls,
+        stmt: Select[Any],
+        *,
+        user_id: ColumnExpressionArgument[int],
+        partnership_id: ColumnExpressionArgument[int] | None = None,
+    ) -> SelectApplyingSettings:
+        # Evaluated for the returned row only, after the joins and the WHERE clause: no row, no settings.
+        partnership = "" if partnership_id is None else func.coalesce(sql_cast(partnership_id, Text), "")
+        applying = stmt.add_columns(
+            func.set_config("app.partnership_id", partnership, True).label("applied_partnership_id"),
+            func.set_config("app.user_id", sql_cast(user_id, Text), True).label("applied_user_id"),
+        )
+        return cls(stmt, applying)
+
+    def execute(self, session: Session | scoped_session[SessionT], params: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The row (without the settings columns), or None."""
+        session = _plain(session)
+        if session.get_bind().dialect.name != "postgresql":
+            plain = session.execute(self.plain, params).one_or_none()
+            return None if plain is None else tuple(plain)
+        row = session.execute(self.applying, params).one_or_none()
+        if row is None:
+            return None
+        applied_partnership, applied_user = row[-2:]
+        session.info[APPLIED_KEY] = (int(applied_partnership) if applied_partnership else None, int(applied_user))
+        return tuple(row[:-2])
 
 
 def current_partnership_id(session: Session) -> int | None:
@@ -201,31 +260,64 @@ def get_scoped(session: Session | scoped_session[SessionT], model: type[RecordT]
     return record
 
 
-def _apply_database_settings(session: Session, connection: Connection, *, skip_empty: bool = False) -> None:
-    if connection.dialect.name != "postgresql":
+def _binding(session: Session) -> tuple[int | None, int | None]:
+    return session.info.get(PARTNERSHIP_KEY), session.info.get(USER_KEY)
+
+
+def _sync_database_settings(session: Session, connection: Connection) -> None:
+    """Send the binding to PostgreSQL unless the open transaction already holds it (one statement)."""
+    binding = _binding(session)
+    if session.info.get(APPLIED_KEY) == binding:
         return
-    pid = session.info.get(PARTNERSHIP_KEY)
-    uid = session.info.get(USER_KEY)
-    if skip_empty and pid is None and uid is None:
-        return  # transaction-local settings never outlive a transaction: unset is already "nothing"
-    connection.execute(
-        text("SELECT set_config('app.partnership_id', :pid, true), set_config('app.user_id', :uid, true)"),
-        {"pid": "" if pid is None else str(pid), "uid": "" if uid is None else str(uid)},
-    )
+    if connection.dialect.name == "postgresql":
+        pid, uid = binding
+        connection.execute(
+            text("SELECT set_config('app.partnership_id', :pid, true), set_config('app.user_id', :uid, true)"),
+            {"pid": "" if pid is None else str(pid), "uid": "" if uid is None else str(uid)},
+        )
+    session.info[APPLIED_KEY] = binding  # elsewhere there is nothing to send: the ORM filter is the wall
 
 
 @event.listens_for(Session, "after_begin")
 def _on_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    _apply_database_settings(session, connection, skip_empty=True)
+    if not transaction.nested:
+        # Transaction-local settings never outlive a transaction: a new one starts with nothing set.
+        session.info[APPLIED_KEY] = (None, None)
+    _sync_database_settings(session, connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _on_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested or transaction.parent is None:
+        # A savepoint rolled back undoes the settings made inside it; a finished transaction all of them.
+        session.info.pop(APPLIED_KEY, None)
+
+
+def _settings_follow_binding(session: Session, bind_arguments: dict[str, Any] | None = None) -> None:
+    """Before a statement of the open transaction: the settings catch up with the binding."""
+    if session.info.get(APPLIED_KEY) == _binding(session) or not session.in_transaction():
+        return  # (a statement that opens the transaction gets them in ``after_begin``)
+    _sync_database_settings(session, session.connection(bind_arguments=bind_arguments))
+
+
+# Whether a statement's shape reads a tenant table, by its SQL cache key (bound values left out).
+_touching_shapes: LRUCache[Any, bool] = LRUCache(1000)
 
 
 def _touches_tenant_tables(state: ORMExecuteState) -> bool:
     """True when a tenant table appears anywhere in the statement, subqueries included."""
-    if any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
-        return True
-    tenant_tables = _tenant_tables(len(Base.registry.mappers))
     statement = cast(ClauseElement, state.statement)  # ORM statements are all clause elements
-    return any(isinstance(element, Table) and element in tenant_tables for element in iterate(statement))
+    # Memoized on the statement: compiling it (through SQLAlchemy's SQL cache) needs the same key.
+    cache_key = statement._generate_cache_key()
+    if cache_key is not None and (known := _touching_shapes.get(cache_key.key)) is not None:
+        return known
+    tenant_tables = _tenant_tables(len(Base.registry.mappers))
+    touches = any(issubclass(m.class_, TenantMixin) for m in state.all_mappers) or any(
+        isinstance(element, Table) and element in tenant_tables for element in iterate(statement)
+    )
+    if cache_key is not None:
+        _touching_shapes[cache_key.key] = touches
+    return touches
 
 
 @lru_cache(maxsize=4)
@@ -234,24 +326,36 @@ def _tenant_tables(mapper_count: int) -> frozenset[FromClause]:
     return frozenset(mapper.local_table for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantMixin))
 
 
+def _tenant_criteria(session: Session, pid: int) -> ExecutableOption:
+    """The ORM filter for partnership ``pid`` (made once per session and partnership)."""
+    made = session.info.get(CRITERIA_KEY)
+    if made is None or made[0] != pid:
+        made = (pid, with_loader_criteria(TenantMixin, lambda cls: cls.partnership_id == pid, include_aliases=True))
+        session.info[CRITERIA_KEY] = made
+    option: ExecutableOption = made[1]
+    return option
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_tenant_queries(state: ORMExecuteState) -> None:
+    _settings_follow_binding(state.session, state.bind_arguments)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get(CROSS_TENANT_OPTION):
         return
-    if not _touches_tenant_tables(state):
-        return
     pid = state.session.info.get(PARTNERSHIP_KEY)
     if pid is None:
-        raise TenantContextMissing("tenant data queried with no partnership bound")
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantMixin, lambda cls: cls.partnership_id == pid, include_aliases=True)
-    )
+        if _touches_tenant_tables(state):
+            raise TenantContextMissing("tenant data queried with no partnership bound")
+        return
+    # With a partnership bound every statement gets the filter: it applies to tenant entities only,
+    # and adding it costs less than walking the statement to see whether it reads one.
+    state.statement = state.statement.options(_tenant_criteria(state.session, pid))
 
 
 @event.listens_for(Session, "before_flush")
 def _stamp_tenant_rows(session: Session, flush_context: UOWTransaction, instances: object) -> None:
+    _settings_follow_binding(session)  # the writes check the settings (RLS WITH CHECK)
     pid = session.info.get(PARTNERSHIP_KEY)
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, TenantMixin):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
+from sqlalchemy.orm import contains_eager
 
 from partnership_hub.accounts.models import AccountToken, User, UserSession
-from partnership_hub.db import utcnow
+from partnership_hub.db import SelectApplyingSettings, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email
 from partnership_hub.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from partnership_hub.workspaces.models import Partnership
 
 log = logging.getLogger(__name__)
 
@@ -90,20 +94,50 @@ def start_session(user: User, user_agent: str = "") -> str:
     return raw
 
 
-def load_session_user(raw_token: str) -> tuple[User, UserSession] | None:
-    """The user behind a cookie's session token, if that session is still open."""
+@dataclass(frozen=True)
+class SignedIn:
+    """A live server-side session, its person and, when the request names one, the partnership with
+    that slug (found, not yet shown to be theirs: the tenancy resolver checks the membership)."""
+
+    user: User
+    session: UserSession
+    partnership: Partnership | None = None
+
+
+@cache
+def _session_lookup(with_partnership: bool) -> SelectApplyingSettings:
+    """The statement behind every signed-in request, built once."""
     stmt = (
         select(UserSession)
         .join(UserSession.user)
-        .where(UserSession.token_hash == hash_token(raw_token), UserSession.revoked_at.is_(None))
+        .options(contains_eager(UserSession.user))
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+            UserSession.last_seen_at >= bindparam("seen_since"),  # in SQL, so an expired session sets nothing
+        )
     )
-    user_session = db.session.scalars(stmt).one_or_none()
-    if user_session is None:
+    if not with_partnership:
+        return SelectApplyingSettings.of(stmt, user_id=UserSession.user_id)
+    stmt = stmt.add_columns(Partnership).outerjoin(Partnership, Partnership.slug == bindparam("slug"))
+    return SelectApplyingSettings.of(stmt, user_id=UserSession.user_id, partnership_id=Partnership.id)
+
+
+def load_session_user(raw_token: str, partnership_slug: str | None = None) -> SignedIn | None:
+    """The user behind a cookie's session token, if that session is still open — in one statement,
+    which also finds the partnership named by ``partnership_slug`` and, on PostgreSQL, hands both
+    ids to row-level security (``db.SelectApplyingSettings``)."""
+    params = {
+        "token_hash": hash_token(raw_token),
+        "seen_since": utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"],
+    }
+    if partnership_slug is not None:
+        params["slug"] = partnership_slug
+    row = _session_lookup(partnership_slug is not None).execute(db.session, params)
+    if row is None:
         return None
-    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
-    if user_session.last_seen_at < utcnow() - lifetime:
-        return None
-    return user_session.user, user_session
+    user_session = row[0]
+    return SignedIn(user_session.user, user_session, row[1] if partnership_slug is not None else None)
 
 
 def touch_session(user_session: UserSession) -> bool:

@@ -19,6 +19,7 @@ from partnership_hub.db import bind_user
 from partnership_hub.extensions import db, limiter
 from partnership_hub.web.htmx import render
 from partnership_hub.web.redirects import safe_next
+from partnership_hub.web.tenancy import offer_partnership, requested_slug
 from partnership_hub.web.toolkit import done, form_status, submit
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Partnership
@@ -33,14 +34,19 @@ def configure_login(login_manager) -> None:
 
     @login_manager.user_loader
     def _load_user(token: str):
-        found = services.load_session_user(token)
-        if found is None:
+        # One statement per request: the session, its person and the partnership a /p/<slug>/ URL
+        # names (handed to the tenancy resolver, which checks the membership).
+        slug = requested_slug()
+        signed_in = services.load_session_user(token, slug)
+        if signed_in is None:
             return None
-        user, user_session = found
+        user = signed_in.user
         user.session_token = token
-        g.user_session = user_session
+        g.user_session = signed_in.session
+        if slug is not None:
+            offer_partnership(slug, signed_in.partnership)
         bind_user(db.session, user.id)
-        if services.touch_session(user_session):
+        if services.touch_session(signed_in.session):  # a write at most every few minutes
             db.session.commit()
         return user
 

@@ -4,6 +4,10 @@
 views runs, the slug is resolved, the current user's membership loaded and the session bound to
 the partnership (``db.bind_tenant``). Anonymous visitors are sent to sign in; signed-in people who
 are not members get 404 — the same answer as for a partnership that does not exist.
+
+It costs two statements: the sign-in loader's (session, person, the partnership with this slug,
+and the settings for row-level security, all at once: ``requested_slug``/``offer_partnership``) and
+the membership read.
 """
 
 from __future__ import annotations
@@ -14,10 +18,9 @@ from flask import Blueprint, abort, current_app, g
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import bind_tenant, cross_tenant
+from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db, login_manager
 from partnership_hub.workspaces.models import Membership, Partnership
 
@@ -35,25 +38,52 @@ def _pull_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.workspace_slug = (values or {}).pop("slug", None)
 
 
+def requested_slug() -> str | None:
+    """The partnership slug of this request's URL (None outside ``/p/<slug>``), known before anyone
+    looks at the signed-in user."""
+    slug: str | None = g.get("workspace_slug")
+    return slug
+
+
+def offer_partnership(slug: str, partnership: Partnership | None) -> None:
+    """The sign-in loader found the partnership with ``slug`` (or none) in its own statement; the
+    resolver uses it instead of looking again. Finding it proves nothing about membership."""
+    g.offered_partnership = (slug, partnership)
+
+
+def _partnership(slug: str) -> Partnership | None:
+    offered = g.pop("offered_partnership", None)
+    if offered is not None and offered[0] == slug:
+        partnership: Partnership | None = offered[1]
+        return partnership
+    return db.session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
+
+
+def _own_membership(partnership: Partnership) -> Membership | None:
+    """The signed-in person's membership in ``partnership``; the session stays bound to it only if
+    there is one."""
+    # Bound before the read so that it needs no settings statement (the sign-in loader's statement
+    # applied these ids); unbound at once if it is not theirs, so nothing else ever runs as this
+    # partnership — through the ORM filter or through RLS.
+    bind_tenant(db.session, partnership.id, current_user.id)
+    membership = None
+    try:
+        membership = db.session.scalars(select(Membership).filter_by(user_id=current_user.id)).one_or_none()
+    finally:
+        if membership is None:
+            bind_tenant(db.session, None)
+    return membership
+
+
 def _resolve_workspace() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         to_sign_in: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login has no type hints
         return to_sign_in
-    # One query: the signed-in person's own membership in the partnership with this slug. It is
-    # read before the tenant is bound, so it goes around the ORM filter explicitly; on PostgreSQL
-    # RLS still lets a person see only their own memberships at this point.
-    membership = db.session.scalars(
-        cross_tenant(
-            select(Membership)
-            .join(Membership.partnership)
-            .options(contains_eager(Membership.partnership))
-            .where(Partnership.slug == (g.workspace_slug or ""), Membership.user_id == current_user.id)
-        )
-    ).one_or_none()
-    if membership is None:
+    partnership = _partnership(g.workspace_slug or "")
+    membership = _own_membership(partnership) if partnership is not None else None
+    if partnership is None or membership is None:
         abort(404)  # no such partnership, or not a member of it: the same answer
-    bind_tenant(db.session, membership.partnership_id, current_user.id)
-    g.ctx = WorkspaceContext(membership.partnership, membership, current_user._get_current_object())
+    g.ctx = WorkspaceContext(partnership, membership, current_user._get_current_object())
     return None
 
 
