@@ -1,127 +1,934 @@
-"""Workspace page budgets (DESIGN.md), measured as ratios — never as timed assertions.
+"""Page benchmark: every workspace GET page, small vs large partnership, against the floor of the stack.
 
-    .venv/bin/python bench/pages.py [--records 10000] [--requests 200]
+    .venv/bin/python bench/pages.py [--duration 5] [--quick] [--pages REGEX] [--output PATH] [--profile ENDPOINT]
 
-For every GET workspace page it reports the SQL statements a request runs with a small and a
-large partnership (the two must match, and stay at or under 10), and the dashboard's requests
-per second as a ratio of a one-query page (/readyz) served by the same app in the same run
-(the budget is at least 0.5). Uses a throwaway SQLite file unless DATABASE_URL/DATABASE_OWNER_URL
-point at a throwaway PostgreSQL database (its schema is rebuilt).
+What a run does (all on loopback, bounded in time, everything it starts is stopped on exit):
+
+1. creates a throwaway PostgreSQL database on 127.0.0.1:5432 (user postgres), builds the schema with
+   the real migrations as the owner and provisions a throwaway app role (dropped with the database);
+2. seeds it (``bench/seed_large.py``): 1,000 partnerships the size of the demo and one large one
+   (10,000 members, 10,000 pending invitations, 2,000 organizations, 2,000 goals × 10 objectives ×
+   20 progress updates, 20,000 action items, 50,000 audit entries on top of a copy of the demo);
+3. starts the app and the floor (``bench/floor_app.py``: one primary-key query, one small template)
+   under gunicorn, 2 sync workers each, and signs in through the real login form as the coordinator
+   of a small partnership and of the large one;
+4. drives every workspace GET page (the URL map's ``/p/<slug>/…`` rules; a record id is filled with
+   the partnership's first record of that kind, the same demo record in both) with ``wrk -t2 -c8``
+   for ``--duration`` seconds per page and partnership, after counting the page's SQL statements
+   in process; the floor is measured at the start and at the end of the run;
+5. prints a table (requests/s, p95, statements, ratio to the floor, large/small time ratio, budget
+   marks) and the workers' peak RSS, and writes it into ``docs/PERFORMANCE.md`` between the
+   ``bench:results`` markers (the rest of the document is kept).
+
+``--quick`` seeds 100 small partnerships and a large one a tenth of the size, runs 2 s per page
+and prints only (pass ``--output`` to write the document anyway).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
+import http.client
+import io
+import json
 import os
+import platform
+import pstats
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
-from sqlalchemy import event, text  # noqa: E402
+import psycopg  # noqa: E402
 
-from partnership_hub import create_app  # noqa: E402
-from partnership_hub.extensions import db  # noqa: E402
-from tests.factories import create_partnership, create_user, login_as  # noqa: E402
-from tests.web.test_query_budget import grow  # noqa: E402
+PG_HOST, PG_PORT, PG_ADMIN = "127.0.0.1", 5432, "postgres"
+WORKERS = 2
+WRK_THREADS, WRK_CONNECTIONS = 2, 8
+WRK_TIMEOUT_S = 60  # a request slower than this counts as an error, not a hang
+GUNICORN_TIMEOUT_S = 120
+COMMAND = ".venv/bin/python bench/pages.py"
+DEFAULT_OUTPUT = ROOT / "docs" / "PERFORMANCE.md"
+START_MARK, END_MARK = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+
+# Budgets (DESIGN.md, issue #8).
+FLOOR_RATIO = 0.35
+FLOOR_RATIO_FOR = {"workspace.home": 0.5, "goals.index": 0.5}
+LARGE_OVER_SMALL = 1.25
+RSS_LIMIT_MB = 150
 
 
-def build_app():
-    url = os.environ.get("DATABASE_URL")
-    owner = os.environ.get("DATABASE_OWNER_URL") or url
-    if not url:
-        url = owner = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    config = {
-        "SQLALCHEMY_DATABASE_URI": url,
-        "DATABASE_OWNER_URL": owner,
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 64,
-        "TASKS_EAGER": True,
+REDIRECT = "redirects"
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not run (not a page failing: those are reported in the table)."""
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- the throwaway database ----------------------------------------------------------------------
+
+
+def admin_connect(dbname: str = "postgres") -> psycopg.Connection:
+    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_ADMIN, dbname=dbname, autocommit=True, connect_timeout=5)
+
+
+@dataclass
+class Database:
+    name: str
+    role: str
+    password: str
+    created: bool = False
+
+    @property
+    def owner_url(self) -> str:
+        return f"postgresql+psycopg://{PG_ADMIN}@{PG_HOST}:{PG_PORT}/{self.name}"
+
+    @property
+    def app_url(self) -> str:
+        return f"postgresql+psycopg://{self.role}:{self.password}@{PG_HOST}:{PG_PORT}/{self.name}"
+
+    def create(self) -> str:
+        """Create the database; return the server version."""
+        with admin_connect() as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+            self.created = True
+            return conn.execute("SHOW server_version").fetchone()[0]
+
+    def drop(self) -> None:
+        if not self.created:
+            return
+        try:
+            with admin_connect() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                conn.execute(f'DROP ROLE IF EXISTS "{self.role}"')
+            self.created = False
+            log(f"dropped database {self.name} and role {self.role}")
+        except psycopg.Error as exc:
+            log(f"WARNING: could not drop database {self.name} / role {self.role}: {exc}")
+
+    def active_queries(self) -> int:
+        with admin_connect() as conn:
+            return conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                "AND pid <> pg_backend_pid()",
+                (self.name,),
+            ).fetchone()[0]
+
+
+def app_env(database: Database, secret_key: str) -> dict[str, str]:
+    """The environment the app runs with under gunicorn (and in process for the statement counts)."""
+    return {
+        "DATABASE_URL": database.app_url,
+        "DATABASE_OWNER_URL": database.owner_url,
+        "APP_ENV": "development",
         "MAIL_BACKEND": "outbox",
-        "RATELIMIT_ENABLED": False,
+        "TASKS_EAGER": "1",
+        "REDIS_URL": "",
+        "SECRET_KEY": secret_key,
+        "INSTANCE_PATH": tempfile.gettempdir(),
     }
-    app = create_app(config)
+
+
+def build_schema(database: Database, env: dict[str, str]) -> None:
+    """``flask db upgrade`` as the owner, then provision the app role."""
     from flask_migrate import upgrade
 
+    from partnership_hub import create_app
+    from partnership_hub.config import load_config
+    from partnership_hub.extensions import db
+    from partnership_hub.provisioning import provision_app_role
+
+    app = create_app(load_config(env))
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            from sqlalchemy import create_engine
-
-            engine = create_engine(app.config["DATABASE_OWNER_URL"])
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-            engine.dispose()
         upgrade()
-        if db.engine.dialect.name == "postgresql":
-            from partnership_hub.provisioning import provision_app_role
-
-            provision_app_role(app.config["DATABASE_OWNER_URL"], url)
-    return app
+        db.engine.dispose()
+    provision_app_role(database.owner_url, database.app_url)
 
 
-def statements(app, client, path: str) -> int:
-    seen: list[str] = []
+# --- gunicorn ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    app: str
+    env: dict[str, str]
+    pythonpath: Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    workers_seen: set[int] = field(default_factory=set)
+
+    def start(self, logdir: Path) -> None:
+        self.port = free_port()
+        self.log_path = logdir / f"{self.name}.log"
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers", str(WORKERS),
+            "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{self.port}",
+            "--timeout", str(GUNICORN_TIMEOUT_S),
+            "--graceful-timeout", "5",
+            "--pythonpath", str(self.pythonpath),
+            "--log-level", "warning",
+            self.app,
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DATABASE_OWNER_URL")}
+        env.update(self.env)
+        handle = self.log_path.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+            command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"{self.name} gunicorn exited: {self.log_tail()}")
+            try:
+                status, _ = http_get(self.port, "/healthz" if self.name == "app" else "/", timeout=5)
+                if status == 200 and len(self.workers()) == WORKERS:
+                    self.workers_seen.update(self.workers())
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise BenchError(f"{self.name} did not answer on port {self.port} within 60s: {self.log_tail()}")
+
+    def log_tail(self, lines: int = 20) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def workers(self) -> list[int]:
+        if not self.process:
+            return []
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid:
+                children.append(int(entry.name))
+        return sorted(children)
+
+    def cpu_ticks(self) -> int:
+        total = 0
+        for pid in self.workers():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
+
+    def peak_rss_mb(self) -> dict[int, float]:
+        """VmHWM (peak resident set) of each current worker, in MB."""
+        peaks = {}
+        for pid in self.workers():
+            self.workers_seen.add(pid)
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[pid] = int(line.split()[1]) / 1024
+            except OSError:
+                pass
+        return peaks
+
+    def stop(self) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+
+
+def http_get(port: int, path: str, cookie: str = "", timeout: float = 120) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in through the real login form; return the ``Cookie`` header value for the session."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/login")
+        response = conn.getresponse()
+        body = response.read().decode()
+        cookies = _cookies(response)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', body
+        )
+        if response.status != 200 or not match:
+            raise BenchError(f"login page: HTTP {response.status}, csrf token {'found' if match else 'missing'}")
+        form = urllib.parse.urlencode({"csrf_token": match.group(1), "email": email, "password": password})
+        conn.request(
+            "POST",
+            "/login",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        cookies.update(_cookies(response))
+        if response.status not in (302, 303):
+            raise BenchError(f"sign-in as {email} failed: HTTP {response.status}")
+        return "; ".join(f"{k}={v}" for k, v in cookies.items())
+    finally:
+        conn.close()
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    found = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
+# --- wrk -----------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk is missing: installing Debian's wrk with apt-get")
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "wrk"]):
+        subprocess.run(prefix + step, check=True, timeout=600, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})  # noqa: S603
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchError("apt-get did not install wrk")
+    return found
+
+
+@dataclass
+class Load:
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    requests: int = 0
+    errors: str = ""
+    single_s: float | None = None  # when no request finished within the run: one request, timed alone
+
+    @property
+    def effective_rps(self) -> float:
+        """Requests/s, estimated from the single request when none finished under load (the
+        workers serve one request each at a time)."""
+        if self.requests or not self.single_s:
+            return self.rps
+        return WORKERS / self.single_s
+
+
+def run_wrk(wrk: str, port: int, path: str, cookie: str, duration: int) -> Load:
+    command = [
+        wrk, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{duration}s", "--latency",
+        "--timeout", f"{WRK_TIMEOUT_S}s", "-s", str(BENCH / "wrk_report.lua"),
+    ]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    try:
+        done = subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, timeout=duration + WRK_TIMEOUT_S + 30
+        )
+    except subprocess.TimeoutExpired:
+        return Load(errors="wrk did not finish")
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if done.returncode != 0 or line is None:
+        return Load(errors=f"wrk failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-200:]}")
+    data = json.loads(line[len("BENCH ") :])
+    seconds = data["duration_us"] / 1e6
+    load = Load(
+        rps=data["requests"] / seconds if seconds else 0.0,
+        p50_ms=data["p50_us"] / 1000,
+        p95_ms=data["p95_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        requests=data["requests"],
+    )
+    problems = [f"{data[k]} {k}" for k in ("status", "timeout", "connect", "read", "write") if data[k]]
+    if data["status"]:
+        problems[0] = f"{data['status']} non-2xx/3xx"
+    load.errors = ", ".join(problems)
+    return load
+
+
+def time_one(port: int, path: str, cookie: str, timeout: float = 120) -> float | None:
+    """Seconds one request takes on an idle server (None: error or slower than ``timeout``)."""
+    start = time.perf_counter()
+    try:
+        status, _ = http_get(port, path, cookie, timeout=timeout)
+    except OSError:
+        return None
+    return time.perf_counter() - start if status == 200 else None
+
+
+def wait_idle(servers: list[Server], database: Database, limit: float = 180) -> None:
+    """Let the requests wrk left queued finish before the next page is measured."""
+    deadline = time.monotonic() + limit
+    for server in servers:
+        with contextlib.suppress(OSError):
+            http_get(server.port, "/healthz" if server.name == "app" else "/", timeout=limit)
+    quiet = 0
+    last = sum(s.cpu_ticks() for s in servers)
+    while time.monotonic() < deadline and quiet < 3:
+        time.sleep(0.2)
+        ticks = sum(s.cpu_ticks() for s in servers)
+        quiet = quiet + 1 if ticks == last and database.active_queries() == 0 else 0
+        last = ticks
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    rule: str
+    endpoint: str
+    paths: dict[str, str] = field(default_factory=dict)  # "small"/"large" -> path
+    statements: dict[str, int | None] = field(default_factory=dict)
+    load: dict[str, Load] = field(default_factory=dict)
+    floor: float = 0.0  # the floor measured right before this page (the machine's load drifts)
+    error: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "export" if self.rule.endswith(".csv") else "page"
+
+    @property
+    def skipped(self) -> bool:
+        return REDIRECT in self.error
+
+    @property
+    def floor_budget(self) -> float:
+        return FLOOR_RATIO_FOR.get(self.endpoint, FLOOR_RATIO)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def workspace_pages(app) -> list[Page]:
+    """Every GET rule under /p/<slug>/ (record-id arguments are filled in by ``fill_paths``)."""
+    pages = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/p/<slug>") or "GET" not in (rule.methods or ()):
+            continue
+        pages.append(Page(rule=rule.rule, endpoint=rule.endpoint))
+    return sorted(pages, key=lambda p: p.rule)
+
+
+def record_tables() -> dict[str, str]:
+    """``<model>_id`` argument name -> table, from the mapped models."""
+    from partnership_hub.extensions import db
+
+    return {f"{_snake(m.class_.__name__)}_id": m.local_table.name for m in db.Model.registry.mappers}
+
+
+def fill_paths(pages: list[Page], database: Database, partnerships: dict[str, int], client_for) -> None:
+    """Give every page a concrete path per partnership: the first record (by id) the coordinator
+    can open, trying up to three; a page with no such record is reported, not guessed."""
+    tables = record_tables()
+    with admin_connect(database.name) as conn:
+        for page in pages:
+            args = [a for a in re.findall(r"<(?:[^:>]+:)?([^>]+)>", page.rule) if a != "slug"]
+            for size, pid in partnerships.items():
+                slug = conn.execute("SELECT slug FROM partnerships WHERE id = %s", (pid,)).fetchone()[0]
+                base = page.rule.replace("<slug>", slug)
+                if not args:
+                    page.paths[size] = base
+                    continue
+                if len(args) > 1 or args[0] not in tables:
+                    page.error = f"no record for <{'>, <'.join(args)}>"
+                    break
+                table = tables[args[0]]
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {table} WHERE partnership_id = %s ORDER BY id LIMIT 3",  # noqa: S608
+                        (pid,),
+                    )
+                ]
+                if not ids:
+                    page.error = f"no {table} row in the {size} partnership"
+                    break
+                candidates = [re.sub(r"<(?:[^:>]+:)?" + args[0] + ">", str(i), base) for i in ids]
+                chosen = next((c for c in candidates if _opens(client_for(size), c)), None)
+                page.paths[size] = chosen or candidates[0]
+
+
+def _opens(client, path: str) -> bool:
+    try:
+        return client.get(path).status_code == 200
+    except Exception:  # a page broken mid-refactor is reported by the statement count, not here
+        return False
+
+
+def count_statements(app, client, path: str) -> tuple[int | None, int, str]:
+    """(SQL statements, HTTP status, error) for one in-process request (the second one: the first
+    warms caches)."""
+    from sqlalchemy import event
+
+    from partnership_hub.extensions import db
+
     with app.app_context():
         engine = db.engine
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
     try:
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
+        client.get(path)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(path)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    except Exception as exc:  # another helper's half-finished edit must not stop the run
+        return None, 500, f"{type(exc).__name__}: {exc}"[:160]
+    if 300 <= response.status_code < 400:
+        return len(seen), response.status_code, f"{REDIRECT} (HTTP {response.status_code}), not measured"
+    if response.status_code != 200:
+        return len(seen), response.status_code, f"HTTP {response.status_code} in process"
+    return len(seen), 200, ""
 
 
-def rate(client, path: str, requests: int) -> float:
+def profile_page(app, client, path: str, requests: int = 100) -> str:
+    """cProfile of ``requests`` in-process requests: the top of the cumulative listing."""
     client.get(path)
-    start = time.perf_counter()
+    profiler = cProfile.Profile()
+    profiler.enable()
     for _ in range(requests):
         client.get(path)
-    return requests / (time.perf_counter() - start)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(40)
+    return out.getvalue()
 
 
-def main() -> None:
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if value == float("inf"):
+        return "∞"
+    return f"{value:.{digits}f}" if value >= 10 or digits else f"{value:.1f}"
+
+
+def _rate(page: Page, size: str) -> str:
+    load = page.load.get(size)
+    if load is None:
+        return "—"
+    if load.requests:
+        return _fmt(load.rps)
+    return f"≈{_fmt(load.effective_rps, 2)} (one request {load.single_s:.1f} s)" if load.single_s else "0"
+
+
+def evaluate(page: Page, floor: float) -> tuple[dict[str, float | None], list[str]]:
+    small, large = page.load.get("small"), page.load.get("large")
+    floor = page.floor or floor
+    numbers: dict[str, float | None] = {"floor_ratio": None, "scaling": None}
+    misses = []
+    if page.error:
+        return numbers, [] if page.skipped else ["ERROR"]
+    if large and floor:
+        numbers["floor_ratio"] = large.effective_rps / floor
+        if numbers["floor_ratio"] < page.floor_budget:
+            misses.append(f"floor<{page.floor_budget}")
+    if small and large and small.effective_rps:
+        numbers["scaling"] = small.effective_rps / large.effective_rps if large.effective_rps else float("inf")
+        if numbers["scaling"] > LARGE_OVER_SMALL:
+            misses.append(f"large>{LARGE_OVER_SMALL}×")
+    for size, load in (("small", small), ("large", large)):
+        if load and not load.requests:
+            misses.append(f"no {size} response within the run" + ("" if load.single_s else ", none within 120 s"))
+    if page.statements.get("small") != page.statements.get("large"):
+        misses.append("statements differ")
+    return numbers, misses
+
+
+@dataclass
+class Results:
+    pages: list[Page]
+    floors: list[float]
+    rss_app: dict[int, float]
+    rss_floor: dict[int, float]
+    restarted: bool
+    machine: dict[str, str]
+    command: str
+    started: datetime
+    seconds: float
+    seed_summary: str
+    duration: int
+
+    @property
+    def floor(self) -> float:
+        return sum(self.floors) / len(self.floors) if self.floors else 0.0
+
+
+def table(results: Results) -> str:
+    lines = [
+        "| page | req/s small | req/s large | p95 small (ms) | p95 large (ms) | SQL small | SQL large "
+        "| × floor (large) | large/small time | misses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page in results.pages:
+        numbers, misses = evaluate(page, results.floor)
+        small, large = page.load.get("small", Load()), page.load.get("large", Load())
+        note = ", ".join(misses)
+        if page.error:
+            note = page.error if page.skipped else f"ERROR: {page.error}"
+        name = f"`{page.rule.removeprefix('/p/<slug>')}`" + (" (export)" if page.kind == "export" else "")
+        lines.append(
+            f"| {name} | {_rate(page, 'small')} | {_rate(page, 'large')} "
+            f"| {_fmt(small.p95_ms if small.requests else None, 1)} "
+            f"| {_fmt(large.p95_ms if large.requests else None, 1)} "
+            f"| {page.statements.get('small', '—')} | {page.statements.get('large', '—')} "
+            f"| {_fmt(numbers['floor_ratio'], 3)} | {_fmt(numbers['scaling'], 2)} | {note.replace('|', '/')} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(results: Results) -> str:
+    peak_app = max(results.rss_app.values(), default=0.0)
+    peak_floor = max(results.rss_floor.values(), default=0.0)
+    measured = [p for p in results.pages if not p.error]
+    skipped = [p for p in results.pages if p.skipped]
+    missing = [p for p in results.pages if evaluate(p, results.floor)[1]]
+    rss_note = "within" if peak_app < RSS_LIMIT_MB else "OVER"
+    lines = [
+        f"- Floor (one primary-key query + a small template): "
+        f"{' / '.join(f'{f:.0f}' for f in results.floors)} req/s "
+        f"(start / end of the run, {results.duration} s each), "
+        f"mean {results.floor:.0f} req/s; each page's ratio uses a {max(1, results.duration // 2)} s floor run "
+        f"made right before it ({_spread([p.floor for p in results.pages if p.floor])}).",
+        f"- Web workers' peak RSS (VmHWM) after the run: app "
+        f"{', '.join(f'{v:.0f}' for v in results.rss_app.values()) or '—'} MB "
+        f"({rss_note} the {RSS_LIMIT_MB} MB budget); floor {peak_floor:.0f} MB."
+        + (" A worker was restarted during the run (timeout or crash)." if results.restarted else ""),
+        f"- {len(results.pages)} pages, {len(measured)} measured, {len(skipped)} redirects, "
+        f"{len(results.pages) - len(measured) - len(skipped)} errors; "
+        f"{len(missing)} miss at least one budget.",
+    ]
+    return "\n".join(lines)
+
+
+def markdown(results: Results) -> str:
+    m = results.machine
+    return f"""{START_MARK}
+## Latest results
+
+- Date: {results.started:%Y-%m-%d %H:%M} UTC ({results.seconds / 60:.0f} minutes in all)
+- Command: `{results.command}`
+- Machine: {m["cpus"]} CPUs ({m["cpu"]}), {m["memory"]} memory, {m["os"]}; PostgreSQL {m["postgres"]} on loopback;
+  load average {m["load_start"]} at the start, {m["load_end"]} at the end;
+  Python {m["python"]}; gunicorn {WORKERS} sync workers per app;
+  `wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{results.duration}s` per page and partnership
+  (wrk, gunicorn, PostgreSQL and the apps share the machine).
+- Data: {results.seed_summary}
+
+{summary(results)}
+
+Budgets: × floor (large) ≥ {FLOOR_RATIO} (home and goals overview ≥ 0.5); large/small time ≤ {LARGE_OVER_SMALL};
+the same SQL statement count for both; worker RSS < {RSS_LIMIT_MB} MB. "× floor" is the page's requests/s at the
+large partnership over the floor's; "large/small time" is the small partnership's requests/s over the large one's.
+Statements are counted in process (second request, the session loading included).
+
+{table(results)}
+{END_MARK}
+"""
+
+
+INTRO = """# Performance
+
+Measured by `bench/pages.py` (see its docstring, and issue #8 for the targets). Run it with
+
+    .venv/bin/python bench/pages.py            # full: about 20 minutes on 2 cores
+    .venv/bin/python bench/pages.py --quick    # sanity check: smaller data, 2 s per page, prints only
+
+The section between the `bench:results` markers is rewritten by every full run; everything outside
+it (analysis, profiles) is kept.
+
+"""
+
+
+def write_document(path: Path, results: Results) -> None:
+    block = markdown(results)
+    if path.exists():
+        current = path.read_text()
+        if START_MARK in current and END_MARK in current:
+            before, rest = current.split(START_MARK, 1)
+            after = rest.split(END_MARK, 1)[1]
+            path.write_text(before + block.rstrip("\n") + after)
+            return
+        path.write_text(current.rstrip("\n") + "\n\n" + block)
+        return
+    path.write_text(INTRO + block)
+
+
+def machine(postgres: str, load_start: str) -> dict[str, str]:
+    memory = "?"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(terse=True),
+        "postgres": postgres,
+        "python": platform.python_version(),
+        "load_start": load_start,
+        "load_end": loadavg(),
+    }
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    return f"{min(values):.0f}–{max(values):.0f} req/s"
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def _on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
+    parser.add_argument("--duration", type=int, default=None, help="seconds of wrk per page (5; 2 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="smaller data, 2 s per page, print only")
+    parser.add_argument("--pages", default="", help="only pages whose rule matches this regular expression")
+    parser.add_argument("--output", type=Path, default=None, help=f"markdown file (default {DEFAULT_OUTPUT})")
+    parser.add_argument("--profile", default="", help="cProfile these endpoints (comma-separated; large, in process)")
+    parser.add_argument("--deadline", type=float, default=60, help="give up after this many minutes (60)")
+    args = parser.parse_args(argv)
+    import logging
 
-    app = build_app()
-    small = create_partnership(app, create_user(app), "Small")
-    large = create_partnership(app, create_user(app), "Large")
-    grow(app, small, 10)
-    grow(app, large, args.records)
-    clients = {}
-    for partnership in (small, large):
-        clients[partnership.slug] = app.test_client()
-        login_as(clients[partnership.slug], app, partnership.members["coordinator"])
-        clients[partnership.slug].get(f"/p/{partnership.slug}/")
+    logging.basicConfig(level=logging.WARNING)  # before create_app's INFO default: keep the output readable
+    duration = args.duration or (2 if args.quick else 5)
+    output = args.output or (None if args.quick else DEFAULT_OUTPUT)
+    small_count, scale = (100, 0.1) if args.quick else (1000, 1.0)
 
-    rules = sorted(
-        r.rule
-        for r in app.url_map.iter_rules()
-        if r.rule.startswith("/p/<slug>") and "GET" in r.methods and len(r.arguments) == 1
-    )
-    print(f"SQL statements per request (10 vs {args.records} records; budget 10):")
-    worst = 0
-    for rule in rules:
-        counts = [statements(app, clients[p.slug], rule.replace("<slug>", p.slug)) for p in (small, large)]
-        worst = max(worst, *counts)
-        flag = "" if counts[0] == counts[1] and counts[1] <= 10 else "   <-- over budget"
-        print(f"  {rule:40s} {counts[0]:3d} {counts[1]:3d}{flag}")
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(BenchError("deadline reached")))
+    signal.alarm(int(args.deadline * 60))
 
-    client = clients[large.slug]
-    dashboard = rate(client, f"/p/{large.slug}/", args.requests)
-    baseline = rate(client, "/readyz", args.requests)
-    print(f"\nDashboard with {args.records} records: {dashboard:.0f} req/s; one-query page: {baseline:.0f} req/s")
-    print(f"ratio dashboard / one-query page = {dashboard / baseline:.2f} (budget >= 0.50)")
+    started = datetime.now(UTC)
+    load_start = loadavg()
+    clock = time.monotonic()
+    tag = f"{os.getpid()}_{int(time.time())}"
+    database = Database(name=f"ph_bench_{tag}", role=f"ph_bench_app_{tag}", password=secrets.token_hex(16))
+    servers: list[Server] = []
+    logdir = Path(tempfile.mkdtemp(prefix="ph_bench_"))
+    try:
+        wrk = ensure_wrk()
+        postgres = database.create()
+        log(f"database {database.name} on PostgreSQL {postgres}")
+        env = app_env(database, secrets.token_urlsafe(48))
+        build_schema(database, env)
+        log("schema built by the migrations; app role provisioned")
+
+        from seed_large import seed
+
+        log(f"seeding {small_count} demo-sized partnerships and one large one (scale {scale}) ...")
+        seeded = seed(database.owner_url, small_count=small_count, scale=scale, log=log)
+        log(f"seeded in {seeded.seconds:.0f}s")
+        rows = seeded.rows
+        seed_summary = (
+            f"{seeded.partnerships} partnerships ({small_count} the size of the demo, one large); "
+            f"{rows.get('users', 0):,} users, {rows.get('memberships', 0):,} memberships, "
+            f"{rows.get('invitations', 0):,} invitations, {rows.get('organizations', 0):,} organizations, "
+            f"{rows.get('goals', 0):,} goals, {rows.get('objectives', 0):,} objectives, "
+            f"{rows.get('progress_updates', 0):,} progress updates, {rows.get('action_items', 0):,} action items, "
+            f"{rows.get('audit_entries', 0):,} audit entries in all; seeded in {seeded.seconds:.0f} s."
+        )
+
+        with admin_connect(database.name) as conn:
+            ids = {
+                size: conn.execute("SELECT id FROM partnerships WHERE slug = %s", (slug,)).fetchone()[0]
+                for size, slug in (("small", seeded.small_slug), ("large", seeded.large_slug))
+            }
+        app_server = Server("app", "partnership_hub:create_app()", env, ROOT)
+        floor_server = Server("floor", "floor_app:create_app()", {**env, "FLOOR_RECORD_ID": str(ids["large"])}, BENCH)
+        servers = [app_server, floor_server]
+        for server in servers:
+            server.start(logdir)
+        log(f"gunicorn: app on :{app_server.port}, floor on :{floor_server.port} ({WORKERS} sync workers each)")
+
+        cookies = {
+            "small": sign_in(app_server.port, seeded.small_coordinator, seeded.password),
+            "large": sign_in(app_server.port, seeded.large_coordinator, seeded.password),
+        }
+        log(f"signed in as {seeded.small_coordinator} and {seeded.large_coordinator}")
+
+        # The same app, in process, for the URL map and the statement counts (same cookie, same key).
+        from partnership_hub import create_app
+        from partnership_hub.config import load_config
+
+        app = create_app(load_config(env))
+        clients = {}
+        for size, cookie in cookies.items():
+            clients[size] = app.test_client()
+            for name, value in (c.split("=", 1) for c in cookie.split("; ")):
+                clients[size].set_cookie(name, value)
+
+        pages = workspace_pages(app)
+        if args.pages:
+            pages = [p for p in pages if re.search(args.pages, p.rule)]
+        fill_paths(pages, database, ids, clients.__getitem__)
+        for page in pages:
+            if page.error:
+                continue
+            for size in ("small", "large"):
+                count, _status, error = count_statements(app, clients[size], page.paths[size])
+                page.statements[size] = count
+                if error and not page.error:
+                    page.error = f"{size}: {error}"
+
+        floors = [run_wrk(wrk, floor_server.port, "/", "", duration).rps]
+        log(f"floor: {floors[0]:.0f} req/s")
+        for n, page in enumerate(pages, 1):
+            if page.error:
+                log(f"[{n}/{len(pages)}] {page.rule}: ERROR {page.error}")
+                continue
+            page.floor = run_wrk(wrk, floor_server.port, "/", "", max(1, duration // 2)).rps
+            for size in ("small", "large"):
+                try:
+                    status, body = http_get(app_server.port, page.paths[size], cookies[size])
+                except OSError as exc:
+                    page.error = f"{size}: {exc}"
+                    break
+                if status != 200:
+                    page.error = f"{size}: HTTP {status} from gunicorn"
+                    break
+                load = run_wrk(wrk, app_server.port, page.paths[size], cookies[size], duration)
+                page.load[size] = load
+                wait_idle(servers, database)
+                if not load.requests and not load.errors:
+                    load.single_s = time_one(app_server.port, page.paths[size], cookies[size])
+                if load.errors:
+                    page.error = f"{size}: {load.errors}"
+                    break
+            small, large = page.load.get("small", Load()), page.load.get("large", Load())
+            log(
+                f"[{n}/{len(pages)}] {page.rule}: {small.rps:.0f} / {large.rps:.0f} req/s (floor {page.floor:.0f}), "
+                f"p95 {small.p95_ms:.0f} / {large.p95_ms:.0f} ms, SQL {page.statements.get('small')} / "
+                f"{page.statements.get('large')}" + (f"  ERROR {page.error}" if page.error else "")
+            )
+        floors.append(run_wrk(wrk, floor_server.port, "/", "", duration).rps)
+        log(f"floor: {floors[1]:.0f} req/s")
+
+        rss_app, rss_floor = app_server.peak_rss_mb(), floor_server.peak_rss_mb()
+        restarted = len(app_server.workers_seen) > WORKERS
+        results = Results(
+            pages=pages,
+            floors=floors,
+            rss_app=rss_app,
+            rss_floor=rss_floor,
+            restarted=restarted,
+            machine=machine(postgres, load_start),
+            command=f"{COMMAND} {shlex.join(sys.argv[1:] if argv is None else argv)}".strip(),
+            started=started,
+            seconds=time.monotonic() - clock,
+            seed_summary=seed_summary,
+            duration=duration,
+        )
+        print()
+        print(summary(results))
+        print()
+        print(table(results))
+        if output:
+            write_document(output, results)
+            log(f"\nwrote {output}")
+
+        for endpoint in filter(None, args.profile.split(",")):
+            page = next((p for p in pages if p.endpoint == endpoint and p.paths.get("large")), None)
+            if page is None:
+                log(f"--profile: no measured page with endpoint {endpoint}")
+                continue
+            requests = 20
+            log(f"\nprofile of {page.paths['large']} ({requests} requests in process):")
+            print(profile_page(app, clients["large"], page.paths["large"], requests))
+        return 0
+    except BenchError as exc:
+        log(f"bench: {exc}")
+        return 1
+    finally:
+        signal.alarm(0)
+        for server in servers:
+            server.stop()
+        database.drop()  # WITH (FORCE): the in-process app's pooled connections do not hold it up
+        if any(p.error and not p.skipped for p in locals().get("pages", [])):
+            log(f"gunicorn logs kept in {logdir}")
+        else:
+            shutil.rmtree(logdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,661 @@
+"""Seed the benchmark database: the demo partnership, copies of it, and one partnership grown large.
+
+Everything is written as the schema owner in bulk — lists of dicts on the models' tables
+(``db.metadata.tables``), written with PostgreSQL's COPY and the columns' own defaults — never one
+service call per row:
+
+1. the real demo seed (``partnership_hub.demo.seed``, the ``flask seed-demo`` data) runs once,
+   with cheap Argon2 — it is the one partnership built through the services;
+2. its rows (the partnership, its people and every tenant table) are copied ``small_count - 1``
+   times into small partnerships the size of the demo, and once more into the large one. A copy
+   shifts every primary key, every foreign key into a copied table and the few id columns that
+   have no foreign key (``ID_REFERENCES``) by the same offset, and rewrites the unique strings
+   (``UNIQUE_REWRITES``); a unique column the copy does not know about stops the seed, so a schema
+   change cannot silently produce a wrong copy;
+3. the large partnership then grows: members with accounts, pending invitations, organizations,
+   goals with objectives and progress updates, action items and audit entries.
+
+All accounts end up with one precomputed Argon2 hash (the app's default cost) of ``PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Engine, Integer, Table, UniqueConstraint, func, select, text
+
+PASSWORD = "demo-partnership-2026"  # noqa: S105 - the published demo password (partnership_hub.demo)
+LARGE_SLUG = "large"
+
+# Id columns that point at another record without a foreign key: shifted with the copy.
+ID_REFERENCES = {
+    "audit_entries": {"target_id"},
+    "confidential_grants": {"record_id"},
+    "access_log": {"record_id"},
+}
+
+# The large partnership at full size (``scale`` multiplies every count).
+FULL_SIZE = {
+    "members": 10_000,
+    "invitations": 10_000,
+    "organizations": 2_000,
+    "goals": 2_000,
+    "objectives_per_goal": 10,
+    "updates_per_objective": 20,
+    "action_items": 20_000,
+    "audit_entries": 50_000,
+}
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What the benchmark needs to know about the seeded data."""
+
+    small_slug: str
+    small_coordinator: str
+    large_slug: str
+    large_coordinator: str
+    password: str
+    partnerships: int
+    rows: dict[str, int]
+    seconds: float
+
+
+def _unique_email(email: str, tag: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local}@{tag}.{domain}"
+
+
+# (table, column) -> how a copy rewrites a unique value, given the copy's tag ("p17", "large").
+UNIQUE_REWRITES: dict[tuple[str, str], Callable[[Any, str], Any]] = {
+    ("users", "email"): _unique_email,
+    ("partnerships", "slug"): lambda value, tag: LARGE_SLUG if tag == LARGE_SLUG else f"{value}-{tag}",
+    ("invitations", "token_hash"): lambda value, tag: hashlib.sha256(f"{tag}:{value}".encode()).hexdigest(),
+}
+
+
+def seed(owner_url: str, *, small_count: int, scale: float, log: Callable[[str], None] = print) -> Seeded:
+    """Seed ``small_count`` demo-sized partnerships and one large one (``scale`` × FULL_SIZE)."""
+    from argon2 import PasswordHasher
+    from sqlalchemy import create_engine
+
+    started = time.perf_counter()
+    demo_id = _seed_demo(owner_url, log)
+    log(f"  demo partnership seeded through the services ({time.perf_counter() - started:.1f}s)")
+
+    engine = create_engine(owner_url)
+    try:
+        tables = _tables()
+        copy = _Copier(engine, tables, demo_id)
+        log(f"  demo shape: {sum(len(r) for r in copy.rows.values())} rows in {len(copy.rows)} tables")
+        copies = [f"p{k}" for k in range(1, small_count)] + [LARGE_SLUG]
+        for start in range(0, len(copies), 100):
+            copy.write(engine, copies[start : start + 100], first_index=start + 1)
+        log(f"  {small_count - 1} copies of the demo + the large base written ({time.perf_counter() - started:.1f}s)")
+
+        large_id, large_coordinator = copy.partnership_of(LARGE_SLUG)
+        _grow(engine, tables, large_id, scale, log)
+        password_hash = PasswordHasher().hash(PASSWORD)
+        with engine.begin() as conn:
+            conn.execute(tables["users"].update().values(password_hash=password_hash))
+            _reset_sequences(conn, tables)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+        with engine.connect() as conn:
+            rows = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in sorted(tables.items())
+            }
+            small_slug = f"{_demo_slug(conn, demo_id)}-p{max(1, small_count // 2)}" if small_count > 1 else None
+            small_slug = small_slug or _demo_slug(conn, demo_id)
+            small_coordinator = _coordinator_email(conn, tables, small_slug)
+    finally:
+        engine.dispose()
+    return Seeded(
+        small_slug=small_slug,
+        small_coordinator=small_coordinator,
+        large_slug=LARGE_SLUG,
+        large_coordinator=large_coordinator,
+        password=PASSWORD,
+        partnerships=small_count + 1,
+        rows=rows,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --- the demo seed -------------------------------------------------------------------------------
+
+
+def _seed_demo(owner_url: str, log: Callable[[str], None]) -> int:
+    """Run ``flask seed-demo``'s seed as the owner with cheap hashing; return the partnership id."""
+    from partnership_hub import create_app
+    from partnership_hub.config import load_config
+    from partnership_hub.extensions import db
+    from partnership_hub.workspaces.models import Partnership
+
+    config = load_config({"DATABASE_URL": owner_url, "APP_ENV": "development"})
+    config.update(
+        ARGON2_TIME_COST=1,
+        ARGON2_MEMORY_COST=64,
+        TASKS_EAGER=True,
+        MAIL_BACKEND="outbox",
+        RATELIMIT_ENABLED=False,
+        SQLALCHEMY_ENGINE_OPTIONS={},
+    )
+    app = create_app(config)
+    with app.app_context():
+        from partnership_hub.demo import seed as demo_seed
+
+        try:
+            demo_seed()
+        except Exception as exc:  # an area being refactored right now must not stop the benchmark
+            db.session.rollback()
+            log(f"  WARNING: flask seed-demo failed ({type(exc).__name__}: {exc}); seeding area by area instead")
+            _seed_demo_tolerant(log)
+        demo_id = db.session.scalars(select(Partnership.id).where(Partnership.slug == "front-range")).one()
+        db.session.remove()
+        db.engine.dispose()
+    return demo_id
+
+
+def _seed_demo_tolerant(log: Callable[[str], None]) -> None:
+    """``partnership_hub.demo.seed`` with each area's demo data in a savepoint: an area whose demo
+    fails is skipped (and reported), so its pages show up as having no records."""
+    from partnership_hub import areas, demo
+    from partnership_hub.accounts import services as accounts
+    from partnership_hub.db import bind_tenant
+    from partnership_hub.extensions import db
+    from partnership_hub.workspaces import services as workspaces
+    from partnership_hub.workspaces.models import Membership, Role
+
+    users = {
+        local: accounts.create_user(name, f"{local}@{demo.DEMO_DOMAIN}", demo.DEMO_PASSWORD, verified=True)
+        for name, local, _role in demo.PEOPLE
+    }
+    ctx = workspaces.create_partnership(users["coordinator"], demo.DEMO_PARTNERSHIP, time_zone="America/Denver")
+    ctx.partnership.slug = "front-range"
+    db.session.flush()
+    bind_tenant(db.session, ctx.partnership.id, users["coordinator"].id)
+    for _name, local, role in demo.PEOPLE[1:]:
+        db.session.add(Membership(user_id=users[local].id, role=role))
+    db.session.flush()
+    workspaces.invite(ctx, "outreach@streetshope.example.org", Role.MEMBER)
+    workspaces.invite(ctx, "caseworker@cdle.example.gov", Role.MEMBER)
+    for area in areas.installed():
+        if not area.demo:
+            continue
+        try:
+            with db.session.begin_nested():
+                areas.resolve(area.demo)(ctx, users)
+        except Exception as exc:
+            log(f"  WARNING: the {area.name} area's demo data failed and is left out: {type(exc).__name__}: {exc}")
+    db.session.commit()
+
+
+def _tables() -> dict[str, Table]:
+    from partnership_hub.extensions import db
+
+    return dict(db.metadata.tables)
+
+
+def _is_tenant(table: Table) -> bool:
+    column = table.columns.get("partnership_id")
+    return column is not None and not column.nullable
+
+
+def _demo_slug(conn, demo_id: int) -> str:
+    return conn.execute(text("SELECT slug FROM partnerships WHERE id = :id"), {"id": demo_id}).scalar_one()
+
+
+def _coordinator_email(conn, tables: dict[str, Table], slug: str) -> str:
+    users, memberships, partnerships = tables["users"], tables["memberships"], tables["partnerships"]
+    return conn.execute(
+        select(users.c.email)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .join(partnerships, partnerships.c.id == memberships.c.partnership_id)
+        .where(partnerships.c.slug == slug, users.c.email.like("coordinator@%"))
+    ).scalar_one()
+
+
+# --- copying the demo ----------------------------------------------------------------------------
+
+
+class _Copier:
+    """The demo partnership's rows, and how to write shifted copies of them."""
+
+    def __init__(self, engine: Engine, tables: dict[str, Table], demo_id: int) -> None:
+        from partnership_hub.extensions import db
+
+        ordered = [t for t in db.metadata.sorted_tables if t.name in ("users", "partnerships") or _is_tenant(t)]
+        self.tables = ordered
+        names = {t.name for t in ordered}
+        self.shift: dict[str, set[str]] = {}
+        for table in ordered:
+            shifted = set(ID_REFERENCES.get(table.name, ()))
+            for column in table.columns:
+                if column.primary_key and isinstance(column.type, Integer):
+                    shifted.add(column.name)
+                if any(fk.column.table.name in names for fk in column.foreign_keys):
+                    shifted.add(column.name)
+            self.shift[table.name] = shifted
+            self._check_unique(table, shifted)
+
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        with engine.connect() as conn:
+            for table in ordered:
+                if table.name == "users":
+                    members = select(tables["memberships"].c.user_id).where(
+                        tables["memberships"].c.partnership_id == demo_id
+                    )
+                    stmt = select(table).where(table.c.id.in_(members))
+                elif table.name == "partnerships":
+                    stmt = select(table).where(table.c.id == demo_id)
+                else:
+                    stmt = select(table).where(table.c.partnership_id == demo_id)
+                rows = [dict(r._mapping) for r in conn.execute(stmt.order_by(*table.primary_key.columns))]
+                if rows:
+                    self.rows[table.name] = rows
+            top = max(conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in ordered if "id" in t.columns)
+        # One offset for every table keeps each copy's ids in step with the demo's.
+        self.stride = (top // 1000 + 1) * 1000
+        self.ids: dict[str, tuple[int, int]] = {}  # tag -> (partnership id, index)
+
+    def _check_unique(self, table: Table, shifted: set[str]) -> None:
+        groups: list[set[str]] = [{c.name} for c in table.columns if c.unique]
+        groups += [{c.name for c in k.columns} for k in table.constraints if isinstance(k, UniqueConstraint)]
+        groups += [{c.name for c in i.columns} for i in table.indexes if i.unique]
+        for group in groups:
+            if "partnership_id" in group or group & shifted:  # a shifted id makes each copy distinct
+                continue
+            if not any((table.name, name) in UNIQUE_REWRITES for name in group):
+                raise SystemExit(
+                    f"bench seed: {table.name}({', '.join(sorted(group))}) is unique and the demo copy does not "
+                    "know how to rewrite it: add it to UNIQUE_REWRITES in bench/seed_large.py"
+                )
+
+    def write(self, engine: Engine, tags: list[str], first_index: int) -> None:
+        """Write one copy of the demo per tag (copy number ``first_index`` onwards)."""
+        with engine.begin() as conn:
+            for table in self.tables:
+                source = self.rows.get(table.name)
+                if not source:
+                    continue
+                batch = []
+                for n, tag in enumerate(tags):
+                    offset = (first_index + n) * self.stride
+                    for row in source:
+                        batch.append(self._copy(table.name, row, offset, tag))
+                _insert(conn, table, batch)
+        for n, tag in enumerate(tags):
+            self.ids[tag] = (self.rows["partnerships"][0]["id"] + (first_index + n) * self.stride, first_index + n)
+
+    def _copy(self, name: str, row: dict[str, Any], offset: int, tag: str) -> dict[str, Any]:
+        new = dict(row)
+        for column in self.shift[name]:
+            if new[column] is not None:
+                new[column] += offset
+        for (table, column), rewrite in UNIQUE_REWRITES.items():
+            if table == name and new.get(column) is not None:
+                new[column] = rewrite(new[column], tag)
+        if name == "partnerships":
+            new["name"] = f"{row['name']} ({tag})"
+        return new
+
+    def partnership_of(self, tag: str) -> tuple[int, str]:
+        """The copy's partnership id and its coordinator's email."""
+        partnership_id, _index = self.ids[tag]
+        coordinator = next(u for u in self.rows["users"] if u["email"].startswith("coordinator@"))
+        return partnership_id, _unique_email(coordinator["email"], tag)
+
+
+# --- growing the large partnership ---------------------------------------------------------------
+
+
+class _Ids:
+    """Hands out explicit primary keys (so rows can point at each other before they are written)."""
+
+    def __init__(self, conn, tables: dict[str, Table]) -> None:
+        self.next = {
+            name: (conn.execute(select(func.max(t.c.id))).scalar() or 0) + 1
+            for name, t in tables.items()
+            if "id" in t.columns
+        }
+
+    def take(self, table: str, count: int) -> list[int]:
+        start = self.next[table]
+        self.next[table] = start + count
+        return list(range(start, start + count))
+
+
+def _insert(conn, table: Table, rows: Iterable[dict[str, Any]]) -> int:
+    """Write ``rows`` (dicts with the same keys) with PostgreSQL's COPY, in the caller's
+    transaction. The columns' Python-side defaults are applied here, as ``insert()`` would."""
+    from psycopg.types.json import Json
+
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    given = set(first)
+    columns = [c for c in table.columns if c.name in given or c.default is not None or c.server_default is None]
+    defaults = {}
+    for column in columns:
+        if column.name in given or column.default is None:
+            continue
+        default = column.default
+        defaults[column.name] = (lambda d=default: d.arg(None)) if default.is_callable else (lambda d=default: d.arg)
+    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
+    names = ", ".join(conn.dialect.identifier_preparer.quote(c.name) for c in columns)
+    written = 0
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in itertools.chain((first,), iterator):
+            values = []
+            for column in columns:
+                name = column.name
+                value = row[name] if name in row else defaults[name]() if name in defaults else None
+                if isinstance(value, enum.Enum):
+                    value = value.value
+                elif name in json_columns and value is not None:
+                    value = Json(value)
+                values.append(value)
+            copy.write_row(values)
+            written += 1
+    return written
+
+
+def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log: Callable[[str], None]) -> None:
+    """Add the bulk of the large partnership on top of its demo copy."""
+    from partnership_hub import toolkit
+
+    size = {
+        k: v if k.endswith("_per_goal") or k.endswith("_per_objective") else max(1, int(v * scale))
+        for k, v in FULL_SIZE.items()
+    }
+    rng = random.Random(8)  # noqa: S311 - reproducible data, not security
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.date()
+    t = tables
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        ids = _Ids(conn, tables)
+        coordinator_user, coordinator_membership = conn.execute(
+            select(t["memberships"].c.user_id, t["memberships"].c.id)
+            .join(t["users"], t["users"].c.id == t["memberships"].c.user_id)
+            .where(t["memberships"].c.partnership_id == pid, t["users"].c.email.like("coordinator@%"))
+        ).one()
+
+        # People: accounts and memberships (mostly members; some observers and advisors).
+        user_ids = ids.take("users", size["members"])
+        member_ids = ids.take("memberships", size["members"])
+        _insert(
+            conn,
+            t["users"],
+            (
+                {
+                    "id": uid,
+                    "email": f"member{n:05d}@large.bench.example.org",
+                    "name": f"Member {n:05d} {rng.choice(('Ortega', 'Raman', 'Bell', 'Okafor', 'Cho', 'Nguyen'))}",
+                    "password_hash": "x",
+                    "email_verified_at": now - timedelta(days=rng.randint(1, 700)),
+                    "created_at": now - timedelta(days=rng.randint(1, 700)),
+                }
+                for n, uid in enumerate(user_ids)
+            ),
+        )
+        roles = ["member"] * 94 + ["observer"] * 4 + ["survivor_advisor"] * 2
+        _insert(
+            conn,
+            t["memberships"],
+            (
+                {
+                    "id": mid,
+                    "partnership_id": pid,
+                    "user_id": uid,
+                    "role": rng.choice(roles),
+                    "on_planning_team": n % 50 == 0,
+                    "directory_editor": n % 200 == 0,
+                    "created_at": now - timedelta(days=rng.randint(1, 700)),
+                }
+                for n, (mid, uid) in enumerate(zip(member_ids, user_ids, strict=True))
+            ),
+        )
+        _insert(
+            conn,
+            t["invitations"],
+            (
+                {
+                    "id": iid,
+                    "partnership_id": pid,
+                    "email": f"invitee{n:05d}@large.bench.example.org",
+                    "role": "member",
+                    "token_hash": hashlib.sha256(f"large-invitation-{n}".encode()).hexdigest(),
+                    "invited_by_id": coordinator_user,
+                    "expires_at": now + timedelta(days=rng.randint(1, 7)),
+                    "send_count": 1,
+                    "last_sent_at": now - timedelta(days=rng.randint(0, 6)),
+                    "created_at": now - timedelta(days=rng.randint(0, 6)),
+                }
+                for n, iid in enumerate(ids.take("invitations", size["invitations"]))
+            ),
+        )
+        log(
+            f"  large: {size['members']} members, {size['invitations']} invitations "
+            f"({time.perf_counter() - started:.1f}s)"
+        )
+
+        # Organizations, each in one toolkit sector with one member as representative.
+        org_ids = ids.take("organizations", size["organizations"])
+        sectors = [s.key for s in toolkit.SECTORS]
+        _insert(
+            conn,
+            t["organizations"],
+            (
+                {
+                    "id": oid,
+                    "partnership_id": pid,
+                    "name": f"Bench Organization {n:05d}",
+                    "name_key": f"bench organization {n:05d}",
+                    "service_area": "Front Range",
+                    "prevention": n % 2 == 0,
+                    "protection": n % 3 == 0,
+                    "prosecution": n % 5 == 0,
+                    "partnership": n % 7 == 0,
+                    "archived_at": now - timedelta(days=3) if n % 20 == 0 else None,
+                    "created_at": now - timedelta(days=rng.randint(1, 700)),
+                    "updated_at": now - timedelta(days=rng.randint(0, 100)),
+                }
+                for n, oid in enumerate(org_ids)
+            ),
+        )
+        _insert(
+            conn,
+            t["organization_sectors"],
+            (
+                {"id": sid, "partnership_id": pid, "organization_id": oid, "sector_key": sectors[n % len(sectors)]}
+                for n, (sid, oid) in enumerate(
+                    zip(ids.take("organization_sectors", len(org_ids)), org_ids, strict=True)
+                )
+            ),
+        )
+        _insert(
+            conn,
+            t["representatives"],
+            (
+                {"id": rid, "partnership_id": pid, "organization_id": oid, "membership_id": member_ids[n * 3]}
+                for n, (rid, oid) in enumerate(zip(ids.take("representatives", len(org_ids)), org_ids, strict=True))
+                if n * 3 < len(member_ids)
+            ),
+        )
+
+        # Goals, objectives and their progress history.
+        goal_ids = ids.take("goals", size["goals"])
+        statuses = ["active"] * 10 + ["proposed"] * 4 + ["on_hold"] * 2 + ["achieved"] * 3 + ["dropped"]
+        levels = ["workspace"] * 85 + ["leadership"] * 10 + ["advisory"] * 3 + ["private"] * 2
+        goals = []
+        for n, gid in enumerate(goal_ids):
+            start = today - timedelta(days=rng.randint(30, 600))
+            goals.append(
+                {
+                    "id": gid,
+                    "partnership_id": pid,
+                    "title": f"Bench goal {n:05d}: reach more survivors in region {n % 40}",
+                    "description": "A goal the benchmark seeded.",
+                    "horizon": ("short", "medium", "long")[n % 3],
+                    "ps": [("prevention", "protection", "prosecution", "partnership")[n % 4]],
+                    "status": rng.choice(statuses),
+                    "confidentiality": rng.choice(levels),
+                    "owner_membership_id": rng.choice(member_ids),
+                    "author_membership_id": coordinator_membership if n % 3 else rng.choice(member_ids),
+                    "start_date": start,
+                    "target_date": start + timedelta(days=rng.randint(60, 900)),
+                    "created_at": datetime.combine(start, datetime.min.time(), UTC),
+                    "updated_at": now - timedelta(days=rng.randint(0, 90)),
+                }
+            )
+        _insert(conn, t["goals"], goals)
+        _insert(
+            conn,
+            t["goal_lead_organizations"],
+            (
+                {"id": lid, "partnership_id": pid, "goal_id": gid, "organization_id": org_ids[n % len(org_ids)]}
+                for n, (lid, gid) in enumerate(
+                    zip(ids.take("goal_lead_organizations", len(goal_ids)), goal_ids, strict=True)
+                )
+            ),
+        )
+        per_goal, per_objective = size["objectives_per_goal"], size["updates_per_objective"]
+        objective_ids = ids.take("objectives", len(goal_ids) * per_goal)
+        update_ids = iter(ids.take("progress_updates", len(objective_ids) * per_objective))
+        objectives, updates = [], []
+        for n, oid in enumerate(objective_ids):
+            goal = goals[n // per_goal]
+            stalled = n % 10 == 0  # a tenth of the objectives have had no update for months
+            last_day = today - timedelta(days=rng.randint(60, 120) if stalled else rng.randint(0, 20))
+            values = sorted(rng.uniform(0, 180) for _ in range(per_objective))
+            for u, value in enumerate(values):
+                day = last_day - timedelta(days=15 * (per_objective - 1 - u))
+                updates.append(
+                    {
+                        "id": next(update_ids),
+                        "partnership_id": pid,
+                        "objective_id": oid,
+                        "value": round(value, 1),
+                        "note": "" if u % 4 else "Monthly count from the intake forms",
+                        "recorded_on": day,
+                        "author_membership_id": goal["owner_membership_id"],
+                        "created_at": datetime.combine(day, datetime.min.time(), UTC),
+                    }
+                )
+            objectives.append(
+                {
+                    "id": oid,
+                    "partnership_id": pid,
+                    "goal_id": goal["id"],
+                    "title": f"Objective {n % per_goal + 1} of goal {n // per_goal:05d}",
+                    "metric": "People reached",
+                    "unit": "people",
+                    "baseline": 0.0,
+                    "target": 200.0,
+                    "current_value": round(values[-1], 1),
+                    "due_date": today + timedelta(days=rng.randint(-60, 400)),
+                    "owner_membership_id": rng.choice(member_ids),
+                    "position": n % per_goal,
+                    "last_update_at": datetime.combine(last_day, datetime.min.time(), UTC),
+                    "created_at": goal["created_at"],
+                }
+            )
+        _insert(conn, t["objectives"], objectives)
+        # Fresh statistics before the biggest insert: with the planner still believing the parent
+        # tables are tiny, each foreign-key check scans them and the seed turns quadratic.
+        conn.execute(text("ANALYZE memberships, goals, objectives"))
+        _insert(conn, t["progress_updates"], updates)
+        log(
+            f"  large: {len(goal_ids)} goals, {len(objectives)} objectives, {len(updates)} progress updates "
+            f"({time.perf_counter() - started:.1f}s)"
+        )
+
+        # The action plan: some items under a goal or an objective, most assigned.
+        action_statuses = ["open"] * 8 + ["in_progress"] * 5 + ["done"] * 6 + ["cancelled"]
+        actions = []
+        for aid in ids.take("action_items", size["action_items"]):
+            status = rng.choice(action_statuses)
+            link = rng.random()
+            objective = rng.randrange(len(objectives))
+            actions.append(
+                {
+                    "id": aid,
+                    "partnership_id": pid,
+                    "title": f"Bench action {aid}: follow up with the referral partners",
+                    "description": "",
+                    "goal_id": objectives[objective]["goal_id"] if link < 0.5 else None,
+                    "objective_id": objectives[objective]["id"] if link < 0.2 else None,
+                    "assignee_membership_id": rng.choice(member_ids) if rng.random() < 0.9 else None,
+                    "due_date": today + timedelta(days=rng.randint(-60, 120)) if rng.random() < 0.8 else None,
+                    "status": status,
+                    "completed_at": now - timedelta(days=rng.randint(0, 60)) if status == "done" else None,
+                    "created_by_membership_id": coordinator_membership,
+                    "created_at": now - timedelta(days=rng.randint(1, 300)),
+                    "updated_at": now - timedelta(days=rng.randint(0, 30)),
+                }
+            )
+        conn.execute(text("ANALYZE progress_updates"))
+        _insert(conn, t["action_items"], actions)
+
+        # The activity log: the demo's own kinds of entries, by many people, over a year.
+        kinds = [
+            (r.action, r.target_type, r.target_id, r.details)
+            for r in conn.execute(
+                select(
+                    t["audit_entries"].c.action,
+                    t["audit_entries"].c.target_type,
+                    t["audit_entries"].c.target_id,
+                    t["audit_entries"].c.details,
+                ).where(t["audit_entries"].c.partnership_id == pid)
+            )
+        ]
+        if not kinds:
+            kinds = [("member.joined", "membership", coordinator_membership, {})]
+        _insert(
+            conn,
+            t["audit_entries"],
+            (
+                {
+                    "id": eid,
+                    "partnership_id": pid,
+                    "actor_id": rng.choice(user_ids),
+                    "action": kind[0],
+                    "target_type": kind[1],
+                    "target_id": kind[2],
+                    "details": kind[3],
+                    "created_at": now - timedelta(seconds=rng.randint(60, 365 * 86400)),
+                }
+                for eid in ids.take("audit_entries", size["audit_entries"])
+                for kind in (rng.choice(kinds),)
+            ),
+        )
+        log(
+            f"  large: {len(actions)} action items, {size['audit_entries']} audit entries "
+            f"({time.perf_counter() - started:.1f}s)"
+        )
+
+
+def _reset_sequences(conn, tables: dict[str, Table]) -> None:
+    """Explicit ids were written: move every id sequence past them."""
+    for name, table in tables.items():
+        if "id" not in table.columns or not isinstance(table.c.id.type, Integer):
+            continue
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": name}).scalar()
+        if sequence:
+            conn.execute(
+                text(f"SELECT setval(:s, GREATEST((SELECT max(id) FROM {table.name}), 1))"),  # noqa: S608 - our names
+                {"s": sequence},
+            )
