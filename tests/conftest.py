@@ -6,21 +6,35 @@ Without settings the suite runs on a temporary SQLite file with tasks executed i
 ``redis`` run too. ``REQUIRE_SERVICES=1`` (set by .ci/run) turns a missing or unreachable
 service into a failure instead of a skip.
 
-The schema is built by the real migrations. Each test gets a fresh app; rows are removed after
-it (TRUNCATE as the owner on PostgreSQL), so the app, workers and the test see committed data
-exactly as production does — no savepoint tricks that a second connection could not see.
+The schema is built once by the real migrations. Rows are removed after every test (one script
+of DELETEs as the owner; PostgreSQL's sequences start again), so the app, workers and the test see
+committed data exactly as production does — no savepoint tricks that a second connection could
+not see.
+
+What is expensive and identical from test to test is made once per session: the default app
+(``app``: URL map and compiled templates; ``make_app`` still builds a fresh one with other
+settings) and the ``world`` (built once through the services, its rows written back before each
+test that asks for it).
 """
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
 import socket
+import tempfile
 import uuid
+from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Table, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from partnership_hub.config import _sqlalchemy_url
 from tests import factories
@@ -80,9 +94,32 @@ def _migrate(database_uri: str, owner_uri: str) -> None:
         upgrade()
 
 
+class Database(NamedTuple):
+    app_url: str
+    owner_url: str
+    world: factories.World  # built through the services on the empty schema...
+    world_rows: list[tuple[Table, list[dict]]]  # ...and every row that wrote (the tables are empty again)
+
+
+def _prepare(app_url: str, owner_url: str) -> Database:
+    """The world, built once while the database is certainly empty, and the rows it wrote."""
+    from partnership_hub import create_app
+
+    app = create_app(_test_config(app_url, owner_url))
+    engine = create_engine(owner_url)
+    try:
+        world = factories.build_world(app)
+        rows = _dump(engine)
+        _clean(engine)
+    finally:
+        _dispose(app)
+        engine.dispose()
+    return Database(app_url, owner_url, world, rows)
+
+
 @pytest.fixture(scope="session")
 def database(tmp_path_factory):
-    """Build the schema once with the real migrations; yield (app url, owner url)."""
+    """Build the schema once with the real migrations, then the world's rows (``Database``)."""
     if ON_POSTGRES:
         app_url, owner_url = _sqlalchemy_url(DATABASE_URL), _sqlalchemy_url(OWNER_URL)
         engine = create_engine(owner_url)
@@ -94,30 +131,144 @@ def database(tmp_path_factory):
         from partnership_hub.provisioning import provision_app_role
 
         provision_app_role(owner_url, app_url)
+        yield _prepare(app_url, owner_url)
+        return
+    # A real file every connection shares, in memory where the machine has a tmpfs: a commit then
+    # costs no fsync (a third of the suite's time on a disk), and nothing else about SQLite changes.
+    in_memory = Path("/dev/shm")  # noqa: S108 - mkdtemp below makes a private, unpredictable directory
+    if in_memory.is_dir() and os.access(in_memory, os.W_OK):
+        directory = Path(tempfile.mkdtemp(prefix="partnership-hub-tests-", dir=in_memory))
     else:
-        path = tmp_path_factory.mktemp("db") / "test.db"
-        app_url = owner_url = f"sqlite:///{path}"
+        directory = tmp_path_factory.mktemp("db")
+    app_url = owner_url = f"sqlite:///{directory / 'test.db'}"
+    try:
         _migrate(app_url, owner_url)
-    yield app_url, owner_url
+        yield _prepare(app_url, owner_url)
+    finally:
+        if directory.parent == in_memory:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def owner_engine(database):
-    engine = create_engine(database[1])
+    engine = create_engine(database.owner_url)
     yield engine
     engine.dispose()
 
 
 def _clean(owner_engine) -> None:
+    """Delete every row, committed, in one round trip; PostgreSQL's sequences start again at 1."""
     from partnership_hub.extensions import db
 
-    tables = [t.name for t in db.metadata.sorted_tables]
+    # Children before parents, so the foreign keys hold at every step.
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if owner_engine.dialect.name == "postgresql":
+        with owner_engine.begin() as conn:
+            conn.execute(text(_postgres_clean_script(conn, tuple(tables))))
+        return
+    script = "".join(f"DELETE FROM {table};" for table in tables)  # noqa: S608 - names from our metadata
+    connection = owner_engine.raw_connection()
+    try:
+        connection.driver_connection.executescript(f"BEGIN;{script}COMMIT;")
+    finally:
+        connection.close()
+
+
+_postgres_clean_scripts: dict[tuple[str, ...], str] = {}
+
+
+def _postgres_clean_script(conn, tables: tuple[str, ...]) -> str:
+    """One DO block: DELETE rather than TRUNCATE (which rewrites every table's files and costs a
+    quarter of a second per test on a busy disk). Tables under forced row-level security are
+    emptied one partnership at a time, as even their owner sees only the bound partnership's rows;
+    the other tables never reference them."""
+    if tables not in _postgres_clean_scripts:
+        secured = _row_security_tables(conn)
+        tenant = "".join(f"DELETE FROM {table};" for table in tables if table in secured)  # noqa: S608
+        shared = "".join(f"DELETE FROM {table};" for table in tables if table not in secured)  # noqa: S608
+        _postgres_clean_scripts[tables] = f"""
+            DO $$
+            DECLARE
+                partnership integer;
+                sequence regclass;
+            BEGIN
+                FOR partnership IN SELECT id FROM partnerships LOOP
+                    PERFORM set_config('app.partnership_id', partnership::text, true);
+                    {tenant}
+                END LOOP;
+                PERFORM set_config('app.partnership_id', '', true);
+                {shared}
+                FOR sequence IN
+                    SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relkind = 'S' AND n.nspname = current_schema()
+                LOOP
+                    PERFORM setval(sequence, 1, false);
+                END LOOP;
+            END $$;
+        """
+    return _postgres_clean_scripts[tables]
+
+
+_secured_tables: dict[str, frozenset[str]] = {}
+
+
+def _row_security_tables(conn) -> frozenset[str]:
+    """PostgreSQL tables under (forced) row-level security: read and written one partnership at a time."""
+    if conn.dialect.name != "postgresql":
+        return frozenset()
+    key = str(conn.engine.url)
+    if key not in _secured_tables:
+        query = text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relrowsecurity AND c.relkind = 'r' AND n.nspname = current_schema()"
+        )
+        _secured_tables[key] = frozenset(conn.execute(query).scalars())
+    return _secured_tables[key]
+
+
+def _bind(conn, partnership_id: int) -> None:
+    conn.execute(text("SELECT set_config('app.partnership_id', :pid, true)"), {"pid": str(partnership_id)})
+
+
+def _dump(owner_engine) -> list[tuple[Table, list[dict]]]:
+    """Every row in the database, table by table in foreign-key order."""
+    from partnership_hub.extensions import db
+
+    dump = []
     with owner_engine.begin() as conn:
-        if owner_engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - names from our metadata
+        secured = _row_security_tables(conn)
+        partnership_ids = list(conn.execute(text("SELECT id FROM partnerships ORDER BY id")).scalars())
+        for table in db.metadata.sorted_tables:
+            if table.name in secured:
+                rows = []
+                for partnership_id in partnership_ids:
+                    _bind(conn, partnership_id)
+                    rows += conn.execute(table.select().where(table.c.partnership_id == partnership_id)).mappings()
+            else:
+                rows = list(conn.execute(table.select()).mappings())
+            if rows:
+                dump.append((table, [dict(row) for row in rows]))
+    return dump
+
+
+def _restore(owner_engine, dump: list[tuple[Table, list[dict]]]) -> None:
+    """Write ``_dump``'s rows back, committed, ids included (PostgreSQL's sequences moved past them)."""
+    with owner_engine.begin() as conn:
+        secured = _row_security_tables(conn)
+        for table, rows in dump:
+            if table.name not in secured:
+                conn.execute(table.insert(), rows)
+                continue
+            for partnership_id in sorted({row["partnership_id"] for row in rows}):
+                _bind(conn, partnership_id)
+                conn.execute(table.insert(), [row for row in rows if row["partnership_id"] == partnership_id])
+        if conn.dialect.name == "postgresql":
+            for table, rows in dump:
+                if "id" in table.c:
+                    conn.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value)"),
+                        {"table": table.name, "value": max(row["id"] for row in rows)},
+                    )
 
 
 def _test_config(database_uri: str, owner_uri: str, **overrides) -> dict:
@@ -146,30 +297,64 @@ def _test_config(database_uri: str, owner_uri: str, **overrides) -> dict:
     return config
 
 
-@pytest.fixture
-def make_app(database, owner_engine):
-    """Build an app on the test database (config overrides as keyword arguments)."""
-    from partnership_hub import create_app
+def _dispose(app) -> None:
     from partnership_hub.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def clean_database(owner_engine):
+    """Every row a test committed is deleted after it (the schema stays)."""
+    yield
+    _clean(owner_engine)
+
+
+@pytest.fixture
+def make_app(database, clean_database):
+    """Build a fresh app on the test database (config overrides as keyword arguments)."""
+    from partnership_hub import create_app
 
     apps = []
 
     def _make(**overrides):
-        app = create_app(_test_config(*database, **overrides))
+        app = create_app(_test_config(database.app_url, database.owner_url, **overrides))
         apps.append(app)
         return app
 
     yield _make
     for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    _clean(owner_engine)
+        _dispose(app)
+
+
+@pytest.fixture(scope="session")
+def shared_app(database):
+    """The default app, built once: building one (URL map, blueprints) and compiling its templates
+    cost more than most tests. Only the ``app`` fixture hands it out, and it resets what a test may
+    change on it; a test that needs other settings asks ``make_app`` for an app of its own."""
+    from partnership_hub import create_app
+
+    app = create_app(_test_config(database.app_url, database.owner_url))
+    yield app, copy.deepcopy(dict(app.config))
+    _dispose(app)
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(shared_app, clean_database):
+    from partnership_hub.extensions import db, limiter
+
+    app, config = shared_app
+    # The limiter is one object for every app: point it back at this app's storage, with fresh
+    # counters (tests all come from 127.0.0.1; one test's sign-ins must not throttle another's).
+    limiter.init_app(app)
+    yield app
+    with app.app_context():
+        db.session.remove()  # no transaction left open across the cleanup
+    if app.config != config:  # a test changed a setting: the next one gets the app as built
+        app.config.clear()
+        app.config.update(copy.deepcopy(config))
 
 
 @pytest.fixture
@@ -178,19 +363,29 @@ def client(app):
 
 
 @pytest.fixture
-def world(app):
-    """Two partnerships with a person in every role in the first, a coordinator in the second."""
-    return factories.build_world(app)
+def world(app, database, owner_engine):
+    """Two partnerships with a person in every role in the first, a coordinator in the second.
+
+    The rows the services wrote for it once (``database``) are written back, committed, before each
+    test: a few milliseconds instead of some forty commits. Each test gets its own copy of the
+    records. Where a fixture already wrote rows that collide with them, the world is built afresh."""
+    try:
+        _restore(owner_engine, database.world_rows)
+    except IntegrityError:
+        return factories.build_world(app)
+    return copy.deepcopy(database.world)
 
 
 @pytest.fixture
 def login_as(app, world):
     """A signed-in test client: ``login_as("member")`` for a role of the home partnership, or
-    ``login_as(user_rec)`` for anyone (``login_as(world.other.members["coordinator"])``)."""
+    ``login_as(user_rec)`` for anyone (``login_as(world.other.members["coordinator"])``); ``on=``
+    signs in on an app from ``make_app`` instead of the default one."""
 
-    def _login(who: str | factories.UserRec = "coordinator"):
-        client = app.test_client()
-        factories.sign_in(client, app, who if isinstance(who, factories.UserRec) else world.user(who))
+    def _login(who: str | factories.UserRec = "coordinator", *, on: Flask | None = None) -> FlaskClient:
+        target = on or app
+        client = target.test_client()
+        factories.sign_in(client, target, who if isinstance(who, factories.UserRec) else world.user(who))
         return client
 
     return _login

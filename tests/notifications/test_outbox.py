@@ -12,7 +12,7 @@ from partnership_hub.db import utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications import services
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import outbox, sign_in
+from tests.factories import outbox
 
 
 def queue(app, key="test:1", to="someone@example.org") -> int | None:
@@ -132,13 +132,12 @@ def test_the_sweep_delivers_what_the_broker_missed(make_app, smtp_sink):
         assert services.sweep() == 0
 
 
-def test_an_invitation_request_survives_a_broker_outage(make_app, world):
+def test_an_invitation_request_survives_a_broker_outage(make_app, world, login_as):
     app = make_app(
         TASKS_EAGER=False,
         CELERY={"broker_url": "redis://127.0.0.1:1/0", "task_serializer": "json", "accept_content": ["json"]},
     )
-    client = app.test_client()
-    sign_in(client, app, world.user("coordinator"))
+    client = login_as("coordinator", on=app)
     response = client.post(f"/p/{world.home.slug}/people/invite", data={"email": "later@example.org", "role": "member"})
     assert response.status_code == 302
     [mail] = outbox(app, kind="invitation")

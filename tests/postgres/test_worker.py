@@ -15,7 +15,6 @@ from partnership_hub.extensions import db
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
 from tests.conftest import DATABASE_URL, REDIS_URL
-from tests.factories import sign_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,11 +77,10 @@ def worker(smtp_sink, tmp_path):
     log.close()
 
 
-def test_an_invitation_reaches_the_smtp_server_exactly_once(make_app, world, smtp_sink, worker):
+def test_an_invitation_reaches_the_smtp_server_exactly_once(make_app, world, login_as, smtp_sink, worker):
     app = make_app(TASKS_EAGER=False, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port)
     assert app.config["CELERY"]["broker_url"] == REDIS_URL
-    client = app.test_client()
-    sign_in(client, app, world.user("coordinator"))
+    client = login_as("coordinator", on=app)
 
     response = client.post(
         f"/p/{world.home.slug}/people/invite", data={"email": "worker.test@example.org", "role": "member"}

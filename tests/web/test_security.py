@@ -7,7 +7,7 @@ import re
 import pytest
 
 from partnership_hub.config import DEV_SECRET_KEY, ConfigError, load_config
-from tests.factories import PASSWORD, sign_in
+from tests.factories import PASSWORD
 
 
 def test_security_headers_and_a_csp_without_inline_scripts(client):
@@ -20,8 +20,8 @@ def test_security_headers_and_a_csp_without_inline_scripts(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-def test_pages_have_no_inline_scripts_or_styles(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
+def test_pages_have_no_inline_scripts_or_styles(login_as, world):
+    client = login_as("coordinator")
     for url in ("/login", f"/p/{world.home.slug}/", f"/p/{world.home.slug}/people", "/account"):
         html = client.get(url).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
@@ -29,9 +29,8 @@ def test_pages_have_no_inline_scripts_or_styles(app, client, world):
         assert re.search(r"\son[a-z]+=", html) is None, url
 
 
-def test_signed_in_pages_are_not_cached(app, client, world):
-    sign_in(client, app, world.user("member"))
-    assert client.get(f"/p/{world.home.slug}/").headers["Cache-Control"] == "no-store"
+def test_signed_in_pages_are_not_cached(login_as, world):
+    assert login_as("member").get(f"/p/{world.home.slug}/").headers["Cache-Control"] == "no-store"
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(app, client, world):
@@ -87,9 +86,8 @@ def test_forms_without_a_csrf_token_are_refused_and_change_nothing(csrf_app, wor
     assert ok.status_code == 302
 
 
-def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
-    client = csrf_app.test_client()
-    sign_in(client, csrf_app, world.user("coordinator"))
+def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world, login_as):
+    client = login_as("coordinator", on=csrf_app)
     people = f"/p/{world.home.slug}/people"
     page = client.get(people).text
     header = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page)
@@ -104,9 +102,8 @@ def test_htmx_requests_carry_the_token_in_a_header(csrf_app, world):
     assert accepted.status_code == 200
 
 
-def test_a_history_restore_gets_the_whole_page(app, client, world):
-    sign_in(client, app, world.user("coordinator"))
-    response = client.get(
+def test_a_history_restore_gets_the_whole_page(login_as, world):
+    response = login_as("coordinator").get(
         f"/p/{world.home.slug}/resources", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert "<html" in response.text

@@ -34,7 +34,8 @@ def partnership(app, world) -> Partnership:
 def audit_entries(app, world, action: str) -> list[AuditEntry]:
     with app.app_context():
         bind_tenant(db.session, world.home.id)
-        entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+        stmt = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        entries = list(db.session.scalars(stmt))
         db.session.expunge_all()
         return entries
 
