@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import String, and_, cast, false, func, literal, or_, select, true, union_all
+from sqlalchemy import Select, String, and_, cast, false, func, literal, or_, select, true, tuple_, union_all
 from sqlalchemy.orm import joinedload
 
 from partnership_hub import areas
@@ -27,8 +27,9 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
-from partnership_hub.pagination import Page, paginate
 from partnership_hub.workspaces.models import Membership
+
+T = TypeVar("T")
 
 FEED_PAGE_SIZE = 50
 ACCESS_LOG_PAGE_SIZE = 50
@@ -139,6 +140,100 @@ def _titles(ctx: WorkspaceContext, wanted: Mapping[str, Iterable[int]], kinds: M
     return {(kind, record_id): title for kind, record_id, title in rows}
 
 
+# --- keyset pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a log: the ``(created_at, id)`` of an entry, newest first."""
+
+    created_at: datetime
+    id: int
+
+    @property
+    def token(self) -> str:
+        return f"{self.created_at.isoformat()}~{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Cursor | None:
+        """A cursor from its token; anything malformed is None (the newest page)."""
+        stamp, _, number = (raw or "").strip().partition("~")
+        if not (number.isascii() and number.isdigit()) or len(number) > 18 or len(stamp) > 40:
+            return None
+        try:
+            return cls(datetime.fromisoformat(stamp), int(number))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: just older than ``before``, just newer than ``after``, or at the newest."""
+
+    before: Cursor | None = None
+    after: Cursor | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Position:
+        """The position a query string asks for (``before`` wins over ``after``)."""
+        before = Cursor.parse(args.get("before"))
+        return cls(before=before) if before else cls(after=Cursor.parse(args.get("after")))
+
+    def query_args(self) -> dict[str, str]:
+        if self.before:
+            return {"before": self.before.token}
+        return {"after": self.after.token} if self.after else {}
+
+
+@dataclass
+class Slice(Generic[T]):
+    """One keyset page: its items, newest first, and the cursors of the pages either side (None when
+    there is none). No total, no page numbers: counting would cost as much as the whole log."""
+
+    items: list[T]
+    newer: Cursor | None
+    older: Cursor | None
+    at: Position
+
+    def query_args(self) -> dict[str, str]:
+        """Where this page is, as URL query arguments (for the pushed URL)."""
+        return self.at.query_args()
+
+
+def keyset(
+    stmt: Select[Any], created: Any, ident: Any, position: Position, page_size: int, key: Callable[[Any], Cursor]
+) -> tuple[list[Any], Cursor | None, Cursor | None, Position]:
+    """One page of ``stmt`` (unordered) by keyset, in ONE statement: ``page_size + 1`` rows from the
+    cursor tell whether more lie beyond. A cursor past either end (an old link, a narrower filter)
+    shows the newest page, at the cost of one more statement. Returns rows, newer, older, position."""
+    rows: list[Any]
+    newer = older = None
+    if position.after is not None:
+        after = position.after
+        found = db.session.execute(
+            stmt.where(tuple_(created, ident) > tuple_(literal(after.created_at), literal(after.id)))
+            .order_by(created.asc(), ident.asc())
+            .limit(page_size + 1)
+        ).all()
+        rows = list(reversed(found[:page_size]))
+        if rows:
+            newer = key(rows[0]) if len(found) > page_size else None
+            older = key(rows[-1])  # the entry the link came from, at least
+            return rows, newer, older, position
+    else:
+        narrowed = stmt
+        if position.before is not None:
+            before = position.before
+            narrowed = stmt.where(tuple_(created, ident) < tuple_(literal(before.created_at), literal(before.id)))
+        found = db.session.execute(narrowed.order_by(created.desc(), ident.desc()).limit(page_size + 1)).all()
+        rows = list(found[:page_size])
+        if rows or position.before is None:
+            older = key(rows[-1]) if len(found) > page_size else None
+            newer = key(rows[0]) if position.before is not None else None
+            return rows, newer, older, position
+    return keyset(stmt, created, ident, Position(), page_size, key)
+
+
 # --- the activity feed ---------------------------------------------------------------------------
 
 
@@ -247,20 +342,46 @@ def describe(ctx: WorkspaceContext, entries: list[AuditEntry]) -> list[FeedEntry
     return described
 
 
-def feed_page(
-    ctx: WorkspaceContext, filters: FeedFilters = FeedFilters(), page: int = 1, page_size: int = FEED_PAGE_SIZE
-) -> Page[FeedEntry]:
-    """One page of the activity feed as the acting person may see it, newest first: the entries with
-    their actors in one query, then their records' titles in one more."""
+def _feed_select(ctx: WorkspaceContext, filters: FeedFilters) -> Select[Any]:
+    """The entries the acting person may see under ``filters``, with their actors (unordered)."""
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(ctx))
     if filters.area:
         area = next(a for a in feed_areas() if a.name == filters.area)
         stmt = stmt.where(AuditEntry.target_type.in_(list(area.feed_targets)))
     if filters.person:
         stmt = stmt.where(AuditEntry.actor_id == int(filters.person))
-    stmt = stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    found = paginate(stmt, page, page_size)
-    return Page(describe(ctx, found.items), found.total, found.page, found.page_size)
+    return stmt
+
+
+def _entry_cursor(row: Any) -> Cursor:
+    entry = row[0]
+    return Cursor(entry.created_at, entry.id)
+
+
+def feed_page(
+    ctx: WorkspaceContext,
+    filters: FeedFilters = FeedFilters(),
+    position: Position = Position(),
+    page_size: int | None = None,
+) -> Slice[FeedEntry]:
+    """One keyset page of the activity feed as the acting person may see it, newest first: the
+    entries with their actors in one query, then their records' titles in one more."""
+    rows, newer, older, at = keyset(
+        _feed_select(ctx, filters),
+        AuditEntry.created_at,
+        AuditEntry.id,
+        position,
+        page_size or FEED_PAGE_SIZE,
+        _entry_cursor,
+    )
+    return Slice(describe(ctx, [row[0] for row in rows]), newer, older, at)
+
+
+def latest(ctx: WorkspaceContext, limit: int) -> list[FeedEntry]:
+    """The newest ``limit`` entries the acting person may see (the home panel): a plain ordered LIMIT
+    down the ``(partnership_id, created_at)`` index, nothing counted."""
+    stmt = _feed_select(ctx, FeedFilters()).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    return describe(ctx, list(db.session.scalars(stmt).unique()))
 
 
 def feed_people(ctx: WorkspaceContext) -> list[tuple[int, str]]:
@@ -304,24 +425,24 @@ def _kind_label(kind: str) -> str:
     return kind.replace("_", " ").capitalize()
 
 
-def access_log_page(ctx: WorkspaceContext, page: int = 1, page_size: int = ACCESS_LOG_PAGE_SIZE) -> Page[AccessRow]:
-    """One page of the access log, newest first, with who read and the current titles of what they
-    read where the acting person may see it (one query, then one for the titles)."""
-    stmt = (
-        select(AccessLogEntry, User.name)
-        .outerjoin(User, User.id == AccessLogEntry.user_id)
-        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+def access_log_page(
+    ctx: WorkspaceContext, position: Position = Position(), page_size: int | None = None
+) -> Slice[AccessRow]:
+    """One keyset page of the access log, newest first, with who read and the current titles of what
+    they read where the acting person may see it (one query, then one for the titles)."""
+    stmt = select(AccessLogEntry, User.name).outerjoin(User, User.id == AccessLogEntry.user_id)
+    found, newer, older, at = keyset(
+        stmt, AccessLogEntry.created_at, AccessLogEntry.id, position, page_size or ACCESS_LOG_PAGE_SIZE, _entry_cursor
     )
-    found = paginate(stmt, page, page_size)
     kinds = _confidential_kinds()
     wanted: dict[str, list[int]] = defaultdict(list)
-    for entry, _ in found.items:
+    for entry, _ in found:
         if entry.record_kind in kinds:
             wanted[entry.record_kind].append(entry.record_id)
     titles = _titles(ctx, wanted, kinds)
 
     rows = []
-    for entry, name in found.items:
+    for entry, name in found:
         row = AccessRow(entry, name or FORMER_MEMBER, _kind_label(entry.record_kind))
         row.title = titles.get((entry.record_kind, entry.record_id))
         declared = kinds[entry.record_kind].declared if entry.record_kind in kinds else None
@@ -329,4 +450,4 @@ def access_log_page(ctx: WorkspaceContext, page: int = 1, page_size: int = ACCES
             row.endpoint = declared.endpoint
             row.endpoint_args = {declared.id_arg: entry.record_id}
         rows.append(row)
-    return Page(rows, found.total, found.page, found.page_size)
+    return Slice(rows, newer, older, at)

@@ -38,5 +38,5 @@ def action_labels() -> dict[str, str]:
 
 
 def home_activity_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
-    """Home panel: the latest activity the person may see, from the same feed as the activity page."""
-    return {"activity": queries.feed_page(ctx, page_size=HOME_ENTRIES).items}
+    """Home panel: the latest activity the person may see, as the activity page shows it (nothing counted)."""
+    return {"activity": queries.latest(ctx, HOME_ENTRIES)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
@@ -20,8 +21,8 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Goal, Horizon, Objective
 from partnership_hub.workspaces.models import Role
-from tests.budget import assert_fixed_cost
-from tests.factories import PartnershipRec, add_member, create_partnership, create_user
+from tests.budget import assert_fixed_cost, statements_for
+from tests.factories import PartnershipRec, add_member, create_partnership, create_user, sign_in
 
 
 def as_person(partnership: PartnershipRec, role: str = "coordinator"):
@@ -199,9 +200,10 @@ def test_entries_about_a_confidential_goal_reach_only_people_who_may_see_it(app,
         seen = " | ".join(feed_texts(app, world.home, role))
         assert "Leadership plan" not in seen and "Quiet step" not in seen, role
         assert "added the goal ‘Open plan’" in seen, role
-        with app.app_context():  # left out in SQL: the count agrees with what is shown
+        with app.app_context():  # left out in SQL: the page holds what is shown, and nothing lies beyond
             page = queries.feed_page(as_person(world.home, role))
-            assert page.total == len(page.items) == len(feed_texts(app, world.home, role))
+            assert page.older is None and page.newer is None
+            assert len(page.items) == len(feed_texts(app, world.home, role))
             assert {item.entry.target_type for item in page.items} >= {"goal", "objective", "partnership"}
 
 
@@ -278,3 +280,54 @@ def test_the_feed_costs_the_same_for_5_and_for_200_entries(app, path):
     fill_log(app, small, 5)
     fill_log(app, large, 200)
     assert_fixed_cost(app, small, large, path)
+
+
+def rendered_rows(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.text.count("<tr>") + response.text.count("<li><time")
+
+
+@pytest.mark.parametrize("path", ["/activity", "/activity?area=actions", "/activity/access-log", "/"])
+def test_a_page_of_the_log_renders_and_costs_the_same_for_30_and_600_entries(app, path, monkeypatch):
+    # Pages shorter than the small log, so both logs fill a whole page and have more beyond.
+    monkeypatch.setattr(queries, "FEED_PAGE_SIZE", 10)
+    monkeypatch.setattr(queries, "ACCESS_LOG_PAGE_SIZE", 10)
+    small = create_partnership(app, create_user(app), "Small")
+    large = create_partnership(app, create_user(app), "Large")
+    fill_log(app, small, 30)
+    fill_log(app, large, 600)
+    assert statements_for(app, small, path) == statements_for(app, large, path)
+    rows = {}
+    for name, partnership in (("small", small), ("large", large)):
+        client = app.test_client()
+        sign_in(client, app, partnership.members["coordinator"])
+        rows[name] = rendered_rows(client, f"/p/{partnership.slug}{path}")
+    assert rows["small"] == rows["large"] >= 8, rows
+
+
+def test_older_and_newer_walk_the_whole_feed_once(app, world, login_as):
+    for n in range(7):
+        add_item(app, world.home, f"Step {n}")
+    with app.app_context():
+        ctx = as_person(world.home)
+        everything = [item.entry.id for item in queries.feed_page(ctx).items]
+        seen, position, pages = [], queries.Position(), []
+        while True:
+            page = queries.feed_page(ctx, position=position, page_size=3)
+            pages.append(page)
+            seen += [item.entry.id for item in page.items]
+            if page.older is None:
+                break
+            position = queries.Position(before=queries.Cursor.parse(page.older.token))
+        assert seen == everything and len(pages) == 3
+        back = queries.feed_page(ctx, position=queries.Position(after=pages[-1].newer), page_size=3)
+        assert [item.entry.id for item in back.items] == [item.entry.id for item in pages[-2].items]
+        assert pages[0].newer is None and back.newer is not None
+    client = login_as("coordinator")
+    url = f"/p/{world.home.slug}/activity?" + urlencode({"area": "actions", "before": pages[0].older.token})
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Newer" in response.text
+    assert "area=actions" in response.headers["HX-Push-Url"] and "before=" in response.headers["HX-Push-Url"]
+    for junk in ("x~1", "2020-01-01~y", "~", "9" * 60):
+        assert client.get(f"/p/{world.home.slug}/activity?before={junk}&after={junk}").status_code == 200
