@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, case, cast, exists, func, literal, null, or_, select, union_all
-from sqlalchemy.orm import aliased
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
@@ -675,14 +674,21 @@ def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) ->
 
 # --- the progress report ------------------------------------------------------------------------
 
+REPORT_PAGE_SIZE = 25  # goals that moved, per page of the report (each with its objectives that moved)
+REPORT_LIST_LIMIT = 25  # goals listed as achieved or stalled; the rest are counted
+
 
 @dataclass
 class Movement:
+    """One objective over the range: where it stood before, where it ended, how many updates."""
+
     goal: Goal
     objective: Objective
     before: float
     after: float
-    updates: list[ProgressUpdate]
+    updates: int  # updates posted in the range
+    first_on: date  # the first and last of them
+    last_on: date
 
     @property
     def reached_target(self) -> bool:
@@ -692,11 +698,17 @@ class Movement:
 
 @dataclass
 class Report:
+    """One page of the report: the goals that moved on it, and (on the first page) the goals
+    achieved in the range and stalled at its end, the first ``REPORT_LIST_LIMIT`` of each with counts."""
+
     start: date
     end: date
-    moved: list[Movement]
+    goals: Page[Goal]  # goals with an update in the range, a page of them
+    moved: list[Movement]  # their objectives that moved, in the page's order
     stalled: list[GoalRow]
+    stalled_total: int
     achieved: list[tuple[Goal, datetime]]
+    achieved_total: int
 
     @property
     def objectives_met(self) -> list[Movement]:
@@ -709,49 +721,72 @@ def _day_bounds(ctx: WorkspaceContext, start: date, end: date) -> tuple[datetime
     return first, after
 
 
-def progress_report(ctx: WorkspaceContext, start: date, end: date) -> Report:
-    """What moved between ``start`` and ``end`` (both included), what stood still, what was achieved.
-    Four queries whatever the data size; the rows are what happened in the range (every update
-    posted in it, every goal stalled or achieved), so a long range on a busy partnership is long."""
-    # Each update with the value before it (LAG over the objective's history up to the end), so
-    # the first update in range also says where the objective stood when the range began.
-    history = (
+def _movements(goals: list[Goal], start: date, end: date) -> list[Movement]:
+    """Each objective of ``goals`` with an update in the range: the value before it (the last update
+    before ``start``, else the baseline), the last value in it, and the count and first and last day
+    of its updates in it. One statement; two rows per objective at most, never a row per update."""
+    if not goals:
+        return []
+    in_range = case((ProgressUpdate.recorded_on >= start, 1), else_=0)
+    part = (ProgressUpdate.objective_id, in_range)
+    ranked = (
         select(
-            ProgressUpdate,
-            func.lag(ProgressUpdate.value)
-            .over(partition_by=ProgressUpdate.objective_id, order_by=(ProgressUpdate.recorded_on, ProgressUpdate.id))
-            .label("previous"),
+            ProgressUpdate.objective_id.label("objective_id"),
+            ProgressUpdate.value.label("value"),
+            ProgressUpdate.recorded_on.label("recorded_on"),
+            in_range.label("in_range"),
+            func.row_number()
+            .over(partition_by=part, order_by=(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc()))
+            .label("rank"),
+            func.count().over(partition_by=part).label("updates"),
+            func.min(ProgressUpdate.recorded_on).over(partition_by=part).label("first_on"),
         )
-        .where(ProgressUpdate.recorded_on <= end)
-        .subquery()
+        .join(Objective, Objective.id == ProgressUpdate.objective_id)
+        .where(Objective.goal_id.in_([goal.id for goal in goals]), ProgressUpdate.recorded_on <= end)
+        .cte("ranked")
     )
-    update = aliased(ProgressUpdate, history)
-    rows = db.session.execute(
-        scoped(
-            where_visible(
-                select(update, history.c.previous, Objective, Goal)
-                .join(Objective, Objective.id == update.objective_id)
-                .join(Goal, Goal.id == Objective.goal_id)
-                .where(update.recorded_on >= start),
-                ctx,
-            ).order_by(func.lower(Goal.title), Goal.id, Objective.position, Objective.id, update.recorded_on, update.id)
-        )
-    ).all()
-    moved: dict[int, Movement] = {}
-    for progress, previous, objective, goal in rows:
-        movement = moved.get(objective.id)
-        if movement is None:
-            start_value = objective.baseline if previous is None else previous
-            movement = moved[objective.id] = Movement(goal, objective, start_value, start_value, [])
-        movement.updates.append(progress)
-        movement.after = progress.value
+    last, prior = ranked.alias("last_in_range"), ranked.alias("last_before")
+    stmt = (
+        select(Objective, last.c.value, last.c.updates, last.c.first_on, last.c.recorded_on, prior.c.value)
+        .join(last, and_(last.c.objective_id == Objective.id, last.c.in_range == 1, last.c["rank"] == 1))
+        .outerjoin(prior, and_(prior.c.objective_id == Objective.id, prior.c.in_range == 0, prior.c["rank"] == 1))
+        .order_by(Objective.position, Objective.id)
+    )
+    by_goal: dict[int, list[Movement]] = defaultdict(list)
+    goal_of = {goal.id: goal for goal in goals}
+    for objective, after, updates, first_on, last_on, before in db.session.execute(scoped(stmt)).all():
+        goal, before = goal_of[objective.goal_id], objective.baseline if before is None else before
+        first, last_day = _as_date(first_on) or start, _as_date(last_on) or end  # never None: the inner join
+        by_goal[goal.id].append(Movement(goal, objective, before, after, updates, first, last_day))
+    return [movement for goal in goals for movement in by_goal[goal.id]]
+
+
+def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1) -> Report:
+    """What moved between ``start`` and ``end`` (both included), a page of goals at a time, and on
+    the first page what was achieved and what stood still. At most five queries, and rows bounded
+    by the page, whatever the partnership's size or the range's length."""
+    moved_in_range = (
+        select(ProgressUpdate.id)
+        .join(Objective, Objective.id == ProgressUpdate.objective_id)
+        .where(Objective.goal_id == Goal.id, ProgressUpdate.recorded_on >= start, ProgressUpdate.recorded_on <= end)
+    )
+    goals_stmt = where_visible(select(Goal).where(exists(moved_in_range)), ctx)
+    goals: Page[Goal] = paginate(scoped(goals_stmt.order_by(func.lower(Goal.title), Goal.id)), page, REPORT_PAGE_SIZE)
+    moved = _movements(goals.items, start, end)
+    report = Report(start, end, goals, moved, [], 0, [], 0)
+    if goals.page > 1:
+        return report  # achieved and stalled are on the first page only, so a printed run has them once
     # Stalled as of the report's last day: chosen in SQL, so only those goals and their objectives load.
     as_of = AsOf.of(ctx, end)
     stalled_ids = where_visible(select(Goal.id).where(goal_stalled_clause(as_of)), ctx)
-    stmt = select(Goal).where(Goal.id.in_(stalled_ids)).order_by(func.lower(Goal.title), Goal.id)
-    goals = list(db.session.scalars(scoped(stmt)))
-    objectives = _objectives_of(stalled_ids)
-    stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in goals]
+    stalled = paginate(
+        scoped(select(Goal).where(Goal.id.in_(stalled_ids)).order_by(func.lower(Goal.title), Goal.id)),
+        1,
+        REPORT_LIST_LIMIT,
+    )
+    objectives = _objectives_of(goal.id for goal in stalled.items)
+    report.stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in stalled.items]
+    report.stalled_total = stalled.total
     first, after = _day_bounds(ctx, start, end)
     achieved_stmt = where_visible(
         select(Goal, AuditEntry.created_at)
@@ -763,9 +798,11 @@ def progress_report(ctx: WorkspaceContext, start: date, end: date) -> Report:
             Goal.status == GoalStatus.ACHIEVED,
         ),
         ctx,
-    ).order_by(AuditEntry.created_at)
-    achieved = [(goal, at) for goal, at in db.session.execute(scoped(achieved_stmt)).all()]
-    return Report(start, end, list(moved.values()), stalled, achieved)
+    ).order_by(AuditEntry.created_at, Goal.id)
+    achieved = paginate(scoped(achieved_stmt), 1, REPORT_LIST_LIMIT)
+    report.achieved = [(goal, at) for goal, at in achieved.items]
+    report.achieved_total = achieved.total
+    return report
 
 
 # --- the home page ------------------------------------------------------------------------------

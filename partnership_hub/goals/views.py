@@ -340,7 +340,7 @@ def report():
     start, end, error = _report_dates()
     return render(
         "goals/report.html",
-        report=None if error else queries.progress_report(g.ctx, start, end),
+        report=None if error else queries.progress_report(g.ctx, start, end, page_number(request.args)),
         start=start,
         end=end,
         error=error,

@@ -77,7 +77,7 @@ def test_report_includes_both_ends_of_the_range_and_values_before(app, world):
     with app.app_context():
         report = queries.progress_report(ctx_of(world.home), date(2026, 3, 1), date(2026, 3, 31))
         (movement,) = report.moved
-        assert [u.value for u in movement.updates] == [20, 40]
+        assert (movement.updates, movement.first_on, movement.last_on) == (2, date(2026, 3, 1), date(2026, 3, 31))
         assert (movement.before, movement.after) == (10, 40)
         empty = queries.progress_report(ctx_of(world.home), date(2026, 3, 2), date(2026, 3, 30))
         assert empty.moved == []
