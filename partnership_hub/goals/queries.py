@@ -54,8 +54,10 @@ from partnership_hub.goals.progress import (
     percent,
     reaches_target,
 )
+from partnership_hub.members import services as members
 from partnership_hub.members.models import Organization, Representative
 from partnership_hub.pagination import Page, paginate
+from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership, Role
 
 ATTENTION_LIMIT = 8
@@ -246,89 +248,18 @@ def pick_owners(
     )
 
 
-def _active_organizations() -> Select:
-    """(id, name) of the partnership's active organizations (as the members' organization picker)."""
-    return select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
-
-
-def _people(ctx: WorkspaceContext) -> Select:
-    """(id, name) of the people ``ctx``'s member may pick (as ``workspaces.services.pick_people``:
-    no observers; survivor advisors only for people who may know them)."""
-    stmt = (
-        select(Membership.id, User.name)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.role.in_((Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR)))
-    )
-    if not ctx.can("members.view_survivor_advisors"):
-        me = ctx.membership.id if ctx.membership else None
-        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
-    return stmt
-
-
-@dataclass
-class PickSpec:
-    """One picker to fill: its (id, label) SELECT, what was typed and what is chosen."""
-
-    stmt: Select
-    id_column: Any
-    label_column: Any
-    query: str = ""
-    chosen: list[int] = field(default_factory=list)
-    blank: str | None = None
-
-
-def pick_together(specs: dict[str, PickSpec]) -> dict[str, picking.Pick]:
-    """What ``picking.search`` gives for each picker (the chosen records, then at most
-    ``PICK_LIMIT`` matches by label), for several pickers in ONE statement: a page with three
-    pickers costs one query, not six."""
-    parts: list[Select] = []
-    picks: dict[str, picking.Pick] = {}
-    for name, spec in specs.items():
-        query = picking.clean_query(spec.query)
-        picks[name] = picking.Pick(query=query, blank=spec.blank)
-        label = spec.label_column
-        if spec.chosen:
-            chosen_rows = spec.stmt.where(spec.id_column.in_(spec.chosen))
-            parts.append(chosen_rows.with_only_columns(literal(f"{name}:chosen"), spec.id_column, label))
-        matching = spec.stmt
-        if query:
-            escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            matching = matching.where(func.lower(label).like(f"%{escaped}%", escape="\\"))
-        if spec.chosen:
-            matching = matching.where(spec.id_column.notin_(spec.chosen))
-        limited = (
-            matching.with_only_columns(spec.id_column.label("id"), label.label("label"))
-            .order_by(func.lower(label), spec.id_column)
-            .limit(picking.PICK_LIMIT + 1)
-            .subquery()
-        )
-        parts.append(select(literal(name), limited.c.id, limited.c.label))
-    # A UNION keeps no order: sorted here as each picker's own query sorts (chosen ones as chosen).
-    rows = db.session.execute(union_all(*parts)).all()
-    chosen = {(kind.partition(":")[0], value): label for kind, value, label in rows if kind.endswith(":chosen")}
-    for name, spec in specs.items():
-        picks[name].chosen = [(str(i), chosen[name, i]) for i in spec.chosen if (name, i) in chosen]
-    for kind, value, label in sorted((r for r in rows if ":" not in r[0]), key=lambda r: (r[2].lower(), r[1])):
-        pick = picks[kind]
-        if len(pick.matches) < picking.PICK_LIMIT:
-            pick.matches.append((str(value), label))
-        else:
-            pick.more = True
-    return picks
-
-
 def filter_picks(
     ctx: WorkspaceContext, owner_query: str, owner: int | None, organization_query: str, organization: int | None
 ) -> tuple[picking.Pick, picking.Pick]:
     """The overview's owner and organization filters (the one filtered on, then the first matches),
     as ``pick_owners`` and the members' ``pick_organizations`` give them: one query for both."""
-    picks = pick_together(
+    picks = picking.pick_together(
         {
-            "owner": PickSpec(
+            "owner": picking.PickSpec(
                 _owners(ctx), Membership.id, User.name, owner_query, picking.chosen_ids([owner]), "Anyone"
             ),
-            "organization": PickSpec(
-                _active_organizations(),
+            "organization": picking.PickSpec(
+                members.pickable_organizations(),
                 Organization.id,
                 Organization.name,
                 organization_query,
@@ -340,14 +271,14 @@ def filter_picks(
     return picks["owner"], picks["organization"]
 
 
-def organization_spec(chosen: list[int], blank: str | None = None) -> PickSpec:
+def organization_spec(chosen: list[int], blank: str | None = None) -> picking.PickSpec:
     """An organization picker, to fill with ``pick_together``."""
-    return PickSpec(_active_organizations(), Organization.id, Organization.name, "", chosen, blank)
+    return picking.PickSpec(members.pickable_organizations(), Organization.id, Organization.name, "", chosen, blank)
 
 
-def people_spec(ctx: WorkspaceContext, chosen: list[int], blank: str | None = None) -> PickSpec:
+def people_spec(ctx: WorkspaceContext, chosen: list[int], blank: str | None = None) -> picking.PickSpec:
     """A people picker, to fill with ``pick_together``."""
-    return PickSpec(_people(ctx), Membership.id, User.name, "", chosen, blank)
+    return picking.PickSpec(workspaces.pickable_people(ctx), Membership.id, User.name, "", chosen, blank)
 
 
 def pick_goals(

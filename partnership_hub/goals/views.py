@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask import flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 
-from partnership_hub import confidentiality
+from partnership_hub import confidentiality, picking
 from partnership_hub.extensions import db
 from partnership_hub.goals import exports, queries, services
 from partnership_hub.goals.forms import (
@@ -135,7 +135,7 @@ def settings():
 
 def _goal_form_page(form: GoalForm, goal: Goal | None = None):
     # Each picker holds what is chosen plus the first matches, never the whole list (one query).
-    picks = queries.pick_together(
+    picks = picking.pick_together(
         {
             "owner": queries.people_spec(g.ctx, chosen_ids([form.owner_membership_id.data]), NOBODY),
             "leads": queries.organization_spec(chosen_ids(form.lead_organization_ids.data or [])),
@@ -239,7 +239,7 @@ def endorse(goal_id: int):
 
 def _objective_form_page(form: ObjectiveForm, goal: Goal, objective=None):
     owner = queries.people_spec(g.ctx, chosen_ids([form.owner_membership_id.data]), NOBODY)
-    form.owner_membership_id.choices = queries.pick_together({"owner": owner})["owner"].choices()
+    form.owner_membership_id.choices = picking.pick_together({"owner": owner})["owner"].choices()
     return render("goals/objective_form.html", form=form, goal=goal, objective=objective, status=form_status(form))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -365,14 +365,18 @@ def list_organizations(
     return paginate(scoped(stmt), page, page_size)
 
 
+def pickable_organizations() -> Select[tuple[int, str]]:
+    """(id, name) of the partnership's active organizations: what an organization picker offers."""
+    return select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
+
+
 def pick_organizations(
     ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
 ) -> picking.Pick:
     """Active organizations to pick (a goal's lead organizations...): by name, at most a page of
     matches (two bounded queries)."""
-    stmt = select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
     return picking.search(
-        scoped(stmt),
+        scoped(pickable_organizations()),
         id_column=Organization.id,
         label_column=Organization.name,
         search_columns=(Organization.name,),

@@ -104,6 +104,18 @@ def sign_up(name: str, email: str, password: str, partnership_name: str) -> Work
     return ctx
 
 
+def pickable_people(
+    ctx: WorkspaceContext, roles: tuple[Role, ...] = (Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR)
+) -> Select[tuple[int, str]]:
+    """(membership id, name) of the people ``ctx``'s member may pick: the given roles (no observers by
+    default); survivor advisors only for people who may know who they are (and themselves)."""
+    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(Membership.role.in_(roles))
+    if not ctx.can("members.view_survivor_advisors"):
+        me = ctx.membership.id if ctx.membership else None
+        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
+    return stmt
+
+
 def pick_people(
     ctx: WorkspaceContext,
     query: str = "",
@@ -113,13 +125,9 @@ def pick_people(
     roles: tuple[Role, ...] = (Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR),
 ) -> picking.Pick:
     """People ``ctx``'s member may pick (an owner, an assignee, a named person): by name, at most a
-    page of matches (two bounded queries). Survivor advisors only for people who may know them."""
-    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(Membership.role.in_(roles))
-    if not ctx.can("members.view_survivor_advisors"):
-        me = ctx.membership.id if ctx.membership else None
-        stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
+    page of matches (two bounded queries)."""
     return picking.search(
-        scoped(stmt),
+        scoped(pickable_people(ctx, roles)),
         id_column=Membership.id,
         label_column=User.name,
         search_columns=(User.name,),
