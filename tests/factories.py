@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from partnership_hub.accounts import services as accounts
-from partnership_hub.confidentiality import ConfidentialGrant
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.notifications.models import OutboxMessage
@@ -163,82 +162,12 @@ def create_custom_sector(app: Flask, partnership: PartnershipRec, name: str | No
         return custom.id
 
 
-def seed_directory(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
-    """An organization (in a toolkit and a custom sector) with a member and a contact representative,
-    a custom sector and a linked network."""
-    from partnership_hub.members.models import (
-        CustomSector,
-        LinkedNetwork,
-        Organization,
-        OrganizationSector,
-        Representative,
-        name_key,
-    )
+def seed_directory(app: Flask, partnership: PartnershipRec) -> None:
+    """The members area's route-walk records (``members.testing.seed_for_tests``) in ``partnership``:
+    an organization in a toolkit and a custom sector with a member and a contact representative, a
+    custom sector and a linked network."""
+    from partnership_hub.members.testing import seed_for_tests
 
     with app.app_context():
-        bind_tenant(db.session, partnership.id)
-        custom = CustomSector(name="Seeded custom sector", name_key=name_key("Seeded custom sector"))
-        organization = Organization(
-            name="Seeded Organization", name_key=name_key("Seeded Organization"), prevention=True
-        )
-        db.session.add_all([custom, organization])
-        db.session.flush()
-        db.session.add_all(
-            [
-                OrganizationSector(organization_id=organization.id, sector_key="law_enforcement"),
-                OrganizationSector(organization_id=organization.id, custom_sector_id=custom.id),
-                Representative(organization_id=organization.id, name="Seeded Contact", email="contact@example.org"),
-                Representative(
-                    organization_id=organization.id, membership_id=partnership.membership_ids["coordinator"]
-                ),
-                LinkedNetwork(name="Seeded Network", kind="mdt"),
-            ]
-        )
+        seed_for_tests(workspaces.context_for(partnership.id, partnership.members["coordinator"].id))
         db.session.commit()
-        return {"organization": organization.id, "custom_sector": custom.id}
-
-
-# --- goals --------------------------------------------------------------------------------------
-
-
-def seed_goals(app: Flask, partnership: PartnershipRec) -> dict[str, int]:
-    """A workspace-level goal led and endorsed by an organization, with an objective and an update,
-    and a named person (a confidentiality grant). Expects ``seed_directory`` to have run."""
-    from datetime import date
-
-    from partnership_hub.goals.models import (
-        Goal,
-        GoalEndorsement,
-        GoalLeadOrganization,
-        Horizon,
-        Objective,
-        ProgressUpdate,
-    )
-    from partnership_hub.members.models import Organization
-
-    coordinator = partnership.membership_ids["coordinator"]
-    with app.app_context():
-        bind_tenant(db.session, partnership.id)
-        organization_id = db.session.scalars(select(Organization.id).order_by(Organization.id)).first()
-        goal = Goal(title="Seeded goal", horizon=Horizon.SHORT, ps=["prevention"], author_membership_id=coordinator)
-        db.session.add(goal)
-        db.session.flush()
-        objective = Objective(
-            goal_id=goal.id,
-            title="Seeded objective",
-            metric="People trained",
-            unit="people",
-            baseline=0,
-            target=10,
-            current_value=4,
-            owner_membership_id=coordinator,
-        )
-        db.session.add(objective)
-        db.session.flush()
-        db.session.add(ProgressUpdate(objective_id=objective.id, value=4, recorded_on=date(2026, 1, 15)))
-        db.session.add(ConfidentialGrant(record_kind="goal", record_id=goal.id, membership_id=coordinator))
-        if organization_id is not None:
-            db.session.add(GoalLeadOrganization(goal_id=goal.id, organization_id=organization_id))
-            db.session.add(GoalEndorsement(goal_id=goal.id, organization_id=organization_id))
-        db.session.commit()
-        return {"goal": goal.id, "objective": objective.id}
