@@ -766,6 +766,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help=f"markdown file (default {DEFAULT_OUTPUT})")
     parser.add_argument("--profile", default="", help="cProfile these endpoints (comma-separated; large, in process)")
     parser.add_argument("--deadline", type=float, default=60, help="give up after this many minutes (60)")
+    parser.add_argument(
+        "--keep",
+        metavar="DBNAME",
+        default="",
+        help="only build and seed database DBNAME (replacing it) and keep it, for EXPLAIN ANALYZE; no load is run",
+    )
     args = parser.parse_args(argv)
     import logging
 
@@ -784,10 +790,14 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.monotonic()
     tag = f"{os.getpid()}_{int(time.time())}"
     database = Database(name=f"ph_bench_{tag}", role=f"ph_bench_app_{tag}", password=secrets.token_hex(16))
+    if args.keep:
+        database = Database(name=args.keep, role=f"{args.keep}_app", password="bench")  # noqa: S106 -- a local throwaway role, printed for psql
+        database.created = True
+        database.drop()
     servers: list[Server] = []
     logdir = Path(tempfile.mkdtemp(prefix="ph_bench_"))
     try:
-        wrk = ensure_wrk()
+        wrk = "" if args.keep else ensure_wrk()
         postgres = database.create()
         log(f"database {database.name} on PostgreSQL {postgres}")
         env = app_env(database, secrets.token_urlsafe(48))
@@ -808,6 +818,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{rows.get('progress_updates', 0):,} progress updates, {rows.get('action_items', 0):,} action items, "
             f"{rows.get('audit_entries', 0):,} audit entries in all; seeded in {seeded.seconds:.0f} s."
         )
+
+        if args.keep:
+            with admin_connect(database.name) as conn:
+                conn.execute("ANALYZE")
+            print(f"kept database {database.name}: psql -h {PG_HOST} -U {PG_ADMIN} {database.name}")
+            print(f"  app role:  DATABASE_URL={database.app_url}")
+            print(f"  small: /p/{seeded.small_slug}/ as {seeded.small_coordinator}")
+            print(f"  large: /p/{seeded.large_slug}/ as {seeded.large_coordinator} (password {seeded.password})")
+            return 0
 
         with admin_connect(database.name) as conn:
             ids = {
@@ -923,7 +942,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.alarm(0)
         for server in servers:
             server.stop()
-        database.drop()  # WITH (FORCE): the in-process app's pooled connections do not hold it up
+        if not args.keep:
+            database.drop()  # WITH (FORCE): the in-process app's pooled connections do not hold it up
         if any(p.error and not p.skipped for p in locals().get("pages", [])):
             log(f"gunicorn logs kept in {logdir}")
         else:
