@@ -64,7 +64,9 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # the app itself connects as DATABASE_URL, which must neither own tables nor bypass RLS.
         "SQLALCHEMY_DATABASE_URI": database_url,
         "DATABASE_OWNER_URL": _sqlalchemy_url(env.get("DATABASE_OWNER_URL") or database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A connection the server closed is refused at checkout without a round trip (db.py);
+        # the full ping (3 round trips a request) only where the network drops connections silently.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": _bool(env.get("DATABASE_POOL_PRE_PING"))},
         "SQLALCHEMY_RECORD_QUERIES": _bool(env.get("SQLALCHEMY_RECORD_QUERIES")),
         # Background work: with no broker, tasks run in process right after the commit.
         "REDIS_URL": redis_url,
