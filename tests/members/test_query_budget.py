@@ -75,3 +75,13 @@ def test_an_organization_page_costs_the_same_with_many_representatives(app):
         counts[size] = len(statements)
     assert counts[2] == counts[60], counts
     assert counts[2] <= BUDGET, counts
+
+
+def test_the_directory_export_costs_the_same_past_the_loaders_batch_size(app):
+    # Relationship loaders that batch (selectinload: 500 parents a statement) would add statements here.
+    small = create_partnership(app, create_user(app), "Small export")
+    large = create_partnership(app, create_user(app), "Large export")
+    grow_directory(app, small, 3)
+    grow_directory(app, large, 501)
+
+    assert_fixed_cost(app, small, large, "/organizations.csv")
