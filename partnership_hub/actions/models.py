@@ -6,11 +6,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, ForeignKeyConstraint, String, Text
+from sqlalchemy import Enum, ForeignKey, ForeignKeyConstraint, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
 from partnership_hub.extensions import Model
+from partnership_hub.goals.models import Goal
 
 
 class ActionStatus(enum.StrEnum):
@@ -26,6 +27,16 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
         ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
         ForeignKeyConstraint(
             ["partnership_id", "objective_id"], ["objectives.partnership_id", "objectives.id"], ondelete="CASCADE"
+        ),
+        # The action plan's unlinked items, soonest due first (NULLS LAST is a btree's ascending order):
+        # the plan's last group is a LIMIT scan of this index (``services._page_keys``).
+        Index(
+            "ix_action_items_unlinked_due_date",
+            "partnership_id",
+            "due_date",
+            "id",
+            postgresql_where=text("goal_id IS NULL"),
+            sqlite_where=text("goal_id IS NULL"),
         ),
     )
 
@@ -57,3 +68,12 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<ActionItem {self.id}>"
+
+
+# The action plan walks a partnership's goals by title (``services._page_keys``); declared here, with
+# the page that needs it, as the goals' own indexes are the goals area's.
+# PostgreSQL only: SQLite cannot reflect an expression index (the migration test compares schemas), and
+# the embedded default's partnerships are small.
+Index("ix_goals_partnership_id_lower_title", Goal.partnership_id, func.lower(Goal.title), Goal.id).ddl_if(
+    dialect="postgresql"
+)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
@@ -29,11 +29,11 @@ from partnership_hub.extensions import db
 from partnership_hub.formats import max_length
 from partnership_hub.goals.models import Goal, Objective
 from partnership_hub.goals.queries import pick_goals, pick_objectives
-from partnership_hub.pagination import Page, paginate
+from partnership_hub.pagination import COUNT_CAP, Page, paginate
 from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
-from partnership_hub.workspaces.services import pick_people
+from partnership_hub.workspaces.services import capped_count, pick_people
 
 PAGE_SIZE = 25
 TITLE_MAX = max_length(ActionItem.__table__.c.title)
@@ -64,8 +64,13 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
     """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
     goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``)."""
-    visible_goals = select(Goal.id).where(visibility_clause(Goal, membership))
-    return or_(ActionItem.goal_id.is_(None), ActionItem.goal_id.in_(visible_goals))
+    # Correlated (one primary-key probe per item), not ``goal_id IN (every visible goal)``: a list
+    # that stops after a page — the activity feed, the home panel — then reads only that page.
+    # Correlated to the item only: a statement that also joins goals keeps its own ``goals`` here.
+    visible_goal = (
+        select(Goal.id).where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership)).correlate(ActionItem)
+    )
+    return or_(ActionItem.goal_id.is_(None), visible_goal.exists())
 
 
 def visible_item_ids(membership: Membership | None) -> Select[tuple[int]]:
@@ -136,7 +141,11 @@ def _entries_stmt():
 
 
 def _filtered(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
-    stmt = stmt.where(visible_items_clause(ctx.membership))
+    return _narrowed(stmt.where(visible_items_clause(ctx.membership)), ctx, filters, today)
+
+
+def _narrowed(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
+    """``stmt`` narrowed to ``filters`` (visibility is the caller's: see ``_filtered``)."""
     if filters.status:
         stmt = stmt.where(ActionItem.status == ActionStatus(filters.status))
     if filters.assignee == "me":
@@ -160,8 +169,7 @@ def _grouped_order(stmt):
         Goal.id.is_(None),
         func.lower(Goal.title),
         Goal.id,
-        ActionItem.due_date.is_(None),
-        ActionItem.due_date,
+        ActionItem.due_date.asc().nulls_last(),
         ActionItem.id,
     )
 
@@ -179,9 +187,36 @@ def search_items(
     ctx: WorkspaceContext, filters: ActionFilters, today: date, page: int = 1, page_size: int = PAGE_SIZE
 ) -> Page[ActionEntry]:
     """One page of the action plan as ``ctx``'s member may see it, grouped by goal, with the total
-    (one query; a page past the end shows the last page)."""
-    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
-    return paginate(scoped(stmt), page, page_size, row=lambda row: _entry(row, today))
+    counted up to ``COUNT_CAP`` items past the page (one query; a page past the end shows the last
+    page). See ``_page_keys`` for why the page reads a bounded number of rows at any size."""
+
+    def top(rows: int) -> Select[Any]:
+        keys = _page_keys(ctx, filters, today, rows)
+        return _grouped_order(_entries_stmt().join(keys, keys.c.id == ActionItem.id))
+
+    count = _filtered(select(ActionItem.id), ctx, filters, today)
+    return paginate(top, page, page_size, row=lambda row: _entry(row, today), cap=COUNT_CAP, count_from=count)
+
+
+def _page_keys(ctx: WorkspaceContext, filters: ActionFilters, today: date, rows: int):
+    """The ids of the first ``rows`` items of the plan in its grouped order, as a subquery: the items
+    under goals (goals by title, each goal's items soonest due first) and the unlinked ones (soonest
+    due first), each part ordered and LIMITed on its own, so each is a LIMIT scan of an index (goals
+    by ``lower(title)`` walked with each goal's items by due date; unlinked items by due date) and
+    the page's final sort sees at most ``2 × rows`` rows. Confidentiality: an item under a goal is
+    visible exactly when its goal is (``visible_items_clause``'s rule, applied to the joined goal);
+    an unlinked item is visible to every member."""
+    soonest = ActionItem.due_date.asc().nulls_last()
+    linked = (
+        select(ActionItem.id)
+        .join(Goal, Goal.id == ActionItem.goal_id)
+        .where(visibility_clause(Goal, ctx.membership))
+        .order_by(func.lower(Goal.title), Goal.id, soonest, ActionItem.id)
+        .limit(rows)
+    )
+    unlinked = select(ActionItem.id).where(ActionItem.goal_id.is_(None)).order_by(soonest, ActionItem.id).limit(rows)
+    parts = [_narrowed(part, ctx, filters, today).subquery() for part in (linked, unlinked)]
+    return union_all(*(select(part.c.id) for part in parts)).subquery("page_keys")
 
 
 def get_entry(ctx: WorkspaceContext, action_item_id: Any, today: date) -> ActionEntry:
@@ -479,8 +514,9 @@ def delete_item(ctx: WorkspaceContext, item: ActionItem) -> None:
 
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
-    """What the setup guide needs to know about the action plan, as a scalar subquery."""
-    return {"action_items": select(func.count(ActionItem.id)).scalar_subquery()}
+    """What the setup guide needs to know about the action plan, as a scalar subquery (counted up to
+    ``FACT_CAP``: the guide asks whether there is any)."""
+    return {"action_items": capped_count(select(ActionItem.id))}
 
 
 # --- the CSV export -----------------------------------------------------------------------------
