@@ -18,6 +18,7 @@ from partnership_hub.extensions import db
 from partnership_hub.formats import is_web_address, max_length
 from partnership_hub.pagination import Page, paginate
 from partnership_hub.resources.models import CommunityResource
+from partnership_hub.workspaces import services as workspaces
 
 PAGE_SIZE = 25
 NOTES_MAX = 4000  # the column is TEXT; a directory note longer than this is a document, not a note
@@ -149,8 +150,9 @@ def delete_resource(ctx: WorkspaceContext, resource: CommunityResource) -> None:
 
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
-    """What the setup guide needs to know about the resource map, as a scalar subquery."""
-    return {"community_resources": select(func.count(CommunityResource.id)).scalar_subquery()}
+    """What the setup guide needs to know about the resource map, as a scalar subquery (counted up
+    to ``FACT_CAP``: the guide asks for one, then five)."""
+    return {"community_resources": workspaces.capped_count(select(CommunityResource.id))}
 
 
 # --- the CSV export -----------------------------------------------------------------------------

@@ -182,3 +182,16 @@ def test_every_linked_question_points_at_a_real_page(app):
     endpoints = {item.endpoint for item in guide.ITEMS.values() if item.endpoint}
     missing = {endpoint for endpoint in endpoints if endpoint not in app.view_functions}
     assert not missing, f"setup guide links to pages that don't exist: {missing}"
+
+
+def test_facts_stop_counting_at_the_cap_and_the_checks_still_hold(app, world, monkeypatch):
+    """The facts are capped counts: above the cap they read the cap, which is all a threshold needs."""
+    from partnership_hub.context import context_for
+    from partnership_hub.setup.services import collect_facts
+    from partnership_hub.workspaces import services as workspaces
+
+    monkeypatch.setattr(workspaces.capped_count, "__defaults__", (2,))
+    with app.app_context():
+        facts = collect_facts(context_for(world.home.id))
+    assert facts["members"] == 2  # 4 members, counted up to 2
+    assert facts["coordinators"] == 1 and facts["survivor_advisors"] == 1  # below the cap: exact

@@ -76,3 +76,16 @@ def test_everyone_sees_their_own_orientation_progress_first(app, world, login_as
         client.post(f"/p/{world.home.slug}/orientation/{item}/done", data={"value": "1"})
     page = client.get(f"/p/{world.home.slug}/").text
     assert "Your orientation: 2 of 2 done" in page and "Review your checklist" in page
+
+
+def test_at_a_glance_counts_stop_at_the_cap(world, login_as, monkeypatch):
+    """Members and pending invitations are counted up to COUNT_CAP: beyond it the home says "N+"."""
+    from partnership_hub.workspaces import services
+
+    coordinator = login_as("coordinator")
+    for n in range(3):
+        coordinator.post(f"/p/{world.home.slug}/people/invite", data={"email": f"new{n}@example.org", "role": "member"})
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    page = coordinator.get(f"/p/{world.home.slug}/").text
+    found = re.findall(r'stat-number">([^<]+)</span>\s*<span class="stat-label">([^<]+)</span>', page)
+    assert {label: number for number, label in found} == {"members": "2+", "pending invitations": "2+"}
