@@ -128,7 +128,7 @@ class AccessLogEntry(TenantMixin, TimestampMixin, Model):
 
     __tablename__ = "access_log"
     __table_args__ = (
-        Index("ix_access_log_partnership_id_created_at", "partnership_id", "created_at"),
+        Index("ix_access_log_partnership_id_created_at_id", "partnership_id", "created_at", "id"),
         Index("ix_access_log_partnership_id_record", "partnership_id", "record_kind", "record_id"),
     )
 

@@ -14,7 +14,21 @@ from partnership_hub.extensions import Model
 
 class AuditEntry(TenantMixin, TimestampMixin, Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_partnership_id_created_at", "partnership_id", "created_at"),)
+    # Each matches a read of the feed newest first, so a page is a LIMIT down an index: the whole
+    # feed, one kind of record (an area's filter) and one person's doings (the person filter). The
+    # first carries actor_id so "the people active lately" is an index-only read of the newest end
+    # (otherwise a generic plan may prefer the actor index, read all of it and sort).
+    __table_args__ = (
+        Index(
+            "ix_audit_entries_partnership_id_created_at_id",
+            "partnership_id",
+            "created_at",
+            "id",
+            postgresql_include=["actor_id"],
+        ),
+        Index("ix_audit_entries_partnership_id_target_type", "partnership_id", "target_type", "created_at", "id"),
+        Index("ix_audit_entries_partnership_id_actor_id", "partnership_id", "actor_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -18,10 +18,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, String, and_, cast, false, func, literal, or_, select, true, tuple_, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, String, and_, cast, exists, false, func, literal, or_, select, true, tuple_, union_all
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.sql.elements import ColumnElement
 
-from partnership_hub import areas
+from partnership_hub import areas, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
@@ -34,6 +35,7 @@ T = TypeVar("T")
 FEED_PAGE_SIZE = 50
 ACCESS_LOG_PAGE_SIZE = 50
 FORMER_MEMBER = "A former member"
+RECENT_ENTRIES = 200  # the entries whose people the person filter offers before anything is typed
 
 
 # --- what the areas declare, resolved once ------------------------------------------------------
@@ -50,10 +52,6 @@ class Target:
     @property
     def noun(self) -> str:
         return self.declared.noun
-
-    @property
-    def title_column(self) -> Any:
-        return getattr(self.model, self.declared.title_attr)
 
 
 @cache
@@ -74,46 +72,70 @@ def feed_areas() -> list[areas.Area]:
     return [area for area in areas.installed() if area.feed_targets]
 
 
-def _visible_records(target: Target, membership: Membership | None, today: date) -> Any | None:
-    """SQL: the ids of the ``target`` records ``membership`` may see; None when the kind is open to all.
-    With nobody acting (no membership), no restricted record is visible."""
+def _visible_records(target: Target, membership: Membership | None) -> Any | None:
+    """SQL: the ids of the ``target`` records ``membership`` may see, for a kind without a model of
+    its own (only ``visible_ids``); None when the kind is open to all."""
+    if target.visible_ids is None:
+        return None
+    if membership is None:
+        return select(AuditEntry.target_id).where(false())
+    return target.visible_ids(membership)
+
+
+def _hidden_record(
+    target: Target, membership: Membership | None, today: date, outer: Any, outer_id: Any
+) -> ColumnElement[bool] | None:
+    """SQL: ``outer_id`` (a column of ``outer``, the enclosing query's table) names a ``target``
+    record that exists and that ``membership`` may not see; None when every record of the kind is
+    open to all. With nobody acting (no membership), no restricted record is visible.
+
+    One correlated probe of that record by primary key, never ``id IN (every visible id)``, which
+    makes PostgreSQL read every record of the kind before the first row. The OFFSET 0 keeps the
+    planner from turning the probe back into a hash of every hidden record (it would, counting on
+    checking every audit entry, where a page stops after ``page_size + 1``)."""
+    model = target.model
+    if model is None:
+        visible = _visible_records(target, membership)
+        return None if visible is None else and_(outer_id.is_not(None), outer_id.not_in(visible))
     rules = []
-    if target.model is not None and issubclass(target.model, Confidential):
-        rules.append(visibility_clause(target.model, membership, today))
+    if issubclass(model, Confidential):
+        rules.append(visibility_clause(model, membership, today))
     if target.visible_ids is not None:
         if membership is None:
             rules.append(false())
-        elif target.model is None:
-            return target.visible_ids(membership)
-        else:
-            rules.append(target.model.id.in_(target.visible_ids(membership)))
+        else:  # the area's SELECT of visible ids, narrowed to this one record
+            ids = target.visible_ids(membership).where(model.id == outer_id)
+            rules.append(exists(ids.correlate(outer)))
     if not rules:
         return None
-    if target.model is None:  # only visible_ids, and nobody acting
-        return select(AuditEntry.target_id).where(false())
-    return select(target.model.id).where(and_(*rules))
+    # IS NOT TRUE, never NOT: a rule that comes out NULL must hide the record, not show it.
+    record = select(model.id).where(model.id == outer_id, and_(*rules).is_not(true())).offset(0)
+    return exists(record.correlate(outer))
 
 
-def _entry_visible(ctx: WorkspaceContext):
+def _entry_visible(ctx: WorkspaceContext, target_types: Iterable[str] | None = None) -> ColumnElement[bool]:
     """SQL: the audit entries the acting person may see — every entry, except those about a record
-    they may not see. An entry whose record no longer exists stays (it names no title)."""
+    they may not see. An entry whose record no longer exists stays (it names no title). With
+    ``target_types``, only the rules of those kinds (the entries are known to be of them).
+
+    Checked entry by entry on its own record, so PostgreSQL walks the ``(partnership_id,
+    created_at, id)`` index newest first and stops after the page: a page costs the same however
+    large the partnership."""
     today = ctx.today()
+    wanted = targets().keys() if target_types is None else target_types
     restricted = []
-    for target_type, target in targets().items():
-        visible = _visible_records(target, ctx.membership, today)
-        if visible is None:
+    for target_type in wanted:
+        target = targets().get(target_type)
+        if target is None:
             continue
-        shown = [AuditEntry.target_id.is_(None), AuditEntry.target_id.in_(visible)]
-        if target.model is not None:
-            # Written NOT IN over every id (never a NOT over the rule): a NULL inside the rule must
-            # hide an entry, not show it.
-            shown.append(AuditEntry.target_id.not_in(select(target.model.id)))
-        restricted.append((target_type, or_(*shown)))
+        hidden = _hidden_record(target, ctx.membership, today, AuditEntry, AuditEntry.target_id)
+        if hidden is not None:
+            restricted.append((target_type, hidden))
     if not restricted:
         return true()
     return or_(
         AuditEntry.target_type.not_in([target_type for target_type, _ in restricted]),
-        *(and_(AuditEntry.target_type == target_type, shown) for target_type, shown in restricted),
+        *(and_(AuditEntry.target_type == target_type, ~hidden) for target_type, hidden in restricted),
     )
 
 
@@ -127,12 +149,13 @@ def _titles(ctx: WorkspaceContext, wanted: Mapping[str, Iterable[int]], kinds: M
         ids = sorted(set(ids))
         if not ids or target.model is None:
             continue
+        row = aliased(target.model)  # the record named; the visibility probe reads the model itself
         kind_column = cast(literal(kind), String).label("kind")  # typed: PostgreSQL must not guess a parameter
-        stmt = select(kind_column, target.model.id, cast(target.title_column, String).label("title"))
-        stmt = stmt.where(target.model.id.in_(ids))
-        visible = _visible_records(target, ctx.membership, today)
-        if visible is not None:  # the entries passed this rule already; checked again so no title rides on that
-            stmt = stmt.where(target.model.id.in_(visible))
+        title = cast(getattr(row, target.declared.title_attr), String).label("title")
+        stmt = select(kind_column, row.id, title).where(row.id.in_(ids))
+        hidden = _hidden_record(target, ctx.membership, today, row, row.id)
+        if hidden is not None:  # the entries passed this rule already; checked again so no title rides on that
+            stmt = stmt.where(~hidden)
         parts.append(stmt)
     if not parts:
         return {}
@@ -200,38 +223,53 @@ class Slice(Generic[T]):
         return self.at.query_args()
 
 
+@dataclass(frozen=True)
+class Seek:
+    """One read of a log by keyset: ``limit`` entries from ``cursor`` (exclusive; None: from the
+    newest), older ones first or (``ascending``) newer ones first."""
+
+    cursor: Cursor | None
+    ascending: bool
+    limit: int
+
+    def apply(self, stmt: Select[Any], created: Any, ident: Any) -> Select[Any]:
+        """``stmt`` narrowed to this read: past the cursor, in order, limited."""
+        if self.cursor is not None:
+            key, at = tuple_(created, ident), tuple_(literal(self.cursor.created_at), literal(self.cursor.id))
+            stmt = stmt.where(key > at if self.ascending else key < at)
+        order = (created.asc(), ident.asc()) if self.ascending else (created.desc(), ident.desc())
+        return stmt.order_by(*order).limit(self.limit)
+
+
+def seek_in(stmt: Select[Any], created: Any, ident: Any) -> Callable[[Seek], Select[Any]]:
+    """The reads of ``stmt`` (unordered) by its ``(created, ident)`` key, for ``keyset``."""
+    return lambda seek: seek.apply(stmt, created, ident)
+
+
 def keyset(
-    stmt: Select[Any], created: Any, ident: Any, position: Position, page_size: int, key: Callable[[Any], Cursor]
+    read: Callable[[Seek], Select[Any]], position: Position, page_size: int, key: Callable[[Any], Cursor]
 ) -> tuple[list[Any], Cursor | None, Cursor | None, Position]:
-    """One page of ``stmt`` (unordered) by keyset, in ONE statement: ``page_size + 1`` rows from the
-    cursor tell whether more lie beyond. A cursor past either end (an old link, a narrower filter)
-    shows the newest page, at the cost of one more statement. Returns rows, newer, older, position."""
+    """One page of a log by keyset, in ONE statement (``read`` makes it for a ``Seek``, e.g.
+    ``seek_in``): ``page_size + 1`` rows from the cursor tell whether more lie beyond. A cursor past
+    either end (an old link, a narrower filter) shows the newest page, at the cost of one more
+    statement. Returns rows, newer, older, position."""
     rows: list[Any]
     newer = older = None
     if position.after is not None:
-        after = position.after
-        found = db.session.execute(
-            stmt.where(tuple_(created, ident) > tuple_(literal(after.created_at), literal(after.id)))
-            .order_by(created.asc(), ident.asc())
-            .limit(page_size + 1)
-        ).all()
+        found = db.session.execute(read(Seek(position.after, True, page_size + 1))).all()
         rows = list(reversed(found[:page_size]))
         if rows:
             newer = key(rows[0]) if len(found) > page_size else None
             older = key(rows[-1])  # the entry the link came from, at least
             return rows, newer, older, position
     else:
-        narrowed = stmt
-        if position.before is not None:
-            before = position.before
-            narrowed = stmt.where(tuple_(created, ident) < tuple_(literal(before.created_at), literal(before.id)))
-        found = db.session.execute(narrowed.order_by(created.desc(), ident.desc()).limit(page_size + 1)).all()
+        found = db.session.execute(read(Seek(position.before, False, page_size + 1))).all()
         rows = list(found[:page_size])
         if rows or position.before is None:
             older = key(rows[-1]) if len(found) > page_size else None
             newer = key(rows[0]) if position.before is not None else None
             return rows, newer, older, position
-    return keyset(stmt, created, ident, Position(), page_size, key)
+    return keyset(read, Position(), page_size, key)
 
 
 # --- the activity feed ---------------------------------------------------------------------------
@@ -342,15 +380,31 @@ def describe(ctx: WorkspaceContext, entries: list[AuditEntry]) -> list[FeedEntry
     return described
 
 
-def _feed_select(ctx: WorkspaceContext, filters: FeedFilters) -> Select[Any]:
-    """The entries the acting person may see under ``filters``, with their actors (unordered)."""
-    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(ctx))
-    if filters.area:
-        area = next(a for a in feed_areas() if a.name == filters.area)
-        stmt = stmt.where(AuditEntry.target_type.in_(list(area.feed_targets)))
-    if filters.person:
-        stmt = stmt.where(AuditEntry.actor_id == int(filters.person))
-    return stmt
+def _feed_reads(ctx: WorkspaceContext, filters: FeedFilters) -> Callable[[Seek], Select[Any]]:
+    """The reads of the entries the acting person may see under ``filters``, with their actors.
+
+    Narrowed to an area, each kind of record the area names is read on its own — newest first down
+    ``(partnership_id, target_type, created_at, id)``, from the cursor, at most a page — and the
+    pieces are merged with UNION ALL: an area with few entries in a long log costs no more than a
+    busy one (a filter over the whole log would walk it to the end looking for them)."""
+    person = [AuditEntry.actor_id == int(filters.person)] if filters.person else []
+    if not filters.area:
+        stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(ctx), *person)
+        return seek_in(stmt, AuditEntry.created_at, AuditEntry.id)
+    area = next(a for a in feed_areas() if a.name == filters.area)
+    kinds = [
+        select(AuditEntry).where(AuditEntry.target_type == kind, _entry_visible(ctx, [kind]), *person)
+        for kind in area.feed_targets
+    ]
+
+    def read(seek: Seek) -> Select[Any]:
+        # Each piece wrapped in a subquery: SQLite takes no ORDER BY / LIMIT inside a UNION.
+        pieces = [select(seek.apply(kind, AuditEntry.created_at, AuditEntry.id).subquery()) for kind in kinds]
+        entries = aliased(AuditEntry, union_all(*pieces).subquery())
+        merged = select(entries).options(joinedload(entries.actor))
+        return Seek(None, seek.ascending, seek.limit).apply(merged, entries.created_at, entries.id)
+
+    return read
 
 
 def _entry_cursor(row: Any) -> Cursor:
@@ -366,32 +420,66 @@ def feed_page(
 ) -> Slice[FeedEntry]:
     """One keyset page of the activity feed as the acting person may see it, newest first: the
     entries with their actors in one query, then their records' titles in one more."""
-    rows, newer, older, at = keyset(
-        _feed_select(ctx, filters),
-        AuditEntry.created_at,
-        AuditEntry.id,
-        position,
-        page_size or FEED_PAGE_SIZE,
-        _entry_cursor,
-    )
+    rows, newer, older, at = keyset(_feed_reads(ctx, filters), position, page_size or FEED_PAGE_SIZE, _entry_cursor)
     return Slice(describe(ctx, [row[0] for row in rows]), newer, older, at)
 
 
 def latest(ctx: WorkspaceContext, limit: int) -> list[FeedEntry]:
     """The newest ``limit`` entries the acting person may see (the home panel): a plain ordered LIMIT
-    down the ``(partnership_id, created_at)`` index, nothing counted."""
-    stmt = _feed_select(ctx, FeedFilters()).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    down the ``(partnership_id, created_at, id)`` index, nothing counted."""
+    stmt = _feed_reads(ctx, FeedFilters())(Seek(None, False, limit))
     return describe(ctx, list(db.session.scalars(stmt).unique()))
 
 
-def feed_people(ctx: WorkspaceContext) -> list[tuple[int, str]]:
-    """Everyone who has done something in the partnership's log, by name (the person filter's choices)."""
-    stmt = (
-        select(User.id, User.name)
-        .where(User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))))
-        .order_by(func.lower(User.name), User.id)
+def _actors() -> Select[Any]:
+    """(user id, name) of everyone with an entry in the bound partnership's log."""
+    acted = select(AuditEntry.id).where(AuditEntry.actor_id == User.id)
+    return select(User.id, User.name).where(exists(acted))
+
+
+def _recent_actors() -> Select[Any]:
+    """(user id, name) of the people behind the latest ``RECENT_ENTRIES`` entries: the person
+    filter's choices before anything is typed, read from the newest end of the log. Each name is
+    looked up by primary key (a scalar subquery), never by scanning every user."""
+    recent = (
+        select(AuditEntry.actor_id)
+        .where(AuditEntry.actor_id.is_not(None))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(RECENT_ENTRIES)
+        .subquery()
     )
-    return list(db.session.execute(stmt).tuples())
+    people = select(recent.c.actor_id).distinct().subquery()
+    name = select(User.name).where(User.id == people.c.actor_id).scalar_subquery()
+    named = select(people.c.actor_id.label("id"), name.label("name")).subquery()
+    return select(named.c.id, named.c.name)
+
+
+def pick_people(
+    ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
+) -> picking.Pick:
+    """The person filter's picker: the person chosen (only someone in this partnership's log), then
+    up to ``PICK_LIMIT`` people by name — everyone in the log whose name holds ``query``, or, with
+    nothing typed, the people active lately — in ONE statement, never the whole list of actors."""
+    query = picking.clean_query(query)
+    chosen = chosen or []
+    pick = picking.Pick(query=query, blank=blank)
+    parts: list[Select[Any]] = []
+    if chosen:
+        parts.append(_actors().where(User.id.in_(chosen)).with_only_columns(literal(True), User.id, User.name))
+    matching = _actors().where(picking.contains((User.name,), query)) if query else _recent_actors()
+    user_id, name = matching.selected_columns
+    if chosen:
+        matching = matching.where(user_id.not_in(chosen))
+    limited = matching.order_by(func.lower(name), user_id).limit(picking.PICK_LIMIT + 1).subquery()
+    parts.append(select(literal(False), *limited.c))
+    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).tuples().all()
+    names = {person: label for is_chosen, person, label in rows if is_chosen}
+    pick.chosen = [(str(person), names[person]) for person in chosen if person in names]
+    # A UNION keeps no order: sorted here as the matches' own query sorts them.
+    found = sorted((label.lower(), person, label) for is_chosen, person, label in rows if not is_chosen)
+    pick.matches = [(str(person), label) for _, person, label in found[: picking.PICK_LIMIT]]
+    pick.more = len(found) > picking.PICK_LIMIT
+    return pick
 
 
 # --- the access log ------------------------------------------------------------------------------
@@ -431,9 +519,8 @@ def access_log_page(
     """One keyset page of the access log, newest first, with who read and the current titles of what
     they read where the acting person may see it (one query, then one for the titles)."""
     stmt = select(AccessLogEntry, User.name).outerjoin(User, User.id == AccessLogEntry.user_id)
-    found, newer, older, at = keyset(
-        stmt, AccessLogEntry.created_at, AccessLogEntry.id, position, page_size or ACCESS_LOG_PAGE_SIZE, _entry_cursor
-    )
+    read = seek_in(stmt, AccessLogEntry.created_at, AccessLogEntry.id)
+    found, newer, older, at = keyset(read, position, page_size or ACCESS_LOG_PAGE_SIZE, _entry_cursor)
     kinds = _confidential_kinds()
     wanted: dict[str, list[int]] = defaultdict(list)
     for entry, _ in found:
