@@ -9,7 +9,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub import toolkit
@@ -155,10 +165,14 @@ class Objective(TenantMixin, TimestampMixin, Model):
         UniqueConstraint("partnership_id", "id"),
         ForeignKeyConstraint(["partnership_id", "goal_id"], ["goals.partnership_id", "goals.id"], ondelete="CASCADE"),
         CheckConstraint("target <> baseline", name="target_differs"),
+        # A goal's objectives in their order (pages, the report, the objective picker).
+        Index("ix_objectives_goal_id_position", "goal_id", "position", "id"),
+        # A goal's last post (the stalled rule's max(last_update_at)) as one index-only probe.
+        Index("ix_objectives_partnership_id_goal_id_last_update_at", "partnership_id", "goal_id", "last_update_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    goal_id: Mapped[int] = mapped_column(index=True)
+    goal_id: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     metric: Mapped[str] = mapped_column(String(120))
     unit: Mapped[str] = mapped_column(String(40))
@@ -189,10 +203,14 @@ class ProgressUpdate(TenantMixin, TimestampMixin, Model):
         ForeignKeyConstraint(
             ["partnership_id", "objective_id"], ["objectives.partnership_id", "objectives.id"], ondelete="CASCADE"
         ),
+        # An objective's updates by day: the report's range and "the last value before/in it" are index probes.
+        Index("ix_progress_updates_objective_id_recorded_on", "objective_id", "recorded_on", "id"),
+        # "Any progress posted?" (the setup guide) as a LIMIT walk in id order.
+        Index("ix_progress_updates_partnership_id_id", "partnership_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    objective_id: Mapped[int] = mapped_column(index=True)
+    objective_id: Mapped[int]
     value: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_on: Mapped[date]

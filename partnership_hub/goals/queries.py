@@ -17,7 +17,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, exists, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
@@ -61,6 +75,9 @@ from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership, Role
 
 ATTENTION_LIMIT = 8
+# The overview's "N goals need attention" counts at most this many (then says "N+"): judging every
+# goal of a large partnership for the heading would cost in proportion to the partnership.
+ATTENTION_COUNT_CAP = 100
 OVERVIEW_PAGE_SIZE = 25
 BATCH = 500  # rows an export reads at a time
 
@@ -141,13 +158,22 @@ class Overview:
     page: Page[GoalRow]  # in the P grouping a goal serving two Ps is two entries
     groups: list[OverviewGroup]
     total: int  # goals matching the filters, each once
-    attention_count: int  # ... that need attention (overdue, stalled, or with objectives past due)
+    attention_count: int  # ... that need attention (overdue, stalled, or with objectives past due), capped
     organization_count: int  # the partnership's active organizations
     stalled_after_days: int
 
     @property
     def rows(self) -> list[GoalRow]:
         return self.page.items
+
+    @property
+    def attention_more(self) -> bool:
+        """More goals need attention than the heading counts ("100+")."""
+        return self.attention_count > ATTENTION_COUNT_CAP
+
+    @property
+    def attention_shown(self) -> int:
+        return min(self.attention_count, ATTENTION_COUNT_CAP)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -224,9 +250,18 @@ class Names:
 
 def _owners(ctx: WorkspaceContext) -> Select:
     """(id, name) of people who own a goal the viewer may read; survivor advisors only for people
-    who may know them (a search by name must not reveal one)."""
-    owners = select(Goal.owner_membership_id).where(visibility_clause(Goal, ctx.membership, ctx.today()))
-    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(Membership.id.in_(owners))
+    who may know them (a search by name must not reveal one). Pickers walk the members by name
+    (``OWNER_ORDER``, an index) testing each for a goal by one index probe, so they stop after a
+    page of owners instead of reading the whole membership."""
+    visible = visibility_clause(Goal, ctx.membership, ctx.today())
+    owns = (
+        select(Goal.id)
+        .where(Goal.owner_membership_id == Membership.id, visible)
+        .limit(1)
+        .correlate(Membership)
+        .scalar_subquery()
+    )
+    stmt = select(Membership.id, User.name).join(User, User.id == Membership.user_id).where(owns.is_not(None))
     if not ctx.can("members.view_survivor_advisors"):
         me = ctx.membership.id if ctx.membership else None
         stmt = stmt.where((Membership.role != Role.SURVIVOR_ADVISOR) | (Membership.id == me))
@@ -245,6 +280,7 @@ def pick_owners(
         query=query,
         chosen=chosen or [],
         blank=blank,
+        sort_columns=workspaces.MEMBER_ORDER,
     )
 
 
@@ -256,7 +292,13 @@ def filter_picks(
     picks = picking.pick_together(
         {
             "owner": picking.PickSpec(
-                _owners(ctx), Membership.id, User.name, owner_query, picking.chosen_ids([owner]), "Anyone"
+                _owners(ctx),
+                Membership.id,
+                User.name,
+                owner_query,
+                picking.chosen_ids([owner]),
+                "Anyone",
+                sort_columns=workspaces.MEMBER_ORDER,
             ),
             "organization": picking.PickSpec(
                 members.pickable_organizations(),
@@ -277,8 +319,8 @@ def organization_spec(chosen: list[int], blank: str | None = None) -> picking.Pi
 
 
 def people_spec(ctx: WorkspaceContext, chosen: list[int], blank: str | None = None) -> picking.PickSpec:
-    """A people picker, to fill with ``pick_together``."""
-    return picking.PickSpec(workspaces.pickable_people(ctx), Membership.id, User.name, "", chosen, blank)
+    """A people picker, to fill with ``pick_together`` (the workspace's, in its indexed name order)."""
+    return workspaces.people_spec(ctx, chosen, blank)
 
 
 def pick_goals(
@@ -300,13 +342,31 @@ def pick_goals(
 def pick_objectives(
     ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
 ) -> picking.Pick:
-    """Objectives of goals ``ctx``'s member may read, labelled "Goal › Objective", by either title, bounded."""
+    """Objectives of goals ``ctx``'s member may read, labelled "Goal › Objective", by either title, bounded.
+
+    Labels start with the goal's title, so the first matches by label are objectives of the first
+    goals by title that have a matching objective: the matches are sought among those goals' objectives
+    (and the chosen ones), so the database sorts goals, never every objective of the partnership."""
     label = Goal.title + literal(" › ") + Objective.title
-    stmt = (
-        select(Objective.id, label)
-        .join(Goal, Goal.id == Objective.goal_id)
-        .where(visibility_clause(Goal, ctx.membership, ctx.today()))
+    visible = visibility_clause(Goal, ctx.membership, ctx.today())
+    # The goals in title order first (OFFSET 0 keeps the database from folding the subquery into the
+    # outer query), then the test for a matching objective, one index probe per goal, until enough
+    # goals have one.
+    sort_title = func.lower(Goal.title).label("sort_title")
+    by_title = select(Goal.id, Goal.title, sort_title).where(visible).order_by(sort_title, Goal.id).offset(0).subquery()
+    matching = select(Objective.id).where(Objective.goal_id == by_title.c.id)
+    if text := picking.clean_query(query):
+        matching = matching.where(picking.contains((by_title.c.title, Objective.title), text))
+    first_goals = (
+        select(by_title.c.id)
+        .where(matching.limit(1).scalar_subquery().is_not(None))  # not EXISTS: that may become a join over all
+        .order_by(by_title.c.sort_title, by_title.c.id)  # already so: the database need not sort again
+        .limit(picking.PICK_LIMIT + len(chosen or []) + 1)
     )
+    candidates: ColumnElement[bool] = Objective.goal_id.in_(first_goals)
+    if chosen:
+        candidates = or_(candidates, Objective.id.in_(chosen))
+    stmt = select(Objective.id, label).join(Goal, Goal.id == Objective.goal_id).where(visible, candidates)
     return picking.search(
         scoped(stmt),
         id_column=Objective.id,
@@ -518,11 +578,12 @@ def goals_overview(
         goal_stalled_clause(as_of),
         exists().where(Objective.goal_id == Goal.id, objective_overdue_clause(as_of.today)),
     )
-    # The counts over every matching goal ride along on each row of the page (uncorrelated, so
-    # the database works them out once).
-    counts = _filtered(select(func.count(Goal.id), func.count(case((needs_attention, 1)))), ctx, filters)
-    total = counts.with_only_columns(func.count(Goal.id)).correlate(None).scalar_subquery()
-    attention = counts.with_only_columns(func.count(case((needs_attention, 1)))).correlate(None).scalar_subquery()
+    # The counts over the matching goals ride along on each row of the page (uncorrelated, so the
+    # database works them out once). The total is a cheap count of goal rows; "need attention" judges
+    # each goal (its objectives and posts), so it stops one past ATTENTION_COUNT_CAP.
+    total = _filtered(select(func.count(Goal.id)), ctx, filters).correlate(None).scalar_subquery()
+    attending = _filtered(select(Goal.id).where(needs_attention), ctx, filters).limit(ATTENTION_COUNT_CAP + 1)
+    attention = select(func.count()).select_from(attending.correlate(None).subquery()).scalar_subquery()
     organizations = select(func.count(Organization.id)).where(Organization.archived_at.is_(None)).scalar_subquery()
     stmt, labels = _grouped(ctx, filters)
     entries = paginate(scoped(stmt.add_columns(total, attention, organizations)), page, page_size)
@@ -607,6 +668,10 @@ def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) ->
 
 REPORT_PAGE_SIZE = 25  # goals that moved, per page of the report (each with its objectives that moved)
 REPORT_LIST_LIMIT = 25  # goals listed as achieved or stalled; the rest are counted
+# The report's counts stop this many rows past what the page shows ("of 100+", "and 75+ more"):
+# each counted goal costs index probes (its updates in the range, its last post), so a count over
+# every goal of a large partnership would cost in proportion to it.
+REPORT_COUNT_CAP = 100
 
 
 @dataclass
@@ -640,10 +705,25 @@ class Report:
     stalled_total: int
     achieved: list[tuple[Goal, datetime]]
     achieved_total: int
+    stalled_exact: bool = True  # False: the count stopped, there are at least ``stalled_total``
+    achieved_exact: bool = True
+
+    @property
+    def stalled_more(self) -> str:
+        """How many more stalled goals than listed, as shown ("75", or "75+" when the count stopped)."""
+        return _more(self.stalled_total - len(self.stalled), self.stalled_exact)
+
+    @property
+    def achieved_more(self) -> str:
+        return _more(self.achieved_total - len(self.achieved), self.achieved_exact)
 
     @property
     def objectives_met(self) -> list[Movement]:
         return [m for m in self.moved if m.reached_target]
+
+
+def _more(count: int, exact: bool) -> str:
+    return f"{count:,}" if exact else f"{count:,}+"
 
 
 def _day_bounds(ctx: WorkspaceContext, start: date, end: date) -> tuple[datetime, datetime]:
@@ -655,32 +735,48 @@ def _day_bounds(ctx: WorkspaceContext, start: date, end: date) -> tuple[datetime
 def _movements(goals: list[Goal], start: date, end: date) -> list[Movement]:
     """Each objective of ``goals`` with an update in the range: the value before it (the last update
     before ``start``, else the baseline), the last value in it, and the count and first and last day
-    of its updates in it. One statement; two rows per objective at most, never a row per update."""
+    of its updates in it. One statement; one row per objective, never a row per update. It reads the
+    range's updates of the page's objectives (an index range per objective) and, per objective, the
+    two last values by index probes, not every update of the partnership."""
     if not goals:
         return []
-    in_range = case((ProgressUpdate.recorded_on >= start, 1), else_=0)
-    part = (ProgressUpdate.objective_id, in_range)
-    ranked = (
+    goal_ids = [goal.id for goal in goals]
+    in_range = and_(ProgressUpdate.recorded_on >= start, ProgressUpdate.recorded_on <= end)
+    moved = (
         select(
             ProgressUpdate.objective_id.label("objective_id"),
-            ProgressUpdate.value.label("value"),
-            ProgressUpdate.recorded_on.label("recorded_on"),
-            in_range.label("in_range"),
-            func.row_number()
-            .over(partition_by=part, order_by=(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc()))
-            .label("rank"),
-            func.count().over(partition_by=part).label("updates"),
-            func.min(ProgressUpdate.recorded_on).over(partition_by=part).label("first_on"),
+            func.count().label("updates"),
+            func.min(ProgressUpdate.recorded_on).label("first_on"),
+            func.max(ProgressUpdate.recorded_on).label("last_on"),
         )
         .join(Objective, Objective.id == ProgressUpdate.objective_id)
-        .where(Objective.goal_id.in_([goal.id for goal in goals]), ProgressUpdate.recorded_on <= end)
-        .cte("ranked")
+        .where(Objective.goal_id.in_(goal_ids), in_range)
+        .group_by(ProgressUpdate.objective_id)
+        .subquery("moved")
     )
-    last, prior = ranked.alias("last_in_range"), ranked.alias("last_before")
+
+    def last_value(*when: Any) -> Any:
+        # The latest update matching ``when`` (ties on the day: the later post), by the index probe.
+        return (
+            select(ProgressUpdate.value)
+            .where(ProgressUpdate.objective_id == Objective.id, *when)
+            .order_by(ProgressUpdate.recorded_on.desc(), ProgressUpdate.id.desc())
+            .limit(1)
+            .correlate(Objective)
+            .scalar_subquery()
+        )
+
     stmt = (
-        select(Objective, last.c.value, last.c.updates, last.c.first_on, last.c.recorded_on, prior.c.value)
-        .join(last, and_(last.c.objective_id == Objective.id, last.c.in_range == 1, last.c["rank"] == 1))
-        .outerjoin(prior, and_(prior.c.objective_id == Objective.id, prior.c.in_range == 0, prior.c["rank"] == 1))
+        select(
+            Objective,
+            last_value(in_range),
+            moved.c.updates,
+            moved.c.first_on,
+            moved.c.last_on,
+            last_value(ProgressUpdate.recorded_on < start),
+        )
+        .join(moved, moved.c.objective_id == Objective.id)
+        .where(Objective.goal_id.in_(goal_ids))  # so the objectives are read by the page's goals, not all of them
         .order_by(Objective.position, Objective.id)
     )
     by_goal: dict[int, list[Movement]] = defaultdict(list)
@@ -692,47 +788,72 @@ def _movements(goals: list[Goal], start: date, end: date) -> list[Movement]:
     return [movement for goal in goals for movement in by_goal[goal.id]]
 
 
-def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1) -> Report:
-    """What moved between ``start`` and ``end`` (both included), a page of goals at a time, and on
-    the first page what was achieved and what stood still. At most five queries, and rows bounded
-    by the page, whatever the partnership's size or the range's length."""
-    moved_in_range = (
+def _moved_in_range(start: date, end: date) -> ColumnElement[bool]:
+    """The ``Goal`` row in the query has an update in the range: its objectives in turn, each an index
+    range probe on (objective_id, recorded_on), stopping at the first. A LIMIT 1 subquery rather than
+    EXISTS, which PostgreSQL may turn into a join reading every update of the range."""
+    first = (
         select(ProgressUpdate.id)
         .join(Objective, Objective.id == ProgressUpdate.objective_id)
         .where(Objective.goal_id == Goal.id, ProgressUpdate.recorded_on >= start, ProgressUpdate.recorded_on <= end)
+        .limit(1)
+        .correlate(Goal)
+        .scalar_subquery()
     )
-    goals_stmt = where_visible(select(Goal).where(exists(moved_in_range)), ctx)
-    goals: Page[Goal] = paginate(scoped(goals_stmt.order_by(func.lower(Goal.title), Goal.id)), page, REPORT_PAGE_SIZE)
+    return first.is_not(None)
+
+
+def _report_list(stmt: Select, order: tuple[Any, ...], page: int, page_size: int) -> Page[Any]:
+    """A page of one of the report's lists with a capped count: the page is a LIMIT walk down the
+    index that serves ``order`` and the count stops ``REPORT_COUNT_CAP`` rows past it, so a list reads
+    a bounded number of rows however many goals match."""
+    return paginate(scoped(stmt.order_by(*order)), page, page_size, cap=REPORT_COUNT_CAP, count_from=scoped(stmt))
+
+
+def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1) -> Report:
+    """What moved between ``start`` and ``end`` (both included), a page of goals at a time, and on
+    the first page what was achieved and what stood still. At most five queries, and rows bounded
+    by the page, whatever the partnership's size or the range's length: each list walks an index in
+    its order and its count stops ``REPORT_COUNT_CAP`` rows past the page ("of 100+")."""
+    by_title = (func.lower(Goal.title), Goal.id)  # the index on (partnership_id, lower(title), id)
+    goals_stmt = where_visible(select(Goal).where(_moved_in_range(start, end)), ctx)
+    goals: Page[Goal] = _report_list(goals_stmt, by_title, page, REPORT_PAGE_SIZE)
     moved = _movements(goals.items, start, end)
     report = Report(start, end, goals, moved, [], 0, [], 0)
     if goals.page > 1:
         return report  # achieved and stalled are on the first page only, so a printed run has them once
-    # Stalled as of the report's last day: chosen in SQL, so only those goals and their objectives load.
+    # Stalled as of the report's last day: chosen in SQL, so only those goals and their objectives
+    # load. The walk in title order tests active goals only, each by index probes for its last post.
     as_of = AsOf.of(ctx, end)
-    stalled_ids = where_visible(select(Goal.id).where(goal_stalled_clause(as_of)), ctx)
-    stalled = paginate(
-        scoped(select(Goal).where(Goal.id.in_(stalled_ids)).order_by(func.lower(Goal.title), Goal.id)),
-        1,
-        REPORT_LIST_LIMIT,
-    )
+    stalled_stmt = where_visible(select(Goal).where(goal_stalled_clause(as_of)), ctx)
+    stalled = _report_list(stalled_stmt, by_title, 1, REPORT_LIST_LIMIT)
     objectives = _objectives_of(goal.id for goal in stalled.items)
     report.stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in stalled.items]
-    report.stalled_total = stalled.total
+    report.stalled_total, report.stalled_exact = stalled.total, stalled.exact
     first, after = _day_bounds(ctx, start, end)
-    achieved_stmt = where_visible(
+    # Driven from the log: its goal entries of the range in time order (the index on (partnership_id,
+    # target_type, created_at, id)), each goal tested by a primary-key probe (a LIMIT 1 subquery: as a
+    # plain join the planner prefers to hash every goal and read the whole log).
+    still_achieved = (
+        where_visible(select(Goal.id).where(Goal.id == AuditEntry.target_id, Goal.status == GoalStatus.ACHIEVED), ctx)
+        .limit(1)
+        .correlate(AuditEntry)
+        .scalar_subquery()
+    )
+    achieved_stmt = (
         select(Goal, AuditEntry.created_at)
-        .join(AuditEntry, and_(AuditEntry.target_type == "goal", AuditEntry.target_id == Goal.id))
+        .join(Goal, Goal.id == AuditEntry.target_id)
         .where(
+            AuditEntry.target_type == "goal",
             AuditEntry.action == "goal.achieved",
             AuditEntry.created_at >= first,
             AuditEntry.created_at < after,
-            Goal.status == GoalStatus.ACHIEVED,
-        ),
-        ctx,
-    ).order_by(AuditEntry.created_at, Goal.id)
-    achieved = paginate(scoped(achieved_stmt), 1, REPORT_LIST_LIMIT)
+            still_achieved.is_not(None),
+        )
+    )
+    achieved = _report_list(achieved_stmt, (AuditEntry.created_at, AuditEntry.id), 1, REPORT_LIST_LIMIT)
     report.achieved = [(goal, at) for goal, at in achieved.items]
-    report.achieved_total = achieved.total
+    report.achieved_total, report.achieved_exact = achieved.total, achieved.exact
     return report
 
 
@@ -827,11 +948,22 @@ def visible_objective_ids(membership: Membership) -> Select:
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about goals, as scalar subqueries (evaluated with the
-    other areas' facts in one query)."""
+    other areas' facts in one query), each reading a bounded number of rows."""
     live = Goal.status.not_in([GoalStatus.DROPPED])
+
+    def has_any(column: Any) -> Any:
+        # A LIMIT 1 subquery per goal (one index probe each), which PostgreSQL keeps as such; an
+        # EXISTS would become a join reading every objective of the partnership.
+        return select(column).where(column == Goal.id).limit(1).scalar_subquery().is_not(None)
+
+    # Counts stop at ``workspaces.FACT_CAP`` (the guide asks "any?"); goals with objectives are
+    # counted goal by goal, so about that many goals are looked at.
     return {
-        "goals": select(func.count(Goal.id)).where(live).scalar_subquery(),
-        "goals_with_objectives": select(func.count(func.distinct(Objective.goal_id))).scalar_subquery(),
-        "endorsed_goals": select(func.count(func.distinct(GoalEndorsement.goal_id))).scalar_subquery(),
-        "progress_updates": select(func.count(ProgressUpdate.id)).scalar_subquery(),
+        "goals": workspaces.capped_count(select(Goal.id).where(live)),
+        "goals_with_objectives": workspaces.capped_count(select(Goal.id).where(has_any(Objective.goal_id))),
+        # endorsements are few next to goals: read from their side
+        "endorsed_goals": workspaces.capped_count(select(GoalEndorsement.goal_id).distinct()),
+        # in id order: a LIMIT walk of (partnership_id, id), where a sequential scan would first
+        # pass every other partnership's updates
+        "progress_updates": workspaces.capped_count(select(ProgressUpdate.id).order_by(ProgressUpdate.id)),
     }

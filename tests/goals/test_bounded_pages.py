@@ -10,6 +10,7 @@ that is bounded renders exactly the same number of rows at both."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -163,6 +164,8 @@ PAGES = [
     "/goals/objectives/{s.objective_id}/edit",
     "/goals/report?start=2000-01-01&end=2000-12-31",  # a range with no activity: the page's own rows
     "/pick/goal-owners?field=owner&owner__q=person",
+    "/pick/objectives?field=objective",
+    "/pick/objectives?field=objective&objective__q=objective&objective={s.objective_id}",
 ]
 
 
@@ -360,3 +363,57 @@ def test_survivor_advisors_are_named_only_to_people_who_may_know_them(app, world
             body = client.get(base + path).get_data(as_text=True)
             assert (name in body) is sees, (role, path)
             assert ("A survivor advisor" in body) is not sees, (role, path)
+
+
+def test_the_attention_heading_counts_up_to_a_cap(app, sized, monkeypatch):
+    """Judging every goal for "N goals need attention" would cost in proportion to the partnership:
+    past the cap the heading says "N+"; below it the exact number."""
+    _small, large = sized
+    monkeypatch.setattr(queries, "ATTENTION_COUNT_CAP", 10_000)
+    _count, body = visit(app, large, "/goals")
+    exact = re.search(r"(\d+) goals need attention", body)
+    assert exact and "+ goals need attention" not in body
+    monkeypatch.setattr(queries, "ATTENTION_COUNT_CAP", int(exact.group(1)) - 1)
+    _count, capped = visit(app, large, "/goals")
+    assert f"{int(exact.group(1)) - 1}+ goals need attention" in capped
+    monkeypatch.setattr(queries, "ATTENTION_COUNT_CAP", int(exact.group(1)))
+    _count, at_cap = visit(app, large, "/goals")
+    assert f"{exact.group(1)} goals need attention" in at_cap and "+ goals need" not in at_cap
+
+
+def test_the_objective_picker_lists_the_first_objectives_by_label_and_keeps_the_chosen(app, sized):
+    _small, large = sized
+    _count, body = visit(app, large, "/pick/objectives?field=objective")
+    labels = re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', body)
+    assert len(labels) == PICK_LIMIT
+    assert labels == sorted(labels, key=str.lower)
+    with app.app_context():
+        bind_tenant(db.session, large.partnership.id)
+        rows = db.session.execute(
+            select(Objective.id, Goal.title + " › " + Objective.title).join(Goal, Goal.id == Objective.goal_id)
+        ).all()
+    expected = [label for _id, label in sorted(rows, key=lambda r: (r[1].lower(), r[0]))][:PICK_LIMIT]
+    assert [html.unescape(label) for label in labels] == expected
+    last_id = max(rows, key=lambda r: (r[1].lower(), r[0]))[0]
+    _count, chosen = visit(app, large, f"/pick/objectives?field=objective&objective={last_id}")
+    assert f'value="{last_id}"' in chosen
+
+
+def test_the_owner_picker_lists_the_first_owners_by_name_and_only_owners(app, sized):
+    """The owner filter walks the members by name, testing each for a goal: it lists the first
+    PICK_LIMIT owners by name (never someone who owns nothing) and keeps the chosen one."""
+    _small, large = sized
+    _count, body = visit(app, large, "/pick/goal-owners?field=owner")
+    ids = [int(v) for v in re.findall(r'<option value="(\d+)"', body)]
+    assert len(ids) == PICK_LIMIT
+    with app.app_context():
+        bind_tenant(db.session, large.partnership.id)
+        owners = set(db.session.scalars(select(Goal.owner_membership_id)))
+        rows = db.session.execute(
+            select(Membership.id, Membership.sort_name, Membership.role).where(Membership.id.in_(owners))
+        ).all()
+    hidden = {mid for mid, _name, role in rows if role == Role.SURVIVOR_ADVISOR}
+    assert set(ids) <= owners
+    expected = [mid for mid, name, _role in sorted(rows, key=lambda r: (r[1], r[0]))][: PICK_LIMIT + len(hidden)]
+    assert ids == [mid for mid in expected if mid in ids][:PICK_LIMIT]
+    assert ids == sorted(ids, key=lambda mid: next((r[1], r[0]) for r in rows if r[0] == mid))

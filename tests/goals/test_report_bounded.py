@@ -75,7 +75,8 @@ def test_later_pages_cost_the_same_and_hold_at_most_a_page(app, busy, path):
 def test_report_rows_say_before_after_and_how_many_updates(app, busy):
     _small, large = busy
     _count, body = visit(app, large, "/goals/report")
-    assert "Showing goals 1–25 of 300 with progress posted in this period." in body
+    # The count stops REPORT_COUNT_CAP (100) goals past the page: "of 100+" on page 1, exact near the end.
+    assert f"Showing goals 1–25 of {queries.REPORT_COUNT_CAP}+ with progress posted in this period." in body
     assert 'aria-label="Pages of goals in the report"' in body
     row = re.search(r"<tr>\s*<th scope=\"row\"[^>]*>Objective 0-0.*?</tr>", body, re.S)
     assert row and ">7, <time" in row.group(0)  # seven updates in the range, shown as a count and two dates
@@ -96,3 +97,26 @@ def test_report_keeps_values_before_and_after_the_range(app, busy):
         assert (movement.before, movement.after, movement.updates) == (88, 5, 2)
         assert (movement.first_on, movement.last_on) == (today - timedelta(days=8), today - timedelta(days=5))
         assert report.goals.total == 30 and len(report.moved) == queries.REPORT_PAGE_SIZE * 2
+
+
+def test_report_counts_stop_at_a_cap_and_say_so(app, busy, monkeypatch):
+    """Each counted goal costs index probes, so the report's counts stop REPORT_COUNT_CAP goals past
+    the page ("of 100+", "and 75+ more") and are exact below it."""
+    small, large = busy
+    _count, body = visit(app, small, "/goals/report")
+    assert "Showing goals 1–25 of 30 with progress posted in this period." in body
+    monkeypatch.setattr(queries, "REPORT_COUNT_CAP", 10)
+    _count, capped = visit(app, large, "/goals/report")
+    assert "Showing goals 1–25 of 30+ with progress posted in this period." in capped  # the first multiple past 25
+    assert "page 1 of" not in capped
+    with app.app_context():
+        report = queries.progress_report(ctx_of(large.partnership), *_default_range(app, large))
+        assert report.goals.total == 30 and not report.goals.exact
+    monkeypatch.setattr(queries, "REPORT_COUNT_CAP", 1000)
+    _count, exact = visit(app, large, "/goals/report")
+    assert "Showing goals 1–25 of 300 with progress posted in this period." in exact
+
+
+def _default_range(app, sized):
+    today = partnership_today(app, sized.partnership)
+    return today - timedelta(days=90), today
