@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_partnership_menu(app)
     register_cli(app)
+    if not app.testing:
+        from partnership_hub.web.security import warn_about_development_mode
+
+        warn_about_development_mode(app.config)
     return app
 
 
@@ -38,7 +42,7 @@ def register_extensions(app: Flask) -> None:
     from partnership_hub import security
     from partnership_hub.extensions import csrf, db, limiter, login_manager, migrate
     from partnership_hub.tasks import init_celery
-    from partnership_hub.web.security import register_security_headers
+    from partnership_hub.web.security import register_security_headers, trust_proxies
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -48,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     security.configure_hasher(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     init_celery(app)
     register_security_headers(app)
+    trust_proxies(app)
 
     # Every area's models are imported so metadata (and migrations) see all tables.
     from partnership_hub import areas

@@ -38,10 +38,13 @@ def register(app: Flask) -> None:
         """Run the embedded mode: web server plus the in-process scheduler (development use)."""
         from werkzeug.serving import run_simple
 
+        from partnership_hub.web.security import warn_about_development_mode
         from worker.embedded import EmbeddedScheduler
         from worker.schedule import BEAT_SCHEDULE
 
+        warn_about_development_mode(app.config, bind_host=host)  # only here is the address known
         scheduler = EmbeddedScheduler(app, BEAT_SCHEDULE)
         scheduler.start()
-        click.echo(f"Partnership Hub on http://{host}:{port}  (mail: http://{host}:{port}/dev/mail)")
+        mailbox = f"  (mail: http://{host}:{port}/dev/mail)" if "dev_mail.index" in app.view_functions else ""
+        click.echo(f"Partnership Hub on http://{host}:{port}{mailbox}")
         run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -3,6 +3,7 @@ values may be, and CSV cells that a spreadsheet can't turn into formulas."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,6 +11,10 @@ from sqlalchemy import ColumnElement, String
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that show nothing (format and control characters, separators, combining marks, the
+# Hangul fillers): a spreadsheet may drop them, so they can't hide a formula's first character.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
 
 
 def is_web_address(value: str) -> bool:
@@ -32,7 +37,20 @@ def max_length(column: ColumnElement[Any]) -> int:
     return column.type.length
 
 
+def _looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: its first visible character, in its
+    compatibility form (a full-width ``＝`` is ``=``), starts one."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    for ch in text:  # up to the first visible character only: a long cell costs no more
+        folded = unicodedata.normalize("NFKC", ch)
+        if all(c in _INVISIBLE or unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in folded):
+            continue
+        return folded.startswith(FORMULA_STARTS)
+    return False
+
+
 def spreadsheet_cell(value: object) -> str:
     """The value as CSV text a spreadsheet shows rather than evaluates (formula-like text gets a ``'``)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _looks_like_formula(text) else text

@@ -11,6 +11,9 @@ from __future__ import annotations
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# SECURITY DEFINER functions the app calls (migration 0009): counts without opening other rows.
+APP_FUNCTIONS = ("outbox_recent_sends(text, integer, integer, timestamp with time zone)",)
+
 
 def provision_app_role(owner_url: str, app_url: str) -> str | None:
     """Create/refresh the app role and its grants. Returns the role name, or None when the app
@@ -41,5 +44,9 @@ def provision_app_role(owner_url: str, app_url: str) -> str | None:
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted}",
         ):
             conn.execute(text(statement))
+        # Functions the migrations keep from PUBLIC (SECURITY DEFINER ones): granted by name, where they exist.
+        for function in APP_FUNCTIONS:
+            if conn.execute(text("SELECT to_regprocedure(:f)"), {"f": function}).scalar() is not None:
+                conn.execute(text(f"GRANT EXECUTE ON FUNCTION {function} TO {quoted}"))
     engine.dispose()
     return role

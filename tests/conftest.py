@@ -220,7 +220,7 @@ def _row_security_tables(conn) -> frozenset[str]:
     if key not in _secured_tables:
         query = text(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relrowsecurity AND c.relkind = 'r' AND n.nspname = current_schema()"
+            " WHERE c.relrowsecurity AND c.relforcerowsecurity AND c.relkind = 'r' AND n.nspname = current_schema()"
         )
         _secured_tables[key] = frozenset(conn.execute(query).scalars())
     return _secured_tables[key]

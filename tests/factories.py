@@ -103,6 +103,9 @@ def sign_in(client: FlaskClient, app: Flask, user: UserRec) -> None:
 
 def outbox(app: Flask, *, to: str | None = None, kind: str | None = None) -> list[OutboxMessage]:
     with app.app_context():
+        from partnership_hub.notifications.services import open_outbox
+
+        open_outbox()  # on PostgreSQL only delivery work may read the outbox (row-level security)
         stmt = select(OutboxMessage).order_by(OutboxMessage.id)
         if to:
             stmt = stmt.where(OutboxMessage.to_address == to)

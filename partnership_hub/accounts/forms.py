@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from partnership_hub.accounts.services import MIN_PASSWORD_LENGTH
 
@@ -17,7 +19,25 @@ NEW_PASSWORD_VALIDATORS = [
     DataRequired("Choose a password."),
     Length(min=MIN_PASSWORD_LENGTH, max=256, message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters."),
 ]
-NAME_VALIDATORS = [DataRequired("Enter your name."), Length(max=120, message="Use at most 120 characters.")]
+
+
+def single_line(form, field) -> None:
+    """A name shown in email subjects and page titles: one line, no control characters (line
+    breaks, tabs, NUL...). Used by every field that takes a person's or a partnership's name."""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in field.data or ""):
+        raise ValidationError("Use one line, without line breaks, tabs or other control characters.")
+
+
+NAME_VALIDATORS = [
+    DataRequired("Enter your name."),
+    Length(max=120, message="Use at most 120 characters."),
+    single_line,
+]
+PARTNERSHIP_NAME_VALIDATORS = [
+    DataRequired("Name your partnership."),
+    Length(max=120, message="Use at most 120 characters."),
+    single_line,
+]
 
 
 class SignupForm(FlaskForm):
@@ -28,7 +48,7 @@ class SignupForm(FlaskForm):
     )
     partnership_name = StringField(
         "Partnership name",
-        validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
+        validators=PARTNERSHIP_NAME_VALIDATORS,
         description="For example “Southern Colorado Anti-Trafficking Task Force”. You can change it later.",
     )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -25,6 +28,7 @@ from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Partnership
 
 bp = Blueprint("accounts", __name__)
+ViewFunction = Callable[..., Any]
 
 
 def configure_login(login_manager) -> None:
@@ -69,8 +73,23 @@ def log_in(user: User) -> None:
     session.permanent = True
 
 
-def _login_email_key() -> str:
-    return "login-account:" + services.normalize_email(request.form.get("email", ""))[:254]
+# Every form that checks a password is a guessing oracle, so each one carries ``checks_password``:
+# a limit per address (per form) and one per account that all of them share, so guesses spread
+# over the sign-in page and the password change still meet one budget.
+
+
+def _account_key(email: str) -> str:
+    return "password-account:" + services.normalize_email(email)[:254]
+
+
+def _typed_email_key() -> str:
+    """The account a sign-in form names (whether or not it exists)."""
+    return _account_key(request.form.get("email", ""))
+
+
+def _signed_in_key() -> str:
+    """The signed-in person's account (``login_required`` runs first)."""
+    return _account_key(current_user.email if current_user.is_authenticated else "")
 
 
 def _login_ip_limit() -> str:
@@ -79,6 +98,25 @@ def _login_ip_limit() -> str:
 
 def _login_account_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def checks_password(account_key: Callable[[], str]) -> Callable[[ViewFunction], ViewFunction]:
+    """Rate-limit a form that checks a password: POSTs per address, and per account (``account_key``)
+    in one budget shared by every such form. A refusal is a 429 (``_too_many_attempts``)."""
+
+    def decorate(view: ViewFunction) -> ViewFunction:
+        view = limiter.shared_limit(
+            _login_account_limit,
+            scope="password-check-account",
+            key_func=account_key,
+            methods=["POST"],
+            error_message="too many password attempts for this account",
+        )(view)
+        return limiter.limit(_login_ip_limit, methods=["POST"], error_message="too many password attempts from here")(
+            view
+        )
+
+    return decorate
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -104,13 +142,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_ip_limit, methods=["POST"], error_message="too many sign-in attempts from here")
-@limiter.limit(
-    _login_account_limit,
-    key_func=_login_email_key,
-    methods=["POST"],
-    error_message="too many sign-in attempts for this account",
-)
+@checks_password(_typed_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("workspaces.home")))
@@ -200,6 +232,7 @@ def _account_page(form: ChangePasswordForm, status: int = 200):
 
 @bp.post("/account/password")
 @login_required
+@checks_password(_signed_in_key)
 def change_password():
     form = ChangePasswordForm()
     if submit(
@@ -246,6 +279,12 @@ def _too_many_attempts(error):
             "Too many reset requests. Please try again in an hour.",
         ),
     }
+    if request.endpoint == "accounts.change_password" and current_user.is_authenticated:
+        form = ChangePasswordForm(formdata=None)
+        form.current_password.errors = [
+            "Too many password attempts. For your security, wait 10 minutes before trying again."
+        ]
+        return _account_page(form, status=429)
     form_page = messages.get(request.endpoint or "")
     if form_page is None:
         detail = "Too many attempts. Please wait a while and try again."

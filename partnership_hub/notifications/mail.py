@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import unicodedata
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -12,23 +13,29 @@ from flask import current_app
 from partnership_hub.notifications.models import OutboxMessage
 
 
+def header_value(value: str, limit: int | None = None) -> str:
+    """``value`` as one line: every run of whitespace (line breaks included) becomes one space and
+    other control characters go, so nothing a person typed can start a header of its own."""
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value)
+    line = " ".join(kept.split())
+    return line[:limit].rstrip() if limit is not None else line
+
+
 def build_message(msg: OutboxMessage) -> EmailMessage:
+    """The email for an outbox row. Raises (``ValueError`` and kin) when the row can't make one."""
     email = EmailMessage()
-    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = msg.to_address
-    email["Subject"] = msg.subject
+    email["From"] = header_value(current_app.config["MAIL_DEFAULT_SENDER"])
+    email["To"] = header_value(msg.to_address)
+    email["Subject"] = header_value(msg.subject)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="partnershiphub.local")
     email.set_content(msg.text_body)
     email.add_alternative(msg.html_body, subtype="html")
     return email
 
 
-def send(msg: OutboxMessage) -> None:
-    """Deliver one message. Raises ``smtplib.SMTPException`` / ``OSError`` when the server fails."""
+def transport(email: EmailMessage) -> None:
+    """Hand a built email to the SMTP server. Raises ``smtplib.SMTPException`` / ``OSError`` when it fails."""
     config = current_app.config
-    if config["MAIL_BACKEND"] == "outbox":
-        return  # development: the message stays in the outbox and the in-app mailbox shows it
-    email = build_message(msg)
     timeout = config["MAIL_TIMEOUT"]
     client: smtplib.SMTP  # SMTP_SSL is an SMTP that starts encrypted
     if config["MAIL_USE_SSL"]:
@@ -43,3 +50,10 @@ def send(msg: OutboxMessage) -> None:
         if config["MAIL_USERNAME"]:
             client.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         client.send_message(email)
+
+
+def send(msg: OutboxMessage) -> None:
+    """Build and deliver one message (development: building is the check, the mail stays in the outbox)."""
+    email = build_message(msg)
+    if current_app.config["MAIL_BACKEND"] != "outbox":
+        transport(email)

@@ -23,16 +23,26 @@ class OutboxMessage(TimestampMixin, Model):
     a retried request, a duplicate beat tick or a redelivered task cannot create or send it twice.
 
     Not a tenant table: account mail (verification, reset) belongs to no partnership, and the
-    sweep must see every pending row. ``partnership_id`` is kept for reporting where there is one.
+    sweep must see every pending row. On PostgreSQL row-level security still guards it (migration
+    0009): a request sees and writes only its own partnership's mail (account mail: write only); the
+    delivery work opens the whole outbox for its own transaction (``services.open_outbox``).
+    ``sender_id`` is the person whose action sent it, for the per-person sending limits.
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_sender_id_created_at", "sender_id", "created_at"),
+        # The id comes from the sequence before the INSERT, not from RETURNING: row-level security
+        # would otherwise require a request to read back account mail it may only write.
+        {"implicit_returning": False},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="SET NULL"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     text_body: Mapped[str] = mapped_column(Text)

@@ -9,7 +9,8 @@ from partnership_hub.notifications import services
 
 @shared_task(name="notifications.deliver_email", bind=True, acks_late=True, max_retries=None)
 def deliver_email(self, message_id: int) -> str:
-    """Deliver one outbox message; on an SMTP failure retry with exponential backoff."""
+    """Deliver one outbox message; retry a temporary failure with exponential backoff (a permanent one is
+    recorded as failed by the service, and not retried)."""
     try:
         return services.deliver(message_id)
     except services.DeliveryFailed as exc:

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from partnership_hub import toolkit
+from partnership_hub.accounts.forms import PARTNERSHIP_NAME_VALIDATORS
 from partnership_hub.workspaces.models import ROLE_LABELS, Role
 from partnership_hub.workspaces.services import is_time_zone
 
@@ -25,7 +26,7 @@ ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 class NewPartnershipForm(FlaskForm):
     name = StringField(
         "Partnership name",
-        validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
+        validators=PARTNERSHIP_NAME_VALIDATORS,
     )
 
 
@@ -117,7 +118,7 @@ class ProfileForm(FlaskForm):
     name = StringField(
         "Partnership name",
         filters=[_strip],
-        validators=[DataRequired("Name your partnership."), Length(max=120, message="Use at most 120 characters.")],
+        validators=PARTNERSHIP_NAME_VALIDATORS,
     )
     definition = _statement(
         "How you define your partnership",

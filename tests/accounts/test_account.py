@@ -117,3 +117,60 @@ def test_someone_elses_session_cannot_be_revoked(app, client):
     with app.app_context():
         assert db.session.get(UserSession, victim_session.id).revoked_at is None
     assert victim_client.get("/account").status_code == 200
+
+
+# --- the password change is rate-limited like sign-in (#9) --------------------------------------
+
+NEW = {"password": "a new password!!", "confirm": "a new password!!"}
+
+
+def _password_hash(app, user) -> str:
+    with app.app_context():
+        return db.session.get(User, user.id).password_hash
+
+
+def test_too_many_wrong_current_passwords_are_refused_and_change_nothing(app, client):
+    user = create_user(app)
+    other = app.test_client()
+    sign_in(other, app, user)
+    sign_in(client, app, user)
+    before = _password_hash(app, user)
+    for _ in range(5):  # LOGIN_LIMIT_PER_ACCOUNT
+        wrong = client.post("/account/password", data={"current_password": "a guess, wrong", **NEW})
+        assert wrong.status_code == 422
+    # The next one is refused even with the right password: the guesser can't tell.
+    response = client.post("/account/password", data={"current_password": PASSWORD, **NEW})
+    assert response.status_code == 429
+    assert "Too many password attempts" in response.text
+    assert 'id="password-heading"' in response.text  # the account page, with the message at the field
+    assert _password_hash(app, user) == before
+    assert other.get("/account").status_code == 200  # other devices stay signed in
+    assert client.get("/account").status_code == 200  # and the page itself still works
+
+
+def test_the_password_budget_is_shared_between_sign_in_and_the_password_change(app, client):
+    user = create_user(app)
+    sign_in(client, app, user)
+    guesser = app.test_client()
+    for _ in range(3):
+        assert guesser.post("/login", data={"email": user.email, "password": "a guess, wrong"}).status_code == 422
+    for _ in range(2):
+        wrong = client.post("/account/password", data={"current_password": "a guess, wrong", **NEW})
+        assert wrong.status_code == 422
+    assert client.post("/account/password", data={"current_password": PASSWORD, **NEW}).status_code == 429
+    assert guesser.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    # Someone else's account keeps its own budget.
+    stranger = create_user(app)
+    assert app.test_client().post("/login", data={"email": stranger.email, "password": PASSWORD}).status_code == 302
+
+
+def test_too_many_password_changes_from_one_address_are_refused(make_app):
+    app = make_app(LOGIN_LIMIT_PER_IP="3 per minute")
+    refused = []
+    for _ in range(2):  # two accounts, so only the per-address limit can be what refuses
+        client = app.test_client()
+        sign_in(client, app, create_user(app))
+        for _ in range(2):
+            response = client.post("/account/password", data={"current_password": "a guess, wrong", **NEW})
+            refused.append(response.status_code)
+    assert refused == [422, 422, 422, 429]

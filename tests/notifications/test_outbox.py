@@ -27,12 +27,14 @@ def queue(app, key="test:1", to="someone@example.org") -> int | None:
             link="http://localhost/x",
             expires_hours=1,
         )
+        message_id = msg.id if msg else None  # read before the commit: the row is the outbox's, not the request's
         db.session.commit()
-        return msg.id if msg else None
+        return message_id
 
 
 def row(app, message_id) -> OutboxMessage:
     with app.app_context():
+        services.open_outbox()
         msg = db.session.get(OutboxMessage, message_id)
         db.session.expunge(msg)
         return msg
@@ -123,6 +125,7 @@ def test_the_sweep_delivers_what_the_broker_missed(make_app, smtp_sink):
     online = smtp_app(make_app, smtp_sink)
     with online.app_context():
         assert services.sweep() == 0  # not overdue yet
+        services.open_outbox()
         db.session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(minutes=5)))
         db.session.commit()
         assert services.sweep() == 1
@@ -149,5 +152,61 @@ def test_development_mailbox_shows_queued_mail(app, client):
     page = client.get("/dev/mail/")
     assert page.status_code == 200 and "someone@example.org" in page.text
     with app.app_context():
+        services.open_outbox()
         message_id = db.session.scalars(select(OutboxMessage.id)).one()
     assert "http://localhost/x" in client.get(f"/dev/mail/{message_id}").text
+
+
+# --- failures that retrying cannot fix (issue #9, finding 4) ---------------------------------------
+
+
+def test_a_message_that_cannot_be_built_fails_at_once_and_forgets_its_link(make_app, smtp_sink, monkeypatch):
+    app = smtp_app(make_app, smtp_sink)
+
+    def refuse(msg):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(services.mail, "build_message", refuse)
+    message_id = queue(app)  # delivered in process after the commit: the task answers "failed"
+
+    failed = row(app, message_id)
+    assert failed.status == OutboxStatus.FAILED and failed.attempts == 1
+    assert failed.last_error == "ValueError" and failed.next_attempt_at is None
+    assert failed.text_body == failed.html_body == ""  # the live link is gone
+    assert smtp_sink.messages == []
+    with app.app_context():
+        assert services.sweep() == 0  # never handed out again
+        assert services.deliver(message_id) == "skipped"
+
+
+def test_a_permanent_smtp_refusal_fails_at_once(make_app, smtp_sink):
+    smtp_sink.refuse_with = "554 5.7.1 Message rejected"
+    app = smtp_app(make_app, smtp_sink, OUTBOX_MAX_ATTEMPTS=5)
+    message_id = queue(app)
+
+    failed = row(app, message_id)
+    assert failed.status == OutboxStatus.FAILED and failed.attempts == 1
+    assert failed.last_error == "SMTPDataError 554"
+    assert failed.text_body == failed.html_body == ""
+    with app.app_context():
+        assert services.deliver(message_id) == "skipped"
+
+
+def test_a_temporary_failure_keeps_the_body_until_it_is_given_up(make_app, smtp_sink):
+    smtp_sink.refuse_with = "451 4.3.0 Try again later"
+    app = smtp_app(make_app, smtp_sink, OUTBOX_MAX_ATTEMPTS=2)
+    message_id = queue(app)
+    waiting = row(app, message_id)
+    assert waiting.status == OutboxStatus.PENDING and "http://localhost/x" in waiting.text_body
+    with app.app_context(), pytest.raises(services.DeliveryFailed):
+        services.deliver(message_id)
+    given_up = row(app, message_id)
+    assert given_up.status == OutboxStatus.FAILED and given_up.text_body == ""
+
+
+def test_an_unreachable_server_is_a_temporary_failure(make_app):
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=1, OUTBOX_MAX_ATTEMPTS=3)
+    message_id = queue(app)
+    waiting = row(app, message_id)
+    assert waiting.status == OutboxStatus.PENDING and waiting.attempts == 1
+    assert waiting.last_error == "ConnectionRefusedError"

@@ -34,7 +34,10 @@ def test_tenant_tables_enable_and_force_rls_with_using_and_with_check(owner_engi
             ).one()
             assert enabled and forced, table
             qual, check = conn.execute(
-                text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
+                text(
+                    "SELECT qual, with_check FROM pg_policies WHERE tablename = :t AND policyname = 'tenant_isolation'"
+                ),
+                {"t": table},
             ).one()
             assert "app.partnership_id" in qual and "app.partnership_id" in check, table
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from partnership_hub.extensions import db
+from partnership_hub.notifications import services
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
 from tests.conftest import DATABASE_URL, REDIS_URL
@@ -93,6 +94,7 @@ def test_an_invitation_reaches_the_smtp_server_exactly_once(make_app, world, log
     assert b"/join/" in envelope.content
 
     with app.app_context():
+        services.open_outbox()  # the outbox is readable by delivery work only
         message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).one()
         assert message.status == OutboxStatus.SENT
         # A redelivered task (or a duplicate sweep) finds the message sent and does nothing.

@@ -107,3 +107,76 @@ def test_a_history_restore_gets_the_whole_page(login_as, world):
         f"/p/{world.home.slug}/resources", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert "<html" in response.text
+
+
+# --- pages whose URL carries a secret (#9) ------------------------------------------------------
+
+
+def test_anonymous_token_pages_are_never_stored(app, client, world, login_as):
+    from tests.factories import create_user, link_in, outbox
+
+    user = create_user(app)
+    client.post("/forgot-password", data={"email": user.email})
+    reset = link_in(outbox(app, kind="reset_password")[0])
+    login_as("coordinator").post(
+        f"/p/{world.home.slug}/people/invite", data={"email": "newcomer@example.org", "role": "member"}
+    )
+    join = link_in(outbox(app, kind="invitation")[0])
+    anonymous = app.test_client()
+    for url in (reset, join):
+        page = anonymous.get(url)
+        assert page.status_code == 200, url
+        assert page.headers["Cache-Control"] == "no-store", url
+    refused = anonymous.post(reset, data={"password": "short", "confirm": "short"})
+    assert refused.status_code == 422 and refused.headers["Cache-Control"] == "no-store"
+
+
+def test_every_url_with_a_token_is_never_stored(app, client, world):
+    """The class, from the URL map: whatever a token page answers (even a refusal), nothing stores it."""
+    rules = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
+    assert {rule.endpoint for rule in rules} >= {"accounts.reset_password", "accounts.verify_email", "workspaces.join"}
+    for rule in rules:
+        values = {name: world.home.slug if name == "slug" else "not-a-real-token" for name in rule.arguments}
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        response = client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+
+
+def test_other_anonymous_pages_may_be_cached(client):
+    assert "Cache-Control" not in client.get("/login").headers
+
+
+# --- trusted proxies (#9) -----------------------------------------------------------------------
+
+
+def _guess(client, n: int, forwarded_for: str):
+    return client.post(
+        "/login",
+        data={"email": f"guess{n}@example.org", "password": "wrong password!"},
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(make_app):
+    app = make_app(PROXY_HOPS=1, LOGIN_LIMIT_PER_IP="2 per minute")
+    client = app.test_client()  # the proxy, at 127.0.0.1
+    assert [_guess(client, n, "198.51.100.1").status_code for n in range(3)] == [422, 422, 429]
+    assert _guess(client, 9, "198.51.100.2").status_code == 422  # another client is not locked out
+    # Only the address the proxy appended counts: a client can't pick its own.
+    assert _guess(client, 10, "198.51.100.99, 198.51.100.1").status_code == 429
+
+
+def test_without_trusted_proxies_forwarding_headers_are_ignored(make_app):
+    app = make_app(LOGIN_LIMIT_PER_IP="2 per minute")
+    assert app.config["PROXY_HOPS"] == 0
+    client = app.test_client()
+    statuses = [_guess(client, n, f"198.51.100.{n}").status_code for n in range(3)]
+    assert statuses == [422, 422, 429]  # a forged header doesn't buy more guesses
+
+
+def test_proxy_hops_must_be_a_small_number():
+    assert load_config({})["PROXY_HOPS"] == 0
+    assert load_config({"PROXY_HOPS": "2"})["PROXY_HOPS"] == 2
+    for bad in ("-1", "one", "²", "99"):
+        with pytest.raises(ConfigError):
+            load_config({"PROXY_HOPS": bad})
