@@ -77,10 +77,12 @@ def search(
     chosen: list[int],
     limit: int = PICK_LIMIT,
     blank: str | None = None,
+    sort_columns: tuple[Column, ...] | None = None,
 ) -> Pick:
     """Run a picker's two bounded statements over ``stmt`` (a SELECT of (id, label) rows already
     limited to what the viewer may pick): the chosen records, and up to ``limit`` matches for
-    ``query`` (case-insensitive, anywhere in any of ``search_columns``) ordered by label."""
+    ``query`` (case-insensitive, anywhere in any of ``search_columns``) ordered by label — or by
+    ``sort_columns`` when the records keep their own sort key (``lower(label)``, id, indexed)."""
     query = clean_query(query)
     pick = Pick(query=query, blank=blank)
     if chosen:
@@ -92,7 +94,8 @@ def search(
         matching = matching.where(contains(search_columns, query))
     if chosen:
         matching = matching.where(id_column.notin_(chosen))
-    rows = db.session.execute(matching.order_by(func.lower(label_column), id_column).limit(limit + 1)).all()
+    order = sort_columns or (func.lower(label_column), id_column)
+    rows = db.session.execute(matching.order_by(*order).limit(limit + 1)).all()
     pick.matches = [(str(row[0]), row[1]) for row in rows[:limit]]
     pick.more = len(rows) > limit
     return pick
@@ -108,6 +111,7 @@ class PickSpec:
     query: str = ""
     chosen: list[int] = field(default_factory=list)
     blank: str | None = None
+    sort_columns: tuple[Column, ...] | None = None  # the order of matches, if not (lower(label), id)
 
 
 def pick_together(specs: dict[str, PickSpec]) -> dict[str, Pick]:
@@ -122,25 +126,29 @@ def pick_together(specs: dict[str, PickSpec]) -> dict[str, Pick]:
         label = spec.label_column
         if spec.chosen:
             chosen_rows = spec.stmt.where(spec.id_column.in_(spec.chosen))
-            parts.append(chosen_rows.with_only_columns(literal(f"{name}:chosen"), spec.id_column, label))
+            parts.append(chosen_rows.with_only_columns(literal(f"{name}:chosen"), spec.id_column, label, literal(0)))
         matching = spec.stmt
         if query:
             matching = matching.where(contains((label,), query))
         if spec.chosen:
             matching = matching.where(spec.id_column.notin_(spec.chosen))
+        order = spec.sort_columns or (func.lower(label), spec.id_column)
+        # Each match's place in its picker's order rides along (a UNION keeps no order).
         limited = (
-            matching.with_only_columns(spec.id_column.label("id"), label.label("label"))
-            .order_by(func.lower(label), spec.id_column)
+            matching.with_only_columns(
+                spec.id_column.label("id"), label.label("label"), func.row_number().over(order_by=order).label("place")
+            )
+            .order_by(*order)
             .limit(PICK_LIMIT + 1)
             .subquery()
         )
-        parts.append(select(literal(name), limited.c.id, limited.c.label))
-    # A UNION keeps no order: sorted here as each picker's own query sorts (chosen ones as chosen).
+        parts.append(select(literal(name), limited.c.id, limited.c.label, limited.c.place))
+    # Sorted here as each picker's own query sorts (chosen ones as chosen).
     rows = db.session.execute(union_all(*parts)).all()
-    chosen = {(kind.partition(":")[0], value): label for kind, value, label in rows if kind.endswith(":chosen")}
+    chosen = {(kind.partition(":")[0], value): label for kind, value, label, _ in rows if kind.endswith(":chosen")}
     for name, spec in specs.items():
         picks[name].chosen = [(str(i), chosen[name, i]) for i in spec.chosen if (name, i) in chosen]
-    for kind, value, label in sorted((r for r in rows if ":" not in r[0]), key=lambda r: (r[2].lower(), r[1])):
+    for kind, value, label, _ in sorted((r for r in rows if ":" not in r[0]), key=lambda r: (r[0], r[3])):
         pick = picks[kind]
         if len(pick.matches) < PICK_LIMIT:
             pick.matches.append((str(value), label))

@@ -64,3 +64,29 @@ def test_search_text_is_one_bounded_line(raw, expected):
 
 def test_chosen_ids_are_ascii_positive_and_bounded():
     assert chosen_ids(["3", "3", "²", "-1", "0", "99999999999", "abc", " 7 "]) == [3, 7]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pick/people?field=x",
+        "/pick/people?field=x&role=member",
+        "/planning",
+        "/pick/representatives?field=x",
+        "/people",
+        "/people?role=member",
+    ],
+)
+def test_member_pickers_and_lists_sort_by_the_memberships_key_not_the_users_name(app, world, path):
+    """Ordered by ``memberships.sort_name`` (served by its indexes), never by ``lower(users.name)``,
+    which sorts every member of the partnership first (issue #8)."""
+    from tests.budget import counting
+
+    client = app.test_client()
+    factories.sign_in(client, app, world.user("coordinator"))
+    with counting(app) as statements:
+        response = client.get(f"/p/{world.home.slug}{path}")
+    assert response.status_code == 200
+    ordered = [s for s in statements if "ORDER BY" in s and "memberships" in s]
+    assert ordered and all("memberships.sort_name" in s.split("ORDER BY", 1)[1] for s in ordered)
+    assert not any("lower(users.name)" in s.split("ORDER BY", 1)[1] for s in ordered)

@@ -8,11 +8,11 @@ the size of the partnership (relationships are eager-loaded, never per row).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, String, Subquery, case, cast, exists, func, literal, or_, select, union, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
@@ -608,49 +608,124 @@ def delete_custom_sector(ctx: WorkspaceContext, custom: CustomSector) -> None:
 
 
 @dataclass(frozen=True)
-class DirectoryRow:
-    """One active organization's link to one sector (``sector_key`` and ``custom_sector_id`` are
-    both None when the organization has no sector yet)."""
-
-    organization_id: int
-    organization_name: str
-    prevention: bool = False
-    protection: bool = False
-    prosecution: bool = False
-    partnership: bool = False
-    sector_key: str | None = None
-    custom_sector_id: int | None = None
-
-
-@dataclass(frozen=True)
 class CustomSectorRef:
     id: int
     name: str
     parent_key: str | None = None
 
 
-def directory_rows(ctx: WorkspaceContext) -> list[DirectoryRow]:
-    """Every active organization with each of its sectors (one query)."""
-    stmt = (
-        select(
-            Organization.id,
-            Organization.name,
-            Organization.prevention,
-            Organization.protection,
-            Organization.prosecution,
-            Organization.partnership_p,
-            OrganizationSector.sector_key,
-            OrganizationSector.custom_sector_id,
-        )
-        .outerjoin(Organization.sectors)
-        .where(Organization.archived_at.is_(None))
-        .order_by(Organization.name_key, Organization.id)
-    )
-    return [DirectoryRow(*row) for row in db.session.execute(scoped(stmt)).tuples()]
-
-
 def custom_sector_refs(custom_sectors: Iterable[CustomSector]) -> list[CustomSectorRef]:
     return [CustomSectorRef(c.id, c.name, c.parent_key) for c in custom_sectors]
+
+
+NAMES_SHOWN = 5  # organizations named per sector on the coverage page; the rest are "and N more"
+
+# A tally counts the active organizations of one group and names the first few:
+#   (SECTOR, key)  placed in the toolkit sector ``key`` itself, or in a custom sector under it;
+#   (WITHIN, key)  ... or in any sub-area of ``key``, a top-level sector with sub-areas;
+#   (CUSTOM, "id") placed in the custom sector ``id``.
+SECTOR, WITHIN, CUSTOM = "sector", "within", "custom"
+TallyKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Named:
+    """How many active organizations a group has, and the first few of them by name."""
+
+    names: tuple[str, ...] = ()
+    count: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.names)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+# Toolkit sectors with sub-areas: every key of the family (the parent's and each sub-area's) with the
+# parent's. A sector without sub-areas needs no WITHIN group: it would equal its SECTOR group.
+FAMILIES = tuple(
+    (member.key, sector.key) for sector in toolkit.SECTORS if sector.children for member in (sector, *sector.children)
+)
+
+
+def _sector_groups() -> Subquery:
+    """(kind, key, organization id, name, name_key): each active organization once per group it
+    belongs to (see ``TallyKey``), from its sector links."""
+    links = (
+        select(
+            func.coalesce(OrganizationSector.sector_key, CustomSector.parent_key).label("key"),
+            OrganizationSector.custom_sector_id,
+            Organization.id,
+            Organization.name,
+            Organization.name_key,
+        )
+        .join(Organization, Organization.id == OrganizationSector.organization_id)
+        .outerjoin(CustomSector, CustomSector.id == OrganizationSector.custom_sector_id)
+        .where(Organization.archived_at.is_(None))
+        .cte("links")
+    )
+    # A small literal table (a join on it is cheaper than a CASE over every link).
+    families = union_all(*(select(literal(key).label("key"), literal(top).label("top")) for key, top in FAMILIES))
+    family = families.subquery("families")
+    columns = (links.c.id, links.c.name, links.c.name_key)
+    return union(  # UNION, not UNION ALL: an organization counts once per group
+        select(literal(SECTOR).label("kind"), links.c.key.label("key"), *columns).where(links.c.key.is_not(None)),
+        select(literal(WITHIN), family.c.top, *columns).join_from(links, family, family.c.key == links.c.key),
+        select(literal(CUSTOM), cast(links.c.custom_sector_id, String), *columns).where(
+            links.c.custom_sector_id.is_not(None)
+        ),
+    ).subquery("groups")
+
+
+def sector_counts() -> dict[TallyKey, int]:
+    """Every group's count of active organizations (one grouped statement, a row per group)."""
+    groups = _sector_groups()
+    stmt = select(groups.c.kind, groups.c.key, func.count()).group_by(groups.c.kind, groups.c.key)
+    return {(kind, key): count for kind, key, count in db.session.execute(scoped(stmt)).tuples()}
+
+
+def sector_tallies(limit: int = NAMES_SHOWN) -> dict[TallyKey, Named]:
+    """Every group's count of active organizations and its first ``limit`` (1 or more) names, in ONE
+    aggregated statement: at most ``limit`` rows per group, whatever the size of the directory."""
+    groups = _sector_groups()
+    group = (groups.c.kind, groups.c.key)
+    ranked = select(
+        *group,
+        groups.c.name,
+        func.count().over(partition_by=group).label("total"),
+        func.row_number().over(partition_by=group, order_by=(groups.c.name_key, groups.c.id)).label("rank"),
+    ).subquery("ranked")
+    stmt = (
+        select(ranked.c.kind, ranked.c.key, ranked.c.name, ranked.c.total)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.kind, ranked.c.key, ranked.c.rank)
+    )
+    names: dict[TallyKey, list[str]] = {}
+    totals: dict[TallyKey, int] = {}
+    for kind, key, name, total in db.session.execute(scoped(stmt)).tuples():
+        names.setdefault((kind, key), []).append(name)
+        totals[(kind, key)] = total
+    return {group_key: Named(tuple(names[group_key]), totals[group_key]) for group_key in names}
+
+
+@dataclass(frozen=True)
+class OrganizationTotals:
+    """How many active organizations there are, and how many work on each P."""
+
+    active: int = 0
+    ps: dict[str, int] = field(default_factory=dict)
+
+
+def _organization_totals() -> Select[Any]:
+    """How many active organizations there are and work on each P (one scan, columns named ``active``
+    and each P's key)."""
+    ps = (
+        func.count(case((getattr(Organization, attribute).is_(True), 1))).label(key)
+        for key, attribute in P_ATTRIBUTES.items()
+    )
+    return select(func.count(Organization.id).label("active"), *ps).where(Organization.archived_at.is_(None))
 
 
 @dataclass
@@ -658,21 +733,19 @@ class SectorCoverage:
     """A toolkit sector and the active organizations that cover it."""
 
     sector: toolkit.Sector
-    organizations: list[str] = field(default_factory=list)  # placed in the sector itself
+    organizations: Named = Named()  # placed in the sector itself (or a custom sector under it)
+    everyone: Named = Named()  # ... or in any of its sub-areas: what covers it
     via_custom: list[str] = field(default_factory=list)  # names of custom sectors under it that are covered
     children: list[SectorCoverage] = field(default_factory=list)
 
     @property
     def covered(self) -> bool:
-        return bool(self.organizations) or any(child.covered for child in self.children)
+        return bool(self.everyone)
 
     @property
-    def all_organizations(self) -> list[str]:
-        """Organizations in the sector or any of its sub-areas, each once, by name."""
-        names = set(self.organizations)
-        for child in self.children:
-            names.update(child.organizations)
-        return sorted(names, key=str.casefold)
+    def filter_value(self) -> str:
+        """The organization list's ``sector`` filter that lists ``everyone``."""
+        return self.sector.key
 
     @property
     def missing_children(self) -> list[SectorCoverage]:
@@ -695,7 +768,11 @@ class PBalance:
 @dataclass
 class CustomCoverage:
     sector: CustomSectorRef
-    organizations: list[str]
+    organizations: Named
+
+    @property
+    def filter_value(self) -> str:
+        return custom_value(self.sector.id)
 
 
 @dataclass
@@ -738,46 +815,39 @@ class Coverage:
 
 
 def compute_coverage(
-    rows: Iterable[DirectoryRow], custom_sectors: Iterable[CustomSectorRef] = (), survivor_advisors: int = 0
+    tallies: Mapping[TallyKey, Named],
+    custom_sectors: Iterable[CustomSectorRef] = (),
+    totals: OrganizationTotals = OrganizationTotals(),
+    survivor_advisors: int = 0,
 ) -> Coverage:
     """Which toolkit sectors the active organizations cover, which are missing, and the P balance.
 
     A parent sector counts as covered when it or any sub-area is; a custom sector placed under a
-    toolkit sector counts for that sector. Pure: rows in, a Coverage out."""
-    rows = list(rows)
-    customs = {c.id: c for c in custom_sectors}
-    by_key: dict[str, set[str]] = {}
-    via_custom: dict[str, set[str]] = {}
-    custom_orgs: dict[int, set[str]] = {}
-    orgs: dict[int, DirectoryRow] = {}
-    for row in rows:
-        orgs.setdefault(row.organization_id, row)
-        if row.sector_key is not None:
-            by_key.setdefault(row.sector_key, set()).add(row.organization_name)
-        elif row.custom_sector_id is not None and row.custom_sector_id in customs:
-            custom = customs[row.custom_sector_id]
-            custom_orgs.setdefault(custom.id, set()).add(row.organization_name)
-            if custom.parent_key in SECTORS_BY_KEY:
-                by_key.setdefault(custom.parent_key, set()).add(row.organization_name)
-                via_custom.setdefault(custom.parent_key, set()).add(custom.name)
+    toolkit sector counts for that sector (``sector_tallies`` groups them so). Pure: the tallies
+    and totals in, a Coverage out."""
+    customs = list(custom_sectors)
+    none = Named()
 
     def _coverage(sector: toolkit.Sector) -> SectorCoverage:
+        own = tallies.get((SECTOR, sector.key), none)
         return SectorCoverage(
             sector,
-            organizations=sorted(by_key.get(sector.key, ()), key=str.casefold),
-            via_custom=sorted(via_custom.get(sector.key, ()), key=str.casefold),
+            organizations=own,
+            everyone=tallies.get((WITHIN, sector.key), none) if sector.children else own,
+            via_custom=sorted(
+                (c.name for c in customs if c.parent_key == sector.key and tallies.get((CUSTOM, str(c.id)))),
+                key=str.casefold,
+            ),
             children=[_coverage(child) for child in sector.children],
         )
 
-    total = len(orgs)
+    total = totals.active
     balance = []
     for choice in toolkit.PS:
-        count = sum(1 for row in orgs.values() if getattr(row, choice.key))
+        count = totals.ps.get(choice.key, 0)
         balance.append(PBalance(choice.key, choice.label, count, round(100 * count / total) if total else 0))
     standalone = [
-        CustomCoverage(c, sorted(custom_orgs.get(c.id, ()), key=str.casefold))
-        for c in customs.values()
-        if c.parent_key not in SECTORS_BY_KEY
+        CustomCoverage(c, tallies.get((CUSTOM, str(c.id)), none)) for c in customs if c.parent_key not in SECTORS_BY_KEY
     ]
     return Coverage(
         sectors=[_coverage(sector) for sector in toolkit.SECTORS],
@@ -789,16 +859,21 @@ def compute_coverage(
 
 
 def coverage(ctx: WorkspaceContext) -> Coverage:
-    """The partnership's coverage now (a fixed handful of queries)."""
-    survivor_advisors = workspaces.setup_facts(ctx)["survivor_advisors"]
-    return compute_coverage(directory_rows(ctx), custom_sector_refs(list_custom_sectors(ctx)), survivor_advisors)
+    """The partnership's coverage now (three queries, each returning a bounded number of rows: the
+    totals with the survivor advisors, the custom sectors, the sector tallies)."""
+    # Counted exactly (the setup facts stop at FACT_CAP): an index-only scan of the advisors only.
+    advisors = select(func.count(Membership.id)).where(Membership.role == Role.SURVIVOR_ADVISOR)
+    totals_and_advisors = _organization_totals().add_columns(advisors.scalar_subquery().label("advisors"))
+    row = db.session.execute(scoped(totals_and_advisors)).one()._asdict()
+    totals = OrganizationTotals(row["active"], {key: row[key] for key in P_ATTRIBUTES})
+    customs = custom_sector_refs(list_custom_sectors(ctx))
+    return compute_coverage(sector_tallies(), customs, totals, row["advisors"])
 
 
 @dataclass
 class SectorCount:
     sector: toolkit.Sector
-    direct: int  # organizations placed in this sector itself
-    total: int  # ... or in any of its sub-areas or custom sectors under it
+    total: int  # organizations in this sector, any of its sub-areas or custom sectors under it
     children: list[SectorCount] = field(default_factory=list)
     custom: list[tuple[CustomSector, int]] = field(default_factory=list)
 
@@ -811,28 +886,17 @@ class SectorOverview:
 
 def sector_overview(ctx: WorkspaceContext) -> SectorOverview:
     """The toolkit taxonomy with how many active organizations cover each sector, plus the
-    partnership's own sectors (two queries)."""
-    rows = directory_rows(ctx)
+    partnership's own sectors (two queries: the custom sectors, and the counts grouped in SQL)."""
     custom_sectors = list_custom_sectors(ctx)
-    by_key: dict[str, set[int]] = {}
-    by_custom: dict[int, set[int]] = {}
-    for row in rows:
-        if row.sector_key is not None:
-            by_key.setdefault(row.sector_key, set()).add(row.organization_id)
-        elif row.custom_sector_id is not None:
-            by_custom.setdefault(row.custom_sector_id, set()).add(row.organization_id)
-
-    counts = []
+    counts = sector_counts()
+    by_custom = {c.id: counts.get((CUSTOM, str(c.id)), 0) for c in custom_sectors}
+    rows = []
     for sector in toolkit.SECTORS:
-        children = [SectorCount(c, len(by_key.get(c.key, ())), len(by_key.get(c.key, ()))) for c in sector.children]
-        custom = [(c, len(by_custom.get(c.id, ()))) for c in custom_sectors if c.parent_key == sector.key]
-        everyone = set(by_key.get(sector.key, ()))
-        for child in sector.children:
-            everyone |= by_key.get(child.key, set())
-        for c, _n in custom:
-            everyone |= by_custom.get(c.id, set())
-        counts.append(SectorCount(sector, len(by_key.get(sector.key, ())), len(everyone), children, custom))
-    return SectorOverview(counts, [(c, len(by_custom.get(c.id, ()))) for c in custom_sectors])
+        children = [SectorCount(c, counts.get((SECTOR, c.key), 0)) for c in sector.children]
+        custom = [(c, by_custom[c.id]) for c in custom_sectors if c.parent_key == sector.key]
+        total = counts.get((WITHIN if sector.children else SECTOR, sector.key), 0)
+        rows.append(SectorCount(sector, total, children, custom))
+    return SectorOverview(rows, [(c, by_custom[c.id]) for c in custom_sectors])
 
 
 # --- linked networks ----------------------------------------------------------------------------
@@ -905,20 +969,29 @@ def delete_linked_network(ctx: WorkspaceContext, network: LinkedNetwork) -> None
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the directory, as scalar subqueries the guide
-    evaluates together with other areas' facts in one query."""
+    evaluates together with other areas' facts in one query. Counts stop at ``workspaces.FACT_CAP``;
+    the sectors covered are found by skipping from one sector key to the next (one index probe per
+    sector the taxonomy has, however many organizations each holds)."""
     active = Organization.archived_at.is_(None)
     covered = (
         select(OrganizationSector.sector_key)
         .join(OrganizationSector.organization)
         .where(active, OrganizationSector.sector_key.is_not(None))
     )
+
+    def first_key_after(key: Any = None) -> Any:
+        after = covered if key is None else covered.where(OrganizationSector.sector_key > key)
+        return after.order_by(OrganizationSector.sector_key).limit(1).scalar_subquery()
+
+    keys = select(first_key_after().label("key")).cte("covered_sector_keys", recursive=True)
+    keys = keys.union_all(select(first_key_after(keys.c.key)).where(keys.c.key.is_not(None)))
     return {
-        "organizations": select(func.count(Organization.id)).where(active).scalar_subquery(),
-        "sectors_covered": select(func.count(func.distinct(covered.subquery().c.sector_key))).scalar_subquery(),
+        "organizations": workspaces.capped_count(select(Organization.id).where(active)),
+        "sectors_covered": select(func.count(keys.c.key)).scalar_subquery(),
         "survivor_sector_covered": exists(
             covered.where(OrganizationSector.sector_key.in_(sorted(SURVIVOR_SECTOR_KEYS)))
         ),
-        "linked_networks": select(func.count(LinkedNetwork.id)).scalar_subquery(),
+        "linked_networks": workspaces.capped_count(select(LinkedNetwork.id)),
     }
 
 

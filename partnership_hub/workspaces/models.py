@@ -81,7 +81,49 @@ class Partnership(TimestampMixin, Model):
 
 class Membership(TenantMixin, TimestampMixin, Model):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("partnership_id", "user_id"), UniqueConstraint("partnership_id", "id"))
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "user_id"),
+        UniqueConstraint("partnership_id", "id"),
+        # Counts by role and of the planning team / directory editors (setup facts, home, planning)
+        # as index-only scans; user_id is there because the RLS policy reads it.
+        Index("ix_memberships_partnership_id_role", "partnership_id", "role", "user_id"),
+        Index(
+            "ix_memberships_planning_team",
+            "partnership_id",
+            "user_id",
+            postgresql_where=text("on_planning_team"),
+            sqlite_where=text("on_planning_team"),
+        ),
+        Index(
+            "ix_memberships_directory_editors",
+            "partnership_id",
+            "user_id",
+            postgresql_where=text("directory_editor"),
+            sqlite_where=text("directory_editor"),
+        ),
+        # Members by name (``sort_name``, then id), the first page a LIMIT scan however large the
+        # partnership: the planning team, the pickers (any roles), and one role's members.
+        Index("ix_memberships_partnership_id_sort_name", "partnership_id", "sort_name", "id"),
+        Index("ix_memberships_partnership_id_role_sort_name", "partnership_id", "role", "sort_name", "id"),
+        # The planning page's people (on the planning team or editing the directory), by name.
+        Index(
+            "ix_memberships_planning_people",
+            "partnership_id",
+            "sort_name",
+            "id",
+            postgresql_where=text("on_planning_team OR directory_editor"),
+            sqlite_where=text("on_planning_team OR directory_editor"),
+        ),
+        # The People page: coordinators first, then by name. PostgreSQL only: SQLite cannot reflect an
+        # expression index (the migration test compares schemas), and its partnerships are small.
+        Index(
+            "ix_memberships_people_order",
+            "partnership_id",
+            text("(role <> 'coordinator')"),
+            "sort_name",
+            "id",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -89,6 +131,10 @@ class Membership(TenantMixin, TimestampMixin, Model):
     on_planning_team: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A coordinator may let a member edit the organization directory and resource map.
     directory_editor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # lower(users.name): what member lists sort by (users is shared by every partnership, so an order
+    # by its name sorts every member first). Kept by database triggers (migration 0010) when the
+    # membership is created and whenever the person's name changes, in every partnership; never set here.
+    sort_name: Mapped[str] = mapped_column(String(120), server_default="")
 
     user: Mapped[User] = relationship()
     partnership: Mapped[Partnership] = relationship()
@@ -105,7 +151,36 @@ class Invitation(TenantMixin, TimestampMixin, Model):
     """An emailed, single-use, expiring invitation bound to one address."""
 
     __tablename__ = "invitations"
-    __table_args__ = (Index("ix_invitations_partnership_id_email", "partnership_id", "email"),)
+    __table_args__ = (
+        Index("ix_invitations_partnership_id_email", "partnership_id", "email"),
+        # One open invitation per address, even under concurrent requests (issue #9). Expired ones
+        # count as open: inviting the address again renews that row instead of adding one.
+        Index(
+            "uq_invitations_open_email",
+            "partnership_id",
+            "email",
+            unique=True,
+            postgresql_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+            sqlite_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+        ),
+        # Open invitations newest first (the People page and its invitations page): a LIMIT scan.
+        Index(
+            "ix_invitations_open_created_at",
+            "partnership_id",
+            "created_at",
+            "id",
+            postgresql_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+            sqlite_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+        ),
+        # Pending (open, unexpired) invitations counted for the home: an index-only range scan.
+        Index(
+            "ix_invitations_open_expires_at",
+            "partnership_id",
+            "expires_at",
+            postgresql_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+            sqlite_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))

@@ -7,12 +7,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from partnership_hub import areas, picking, toolkit
@@ -25,8 +27,8 @@ from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401
 from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
-from partnership_hub.notifications.services import absolute_url, queue_email
-from partnership_hub.pagination import Page, paginate
+from partnership_hub.notifications.services import absolute_url, queue_email, recent_sends
+from partnership_hub.pagination import COUNT_CAP, Page, paginate
 from partnership_hub.policies import can
 from partnership_hub.security import hash_token, new_token
 from partnership_hub.workspaces.models import (
@@ -134,6 +136,19 @@ def pick_people(
         query=query,
         chosen=chosen or [],
         blank=blank,
+        sort_columns=MEMBER_ORDER,
+    )
+
+
+def people_spec(
+    ctx: WorkspaceContext,
+    chosen: list[int],
+    blank: str | None = None,
+    roles: tuple[Role, ...] = (Role.COORDINATOR, Role.MEMBER, Role.SURVIVOR_ADVISOR),
+) -> picking.PickSpec:
+    """A people picker (as ``pick_people``), to fill with ``picking.pick_together``."""
+    return picking.PickSpec(
+        pickable_people(ctx, roles), Membership.id, User.name, "", chosen, blank, sort_columns=MEMBER_ORDER
     )
 
 
@@ -152,6 +167,13 @@ def memberships_of(user: User) -> list[Membership]:
 
 # --- people -------------------------------------------------------------------------------------
 
+# Members by name: ``Membership.sort_name`` (lower(users.name), kept by the database) then id, which
+# the indexes on (partnership_id[, role], sort_name, id) serve: a page is a LIMIT scan at any size.
+MEMBER_ORDER = (Membership.sort_name, Membership.id)
+# Coordinators first: the expression of ``ix_memberships_people_order`` exactly (a literal, not a
+# bound parameter, so that PostgreSQL matches the index).
+NOT_COORDINATOR = Membership.role != literal_column("'coordinator'")
+
 
 @dataclass
 class MemberList:
@@ -166,7 +188,7 @@ def list_members(ctx: WorkspaceContext) -> MemberList:
         select(Membership)
         .options(contains_eager(Membership.user))
         .join(Membership.user)
-        .order_by(Membership.role != Role.COORDINATOR, func.lower(User.name))
+        .order_by(NOT_COORDINATOR, *MEMBER_ORDER)
     )
     members = list(db.session.scalars(scoped(stmt)))
     visible = [m for m in members if can(ctx.membership, "members.view", m)]
@@ -239,12 +261,23 @@ def member_page(
     """One page of the members this person may see that match ``filters``, coordinators first, then
     by name (one statement, two for people who may not see everyone)."""
     stmt = select(Membership).options(contains_eager(Membership.user)).join(Membership.user)
+    # Counted without the people's names unless the search reads them (an index-only count).
+    counted: Select[tuple[int]] | None = select(Membership.id)
     if filters.q:
         stmt = stmt.where(or_(_contains(User.name, filters.q), _contains(User.email, filters.q)))
+        counted = None
+    # One role: by name within it (``ix_memberships_partnership_id_role_sort_name``); every role:
+    # coordinators first (``ix_memberships_people_order``).
     if filters.role:
-        stmt = stmt.where(Membership.role == filters.role)
-    stmt = listed_to(ctx, stmt).order_by(Membership.role != Role.COORDINATOR, func.lower(User.name), Membership.id)
-    return MemberPage(paginate(scoped(stmt), page, page_size), hidden_member_count(ctx))
+        stmt = stmt.where(Membership.role == filters.role).order_by(*MEMBER_ORDER)
+        counted = counted.where(Membership.role == filters.role) if counted is not None else None
+    else:
+        stmt = stmt.order_by(NOT_COORDINATOR, *MEMBER_ORDER)
+    stmt = listed_to(ctx, stmt)
+    count_from = scoped(listed_to(ctx, counted)) if counted is not None else None
+    return MemberPage(
+        paginate(scoped(stmt), page, page_size, cap=COUNT_CAP, count_from=count_from), hidden_member_count(ctx)
+    )
 
 
 def get_member(ctx: WorkspaceContext, membership_id: int) -> Membership:
@@ -263,11 +296,33 @@ def coordinator_count() -> int:
     ).scalar_one()
 
 
+def _lock_coordination(ctx: WorkspaceContext, membership: Membership) -> Membership:
+    """Take the partnership's row lock (PostgreSQL: SELECT ... FOR UPDATE) before checking "at least
+    one coordinator", so two changes to who coordinates run one after the other: the second counts
+    after the first has committed. Returns ``membership`` as it is now (``NotFound`` when it went)."""
+    db.session.execute(select(Partnership.id).where(Partnership.id == ctx.partnership.id).with_for_update())
+    current = db.session.scalars(
+        scoped(select(Membership).where(Membership.id == membership.id)).execution_options(populate_existing=True)
+    ).one_or_none()
+    if current is None:
+        raise NotFound(f"Membership {membership.id}")
+    return current
+
+
+def _other_coordinators(membership: Membership) -> int:
+    return db.session.execute(
+        scoped(
+            select(func.count(Membership.id)).where(Membership.role == Role.COORDINATOR, Membership.id != membership.id)
+        )
+    ).scalar_one()
+
+
 def change_role(ctx: WorkspaceContext, membership: Membership, role: Role) -> Membership:
-    """Give a member another role. The last coordinator cannot step down."""
+    """Give a member another role. The last coordinator cannot step down (checked under the lock)."""
+    membership = _lock_coordination(ctx, membership)
     if membership.role == role:
         return membership
-    if membership.role == Role.COORDINATOR and coordinator_count() <= 1:
+    if membership.role == Role.COORDINATOR and _other_coordinators(membership) == 0:
         raise ServiceError(
             "A partnership needs at least one coordinator. Make someone else a coordinator first.", "role"
         )
@@ -286,8 +341,10 @@ def change_role(ctx: WorkspaceContext, membership: Membership, role: Role) -> Me
 
 
 def remove_member(ctx: WorkspaceContext, membership: Membership) -> None:
-    """Take someone out of the partnership; their open sessions are signed out."""
-    if membership.role == Role.COORDINATOR and coordinator_count() <= 1:
+    """Take someone out of the partnership (or let them leave); their open sessions are signed out.
+    The last coordinator can't go (checked under the lock)."""
+    membership = _lock_coordination(ctx, membership)
+    if membership.role == Role.COORDINATOR and _other_coordinators(membership) == 0:
         raise ServiceError("The last coordinator can't be removed. Make someone else a coordinator first.")
     leaving = membership.user_id == (ctx.user.id if ctx.user else None)
     audit.record(
@@ -309,14 +366,21 @@ def remove_member(ctx: WorkspaceContext, membership: Membership) -> None:
 
 def invitation_page(ctx: WorkspaceContext, page: int, page_size: int = INVITATIONS_PAGE_SIZE) -> Page[Invitation]:
     """One page of the invitations not yet accepted or revoked, newest first (expired ones included,
-    to resend), with how many there are (one statement)."""
+    to resend), with how many there are, counted up to ``COUNT_CAP`` past the page (one statement, a
+    LIMIT scan of ``ix_invitations_open_created_at``)."""
     stmt = (
         select(Invitation)
         .options(joinedload(Invitation.invited_by))
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
-    return paginate(scoped(stmt), page, page_size)
+    return paginate(scoped(stmt), page, page_size, cap=COUNT_CAP)
+
+
+# Sending limits (issue #9): far above what a coordinator sends, far below what a spammer needs.
+INVITATIONS_PER_HOUR_PER_INVITER = 50  # by one person, across every partnership
+INVITATIONS_PER_HOUR_PER_PARTNERSHIP = 200
+RESEND_INTERVAL = timedelta(minutes=10)  # between two resends of one invitation
 
 
 def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: str) -> None:
@@ -327,6 +391,7 @@ def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: s
         subject=f"You're invited to join {ctx.partnership.name} on Partnership Hub",
         template="invitation",
         partnership_id=ctx.partnership.id,
+        sender_id=ctx.user.id if ctx.user else None,
         partnership=ctx.partnership,
         inviter=ctx.user,
         # Mail can be read by others than the invitee: never name the survivor advisory role in it.
@@ -336,10 +401,48 @@ def _send_invitation_email(ctx: WorkspaceContext, invitation: Invitation, raw: s
     )
 
 
-def invite(ctx: WorkspaceContext, email: str, role: Role) -> Invitation:
-    """Invite an address with a role. Refuses current members and addresses already invited."""
-    if ctx.user is None:
+def _check_may_send_invitations(ctx: WorkspaceContext, field: str | None = None) -> User:
+    """The sender, when they may send an invitation now: a verified address, and under the hourly
+    limits per person and per partnership (counted from the outbox, so they hold across restarts
+    and web workers). Otherwise a ``ServiceError`` saying what to do."""
+    user = ctx.user
+    if user is None:
         raise ValueError("an invitation is sent by a person; this context has no user")
+    if user.email_verified_at is None:
+        raise ServiceError(
+            f"Confirm your email address before sending invitations: open the link we sent to {user.email}, "
+            "or use “Send a new link” at the top of the page to get a new one.",
+            field,
+        )
+    sent = recent_sends("invitation", ctx.partnership.id, user.id, utcnow() - timedelta(hours=1))
+    if sent.by_sender >= INVITATIONS_PER_HOUR_PER_INVITER:
+        raise ServiceError(
+            f"You have sent {INVITATIONS_PER_HOUR_PER_INVITER} invitations in the last hour, the most we allow. "
+            "Please try again later.",
+            field,
+        )
+    if sent.by_partnership >= INVITATIONS_PER_HOUR_PER_PARTNERSHIP:
+        raise ServiceError(
+            f"This partnership has sent {INVITATIONS_PER_HOUR_PER_PARTNERSHIP} invitations in the last hour, "
+            "the most we allow. Please try again later.",
+            field,
+        )
+    return user
+
+
+def _issue(ctx: WorkspaceContext, invitation: Invitation, now: datetime) -> str:
+    """A fresh link for ``invitation`` (any earlier one stops working) and a new expiry; returns the token."""
+    raw, digest = new_token()
+    invitation.token_hash = digest
+    invitation.last_sent_at = now
+    invitation.expires_at = now + current_app.config["INVITATION_TTL"]
+    return raw
+
+
+def invite(ctx: WorkspaceContext, email: str, role: Role) -> Invitation:
+    """Invite an address with a role. Refuses current members and addresses already invited; an
+    expired invitation to the address is renewed (one open invitation per address, a unique index)."""
+    user = _check_may_send_invitations(ctx, "email")
     email = accounts.normalize_email(email)
     existing_member = db.session.scalars(
         scoped(select(Membership).join(Membership.user).where(User.email == email))
@@ -347,44 +450,54 @@ def invite(ctx: WorkspaceContext, email: str, role: Role) -> Invitation:
     if existing_member is not None:
         raise ServiceError("This person is already a member of the partnership.", "email")
     now = utcnow()
-    pending = db.session.scalars(
+    already_invited = ServiceError(
+        "This address already has a pending invitation. Resend it from the list below.", "email"
+    )
+    open_invitation = db.session.scalars(
         scoped(
             select(Invitation).where(
-                Invitation.email == email,
-                Invitation.accepted_at.is_(None),
-                Invitation.revoked_at.is_(None),
-                Invitation.expires_at > now,
+                Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None)
             )
         )
     ).first()
-    if pending is not None:
-        raise ServiceError("This address already has a pending invitation. Resend it from the list below.", "email")
-    raw, digest = new_token()
-    invitation = Invitation(
-        email=email,
-        role=role,
-        token_hash=digest,
-        invited_by_id=ctx.user.id,
-        expires_at=now + current_app.config["INVITATION_TTL"],
-        last_sent_at=now,
-    )
-    db.session.add(invitation)
-    db.session.flush()
+    if open_invitation is not None:
+        if open_invitation.expires_at > now:
+            raise already_invited
+        # Expired but open: renewed, with the role and inviter asked for now, rather than a second row.
+        raw = _issue(ctx, open_invitation, now)
+        open_invitation.role = role
+        open_invitation.invited_by_id = user.id
+        open_invitation.send_count += 1
+        audit.record(ctx, "invitation.sent", "invitation", open_invitation.id, role=role.value)
+        _send_invitation_email(ctx, open_invitation, raw)
+        return open_invitation
+    invitation = Invitation(email=email, role=role, invited_by_id=user.id)
+    raw = _issue(ctx, invitation, now)
+    try:
+        with db.session.begin_nested():  # a concurrent invitation to the same address wins the unique index
+            db.session.add(invitation)
+    except IntegrityError:
+        raise already_invited from None
     audit.record(ctx, "invitation.sent", "invitation", invitation.id, role=role.value)
     _send_invitation_email(ctx, invitation, raw)
     return invitation
 
 
 def resend_invitation(ctx: WorkspaceContext, invitation: Invitation) -> Invitation:
-    """Send a fresh link (the old one stops working) and restart the expiry clock."""
+    """Send a fresh link (the old one stops working) and restart the expiry clock. An invitation is
+    resent at most once every ``RESEND_INTERVAL``; the sending limits apply."""
     if invitation.accepted_at or invitation.revoked_at:
         raise ServiceError("This invitation can no longer be resent.")
-    raw, digest = new_token()
+    _check_may_send_invitations(ctx)
     now = utcnow()
-    invitation.token_hash = digest
+    if invitation.send_count > 1 and invitation.last_sent_at > now - RESEND_INTERVAL:
+        minutes = int(RESEND_INTERVAL.total_seconds() // 60)
+        raise ServiceError(
+            f"This invitation was resent less than {minutes} minutes ago. Give it a little time to arrive "
+            "(and ask them to look in their spam folder) before sending it again."
+        )
+    raw = _issue(ctx, invitation, now)
     invitation.send_count += 1
-    invitation.last_sent_at = now
-    invitation.expires_at = now + current_app.config["INVITATION_TTL"]
     audit.record(ctx, "invitation.resent", "invitation", invitation.id)
     _send_invitation_email(ctx, invitation, raw)
     return invitation
@@ -452,13 +565,25 @@ def accept_invitation(lookup: InvitationLookup, user: User) -> WorkspaceContext:
     return ctx
 
 
+# The setup guide's counts only meet thresholds (at least one, at least three, five): each counts at
+# most this many rows, so the facts cost the same for ten members or ten thousand.
+FACT_CAP = 100
+
+
+def capped_count(stmt: Select[Any], cap: int = FACT_CAP) -> Any:
+    """``stmt``'s row count up to ``cap``, as a scalar subquery: the count of a LIMITed subselect,
+    which stops reading at ``cap`` rows (``cap`` when there are more)."""
+    return select(func.count()).select_from(stmt.limit(cap).subquery()).scalar_subquery()
+
+
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the profile, people and orientation: plain values
-    and scalar subqueries, which the guide evaluates together with other areas' in one query."""
+    and scalar subqueries, which the guide evaluates together with other areas' in one query.
+    Counts stop at ``FACT_CAP`` (every check is a threshold far below it)."""
     partnership = ctx.partnership
 
     def members_where(*criteria):
-        return select(func.count(Membership.id)).where(*criteria).scalar_subquery()
+        return capped_count(select(Membership.id).where(*criteria))
 
     return {
         "definition": bool(partnership.definition.strip()),
@@ -470,10 +595,8 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
         "members": members_where(),
         "coordinators": members_where(Membership.role == Role.COORDINATOR),
         "survivor_advisors": members_where(Membership.role == Role.SURVIVOR_ADVISOR),
-        "planning_team": members_where(Membership.on_planning_team.is_(True)),
-        "orientation_items": select(func.count(OrientationItem.id))
-        .where(OrientationItem.archived_at.is_(None))
-        .scalar_subquery(),
+        "planning_team": members_where(Membership.on_planning_team),  # = true: the partial index's predicate
+        "orientation_items": capped_count(select(OrientationItem.id).where(OrientationItem.archived_at.is_(None))),
     }
 
 
@@ -620,7 +743,8 @@ def planning_people(ctx: WorkspaceContext, page: int, page_size: int = PLANNING_
         .join(Membership.user)
         .where(Membership.on_planning_team | Membership.directory_editor)
     )
-    stmt = listed_to(ctx, stmt).order_by(func.lower(User.name), Membership.id)
+    stmt = listed_to(ctx, stmt).order_by(*MEMBER_ORDER)
+    planners = listed_to(ctx, select(Membership.id).where(Membership.on_planning_team | Membership.directory_editor))
     counted = listed_to(ctx, select(func.count(Membership.id)))
     counts = select_scalars(
         db.session,
@@ -629,7 +753,11 @@ def planning_people(ctx: WorkspaceContext, page: int, page_size: int = PLANNING_
             "editors": counted.where(Membership.directory_editor).scalar_subquery(),
         },
     )
-    return PlanningPeople(paginate(scoped(stmt), page, page_size), counts["team"] or 0, counts["editors"] or 0)
+    return PlanningPeople(
+        paginate(scoped(stmt), page, page_size, cap=COUNT_CAP, count_from=scoped(planners)),
+        counts["team"] or 0,
+        counts["editors"] or 0,
+    )
 
 
 def picked_member(ctx: WorkspaceContext, membership_id: int | None, field: str) -> Membership:
@@ -718,18 +846,27 @@ def completed_item_ids(ctx: WorkspaceContext, membership: Membership) -> set[int
 class HomeCounts:
     pending_invitations: int
     orientation: Progress
-    members: int  # as many as this person may see listed
+    members: int  # as many as this person may see listed, up to ``COUNT_CAP``
+    members_exact: bool = True  # False: there are more than ``members`` ("1,000+")
+    pending_exact: bool = True
+
+    @property
+    def members_label(self) -> str:
+        return f"{self.members:,}" if self.members_exact else f"{self.members:,}+"
+
+    @property
+    def pending_label(self) -> str:
+        return f"{self.pending_invitations:,}" if self.pending_exact else f"{self.pending_invitations:,}+"
 
 
 def home_count_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """The home's numbers as scalar subqueries, so the home can evaluate them together with other
-    areas' (the setup guide's facts) in one round trip."""
+    areas' (the setup guide's facts) in one round trip. Members and pending invitations are counted
+    up to ``COUNT_CAP`` (shown as "1,000+" beyond), so the statement costs the same at any size."""
     if ctx.membership is None:
         raise ValueError("the home's numbers are a member's; this context has no membership")
-    pending = (
-        select(func.count(Invitation.id))
-        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
-        .scalar_subquery()
+    pending = select(Invitation.id).where(
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()
     )
     items = select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)).scalar_subquery()
     done = (
@@ -739,23 +876,23 @@ def home_count_queries(ctx: WorkspaceContext) -> dict[str, Any]:
         .scalar_subquery()
     )
     return {
-        "home_pending": pending,
+        "home_pending": capped_count(pending, COUNT_CAP + 1),
         "home_items": items,
         "home_done": done,
-        "home_members": select(func.count(Membership.id)).scalar_subquery(),
-        "home_advisors": select(func.count(Membership.id))
-        .where(Membership.role == Role.SURVIVOR_ADVISOR)
-        .scalar_subquery(),
+        # the same people the People page lists for this viewer
+        "home_members": capped_count(listed_to(ctx, select(Membership.id)), COUNT_CAP + 1),
     }
 
 
 def home_counts_from(ctx: WorkspaceContext, values: dict[str, Any]) -> HomeCounts:
     """HomeCounts from the evaluated ``home_count_queries``."""
-    member_count = values["home_members"] or 0
-    if not can(ctx.membership, "members.view_survivor_advisors"):
-        member_count -= values["home_advisors"] or 0  # the same people the People page leaves out for this viewer
+    members, pending = values["home_members"] or 0, values["home_pending"] or 0
     return HomeCounts(
-        values["home_pending"] or 0, Progress(values["home_done"] or 0, values["home_items"] or 0), member_count
+        min(pending, COUNT_CAP),
+        Progress(values["home_done"] or 0, values["home_items"] or 0),
+        min(members, COUNT_CAP),
+        members_exact=members <= COUNT_CAP,
+        pending_exact=pending <= COUNT_CAP,
     )
 
 
@@ -799,7 +936,9 @@ def glance_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any
     counts = home_counts_from(ctx, values)
     return {
         "member_count": counts.members,
+        "member_label": counts.members_label,
         "pending_invitations": counts.pending_invitations if can(ctx.membership, "members.invite") else 0,
+        "pending_label": counts.pending_label if can(ctx.membership, "members.invite") else "0",
         "coordinators": None if can(ctx.membership, "members.manage") else coordinator_names(ctx),
     }
 
@@ -830,7 +969,9 @@ def coordinator_names(ctx: WorkspaceContext, limit: int = COORDINATOR_NAMES_SHOW
 def orientation_progress_page(
     ctx: WorkspaceContext, page: int, page_size: int = PROGRESS_PAGE_SIZE
 ) -> Page[tuple[Membership, int]]:
-    """One page of (member, current steps done), by name, in one statement whatever the partnership's size."""
+    """One page of (member, current steps done), by name, counted up to ``COUNT_CAP`` past the page:
+    one statement, a LIMIT walk of ``ix_memberships_partnership_id_sort_name`` (``MEMBER_ORDER``)
+    whatever the partnership's size."""
     done = (
         select(func.count(OrientationCompletion.id))
         .join(OrientationItem, OrientationItem.id == OrientationCompletion.orientation_item_id)
@@ -839,8 +980,9 @@ def orientation_progress_page(
         .scalar_subquery()
     )
     stmt = select(Membership, done).options(contains_eager(Membership.user)).join(Membership.user)
-    stmt = listed_to(ctx, stmt).order_by(func.lower(User.name), Membership.id)
-    return paginate(scoped(stmt), page, page_size)
+    stmt = listed_to(ctx, stmt).order_by(*MEMBER_ORDER)
+    counted = listed_to(ctx, select(Membership.id))
+    return paginate(scoped(stmt), page, page_size, cap=COUNT_CAP, count_from=scoped(counted))
 
 
 def add_orientation_item(ctx: WorkspaceContext, title: str, description: str = "") -> OrientationItem:

@@ -1,7 +1,9 @@
 """The representative form's member control is a picker: the organization page renders the same
 options and runs the same statements for 30 and for 300 members, keeps the member chosen when the
 form comes back with errors, and anyone the editor may see can be named by id, not only those on
-the first page of matches (observers too, as before; hidden survivor advisors never)."""
+the first page of matches (observers too, as before; hidden survivor advisors never).
+The coverage and sectors pages read their numbers from aggregated statements and name at most a few
+organizations per sector, whatever the size of the directory."""
 
 from __future__ import annotations
 
@@ -165,3 +167,81 @@ def login_observer(app, sized: Sized):
     client = app.test_client()
     sign_in(client, app, observer)
     return client
+
+
+# --- coverage and sectors: aggregated, a few names per sector -----------------------------------
+
+
+def grow_directory(app, partnership: PartnershipRec, size: int) -> None:
+    """``size`` organizations spread over a few sectors (a toolkit sector, a sub-area, a custom one)."""
+    from partnership_hub.members import services as members
+    from partnership_hub.workspaces.services import context_for
+
+    with app.app_context():
+        ctx = context_for(partnership.id, partnership.members["coordinator"].id)
+        custom = members.create_custom_sector(ctx, members.CustomSectorData(name="Faith leaders"))
+        choices = [["law_enforcement"], ["dvs_domestic_violence"], [members.custom_value(custom.id)], []]
+        for n in range(size):
+            data = members.OrganizationData(name=f"Org {n:04d}", sectors=choices[n % len(choices)], ps=["prevention"])
+            members.create_organization(ctx, data)
+        db.session.commit()
+
+
+@pytest.fixture
+def directories(app):
+    small = create_partnership(app, create_user(app), "Small directory")
+    large = create_partnership(app, create_user(app), "Large directory")
+    grow_directory(app, small, 8)
+    grow_directory(app, large, 80)
+    return small, large
+
+
+@pytest.mark.parametrize("path", ["/coverage", "/sectors"])
+def test_coverage_and_sectors_cost_and_render_the_same_for_8_and_for_80_organizations(app, directories, path):
+    from partnership_hub.members.services import NAMES_SHOWN
+
+    seen = {}
+    for partnership in directories:
+        client = app.test_client()
+        sign_in(client, app, partnership.members["coordinator"])
+        url = f"/p/{partnership.slug}{path}"
+        client.get(url)
+        with counting(app) as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        seen[partnership.slug] = (len(statements), len(re.findall(r"Org \d{4}", html)))
+    (small_statements, small_names), (large_statements, large_names) = seen.values()
+    assert small_statements == large_statements <= BUDGET, seen
+    if path == "/coverage":
+        # Three sectors with organizations, named at most NAMES_SHOWN each (the parent of the sub-area too).
+        assert large_names <= 4 * NAMES_SHOWN, seen
+    else:
+        assert small_names == large_names == 0, seen
+
+
+def test_coverage_names_the_first_few_and_links_to_the_rest(app, directories):
+    _small, large = directories
+    client = app.test_client()
+    sign_in(client, app, large.members["coordinator"])
+    html = client.get(f"/p/{large.slug}/coverage").get_data(as_text=True)
+    # 20 organizations in law enforcement: the first five by name, then a link to the filtered list.
+    assert "Org 0000, Org 0004, Org 0008, Org 0012, Org 0016 and" in html
+    assert f'href="/p/{large.slug}/organizations?sector=law_enforcement">15 more' in html
+    assert f'href="/p/{large.slug}/organizations?sector=direct_victim_services">15 more' in html
+    custom = re.search(rf'href="/p/{large.slug}/organizations\?sector=(custom-\d+)">15 more', html)
+    assert custom, "no link to the custom sector's organizations"
+    assert "80 of 80" in html  # prevention: the Ps count every active organization, with a sector or not
+    listed = client.get(f"/p/{large.slug}/organizations?sector={custom.group(1)}").get_data(as_text=True)
+    assert "Org 0002" in listed and "Org 0000" not in listed
+
+
+def test_sectors_counts_come_from_the_grouped_query(app, directories):
+    _small, large = directories
+    client = app.test_client()
+    sign_in(client, app, large.members["coordinator"])
+    html = client.get(f"/p/{large.slug}/sectors").get_data(as_text=True)
+    base = f"/p/{large.slug}/organizations"
+    assert f'href="{base}?sector=law_enforcement">20<' in html
+    assert f'href="{base}?sector=direct_victim_services">20<' in html
+    assert f'href="{base}?sector=dvs_domestic_violence">20<' in html

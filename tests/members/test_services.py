@@ -1,22 +1,28 @@
-"""Pure pieces of the directory rules: coverage, CSV cells, web addresses."""
+"""Pieces of the directory rules: coverage (assembled from aggregated tallies, and the tallies
+themselves against the database), CSV cells, web addresses."""
 
 from __future__ import annotations
 
 import pytest
 
 from partnership_hub.errors import ServiceError
+from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
+from partnership_hub.members import services
 from partnership_hub.members.services import (
+    CUSTOM,
+    NAMES_SHOWN,
+    SECTOR,
+    WITHIN,
     CustomSectorRef,
-    DirectoryRow,
+    Named,
+    OrganizationTotals,
     PBalance,
     clean_website,
     compute_coverage,
 )
-
-
-def row(org_id, name, sector_key=None, custom_sector_id=None, **ps):
-    return DirectoryRow(org_id, name, sector_key=sector_key, custom_sector_id=custom_sector_id, **ps)
+from partnership_hub.workspaces.services import context_for
+from tests.factories import create_custom_sector, create_organization, seed_directory
 
 
 def by_key(coverage):
@@ -28,8 +34,15 @@ def by_key(coverage):
     return flat
 
 
+def named(*names):
+    return Named(tuple(names), len(names))
+
+
+# --- compute_coverage: pure, tallies in ---------------------------------------------------------
+
+
 def test_no_organizations_means_every_sector_is_missing_and_no_ps():
-    coverage = compute_coverage([])
+    coverage = compute_coverage({})
     assert coverage.covered == []
     assert len(coverage.missing) == len(coverage.sectors) > 20
     assert coverage.percent == 0
@@ -38,12 +51,16 @@ def test_no_organizations_means_every_sector_is_missing_and_no_ps():
 
 
 def test_a_parent_is_covered_through_a_sub_area_but_its_other_sub_areas_stay_missing():
-    coverage = compute_coverage([row(1, "Safe House", "dvs_domestic_violence")])
+    tallies = {
+        (SECTOR, "dvs_domestic_violence"): named("Safe House"),
+        (WITHIN, "direct_victim_services"): named("Safe House"),
+    }
+    coverage = compute_coverage(tallies, totals=OrganizationTotals(1))
     sectors = by_key(coverage)
     parent = sectors["direct_victim_services"]
     assert parent.covered
-    assert parent.organizations == []  # not placed in the parent itself...
-    assert parent.all_organizations == ["Safe House"]  # ...but covered through the sub-area
+    assert not parent.organizations  # not placed in the parent itself...
+    assert parent.everyone.names == ("Safe House",)  # ...but covered through the sub-area
     assert sectors["dvs_domestic_violence"].covered
     assert not sectors["dvs_sexual_assault"].covered
     assert "dvs_sexual_assault" in [c.sector.key for c in parent.missing_children]
@@ -51,39 +68,20 @@ def test_a_parent_is_covered_through_a_sub_area_but_its_other_sub_areas_stay_mis
     assert "law_enforcement" in [s.sector.key for s in coverage.missing]
 
 
-def test_a_parent_placed_directly_is_covered_without_sub_areas():
-    coverage = compute_coverage([row(1, "Union Hall", "unions_trade")])
-    sectors = by_key(coverage)
-    assert sectors["unions_trade"].covered
-    assert not sectors["ut_agriculture"].covered
+def test_a_sector_without_sub_areas_is_covered_by_its_own_tally():
+    coverage = compute_coverage({(SECTOR, "law_enforcement"): named("County Sheriff", "police dept")})
+    sector = by_key(coverage)["law_enforcement"]
+    assert sector.covered and sector.everyone == sector.organizations
+    assert sector.filter_value == "law_enforcement"
+    assert len(coverage.covered) == 1
+    assert coverage.percent == round(100 / len(coverage.sectors))
 
 
-def test_covered_sectors_name_their_organizations_once_each_sorted():
-    rows = [
-        row(2, "police dept", "law_enforcement"),
-        row(1, "County Sheriff", "law_enforcement"),
-        row(1, "County Sheriff", "first_responders"),
-    ]
-    coverage = compute_coverage(rows)
-    assert by_key(coverage)["law_enforcement"].organizations == ["County Sheriff", "police dept"]
-    assert coverage.organization_count == 2
-    assert len(coverage.covered) == 2
-    assert coverage.percent == round(100 * 2 / len(coverage.sectors))
-
-
-def test_p_balance_counts_each_organization_once_whatever_its_sector_count():
-    rows = [
-        row(1, "A", "law_enforcement", prevention=True, prosecution=True),
-        row(1, "A", "legal_assistance", prevention=True, prosecution=True),
-        row(2, "B", "healthcare", protection=True, prevention=True),
-        row(3, "C"),  # no sector yet: still counts towards the balance
-    ]
-    balance = {p.key: p for p in compute_coverage(rows).p_balance}
+def test_p_balance_comes_from_the_totals():
+    totals = OrganizationTotals(3, {"prevention": 2, "protection": 1, "prosecution": 1, "partnership": 0})
+    balance = {p.key: p for p in compute_coverage({}, totals=totals).p_balance}
     assert [p for p in balance] == ["prevention", "protection", "prosecution", "partnership"]
     assert balance["prevention"].count == 2
-    assert balance["protection"].count == 1
-    assert balance["prosecution"].count == 1
-    assert balance["partnership"].count == 0
     assert balance["prevention"].percent == 67
     assert balance["prevention"].step == 70
     assert balance["partnership"].step == 0
@@ -97,36 +95,90 @@ def test_bar_steps_round_to_tens():
 
 
 def test_survivor_representation_comes_from_survivor_sectors_or_advisors():
-    assert not compute_coverage([row(1, "A", "law_enforcement")]).survivors_represented
+    assert not compute_coverage({(SECTOR, "law_enforcement"): named("A")}).survivors_represented
 
-    led = compute_coverage([row(1, "Voices Rising", "survivor_led_orgs")])
+    led = compute_coverage({(SECTOR, "survivor_led_orgs"): named("Voices Rising")})
     assert led.survivor_led_represented and led.survivors_represented
     assert [s.sector.key for s in led.survivor_sectors if s.covered] == ["survivor_led_orgs"]
 
-    advisors = compute_coverage([row(1, "A", "law_enforcement")], survivor_advisors=2)
+    advisors = compute_coverage({(SECTOR, "law_enforcement"): named("A")}, survivor_advisors=2)
     assert not advisors.survivor_led_represented
     assert advisors.survivors_represented
     assert advisors.survivor_advisors == 2
 
 
-def test_a_custom_sector_under_a_toolkit_sector_covers_it_and_unplaced_ones_are_listed():
+def test_covered_custom_sectors_under_a_toolkit_sector_are_named_and_unplaced_ones_are_listed():
     customs = [
         CustomSectorRef(7, "Anti-trafficking hotline", "direct_victim_services"),
         CustomSectorRef(8, "Faith leaders"),
+        CustomSectorRef(9, "Unused", "direct_victim_services"),
     ]
-    rows = [row(1, "Hotline Org", custom_sector_id=7), row(2, "Church", custom_sector_id=8)]
-    coverage = compute_coverage(rows, customs)
+    tallies = {
+        (CUSTOM, "7"): named("Hotline Org"),
+        (SECTOR, "direct_victim_services"): named("Hotline Org"),
+        (WITHIN, "direct_victim_services"): named("Hotline Org"),
+        (CUSTOM, "8"): named("Church"),
+    }
+    coverage = compute_coverage(tallies, customs)
     parent = by_key(coverage)["direct_victim_services"]
     assert parent.covered
-    assert parent.organizations == ["Hotline Org"]
     assert parent.via_custom == ["Anti-trafficking hotline"]
-    assert [(c.sector.name, c.organizations) for c in coverage.custom] == [("Faith leaders", ["Church"])]
+    [faith] = coverage.custom
+    assert (faith.sector.name, faith.organizations.names, faith.filter_value) == (
+        "Faith leaders",
+        ("Church",),
+        "custom-8",
+    )
 
 
-def test_links_to_unknown_custom_sectors_are_ignored():
-    coverage = compute_coverage([row(1, "A", custom_sector_id=99)])
-    assert coverage.covered == []
-    assert coverage.organization_count == 1
+def test_named_says_how_many_more_there_are():
+    assert Named(("A", "B"), 7).more == 5
+    assert not Named() and Named(("A",), 1)
+
+
+# --- the tallies, counted in the database -------------------------------------------------------
+
+
+def tallies_of(app, world):
+    with app.app_context():
+        ctx = context_for(world.home.id, world.user("coordinator").id)
+        result = services.sector_tallies(), services.sector_counts(), services.coverage(ctx)
+        db.session.rollback()
+        return result
+
+
+def test_tallies_count_each_active_organization_once_per_group_and_name_the_first_few(app, world):
+    seed_directory(app, world.other)  # another partnership's rows must not count
+    hotline = create_custom_sector(app, world.home, "Hotlines", parent_key="direct_victim_services")
+    faith = create_custom_sector(app, world.home, "Faith leaders")
+    # In the parent, a sub-area and a custom sector under the parent at once: still one organization.
+    create_organization(
+        app, world.home, "Zeta", sectors=["direct_victim_services", "dvs_domestic_violence", f"custom-{hotline}"]
+    )
+    for n in range(NAMES_SHOWN + 2):
+        create_organization(app, world.home, f"Org {n}", sectors=["dvs_sexual_assault"], ps=["prevention"])
+    create_organization(app, world.home, "alpha", sectors=["dvs_domestic_violence", f"custom-{faith}"])
+    create_organization(app, world.home, "No sector", ps=["prevention", "protection"])
+    with app.app_context():
+        ctx = context_for(world.home.id, world.user("coordinator").id)
+        gone = services.create_organization(ctx, services.OrganizationData(name="Gone", sectors=["law_enforcement"]))
+        services.archive_organization(ctx, gone)
+        db.session.commit()
+
+    tallies, counts, coverage = tallies_of(app, world)
+    assert tallies[(WITHIN, "direct_victim_services")] == Named(("alpha", "Org 0", "Org 1", "Org 2", "Org 3"), 9)
+    assert tallies[(SECTOR, "direct_victim_services")] == Named(("Zeta",), 1)  # itself and the custom sector under it
+    assert tallies[(SECTOR, "dvs_domestic_violence")] == Named(("alpha", "Zeta"), 2)
+    assert tallies[(CUSTOM, str(hotline))] == Named(("Zeta",), 1)
+    assert tallies[(CUSTOM, str(faith))] == Named(("alpha",), 1)
+    assert (SECTOR, "law_enforcement") not in tallies  # archived organizations don't count
+    assert {key: n.count for key, n in tallies.items()} == counts
+
+    assert coverage.organization_count == 10
+    assert {p.key: p.count for p in coverage.p_balance}["prevention"] == NAMES_SHOWN + 3
+    parent = by_key(coverage)["direct_victim_services"]
+    assert parent.everyone.more == 4 and parent.via_custom == ["Hotlines"]
+    assert [(c.sector.name, c.organizations.names) for c in coverage.custom] == [("Faith leaders", ("alpha",))]
 
 
 @pytest.mark.parametrize(

@@ -308,3 +308,25 @@ def test_the_home_names_a_few_coordinators_and_counts_the_rest(app, world, login
     grow(app, world.home, 8, role=Role.COORDINATOR, prefix="Aaron")  # sort before the world's coordinator
     html = login_as("member").get(f"/p/{world.home.slug}/").text
     assert "Your coordinators are Aaron 000, Aaron 001, Aaron 002, Aaron 003, Aaron 004 and 4 others." in html
+
+
+# --- capped counts ----------------------------------------------------------------------------------
+
+
+def test_member_and_invitation_counts_stop_at_the_cap(app, small_and_large, monkeypatch):
+    from partnership_hub.workspaces import services
+
+    monkeypatch.setattr(services, "COUNT_CAP", 100)
+    small, large = small_and_large
+    client = coordinator_of(app, large)
+    people = client.get(f"/p/{large.slug}/people").text
+    # 301 members and 300 invitations, counted up to 100 past the page's start: "100+".
+    assert '<span class="count">100+</span>' in people
+    assert f"Showing 1–{PEOPLE_PAGE_SIZE} of 100+." in people and "See all 100+ open invitations" in people
+    assert 'class="pagination-gap"' in people and 'rel="next"' in people
+    assert len(member_rows(people)) == PEOPLE_PAGE_SIZE
+    invitations = client.get(f"/p/{large.slug}/people/invitations").text
+    assert '<span class="count">100+</span>' in invitations
+    # Small lists are counted exactly.
+    html = coordinator_of(app, small).get(f"/p/{small.slug}/people").text
+    assert '<span class="count">11</span>' in html and 'class="pagination-gap"' not in html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,7 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.members.models import Organization, Representative
 from partnership_hub.workspaces.models import Membership, OrientationCompletion, OrientationItem, Role
+from partnership_hub.workspaces.services import PROGRESS_PAGE_SIZE
 from tests.budget import BUDGET, counting
 from tests.factories import create_partnership, create_user, sign_in
 
@@ -261,3 +264,42 @@ def test_orientation_pages_cost_the_same_for_5_and_for_200_records(app, path):
             assert client.get(f"/p/{partnership.slug}{path}").status_code == 200
         counts[name] = len(statements)
     assert counts["Small"] == counts["Large"] <= BUDGET, counts
+
+
+def progress_rows(html: str) -> list[str]:
+    """The member names in the progress table, in order."""
+    section = html.split('id="progress-section"', 1)[1]
+    return re.findall(r'<th scope="row">([^<]*?) <span class="cell-sub">', section)
+
+
+def test_members_progress_is_one_page_by_name_whatever_the_size(app):
+    seen = {}
+    for name, size in (("Small", 5), ("Large", 200)):
+        partnership = create_partnership(app, create_user(app), name)
+        _grow(app, partnership, size)
+        client = app.test_client()
+        sign_in(client, app, partnership.members["coordinator"])
+        url = f"/p/{partnership.slug}/orientation/manage"
+        client.get(url)
+        with counting(app) as statements:
+            html = client.get(url).text
+        rows = progress_rows(html)
+        assert rows == sorted(rows, key=str.casefold)  # by name, a page of the name index
+        seen[name] = (len(statements), len(rows))
+    assert seen["Small"] == (seen["Large"][0], 6)  # 5 members and the coordinator
+    assert seen["Large"][1] == PROGRESS_PAGE_SIZE
+
+
+def test_members_progress_counts_up_to_the_cap(app, monkeypatch):
+    from partnership_hub.workspaces import services
+
+    monkeypatch.setattr(services, "COUNT_CAP", 100)
+    partnership = create_partnership(app, create_user(app), "Capped")
+    _grow(app, partnership, 200)
+    client = app.test_client()
+    sign_in(client, app, partnership.members["coordinator"])
+    html = client.get(f"/p/{partnership.slug}/orientation/manage").text
+    assert f"Showing 1–{PROGRESS_PAGE_SIZE} of 100+." in html
+    # Further on, the count reaches the end of the list and is exact.
+    last = client.get(f"/p/{partnership.slug}/orientation/manage?page=9").text
+    assert "Showing 201–201 of 201." in last and len(progress_rows(last)) == 1
