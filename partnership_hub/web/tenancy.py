@@ -12,12 +12,14 @@ the membership read.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.routing import Map
 
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import bind_tenant
@@ -92,8 +94,14 @@ def current_context() -> WorkspaceContext:
     return ctx
 
 
+@lru_cache(maxsize=1024)
+def _expects_slug(url_map: Map, endpoint: str) -> bool:
+    # The URL map is complete once the app is built; a page builds dozens of URLs.
+    return url_map.is_endpoint_expecting(endpoint, "slug")
+
+
 def add_slug_default(endpoint: str, values: dict[str, Any]) -> None:
     """url_for inside a workspace fills in the current slug."""
     ctx = g.get("ctx")
-    if ctx is not None and "slug" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
+    if ctx is not None and "slug" not in values and _expects_slug(current_app.url_map, endpoint):
         values["slug"] = ctx.partnership.slug
