@@ -26,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     register_extensions(app)
+    # Every <int:...> route argument is an id: ASCII digits within PostgreSQL's integer, or a 404
+    # before any loader runs (parsing.py).
+    from partnership_hub.parsing import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

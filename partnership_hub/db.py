@@ -60,6 +60,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import LRUCache
 
 from partnership_hub.errors import NotFound
+from partnership_hub.parsing import parse_id
 
 log = logging.getLogger(__name__)
 
@@ -251,10 +252,9 @@ def select_scalars(session: Session | scoped_session[SessionT], values: dict[str
 def get_scoped(session: Session | scoped_session[SessionT], model: type[RecordT], record_id: object) -> RecordT:
     """Load one tenant record by id within the bound partnership, or raise ``NotFound`` (a 404 on
     the web, a plain error in a task)."""
-    if isinstance(record_id, str) and record_id.isascii() and record_id.isdigit():
-        record_id = int(record_id)
-    if not isinstance(record_id, int) or isinstance(record_id, bool) or not 0 < record_id < 2**31:
-        raise NotFound(f"{model.__name__} {record_id!r}")
+    record_id = parse_id(record_id)
+    if record_id is None:
+        raise NotFound(f"{model.__name__} (not an id)")
     # A SELECT (not Session.get) so the identity map can never hand back another tenant's row.
     record = session.scalars(select(model).filter_by(id=record_id)).one_or_none()
     if record is None:

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar, overload
 from sqlalchemy import ColumnElement, Select, func, select
 
 from partnership_hub.extensions import db
+from partnership_hub.parsing import parse_int
 
 T = TypeVar("T")
 
@@ -73,10 +74,8 @@ class Page(Generic[T]):
 
 def page_number(args: Mapping[str, str], name: str = "page") -> int:
     """The page asked for: ASCII digits only, 1 to ``MAX_PAGE``; anything else is page 1."""
-    raw = (args.get(name) or "").strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        return 1
-    return min(max(1, int(raw)), MAX_PAGE)
+    number = parse_int(args.get(name), low=0)
+    return 1 if number is None else min(max(1, number), MAX_PAGE)
 
 
 def count_horizon(rows_needed: int, cap: int) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, or_, select, union_
 from sqlalchemy.orm import QueryableAttribute
 
 from partnership_hub.extensions import db
+from partnership_hub.parsing import parse_ids
 
 PICK_LIMIT = 20
 QUERY_MAX = 100
@@ -53,12 +54,7 @@ def clean_query(raw: object) -> str:
 
 def chosen_ids(values: Iterable[object]) -> list[int]:
     """The ids a form or a picker request carries (ASCII digits, 32-bit), in order, once each."""
-    ids: list[int] = []
-    for value in values:
-        text = str(value or "").strip()
-        if text.isascii() and text.isdigit() and len(text) < 10 and int(text) not in ids and int(text) > 0:
-            ids.append(int(text))
-    return ids
+    return parse_ids(values)
 
 
 def contains(columns: Iterable[Column], query: str) -> ColumnElement[bool]:

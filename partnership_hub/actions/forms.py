@@ -15,6 +15,7 @@ from partnership_hub.actions.services import (
     TITLE_MAX,
     ActionFilters,
 )
+from partnership_hub.parsing import parse_id
 from partnership_hub.picking import Pick
 
 STATUS_CHOICES = [SelectChoice(key.value, label) for key, label in STATUS_LABELS.items()]
@@ -61,7 +62,7 @@ class StatusForm(FlaskForm):
 
 def _id_or(value: str, words: tuple[str, ...]) -> str:
     value = (value or "").strip()
-    return value if value in words or (value.isdigit() and len(value) < 12) else ""
+    return value if value in words else str(parse_id(value) or "")
 
 
 def parse_filters(args: Mapping[str, str]) -> ActionFilters:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
@@ -30,6 +30,7 @@ from partnership_hub.formats import max_length
 from partnership_hub.goals.models import Goal, Objective
 from partnership_hub.goals.queries import pick_goals, pick_objectives
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
+from partnership_hub.parsing import date_error, parse_date, parse_id
 from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
@@ -153,11 +154,11 @@ def _narrowed(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
     elif filters.assignee == "none":
         stmt = stmt.where(ActionItem.assignee_membership_id.is_(None))
     elif filters.assignee:
-        stmt = stmt.where(ActionItem.assignee_membership_id == int(filters.assignee))
+        stmt = stmt.where(ActionItem.assignee_membership_id == parse_id(filters.assignee))
     if filters.goal == "none":
         stmt = stmt.where(ActionItem.goal_id.is_(None))
     elif filters.goal:
-        stmt = stmt.where(ActionItem.goal_id == int(filters.goal))
+        stmt = stmt.where(ActionItem.goal_id == parse_id(filters.goal))
     if filters.overdue:
         stmt = stmt.where(overdue_clause(today))
     return stmt
@@ -222,10 +223,9 @@ def _page_keys(ctx: WorkspaceContext, filters: ActionFilters, today: date, rows:
 def get_entry(ctx: WorkspaceContext, action_item_id: Any, today: date) -> ActionEntry:
     """One action item ``ctx``'s member may see, with its goal, objective and assignee (one query).
     ``NotFound`` when there is none — also when its goal is one this person may not see."""
-    try:
-        action_item_id = int(action_item_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"action item {action_item_id!r}") from None
+    action_item_id = parse_id(action_item_id)
+    if action_item_id is None:
+        raise NotFound("action item (not an id)")
     stmt = _entries_stmt().where(ActionItem.id == action_item_id, visible_items_clause(ctx.membership))
     rows = _entries(db.session.execute(scoped(stmt)).tuples(), today)
     if not rows:
@@ -369,10 +369,10 @@ def _text(data: dict, name: str, limit: int) -> str:
 def _record_id(value: Any, field: str, message: str) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ServiceError(message, field) from None
+    record_id = parse_id(value)
+    if record_id is None:
+        raise ServiceError(message, field)
+    return record_id
 
 
 def parse_due_date(value: Any) -> date | None:
@@ -384,10 +384,14 @@ def parse_due_date(value: Any) -> date | None:
     message = "Enter the due date as year-month-day, e.g. 2026-05-31."
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
         raise ServiceError(message, "due_date")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ServiceError(message, "due_date") from None
+    due = parse_date(value)
+    if due is None:
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:  # not a day at all (2026-02-30)
+            raise ServiceError(message, "due_date") from None
+        raise ServiceError(date_error(value) or message, "due_date")  # a real day, out of range
+    return due
 
 
 def clean_action_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, Any]:
@@ -515,8 +519,9 @@ def delete_item(ctx: WorkspaceContext, item: ActionItem) -> None:
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the action plan, as a scalar subquery (counted up to
-    ``FACT_CAP``: the guide asks whether there is any)."""
-    return {"action_items": capped_count(select(ActionItem.id))}
+    ``FACT_CAP``: the guide asks whether there is any) over the items the viewer may see."""
+    visible = visible_items_clause(ctx.membership) if ctx.membership else true()
+    return {"action_items": capped_count(select(ActionItem.id).where(visible))}
 
 
 # --- the CSV export -----------------------------------------------------------------------------

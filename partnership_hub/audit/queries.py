@@ -28,6 +28,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
+from partnership_hub.parsing import parse_id
 from partnership_hub.workspaces.models import Membership
 
 T = TypeVar("T")
@@ -181,10 +182,11 @@ class Cursor:
     def parse(cls, raw: str | None) -> Cursor | None:
         """A cursor from its token; anything malformed is None (the newest page)."""
         stamp, _, number = (raw or "").strip().partition("~")
-        if not (number.isascii() and number.isdigit()) or len(number) > 18 or len(stamp) > 40:
+        record_id = parse_id(number)
+        if record_id is None or len(stamp) > 40:
             return None
         try:
-            return cls(datetime.fromisoformat(stamp), int(number))
+            return cls(datetime.fromisoformat(stamp), record_id)
         except ValueError:
             return None
 
@@ -289,7 +291,7 @@ class FeedFilters:
         person = (args.get("person") or "").strip()
         return cls(
             area=area if area in {a.name for a in feed_areas()} else "",
-            person=person if person.isascii() and person.isdigit() and len(person) < 12 else "",
+            person=str(parse_id(person) or ""),
         )
 
     @property

@@ -21,6 +21,7 @@ from partnership_hub.goals.models import (
 )
 from partnership_hub.goals.queries import GoalFilters
 from partnership_hub.goals.services import DESCRIPTION_MAX, METRIC_MAX, NOTE_MAX, TITLE_MAX, UNIT_MAX
+from partnership_hub.parsing import query_id
 
 DATE_MESSAGE = "Enter a date like 2026-03-31."
 STATUS_CHOICES = [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()]
@@ -148,16 +149,10 @@ class StalledSettingForm(FlaskForm):
 def parse_filters(args: Mapping[str, str], people: dict | None = None) -> GoalFilters:
     """The overview's filters from a query string. Unknown or malformed values mean "any"."""
 
-    def _int(name: str) -> int | None:
-        try:
-            return int(args.get(name, "")) or None
-        except ValueError:
-            return None
-
     status = args.get("status", "")
     return GoalFilters(
         status=status if status in {s.value for s in GoalStatus} else "",
-        owner=_int("owner"),
-        organization=_int("organization"),
+        owner=query_id(args, "owner"),
+        organization=query_id(args, "organization"),
         group="p" if args.get("group") == "p" else "horizon",
     )

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from partnership_hub import toolkit
 from partnership_hub.formats import is_web_address
+from partnership_hub.parsing import query_text
 from partnership_hub.resources.services import (
     EDITABLE_FIELDS,
     MAX_LENGTHS,
@@ -78,8 +79,8 @@ def parse_filters(args: Mapping[str, str]) -> ResourceFilters:
     """The list's filters from a query string. Unknown or malformed values mean "any"."""
     service_type = args.get("service_type", "")
     return ResourceFilters(
-        q=args.get("q", "").strip()[:FILTER_TEXT_MAX],
+        q=query_text(args, "q", limit=FILTER_TEXT_MAX),
         service_type=service_type if service_type in SERVICE_TYPE_LABELS else "",
-        language=args.get("language", "").strip()[:FILTER_TEXT_MAX],
+        language=query_text(args, "language", limit=FILTER_TEXT_MAX),
         trafficking_only=args.get("trafficking", "") not in ("", "0", "false"),
     )

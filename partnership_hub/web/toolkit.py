@@ -21,17 +21,20 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, TypeVar
 
 from flask import Response, abort, flash, g, make_response, redirect, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import Field, PasswordField, TextAreaField
 
 from partnership_hub.db import bind_tenant
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import spreadsheet_cell
 from partnership_hub.pagination import Page, page_number, paginate
+from partnership_hub.parsing import clean_text, date_error, parse_date
 from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.web.htmx import is_htmx
@@ -81,10 +84,47 @@ def show_error(form: FlaskForm, error: ServiceError) -> None:
         form.form_errors.append(error.message)
 
 
+def _clean_field(field: Field) -> None:
+    if isinstance(field, PasswordField):  # hashed, never stored as text: compared exactly as typed
+        return
+    multiline = isinstance(field, TextAreaField)
+    if isinstance(field.data, str):
+        field.data = clean_text(field.data, multiline=multiline)
+    elif isinstance(field.data, list) and all(isinstance(item, str) for item in field.data):
+        field.data = [clean_text(item) for item in field.data]
+
+
+def clean_form_input(form: FlaskForm) -> None:
+    """Every posted text value without NUL and other control characters (``parsing.clean_text``;
+    newline and tab stay in a ``TextAreaField``), before any validator or service sees it. Every
+    form goes through ``submit`` or ``confirmed``, so a new form is covered without a line of its own."""
+    if not form.is_submitted():
+        return
+    for field in form:
+        for subfield in getattr(field, "entries", None) or [field]:  # FieldList entries
+            if hasattr(subfield, "_fields"):  # FormField: its own fields
+                for inner in subfield:
+                    _clean_field(inner)
+            else:
+                _clean_field(subfield)
+
+
+def dates_in_range(form: FlaskForm) -> bool:
+    """Every date field within ``parsing.DATE_MIN``..``DATE_MAX`` (year 9999 would overflow the first
+    ``+ timedelta``); a date outside gets a message at its field."""
+    fine = True
+    for field in form:
+        if isinstance(field.data, date) and parse_date(field.data) is None:
+            field.errors = [*field.errors, date_error(field.data.isoformat()) or "Enter a real date."]
+            fine = False
+    return fine
+
+
 def submit(form: FlaskForm, call: Callable[[], T], *, validate: bool = True) -> Saved[T] | None:
     """Validate ``form`` (a POST with a good CSRF token and valid fields), run ``call`` — one service
     call — and commit. On a refusal roll back, show it at its field and return None."""
-    if validate and not form.validate_on_submit():
+    clean_form_input(form)
+    if validate and not (form.validate_on_submit() and dates_in_range(form)):
         return None
     try:
         value = call()
@@ -99,6 +139,7 @@ def submit(form: FlaskForm, call: Callable[[], T], *, validate: bool = True) -> 
 def confirmed(form: F) -> F:
     """The form behind a one-click button (confirm, toggle, move), or 400: a post without a valid one
     (an expired page, a tampered value) has no page to be shown again on."""
+    clean_form_input(form)
     if not form.validate_on_submit():
         abort(400)
     return form

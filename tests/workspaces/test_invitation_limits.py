@@ -4,6 +4,7 @@ sending is limited per person, per partnership and per invitation, and names in 
 from __future__ import annotations
 
 import email
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -126,29 +127,27 @@ BAD_NAMES = ["Task Force\r\nBcc: victim@example.org", "Visit http://spam.example
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)
-def test_names_that_reach_email_subjects_are_one_line(app, login_as, world, name):
+def test_names_that_reach_email_subjects_are_stored_on_one_line(app, login_as, world, name):
+    # The form layer (web.toolkit.submit -> parsing.clean_text) turns line breaks and tabs in a
+    # one-line field into spaces and drops other control characters before any validator runs.
     client = login_as("coordinator")
-    response = client.post("/partnerships/new", data={"name": name})
-    assert response.status_code == 422 and "Use one line" in response.text
+    assert client.post("/partnerships/new", data={"name": name}).status_code == 302
     response = client.post(
         f"/p/{world.home.slug}/profile/edit",
         data={"name": name, "time_zone": "UTC", "stage": "", "coordination_model": ""},
     )
-    assert response.status_code == 422 and "Use one line" in response.text
+    assert response.status_code == 302
     guest = app.test_client()
     response = guest.post(
         "/signup",
-        data={"name": name, "email": "x@example.org", "password": "a long enough password", "partnership_name": "P"},
+        data={"name": name, "email": "x@example.org", "password": "a long enough password", "partnership_name": name},
     )
-    assert response.status_code == 422 and "Use one line" in response.text
-    response = guest.post(
-        "/signup",
-        data={"name": "X", "email": "x@example.org", "password": "a long enough password", "partnership_name": name},
-    )
-    assert response.status_code == 422 and "Use one line" in response.text
+    assert response.status_code == 302
     with app.app_context():
-        names = db.session.scalars(select(Partnership.name)).all()
-    assert sorted(names) == sorted([world.home.name, world.other.name])  # nothing was created or renamed
+        names = [*db.session.scalars(select(Partnership.name)), *db.session.scalars(select(User.name))]
+    ours = [n for n in names if n.split()[0] == name.split()[0].rstrip("\x00")]
+    assert len(ours) >= 4  # the new partnership, the renamed one, the sign-up's person and partnership
+    assert all(not any(unicodedata.category(ch) == "Cc" for ch in n) for n in ours), ours
 
 
 def test_a_name_with_a_line_break_already_stored_still_makes_a_one_line_subject(app, login_as, world):
