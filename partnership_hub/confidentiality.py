@@ -9,7 +9,10 @@ column named by ``confidential_author`` (``author_membership_id`` by default).
 * ``visibility_clause(model, membership, today)`` — the same rule as SQL, for lists, counts,
   exports and digests (filter in the database, so pagination and counts stay right);
 * ``grant`` / ``revoke`` / ``grants_for`` — named people (who granted, why, until when);
-* ``record_read(ctx, record)`` — writes the access-log entry for a read above ``workspace``.
+* ``record_read(ctx, record)`` — writes the access-log entry for a read above ``workspace``;
+* the reads of a workspace request are noted by the layer itself (every ``Confidential`` record the
+  ORM loads; ``note_reads_of`` for an export's statement) and written by ``write_noted_reads``, the
+  workspace blueprints' after-request step, in one statement after a successful GET.
 
 The levels (DESIGN.md): ``workspace`` — every member; ``leadership`` — coordinators; ``advisory`` —
 the survivor advisory board (survivor advisors) and coordinators; ``private`` — the author. At every
@@ -22,26 +25,34 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask import Response, g, has_request_context, request
 from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
     and_,
+    event,
     exists,
     false,
+    insert,
+    literal,
     or_,
     select,
     true,
+    union_all,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from partnership_hub.db import Base, TenantMixin, TimestampMixin, utcnow
@@ -322,10 +333,125 @@ def record_read(ctx: WorkspaceContext, record: Confidential, how: str = "viewed"
     return entry
 
 
-def record_reads(ctx: WorkspaceContext, records: Iterable[Confidential], how: str = "exported") -> None:
-    """Log a read of every record above ``workspace`` among ``records`` (exports, reports)."""
-    for record in records:
-        record_read(ctx, record, how)
+# --- reads noted during a request, written once after it ------------------------------------------
+#
+# Every path that shows a record's content loads it through the ORM (the record's page, its forms,
+# the lists, the report, the action items under a goal) or reads it in an export. So the layer
+# notes the reads itself — the "load" event of every ``Confidential`` model, for records above
+# ``workspace``, while a workspace request is being answered — and the workspace blueprints'
+# after-request step (``write_noted_reads``) writes them all, after a successful GET, in ONE
+# INSERT ... SELECT in the request's transaction. Exports read their rows while the download
+# streams, after the request: they note the statement of what they show (``note_reads_of``) and the
+# same INSERT copies its ids — one entry per record, in that one statement.
+#
+# The statement runs for every request that queried a ``Confidential`` model, even when nothing it
+# showed sits above ``workspace`` (it then inserts no row): a page's statement count depends on what
+# the page is, never on its data.
+
+_READS = "partnership_hub.confidential_reads"
+_COLUMNS = ["partnership_id", "user_id", "membership_id", "record_kind", "record_id", "level", "how", "created_at"]
+
+
+@dataclass
+class _Reads:
+    """What this request has shown: records (kind, id) → level, and export statements."""
+
+    records: dict[tuple[str, int], Level] = field(default_factory=dict)
+    selects: list[tuple[type[Confidential], Any, str]] = field(default_factory=list)
+    queried: bool = False  # a statement loaded records of a Confidential model
+    written: bool = False
+
+
+def _reads() -> _Reads | None:
+    """This workspace request's noted reads (None outside one, or once they have been written)."""
+    if not has_request_context() or g.get("ctx") is None:
+        return None
+    reads: _Reads = request.environ.setdefault(_READS, _Reads())
+    return None if reads.written else reads
+
+
+def note_read(record: Confidential) -> None:
+    """Note that this request shows ``record`` (only above ``workspace``; written after the request)."""
+    if record.confidentiality == Level.WORKSPACE or (reads := _reads()) is None:
+        return
+    reads.records.setdefault((record.confidential_kind, record.id), record.confidentiality)
+
+
+def note_reads_of(model: type[Confidential], stmt: Select[Any], how: str = "exported") -> None:
+    """Note that this request shows every ``model`` row ``stmt`` selects (an export, read later as it
+    streams). ``stmt`` may select anything from a FROM that includes ``model``; only the rows above
+    ``workspace`` are logged, one entry each."""
+    if (reads := _reads()) is None:
+        return
+    ids = (
+        stmt.with_only_columns(model.id, model.confidentiality, maintain_column_froms=True)
+        .where(model.confidentiality != Level.WORKSPACE)
+        .order_by(None)
+        .distinct()
+    )
+    reads.selects.append((model, ids.subquery(), how))
+
+
+@event.listens_for(Confidential, "load", propagate=True)
+def _note_loaded(record: Confidential, context: object) -> None:
+    note_read(record)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_confidential_query(state: ORMExecuteState) -> None:
+    if not state.is_select or (reads := _reads()) is None or reads.queried:
+        return
+    descriptions = getattr(state.statement, "column_descriptions", ())
+    reads.queried = any(
+        isinstance(kind := d.get("type"), type) and issubclass(kind, Confidential) for d in descriptions
+    )
+
+
+def write_noted_reads(response: Response) -> Response:
+    """After a successful GET in a workspace: write the reads noted during it, in the request's
+    transaction, and commit (a read writes nothing else). A refused or failed request writes none."""
+    reads = _reads()
+    ctx: WorkspaceContext | None = g.get("ctx")
+    if reads is None or ctx is None:
+        return response
+    reads.written = True  # loads while a download streams are not noted again
+    if request.method not in ("GET", "HEAD") or response.status_code >= 400:
+        return response
+    if not (reads.queried or reads.records or reads.selects):
+        return response
+    now = utcnow()
+
+    def row(kind: Any, record_id: Any, level: Any, how: str) -> Select[Any]:
+        return select(
+            literal(ctx.partnership.id, Integer),
+            literal(ctx.user.id if ctx.user else None, Integer),
+            literal(ctx.membership.id if ctx.membership else None, Integer),
+            literal(kind, String),
+            record_id,
+            level,
+            literal(how, String),
+            literal(now, AccessLogEntry.created_at.type),
+        )
+
+    level = AccessLogEntry.level.type
+    parts = [
+        row(kind, literal(record_id, Integer), literal(record_level, level), "viewed")
+        for (kind, record_id), record_level in sorted(reads.records.items())
+    ]
+    parts += [row(model.confidential_kind, ids.c.id, ids.c.confidentiality, how) for model, ids, how in reads.selects]
+    if not parts:  # nothing above workspace: the same statement, inserting no row
+        parts = [row("", literal(0, Integer), literal(Level.WORKSPACE, level), "viewed").where(false())]
+    source = parts[0] if len(parts) == 1 else union_all(*parts)
+    db.session.execute(insert(AccessLogEntry).from_select(_COLUMNS, source))
+    # Nothing else changed in this transaction, so what the request loaded stays loaded: a download
+    # still streaming, or the signed-in person, must not be refreshed after the session is gone.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    return response
 
 
 def recent_reads(limit: int = 100) -> list[AccessLogEntry]:

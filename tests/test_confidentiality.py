@@ -166,3 +166,28 @@ def test_reads_above_workspace_go_to_the_access_log(app, seeded):
             select(AccessLogEntry.record_kind, AccessLogEntry.record_id, AccessLogEntry.level, AccessLogEntry.how)
         ).all()
         assert entries == [("goal", goal.id, Level.LEADERSHIP, "exported")]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_loading_any_opted_in_record_in_a_request_notes_the_read(app, seeded, model):
+    """Every model that opts in has its reads noted by the layer (the "load" event on the mixin):
+    a record above ``workspace`` loaded while a workspace request is answered is written to the
+    access log after it; a ``workspace`` one is not."""
+    from flask import g
+
+    with app.app_context():
+        context_for(seeded.home.id, seeded.user("coordinator").id)
+        record_id = _record(model).id
+        db.session.execute(delete(ConfidentialGrant))  # no grants: the level alone decides
+        db.session.commit()
+    for level, expected in ((Level.WORKSPACE, []), (Level.LEADERSHIP, [(model.confidential_kind, record_id)])):
+        with app.test_request_context(f"/p/{seeded.home.slug}/"):
+            context_for(seeded.home.id, seeded.user("coordinator").id)
+            db.session.execute(select(model).where(model.id == record_id)).scalar_one().confidentiality = level
+            db.session.commit()
+            db.session.expunge_all()
+            g.ctx = context_for(seeded.home.id, seeded.user("coordinator").id)
+            db.session.execute(select(model).where(model.id == record_id)).scalar_one()  # a load in a request
+            assert confidentiality.write_noted_reads(app.response_class("shown")).status_code == 200
+            reads = db.session.execute(select(AccessLogEntry.record_kind, AccessLogEntry.record_id)).all()
+            assert [tuple(read) for read in reads] == expected

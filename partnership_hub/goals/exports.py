@@ -5,7 +5,9 @@ streams). The statements are built inside the request, where the viewer is known
 as the download streams (``csv_response`` binds a fresh session to the partnership), ``BATCH`` at a
 time. So an export is complete, and memory stays flat whatever the partnership's size. Objectives
 and updates are one statement each (the names are joined); goals add two per batch (objectives,
-and organizations with names).
+and organizations with names). Each export notes what it shows for the access log
+(``confidentiality.note_reads_of``: one entry per goal above ``workspace``, written in one
+statement after the request).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 
+from partnership_hub import confidentiality
 from partnership_hub.accounts.models import User
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
@@ -84,6 +87,7 @@ def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     as_of = AsOf.of(ctx, today)
     names = queries.Names(ctx)
     stmt = queries.where_visible(select(Goal), ctx).order_by(func.lower(Goal.title), Goal.id)
+    confidentiality.note_reads_of(Goal, stmt)
 
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt):
@@ -123,6 +127,7 @@ def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     stmt = queries.where_visible(select(Objective, Goal).join(Goal, Goal.id == Objective.goal_id), ctx).order_by(
         func.lower(Goal.title), Goal.id, Objective.position, Objective.id
     )
+    confidentiality.note_reads_of(Goal, stmt)
     stmt = _with_name(stmt, Objective.owner_membership_id, queries.Names(ctx))
 
     def rows() -> Iterator[list[object]]:
@@ -154,6 +159,7 @@ def updates_table(ctx: WorkspaceContext) -> Table:
         .join(Goal, Goal.id == Objective.goal_id),
         ctx,
     ).order_by(func.lower(Goal.title), Goal.id, Objective.position, ProgressUpdate.recorded_on, ProgressUpdate.id)
+    confidentiality.note_reads_of(Goal, stmt)
     stmt = _with_name(stmt, ProgressUpdate.author_membership_id, queries.Names(ctx))
 
     def rows() -> Iterator[list[object]]:

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import Map
 
+from partnership_hub.confidentiality import write_noted_reads
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db, login_manager
@@ -33,6 +34,7 @@ def workspace_blueprint(name: str, import_name: str, **options: Any) -> Blueprin
     bp = Blueprint(name, import_name, url_prefix=PREFIX, **options)
     bp.url_value_preprocessor(_pull_slug)
     bp.before_request(_resolve_workspace)
+    bp.after_request(write_noted_reads)  # the access log of what the request showed (confidentiality.py)
     return bp
 
 
