@@ -521,17 +521,6 @@ def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log:
                     "updated_at": now - timedelta(days=rng.randint(0, 90)),
                 }
             )
-        _insert(conn, t["goals"], goals)
-        _insert(
-            conn,
-            t["goal_lead_organizations"],
-            (
-                {"id": lid, "partnership_id": pid, "goal_id": gid, "organization_id": org_ids[n % len(org_ids)]}
-                for n, (lid, gid) in enumerate(
-                    zip(ids.take("goal_lead_organizations", len(goal_ids)), goal_ids, strict=True)
-                )
-            ),
-        )
         per_goal, per_objective = size["objectives_per_goal"], size["updates_per_objective"]
         objective_ids = ids.take("objectives", len(goal_ids) * per_goal)
         update_ids = iter(ids.take("progress_updates", len(objective_ids) * per_objective))
@@ -573,6 +562,25 @@ def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log:
                     "created_at": goal["created_at"],
                 }
             )
+        # A goal's stored last activity (goals.last_activity_at, as the services keep it): its last
+        # post, else the first moment of its start date (every seeded goal has posts).
+        last_post: dict[int, datetime] = {}
+        for objective in objectives:
+            at = objective["last_update_at"]
+            last_post[objective["goal_id"]] = max(at, last_post.get(objective["goal_id"], at))
+        for goal in goals:
+            goal["last_activity_at"] = last_post.get(goal["id"], goal["created_at"])
+        _insert(conn, t["goals"], goals)
+        _insert(
+            conn,
+            t["goal_lead_organizations"],
+            (
+                {"id": lid, "partnership_id": pid, "goal_id": gid, "organization_id": org_ids[n % len(org_ids)]}
+                for n, (lid, gid) in enumerate(
+                    zip(ids.take("goal_lead_organizations", len(goal_ids)), goal_ids, strict=True)
+                )
+            ),
+        )
         _insert(conn, t["objectives"], objectives)
         # Fresh statistics before the biggest insert: with the planner still believing the parent
         # tables are tiny, each foreign-key check scans them and the seed turns quadratic.

@@ -125,6 +125,9 @@ class Area:
     beat: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     demo: str | None = None  # "module:function(ctx, people)" seeds the demo partnership
     test_seed: str | None = None  # "module:function(ctx)": one record of every kind a route takes
+    # "module:function(ctx)": recompute what the area stores in the partnership's local time, called
+    # in the same transaction when a coordinator changes the partnership's time zone.
+    on_time_zone_change: str | None = None
 
 
 @cache

@@ -34,6 +34,7 @@ AREA = Area(
         ),
     },
     setup_facts="partnership_hub.goals.queries:setup_fact_queries",
+    on_time_zone_change="partnership_hub.goals.services:refresh_last_activity",
     setup_checks={
         "goals": SetupCheck(
             "goals.index", lambda f: f["goals_with_objectives"] > 0, "Goals with measurable objectives defined"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -89,6 +91,9 @@ class Goal(Confidential, TenantMixin, TimestampMixin, Model):
     __table_args__ = (
         UniqueConstraint("partnership_id", "id"),
         CheckConstraint("start_date IS NULL OR target_date IS NULL OR start_date <= target_date", name="dates_ordered"),
+        # Stalled goals (active, last activity before the cutoff) as one range, oldest first: the
+        # report's list is a LIMIT walk of it, the attention counts stop early.
+        Index("ix_goals_partnership_id_status_last_activity_at", "partnership_id", "status", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +109,10 @@ class Goal(Confidential, TenantMixin, TimestampMixin, Model):
     start_date: Mapped[date | None]
     target_date: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The instant of the goal's last activity (progress.last_activity_at: its last post, else its start
+    # date's first moment in the partnership's time zone, else when it was added). The services keep
+    # it in the same transaction as every change; the stalled rule's SQL form reads it.
+    last_activity_at: Mapped[datetime] = mapped_column()
 
     objectives: Mapped[list[Objective]] = relationship(
         back_populates="goal",
@@ -218,3 +227,12 @@ class ProgressUpdate(TenantMixin, TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<ProgressUpdate {self.id}>"
+
+
+@event.listens_for(Goal, "before_insert")
+def _added_is_last_activity(_mapper: Any, _connection: Any, goal: Goal) -> None:
+    """A goal inserted without a last activity (seeds, tests) starts from the moment it was added;
+    the services set the exact value (a start date needs the partnership's time zone)."""
+    if goal.last_activity_at is None:
+        goal.created_at = goal.created_at or utcnow()
+        goal.last_activity_at = goal.created_at

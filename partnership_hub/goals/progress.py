@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, not_, or_
 
 from partnership_hub.goals.models import Goal, GoalStatus, Objective
 
@@ -68,7 +68,7 @@ class AsOf:
     @property
     def cutoff(self) -> datetime:
         """``cutoff_day`` as an instant (UTC): a post before it fell on or before ``cutoff_day``."""
-        return datetime.combine(self.cutoff_day + timedelta(days=1), time.min, self.zone).astimezone(UTC)
+        return day_start(self.cutoff_day + timedelta(days=1), self.zone)
 
     def day_of(self, moment: datetime) -> date:
         """The partnership's calendar day at ``moment``."""
@@ -171,19 +171,27 @@ def goal_is_stalled(goal: Goal, objectives: list[Objective], as_of: AsOf) -> boo
     return goal.status == GoalStatus.ACTIVE and last_activity(goal, objectives, as_of) <= as_of.cutoff_day
 
 
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) ``day`` begins in ``zone``."""
+    return datetime.combine(day, time.min, zone).astimezone(UTC)
+
+
+def last_activity_at(goal: Goal, objectives: list[Objective], zone: ZoneInfo) -> datetime:
+    """``last_activity`` as the instant stored in ``Goal.last_activity_at``: the last post; before any,
+    the moment its start date begins in the partnership's time zone, or the moment it was added. Its
+    day in that zone is ``last_activity``, so "that day is on or before ``cutoff_day``" is "that
+    instant is before ``AsOf.cutoff``" — one range of an index on the stored column."""
+    posted = [o.last_update_at for o in objectives if o.last_update_at]
+    if posted:
+        return max(posted)
+    return day_start(goal.start_date, zone) if goal.start_date else goal.created_at
+
+
 def goal_stalled_clause(as_of: AsOf) -> ColumnElement[bool]:
-    """SQL twin of ``goal_is_stalled`` for the ``Goal`` row in the query."""
-    last_post = (
-        select(func.max(Objective.last_update_at)).where(Objective.goal_id == Goal.id).correlate(Goal).scalar_subquery()
-    )
-    return and_(
-        Goal.status == GoalStatus.ACTIVE,
-        case(
-            (last_post.is_not(None), last_post < as_of.cutoff),
-            (Goal.start_date.is_not(None), Goal.start_date <= as_of.cutoff_day),
-            else_=Goal.created_at < as_of.cutoff,
-        ),
-    )
+    """SQL twin of ``goal_is_stalled`` for the ``Goal`` row in the query: on the stored last activity
+    (``last_activity_at``, kept by the services in the same transaction as each change), so the
+    stalled goals are one range of the index on (partnership_id, status, last_activity_at, id)."""
+    return and_(Goal.status == GoalStatus.ACTIVE, Goal.last_activity_at < as_of.cutoff)
 
 
 def objective_last_activity(goal: Goal, objective: Objective, as_of: AsOf) -> date:

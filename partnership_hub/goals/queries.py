@@ -79,6 +79,9 @@ ATTENTION_LIMIT = 8
 # goal of a large partnership for the heading would cost in proportion to the partnership.
 ATTENTION_COUNT_CAP = 100
 OVERVIEW_PAGE_SIZE = 25
+# The overview's total and per-group counts stop this many rows past the page ("1,000+"): an exact
+# count of every goal of a large partnership, per group, would cost in proportion to it.
+OVERVIEW_COUNT_CAP = 100
 BATCH = 500  # rows an export reads at a time
 
 
@@ -147,8 +150,13 @@ class GoalFilters:
 @dataclass
 class OverviewGroup:
     label: str
-    total: int  # goals in the group, on every page
+    total: int  # goals in the group, on every page (at least, when not ``exact``)
     rows: list[GoalRow]  # the group's goals on this page
+    exact: bool = True
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total:,}" if self.exact else f"{self.total:,}+"
 
 
 @dataclass
@@ -157,10 +165,15 @@ class Overview:
 
     page: Page[GoalRow]  # in the P grouping a goal serving two Ps is two entries
     groups: list[OverviewGroup]
-    total: int  # goals matching the filters, each once
+    total: int  # goals matching the filters, each once (at least, when not ``total_exact``)
     attention_count: int  # ... that need attention (overdue, stalled, or with objectives past due), capped
     organization_count: int  # the partnership's active organizations
     stalled_after_days: int
+    total_exact: bool = True
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total:,}" if self.total_exact else f"{self.total:,}+"
 
     @property
     def rows(self) -> list[GoalRow]:
@@ -541,9 +554,18 @@ def _serves(key: str) -> Any:
     return cast(Goal.ps, Text).like(f'%"{key}"%')
 
 
+def _capped_count(stmt: Select) -> Any:
+    """How many rows ``stmt`` has, stopping one past ``OVERVIEW_COUNT_CAP`` (an uncorrelated scalar
+    subquery: the database works it out once per statement)."""
+    limited = stmt.limit(OVERVIEW_COUNT_CAP + 1).correlate(None).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
+
+
 def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Select, list[str]]:
-    """The overview's rows as (goal, group index, goals in the group), in page order, and the
-    groups' labels. By P, a goal is in the group of each P it serves (or in "No P chosen")."""
+    """The overview's rows as (goal, group index, then each group's capped count), in page order,
+    and the groups' labels. By P, a goal is in the group of each P it serves (or in "No P chosen").
+    Each group is counted by its own LIMITed subselect, so the counts read at most
+    ``OVERVIEW_COUNT_CAP`` + 1 goals per group, not every goal of the partnership."""
     if filters.group == "p":
         labels = [*P_LABELS.values(), "No P chosen"]
         parts = [
@@ -552,13 +574,17 @@ def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Select, list[
         ]
         none = ~or_(*(_serves(key) for key in P_LABELS))
         parts.append(_filtered(select(literal(len(P_LABELS)).label("grp"), Goal.id), ctx, filters).where(none))
+        counts = [_capped_count(part.with_only_columns(Goal.id)) for part in parts]
         grouped = union_all(*parts).subquery()
         grp: Any = grouped.c.grp
-        stmt = select(Goal, grp, func.count().over(partition_by=grp)).join(grouped, grouped.c.goal_id == Goal.id)
+        stmt = select(Goal, grp, *counts).join(grouped, grouped.c.goal_id == Goal.id)
     else:
         labels = list(HORIZON_LABELS.values())
         grp = case(*((Goal.horizon == h, i) for i, h in enumerate(HORIZON_LABELS)), else_=len(labels))
-        stmt = _filtered(select(Goal, grp.label("grp"), func.count().over(partition_by=grp)), ctx, filters)
+        counts = [
+            _capped_count(_filtered(select(Goal.id), ctx, filters).where(Goal.horizon == h)) for h in HORIZON_LABELS
+        ]
+        stmt = _filtered(select(Goal, grp.label("grp"), *counts), ctx, filters)
     return stmt.order_by(grp, func.lower(Goal.title), Goal.id), labels
 
 
@@ -579,29 +605,37 @@ def goals_overview(
         exists().where(Objective.goal_id == Goal.id, objective_overdue_clause(as_of.today)),
     )
     # The counts over the matching goals ride along on each row of the page (uncorrelated, so the
-    # database works them out once). The total is a cheap count of goal rows; "need attention" judges
-    # each goal (its objectives and posts), so it stops one past ATTENTION_COUNT_CAP.
-    total = _filtered(select(func.count(Goal.id)), ctx, filters).correlate(None).scalar_subquery()
+    # database works them out once), each stopping early: the total and each group's count one past
+    # OVERVIEW_COUNT_CAP, "need attention" (which judges each goal's objectives) one past
+    # ATTENTION_COUNT_CAP. The page's own count is capped the same way.
+    total = _capped_count(_filtered(select(Goal.id), ctx, filters))
     attending = _filtered(select(Goal.id).where(needs_attention), ctx, filters).limit(ATTENTION_COUNT_CAP + 1)
     attention = select(func.count()).select_from(attending.correlate(None).subquery()).scalar_subquery()
     organizations = select(func.count(Organization.id)).where(Organization.archived_at.is_(None)).scalar_subquery()
     stmt, labels = _grouped(ctx, filters)
-    entries = paginate(scoped(stmt.add_columns(total, attention, organizations)), page, page_size)
+    stmt = stmt.add_columns(total, attention, organizations)
+    entries = paginate(scoped(stmt), page, page_size, cap=OVERVIEW_COUNT_CAP)
     goals = list({entry[0].id: entry[0] for entry in entries.items}.values())
     rows = {row.goal.id: row for row in goal_rows(ctx, goals, as_of)}
     groups: list[OverviewGroup] = []
-    for goal, grp, in_group, *_counts in entries.items:
+    for goal, grp, *counts in entries.items:
         if not groups or groups[-1].label != labels[grp]:
-            groups.append(OverviewGroup(labels[grp], in_group, []))
+            in_group = counts[grp]
+            groups.append(OverviewGroup(labels[grp], in_group, [], exact=in_group <= OVERVIEW_COUNT_CAP))
         groups[-1].rows.append(rows[goal.id])
-    first = entries.items[0] if entries.items else (None, None, 0, 0, 0, 0)
+    for group in groups:
+        group.total = min(group.total, OVERVIEW_COUNT_CAP)
+    matching, attention_count, organization_count = entries.items[0][-3:] if entries.items else (0, 0, 0)
     return Overview(
-        page=Page([rows[entry[0].id] for entry in entries.items], entries.total, entries.page, page_size),
+        page=Page(
+            [rows[entry[0].id] for entry in entries.items], entries.total, entries.page, page_size, entries.exact
+        ),
         groups=groups,
-        total=first[3],
-        attention_count=first[4],
-        organization_count=first[5],
+        total=min(matching, OVERVIEW_COUNT_CAP),
+        attention_count=attention_count,
+        organization_count=organization_count,
         stalled_after_days=as_of.stalled_after_days,
+        total_exact=matching <= OVERVIEW_COUNT_CAP,
     )
 
 
@@ -807,7 +841,10 @@ def _report_list(stmt: Select, order: tuple[Any, ...], page: int, page_size: int
     """A page of one of the report's lists with a capped count: the page is a LIMIT walk down the
     index that serves ``order`` and the count stops ``REPORT_COUNT_CAP`` rows past it, so a list reads
     a bounded number of rows however many goals match."""
-    return paginate(scoped(stmt.order_by(*order)), page, page_size, cap=REPORT_COUNT_CAP, count_from=scoped(stmt))
+    # The count walks the same index in the same order (an unordered count may be planned as a scan
+    # of every goal of the partnership, filtered).
+    ordered = scoped(stmt.order_by(*order))
+    return paginate(ordered, page, page_size, cap=REPORT_COUNT_CAP, count_from=ordered)
 
 
 def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1) -> Report:
@@ -822,11 +859,12 @@ def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1
     report = Report(start, end, goals, moved, [], 0, [], 0)
     if goals.page > 1:
         return report  # achieved and stalled are on the first page only, so a printed run has them once
-    # Stalled as of the report's last day: chosen in SQL, so only those goals and their objectives
-    # load. The walk in title order tests active goals only, each by index probes for its last post.
+    # Stalled as of the report's last day, longest stalled first: one range of the index on
+    # (partnership_id, status, last_activity_at, id) walked in its order, so the list and its capped
+    # count read about as many goals as they show, however many goals are active.
     as_of = AsOf.of(ctx, end)
     stalled_stmt = where_visible(select(Goal).where(goal_stalled_clause(as_of)), ctx)
-    stalled = _report_list(stalled_stmt, by_title, 1, REPORT_LIST_LIMIT)
+    stalled = _report_list(stalled_stmt, (Goal.last_activity_at, Goal.id), 1, REPORT_LIST_LIMIT)
     objectives = _objectives_of(goal.id for goal in stalled.items)
     report.stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in stalled.items]
     report.stalled_total, report.stalled_exact = stalled.total, stalled.exact
@@ -948,22 +986,32 @@ def visible_objective_ids(membership: Membership) -> Select:
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about goals, as scalar subqueries (evaluated with the
-    other areas' facts in one query), each reading a bounded number of rows."""
+    other areas' facts in one query), each reading a bounded number of rows. Only goals the viewer
+    may read count (the confidentiality layer's clause): a fact must not reveal what a title hides."""
     live = Goal.status.not_in([GoalStatus.DROPPED])
+    visible = where_visible(select(Goal.id), ctx)
 
-    def has_any(column: Any) -> Any:
+    def has_any(column: Any, of: Any = Goal.id) -> Any:
         # A LIMIT 1 subquery per goal (one index probe each), which PostgreSQL keeps as such; an
         # EXISTS would become a join reading every objective of the partnership.
-        return select(column).where(column == Goal.id).limit(1).scalar_subquery().is_not(None)
+        return select(column).where(column == of).limit(1).scalar_subquery().is_not(None)
 
-    # Counts stop at ``workspaces.FACT_CAP`` (the guide asks "any?"); goals with objectives are
-    # counted goal by goal, so about that many goals are looked at.
+    # Counts stop at ``workspaces.FACT_CAP`` (the guide asks "any?"), walked from the goals the
+    # viewer may read, so about that many goals are looked at.
     return {
-        "goals": workspaces.capped_count(select(Goal.id).where(live)),
-        "goals_with_objectives": workspaces.capped_count(select(Goal.id).where(has_any(Objective.goal_id))),
-        # endorsements are few next to goals: read from their side
-        "endorsed_goals": workspaces.capped_count(select(GoalEndorsement.goal_id).distinct()),
-        # in id order: a LIMIT walk of (partnership_id, id), where a sequential scan would first
-        # pass every other partnership's updates
-        "progress_updates": workspaces.capped_count(select(ProgressUpdate.id).order_by(ProgressUpdate.id)),
+        "goals": workspaces.capped_count(visible.where(live)),
+        "goals_with_objectives": workspaces.capped_count(visible.where(has_any(Objective.goal_id))),
+        # endorsements are few next to goals: read from their side, each probing its goal
+        "endorsed_goals": workspaces.capped_count(
+            where_visible(
+                select(GoalEndorsement.goal_id).join(Goal, Goal.id == GoalEndorsement.goal_id), ctx
+            ).distinct()
+        ),
+        # objectives with progress posted (the guide asks "any?"), under goals the viewer may read:
+        # each objective probes its updates by (objective_id, recorded_on)
+        "progress_updates": workspaces.capped_count(
+            where_visible(select(Objective.id).join(Goal, Goal.id == Objective.goal_id), ctx).where(
+                has_any(ProgressUpdate.objective_id, Objective.id)
+            )
+        ),
     }

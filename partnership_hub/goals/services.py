@@ -31,6 +31,7 @@ from partnership_hub.goals.models import (
     Objective,
     ProgressUpdate,
 )
+from partnership_hub.goals.progress import last_activity_at
 from partnership_hub.goals.queries import active_organization_ids, my_organizations
 from partnership_hub.workspaces.models import Membership
 
@@ -152,7 +153,8 @@ def create_goal(ctx: WorkspaceContext, data: dict[str, Any]) -> Goal:
     """Add a goal; its author is the person adding it."""
     cleaned = clean_goal_data(ctx, data)
     leads, access = cleaned.pop("lead_organization_ids"), cleaned.pop("access_membership_ids")
-    goal = Goal(**cleaned, author_membership_id=_acting(ctx))
+    goal = Goal(**cleaned, author_membership_id=_acting(ctx), created_at=utcnow())
+    goal.last_activity_at = last_activity_at(goal, [], ctx.zone)  # no objectives yet
     db.session.add(goal)
     db.session.flush()
     _sync_links(goal, GoalLeadOrganization, "organization_id", leads)
@@ -170,6 +172,8 @@ def update_goal(ctx: WorkspaceContext, goal: Goal, data: dict[str, Any]) -> Goal
     old_status = goal.status
     for name in changed:
         setattr(goal, name, cleaned[name])
+    if "start_date" in changed:
+        _touch_activity(ctx, goal)
     _sync_links(goal, GoalLeadOrganization, "organization_id", leads)
     confidentiality.set_named_people(ctx, goal, access, field="access_membership_ids")
     db.session.flush()
@@ -320,14 +324,37 @@ def post_update(
     if latest is None or recorded_on >= latest:
         objective.current_value = value  # a back-dated entry adds history without changing "now"
     objective.last_update_at = now
+    _touch_activity(ctx, goal)
     db.session.flush()
     audit.record(ctx, "progress.posted", "objective", objective.id, goal_id=goal.id, update_id=update.id)
     return update
 
 
-# --- reads that leave a trace -------------------------------------------------------------------
+# --- the stored last activity -------------------------------------------------------------------
 
 
-def record_view(ctx: WorkspaceContext, goal: Goal) -> None:
-    """Reading a goal above ``workspace`` level goes to the access log (not the activity feed)."""
-    confidentiality.record_read(ctx, goal)
+def _touch_activity(ctx: WorkspaceContext, goal: Goal) -> None:
+    """Bring ``goal.last_activity_at`` up to date after a change to its posts or start date (its
+    objectives: loaded once, bounded by the goal)."""
+    goal.last_activity_at = last_activity_at(goal, list(goal.objectives), ctx.zone)
+
+
+def refresh_last_activity(ctx: WorkspaceContext, goal_ids: list[int] | None = None) -> int:
+    """Recompute the stored last activity of these goals (default: all of the partnership's), for
+    changes that bypass the services above: the partnership's time zone changing (a start date's
+    first moment moves with it), seeds that insert rows directly. Two queries; returns how many
+    goals changed."""
+    stmt = select(Goal) if goal_ids is None else select(Goal).where(Goal.id.in_(sorted(set(goal_ids))))
+    goals = list(db.session.scalars(scoped(stmt)))
+    posts: dict[int, list[Objective]] = {}
+    if goals:
+        objectives = select(Objective).where(Objective.goal_id.in_([goal.id for goal in goals]))
+        for objective in db.session.scalars(scoped(objectives)):
+            posts.setdefault(objective.goal_id, []).append(objective)
+    changed = 0
+    for goal in goals:
+        value = last_activity_at(goal, posts.get(goal.id, []), ctx.zone)
+        if goal.last_activity_at != value:
+            goal.last_activity_at, changed = value, changed + 1
+    db.session.flush()
+    return changed

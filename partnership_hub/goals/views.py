@@ -15,7 +15,6 @@ from flask import flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 
 from partnership_hub import confidentiality, picking
-from partnership_hub.extensions import db
 from partnership_hub.goals import exports, queries, services
 from partnership_hub.goals.forms import (
     EndorseForm,
@@ -35,6 +34,7 @@ from partnership_hub.goals.models import (
     Goal,
     GoalStatus,
 )
+from partnership_hub.parsing import date_error, query_date
 from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.redirects import safe_next
@@ -179,11 +179,7 @@ def _detail_page(goal: Goal, *, block: str | None = None, status: int = 200, upd
 def detail(goal_id: int):
     goal = queries.get_visible_goal(g.ctx, goal_id)
     require("goals.view", goal)
-    if goal.confidentiality != confidentiality.Level.WORKSPACE:
-        # A read writes nothing else, so the access-log entry is this request's one commit.
-        services.record_view(g.ctx, goal)
-        db.session.commit()
-    return _detail_page(goal)
+    return _detail_page(goal)  # the read goes to the access log after the request (confidentiality.py)
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -321,15 +317,11 @@ def post_update(objective_id: int):
 def _report_dates() -> tuple[date, date, str | None]:
     end = g.ctx.today()
     start = end - timedelta(days=90)
-    error = None
-    try:
-        if request.args.get("start"):
-            start = date.fromisoformat(request.args["start"])
-        if request.args.get("end"):
-            end = date.fromisoformat(request.args["end"])
-    except ValueError:
-        error = "Enter dates like 2026-03-31."
-    if start > end:
+    error = next(filter(None, (date_error(request.args.get(name)) for name in ("start", "end"))), None)
+    if error is None:
+        start = query_date(request.args, "start") or start
+        end = query_date(request.args, "end") or end
+    if error is None and start > end:
         error = "The start date must be on or before the end date."
     return start, end, error
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,14 @@ class Organization(TenantMixin, TimestampMixin, Model):
     __table_args__ = (
         UniqueConstraint("partnership_id", "id"),
         UniqueConstraint("partnership_id", "name_key"),
+        # "Endorsed by N of M organizations" counts the active ones: an index-only count.
+        Index(
+            "ix_organizations_active",
+            "partnership_id",
+            "id",
+            postgresql_where=text("archived_at IS NULL"),
+            sqlite_where=text("archived_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -669,6 +669,11 @@ def update_profile(ctx: WorkspaceContext, data: dict) -> list[str]:
     changed = [name for name in PROFILE_FIELDS if name in clean and getattr(partnership, name) != clean[name]]
     for name in changed:
         setattr(partnership, name, clean[name])
+    if "time_zone" in changed:  # what areas store in local time moves with it
+        db.session.flush()
+        for area in areas.installed():
+            if area.on_time_zone_change:
+                areas.resolve(area.on_time_zone_change)(ctx)
     if changed:
         audit.record(ctx, "profile.updated", "partnership", partnership.id, fields=changed)
     return changed

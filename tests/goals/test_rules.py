@@ -27,6 +27,7 @@ from partnership_hub.goals.progress import (
     goal_overdue_clause,
     goal_stalled_clause,
     is_met,
+    last_activity_at,
     met_clause,
     objective_is_overdue,
     objective_is_stalled,
@@ -181,8 +182,9 @@ def partnership(app):
             )
             db.session.add(goal)
             db.session.flush()
+            made = []
             for position, spec in enumerate(case.objectives):
-                db.session.add(
+                made.append(
                     Objective(
                         goal_id=goal.id,
                         title=f"{case.name} #{position}",
@@ -197,6 +199,8 @@ def partnership(app):
                         last_update_at=spec.posted,
                     )
                 )
+            db.session.add_all(made)
+            goal.last_activity_at = last_activity_at(goal, made, ZONE)  # as the services keep it
         db.session.commit()
     return rec
 
