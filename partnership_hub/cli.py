@@ -1,4 +1,5 @@
-"""Command-line tools: provisioning the database role, the demo seed, and the embedded server."""
+"""Command-line tools: provisioning the database role, the demo seed and the embedded server (areas add
+their own through ``Area.init_app``, e.g. ``flask outbox-status``)."""
 
 from __future__ import annotations
 

@@ -116,6 +116,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Rate limits (Redis storage whenever a Redis is configured, so limits hold across workers).
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        # Redis down must not lock people out: each process counts in memory until Redis answers again
+        # (Flask-Limiter logs the switch both ways), and gives up on an unreachable Redis quickly.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "partnership-hub"),
@@ -132,4 +136,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "VERIFY_TTL": timedelta(days=3),
         "OUTBOX_SWEEP_AFTER": timedelta(minutes=2),
         "OUTBOX_MAX_ATTEMPTS": 8,
+        # A row marked in flight (``sending_at``) whose worker died is sent again only after this long,
+        # well past MAIL_TIMEOUT, so a slow but live SMTP transaction is never raced by the sweep.
+        "OUTBOX_IN_FLIGHT_GRACE": timedelta(minutes=10),
     }

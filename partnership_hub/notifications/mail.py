@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 import unicodedata
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
 from flask import current_app
 
@@ -21,13 +22,22 @@ def header_value(value: str, limit: int | None = None) -> str:
     return line[:limit].rstrip() if limit is not None else line
 
 
+def message_id(msg: OutboxMessage) -> str:
+    """The row's Message-ID, the same on every attempt: a copy sent again after a worker died between
+    the server's acceptance and the row's ``sent`` is recognisable as the same message. The dedup
+    key goes in hashed (it names the recipient); the domain is the sender address's."""
+    sender_domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
+    digest = hashlib.sha256(msg.dedup_key.encode()).hexdigest()[:16]
+    return f"<outbox-{msg.id}.{digest}@{sender_domain or 'partnershiphub.local'}>"
+
+
 def build_message(msg: OutboxMessage) -> EmailMessage:
     """The email for an outbox row. Raises (``ValueError`` and kin) when the row can't make one."""
     email = EmailMessage()
     email["From"] = header_value(current_app.config["MAIL_DEFAULT_SENDER"])
     email["To"] = header_value(msg.to_address)
     email["Subject"] = header_value(msg.subject)
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="partnershiphub.local")
+    email["Message-ID"] = message_id(msg)
     email.set_content(msg.text_body)
     email.add_alternative(msg.html_body, subtype="html")
     return email
@@ -50,10 +60,3 @@ def transport(email: EmailMessage) -> None:
         if config["MAIL_USERNAME"]:
             client.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         client.send_message(email)
-
-
-def send(msg: OutboxMessage) -> None:
-    """Build and deliver one message (development: building is the check, the mail stays in the outbox)."""
-    email = build_message(msg)
-    if current_app.config["MAIL_BACKEND"] != "outbox":
-        transport(email)

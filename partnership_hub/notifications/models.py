@@ -20,7 +20,15 @@ class OutboxStatus:
 
 class OutboxMessage(TimestampMixin, Model):
     """One email to one recipient. ``dedup_key`` (kind:subject:recipient:occurrence) is unique:
-    a retried request, a duplicate beat tick or a redelivered task cannot create or send it twice.
+    a retried request, a duplicate beat tick or a redelivered task cannot *queue* it twice
+    (exactly-once enqueueing).
+
+    Delivery is at-least-once, with a Message-ID derived from the row (``mail.message_id``), the
+    same on every attempt. SMTP has no two-phase commit: a worker that dies after the server
+    accepted the message but before the row says ``sent`` leaves a message that will be sent again.
+    ``sending_at`` records that a send is in flight (committed before the SMTP transaction starts);
+    such a row is left alone until ``OUTBOX_IN_FLIGHT_GRACE`` has passed, so only a dead worker's
+    message is sent twice, and the copy carries the same Message-ID for receivers to recognise.
 
     Not a tenant table: account mail (verification, reset) belongs to no partnership, and the
     sweep must see every pending row. On PostgreSQL row-level security still guards it (migration
@@ -52,6 +60,7 @@ class OutboxMessage(TimestampMixin, Model):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(200), default="")
     sent_at: Mapped[datetime | None]
+    sending_at: Mapped[datetime | None]  # a worker began the SMTP transaction then; None when none is under way
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

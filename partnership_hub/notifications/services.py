@@ -1,4 +1,5 @@
-"""Queueing email in the outbox, delivering it once, and sweeping up what the broker missed."""
+"""Queueing email in the outbox (exactly once), delivering it (at least once, with a stable Message-ID),
+and sweeping up what the broker missed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from partnership_hub.db import after_commit, utcnow
@@ -122,57 +123,113 @@ def _forget_bodies(msg: OutboxMessage) -> None:
     msg.text_body = msg.html_body = ""
 
 
-def deliver(message_id: int) -> str:
-    """Send one outbox message if it is still pending. Returns 'sent' or 'skipped'.
+def _in_flight_expired(now: datetime) -> ColumnElement[bool]:
+    """No send under way, or one whose worker has surely died (older than the grace period)."""
+    grace = current_app.config["OUTBOX_IN_FLIGHT_GRACE"]
+    return OutboxMessage.sending_at.is_(None) | (OutboxMessage.sending_at <= now - grace)
 
-    The row is locked (PostgreSQL: FOR UPDATE SKIP LOCKED) while it is sent, so two workers given
-    the same id cannot both send it; a row already sent is skipped. Any failure counts as an attempt:
-    a message that can't be built or that the server refuses for good (5xx) fails at once and its
-    bodies are blanked; an outage is retried with backoff, up to ``OUTBOX_MAX_ATTEMPTS``."""
+
+def _lock(message_id: int, *, only_idle: bool) -> OutboxMessage | None:
+    """The pending row, locked for this transaction. ``only_idle`` (before a send): not while another
+    worker's send is in flight, and FOR UPDATE SKIP LOCKED, so a second worker given the same id moves
+    on. Otherwise (recording the outcome of our own send) it waits for the lock."""
     open_outbox()
-    stmt = select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update(skip_locked=True)
-    msg = db.session.scalars(stmt).one_or_none()
-    if msg is None or msg.status != OutboxStatus.PENDING:
-        db.session.rollback()
-        return "skipped"
-    msg.attempts += 1
-    try:
-        mail.send(msg)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may leave the row untouched
-        msg.last_error = _error_label(exc)
-        final = _is_permanent(exc) or msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
-        retry_in = None if final else _backoff(msg.attempts)
-        msg.status = OutboxStatus.FAILED if final else OutboxStatus.PENDING
-        msg.next_attempt_at = None if retry_in is None else utcnow() + timedelta(seconds=retry_in)
-        if final:
-            _forget_bodies(msg)
-        attempts, error = msg.attempts, msg.last_error  # after the commit the row is out of sight (RLS)
-        db.session.commit()
-        log.warning(
-            "outbox: message %s attempt %s failed (%s)%s", message_id, attempts, error, "; given up" if final else ""
-        )
-        raise DeliveryFailed(retry_in) from exc
+    stmt = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+    if only_idle:
+        stmt = stmt.where(_in_flight_expired(utcnow()))
+    return db.session.scalars(stmt.with_for_update(skip_locked=only_idle)).one_or_none()
+
+
+def _record_failure(msg: OutboxMessage, exc: Exception) -> DeliveryFailed:
+    msg.sending_at = None
+    msg.last_error = _error_label(exc)
+    final = _is_permanent(exc) or msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    retry_in = None if final else _backoff(msg.attempts)
+    msg.status = OutboxStatus.FAILED if final else OutboxStatus.PENDING
+    msg.next_attempt_at = None if retry_in is None else utcnow() + timedelta(seconds=retry_in)
+    if final:
+        _forget_bodies(msg)
+    message_id, attempts, error = msg.id, msg.attempts, msg.last_error  # after the commit the row is out of sight (RLS)
+    db.session.commit()
+    log.warning(
+        "outbox: message %s attempt %s failed (%s)%s", message_id, attempts, error, "; given up" if final else ""
+    )
+    return DeliveryFailed(retry_in)
+
+
+def _record_sent(msg: OutboxMessage) -> None:
     msg.status = OutboxStatus.SENT
     msg.sent_at = utcnow()
+    msg.sending_at = None
     msg.next_attempt_at = None
     msg.last_error = ""
     if current_app.config["MAIL_BACKEND"] != "outbox":
         _forget_bodies(msg)
+
+
+def deliver(message_id: int) -> str:
+    """Send one outbox message if it is still pending. Returns 'sent' or 'skipped'.
+
+    The guarantee is at-least-once delivery with a stable Message-ID (``mail.message_id``); queueing
+    is exactly-once (the unique ``dedup_key``). Three short transactions, none held open across the
+    network: (1) lock the pending row, count the attempt, build the email and mark the send in
+    flight (``sending_at``), commit; (2) the SMTP transaction; (3) mark it sent, or record the failure.
+    A row in flight is skipped by every other worker and by the sweep until ``OUTBOX_IN_FLIGHT_GRACE``
+    has passed: only a worker that died between the server's acceptance and step 3 leaves a message
+    that is sent again, and the copy carries the same Message-ID.
+
+    A message that can't be built or that the server refuses for good (5xx) fails at once and its
+    bodies are blanked; an outage is retried with backoff, up to ``OUTBOX_MAX_ATTEMPTS``."""
+    msg = _lock(message_id, only_idle=True)
+    if msg is None:  # sent, given up, or another worker's send is in flight
+        db.session.rollback()
+        return "skipped"
+    if msg.sending_at is not None:
+        log.warning("outbox: message %s was left in flight by a worker; sending it again (same Message-ID)", message_id)
+    msg.attempts += 1
+    try:
+        email = mail.build_message(msg)
+    except Exception as exc:  # noqa: BLE001 - a message that can't be built fails for good, recorded
+        raise _record_failure(msg, exc) from exc
+    if current_app.config["MAIL_BACKEND"] == "outbox":  # development: building is the check
+        _record_sent(msg)
+        kind = msg.kind
+        db.session.commit()
+        log.info("outbox: message %s (%s) kept in the development mailbox", message_id, kind)
+        return "sent"
+    msg.sending_at = utcnow()
     kind = msg.kind
+    db.session.commit()  # in flight, on record before the server sees a byte
+
+    failure: Exception | None = None
+    try:
+        mail.transport(email)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may leave the row in flight
+        failure = exc
+
+    msg = _lock(message_id, only_idle=False)
+    if msg is None:  # only an operator's hand can get here: nothing left to record
+        db.session.rollback()
+        return "skipped"
+    if failure is not None:
+        raise _record_failure(msg, failure) from failure
+    _record_sent(msg)
     db.session.commit()
     log.info("outbox: message %s (%s) sent", message_id, kind)
     return "sent"
 
 
 def sweep() -> int:
-    """Hand every overdue pending message to a worker again. Returns how many were re-queued."""
-    overdue_before = utcnow() - current_app.config["OUTBOX_SWEEP_AFTER"]
+    """Hand every overdue pending message to a worker again (a send still in flight only once its
+    grace period is over). Returns how many were re-queued."""
+    now = utcnow()
+    overdue_before = now - current_app.config["OUTBOX_SWEEP_AFTER"]
     open_outbox()
     due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
     ids = list(
         db.session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, due <= overdue_before)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, due <= overdue_before, _in_flight_expired(now))
             .order_by(OutboxMessage.id)
             .limit(SWEEP_BATCH)
         )
@@ -181,6 +238,43 @@ def sweep() -> int:
     for message_id in ids:
         hand_to_worker(message_id)
     return len(ids)
+
+
+@dataclass(frozen=True)
+class OutboxStatusCounts:
+    """What an operator needs to see a stuck queue: counts and the oldest waiting message's age."""
+
+    pending: int  # waiting for a first send or a retry
+    retrying: int  # of those, at least one attempt failed already
+    in_flight: int  # a worker has begun the SMTP transaction
+    failed: int  # given up for good (all time)
+    failed_last_day: int  # of those, queued within the last day
+    oldest_pending: timedelta | None
+
+
+def outbox_status() -> OutboxStatusCounts:
+    """Pending, in-flight and failed outbox counts across every partnership (one statement)."""
+    now = utcnow()
+    open_outbox()
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    failed = OutboxMessage.status == OutboxStatus.FAILED
+    row = db.session.execute(
+        select(
+            func.count().filter(pending),
+            func.count().filter(pending & (OutboxMessage.attempts > 0)),
+            func.count().filter(pending & OutboxMessage.sending_at.is_not(None)),
+            func.count().filter(failed),
+            func.count().filter(failed & (OutboxMessage.created_at >= now - timedelta(days=1))),
+            func.min(OutboxMessage.created_at).filter(pending),
+        ).where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)))
+    ).one()
+    db.session.rollback()
+    oldest = row[5]
+    if oldest is not None and oldest.tzinfo is None:  # SQLite's aggregate comes back without a zone
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    return OutboxStatusCounts(
+        int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), None if oldest is None else now - oldest
+    )
 
 
 def recent_messages(limit: int = 100) -> list[OutboxMessage]:

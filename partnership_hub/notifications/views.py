@@ -21,7 +21,11 @@ bp = Blueprint("dev_mail", __name__, url_prefix="/dev/mail")
 
 
 def init_app(app: Flask) -> None:
-    """The area's hook in the app factory: serve the development mailbox where mail stays in the app."""
+    """The area's hook in the app factory: the operators' ``flask outbox-status``, and the development
+    mailbox where mail stays in the app."""
+    from partnership_hub.notifications.cli import outbox_status
+
+    app.cli.add_command(outbox_status)
     if app.config["MAIL_BACKEND"] == "outbox" and app.config["APP_ENV"] != "production":
         app.register_blueprint(bp)
 

@@ -210,3 +210,125 @@ def test_an_unreachable_server_is_a_temporary_failure(make_app):
     waiting = row(app, message_id)
     assert waiting.status == OutboxStatus.PENDING and waiting.attempts == 1
     assert waiting.last_error == "ConnectionRefusedError"
+
+
+# --- at-least-once delivery with a stable Message-ID (issue #16, finding 4) ------------------------
+
+
+class WorkerKilled(BaseException):
+    """Stands in for ``kill -9``: nothing after it runs, no handler records anything."""
+
+
+@pytest.fixture
+def held_app(make_app, smtp_sink, monkeypatch):
+    """An SMTP app whose queued mail waits for an explicit ``deliver`` (no broker hands it out)."""
+    monkeypatch.setattr(services, "dispatch", lambda *args: None)
+    return smtp_app(make_app, smtp_sink)
+
+
+def message_ids(sink) -> list[str]:
+    return [email.message_from_bytes(envelope.content)["Message-ID"] for envelope in sink.messages]
+
+
+def test_the_message_id_is_derived_from_the_row_and_the_same_on_every_attempt(held_app, smtp_sink):
+    message_id = queue(held_app)
+    smtp_sink.refuse_with = "451 4.3.0 Try again later"
+    with held_app.app_context(), pytest.raises(services.DeliveryFailed):
+        services.deliver(message_id)
+    smtp_sink.refuse_with = None
+    with held_app.app_context():
+        assert services.deliver(message_id) == "sent"
+        expected = services.mail.message_id(row(held_app, message_id))
+    assert message_ids(smtp_sink) == [expected]
+    assert expected.startswith(f"<outbox-{message_id}.") and expected.endswith("@partnershiphub.local>")
+    assert "someone" not in expected  # the dedup key names the recipient: only its hash goes out
+
+
+def test_a_send_is_on_record_as_in_flight_before_the_smtp_transaction(held_app, smtp_sink, monkeypatch):
+    message_id = queue(held_app)
+    seen = []
+    transport = services.mail.transport
+
+    def watching(built):
+        # Another connection, as a second worker or the sweep would look at the row.
+        seen.append(row(held_app, message_id).sending_at)
+        transport(built)
+
+    monkeypatch.setattr(services.mail, "transport", watching)
+    with held_app.app_context():
+        assert services.deliver(message_id) == "sent"
+    assert seen[0] is not None
+    done = row(held_app, message_id)
+    assert done.status == OutboxStatus.SENT and done.sending_at is None
+
+
+def test_a_worker_killed_after_the_server_accepted_leaves_one_harmless_duplicate(held_app, smtp_sink, monkeypatch):
+    message_id = queue(held_app)
+
+    def killed(msg):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_record_sent", killed)
+        with held_app.app_context(), pytest.raises(WorkerKilled):
+            services.deliver(message_id)
+    assert len(smtp_sink.messages) == 1
+    stranded = row(held_app, message_id)
+    assert stranded.status == OutboxStatus.PENDING and stranded.sending_at is not None
+
+    with held_app.app_context():
+        # Within the grace period nobody touches it: it may be a slow server, not a dead worker.
+        services.open_outbox()
+        db.session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+        assert services.sweep() == 0
+        assert services.deliver(message_id) == "skipped"
+        assert len(smtp_sink.messages) == 1
+        # After it, the sweep sends it again, with the same Message-ID.
+        services.open_outbox()
+        db.session.execute(update(OutboxMessage).values(sending_at=utcnow() - timedelta(minutes=11)))
+        db.session.commit()
+        queued = []
+        monkeypatch.setattr(services, "hand_to_worker", queued.append)
+        assert services.sweep() == 1
+        assert services.deliver(queued[0]) == "sent"
+    first, second = message_ids(smtp_sink)
+    assert first == second
+    assert row(held_app, message_id).attempts == 2
+
+
+def test_a_failed_send_is_no_longer_in_flight(held_app, smtp_sink):
+    message_id = queue(held_app)
+    smtp_sink.refuse_with = "451 4.3.0 Try again later"
+    with held_app.app_context(), pytest.raises(services.DeliveryFailed):
+        services.deliver(message_id)
+    waiting = row(held_app, message_id)
+    assert waiting.status == OutboxStatus.PENDING and waiting.sending_at is None
+
+
+# --- what operators see (issue #16, finding 5) ----------------------------------------------------
+
+
+def test_outbox_status_counts_pending_in_flight_and_failed(held_app, smtp_sink):
+    ids = [queue(held_app, key=f"test:{n}", to=f"p{n}@example.org") for n in range(4)]
+    with held_app.app_context():
+        assert services.deliver(ids[0]) == "sent"
+        smtp_sink.refuse_with = "554 5.7.1 Message rejected"
+        with pytest.raises(services.DeliveryFailed):
+            services.deliver(ids[1])
+        smtp_sink.refuse_with = "451 4.3.0 Try again later"
+        with pytest.raises(services.DeliveryFailed):
+            services.deliver(ids[2])
+        services.open_outbox()
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == ids[3]).values(sending_at=utcnow()))
+        db.session.commit()
+        status = services.outbox_status()
+    assert (status.pending, status.retrying, status.in_flight) == (2, 1, 1)
+    assert (status.failed, status.failed_last_day) == (1, 1)
+    assert status.oldest_pending is not None and status.oldest_pending < timedelta(minutes=1)
+
+    result = held_app.test_cli_runner().invoke(args=["outbox-status"])
+    assert result.exit_code == 0, result.output
+    assert "pending: 2" in result.output and "failed: 1" in result.output
+    stuck = held_app.test_cli_runner().invoke(args=["outbox-status", "--fail-if-older-than", "0"])
+    assert stuck.exit_code == 1

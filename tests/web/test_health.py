@@ -24,11 +24,14 @@ def test_readyz_names_an_unreachable_database(make_app, tmp_path):
     assert response.json["failed"] == ["database"]
 
 
-def test_readyz_names_an_unreachable_broker(make_app):
+def test_a_broker_outage_is_reported_but_leaves_the_web_tier_ready(make_app):
+    # Pages and writes work without the broker (#16, finding 3): a load balancer must keep the instance.
     app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
     response = app.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json["failed"] == ["broker"]
+    assert response.status_code == 200
+    assert response.json["status"] == "ready" and response.json["failed"] == []
+    assert response.json["checks"]["broker"] == "unreachable"
+    assert response.json["degraded"] == ["broker"]
 
 
 def test_unknown_pages_get_a_friendly_404(client):
@@ -53,3 +56,18 @@ def test_unexpected_errors_show_a_calm_page_that_leaks_nothing(failing_app, capl
     assert response.status_code == 500
     assert "secret survivor detail" not in response.text
     assert "Nothing you entered was saved" in response.text
+
+
+def test_readyz_does_not_load_the_person_a_probe_happens_to_carry(make_app, login_as):
+    # With the database down, loading the signed-in person after the view would fail a second time (#16).
+    from sqlalchemy import event
+
+    from partnership_hub.extensions import db
+
+    app = make_app()
+    client = login_as("member", on=app)
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert client.get("/readyz").status_code == 200
+    assert [s for s in statements if s != "BEGIN"] == ["SELECT 1"]  # SQLite says BEGIN itself
