@@ -600,7 +600,6 @@ class Results:
     floors: list[float]
     rss_app: dict[int, float]
     rss_floor: dict[int, float]
-    peak_app: dict[int, float] = field(default_factory=dict)
     restarted: bool
     machine: dict[str, str]
     command: str
@@ -608,6 +607,7 @@ class Results:
     seconds: float
     seed_summary: str
     duration: int
+    peak_app: dict[int, float] = field(default_factory=dict)
 
     @property
     def floor(self) -> float:
