@@ -1,7 +1,9 @@
-"""Fault runs (issue #16): the production stack under load, with the database and Redis taken away.
+"""Fault runs (issue #16): the production stack under load, with the database and Redis taken away,
+and the outbox through a killed worker and a Redis restart.
 
-    .venv/bin/python bench/faults.py [--quick] [--scenario database|redis|all] [--clients 32]
-                                     [--duration 60] [--outage 20] [--output docs/RELIABILITY.md]
+    .venv/bin/python bench/faults.py [--quick] [--scenario database|redis|outbox|all] [--clients 32]
+                                     [--duration 60] [--outage 20] [--messages 1000] [--seed N]
+                                     [--output docs/RELIABILITY.md]
 
 What a run does (all on loopback, bounded in time, everything it starts is stopped on exit):
 
@@ -18,11 +20,23 @@ What a run does (all on loopback, bounded in time, everything it starts is stopp
 4. ``redis``: the same load plus invitations (each one email), with redis-server stopped for
    ``--outage`` seconds mid-run. Checks: no 5xx, sign-ins keep working, and once Redis is back and
    the sweep has run, every invitation's email reaches the sink exactly once;
-5. prints the results and, with ``--output``, writes them into the document between the
+5. ``outbox``: ``--messages`` emails queued through ``services.queue_email`` (one commit each) go
+   to a second SMTP sink that refuses 30 % of deliveries with a temporary 4xx (at RCPT or DATA; a
+   recipient at most three times), through a real Celery worker on a third redis-server of the
+   run's own. The worker is killed (``kill -9``) the moment the sink has accepted 30 % of the
+   messages (the sink's 250 never reaches it: the row stays "in flight") and a new one started; at
+   60 % Redis is stopped, losing every queued task, and started again 5 s later. The run sends the
+   sweep task as beat does. Checks: every recipient got a message; a second copy (the killed send,
+   re-sent after the in-flight grace period) has the same Message-ID; at most one copy more than
+   messages; nothing left pending or failed. So that this ends in minutes, the run shortens the
+   outbox's clock (``OutboxTiming``: retries 2 s·2ⁿ⁻¹ instead of 30 s·2ⁿ⁻¹, sweep after 20 s instead
+   of 2 min, in-flight grace 30 s instead of 10 min, a sweep every 5 s instead of every minute);
+6. prints the results and, with ``--output``, writes them into the document between the
    ``faults:results`` markers.
 
-``--quick``: 8 clients, 12 s runs, 3 s outages. The CI's fast variants are in
-``tests/postgres/test_faults.py``.
+``--quick``: 8 clients, 12 s runs, 3 s outages, 100 outbox messages (retries 1 s·2ⁿ⁻¹, sweep after
+3 s, grace 6 s with ``MAIL_TIMEOUT`` 3 s, a sweep every second, Redis down 2 s). The CI's fast
+variants are in ``tests/postgres/test_faults.py``.
 """
 
 from __future__ import annotations
@@ -97,20 +111,56 @@ class RedisServer:
 
 
 class Sink:
-    """An SMTP server that keeps (recipient, Message-ID) of every message it accepts."""
+    """An SMTP server that keeps (recipient, Message-ID) of every message it accepts.
 
-    def __init__(self) -> None:
+    ``refuse``: the share of transactions answered with a temporary refusal, half at RCPT (450) and
+    half at DATA (451), chosen at random; a recipient is refused at most ``max_refusals`` times, so
+    no message runs out of attempts (``OUTBOX_MAX_ATTEMPTS``, 8) by chance alone. ``on_accept(n)``
+    is called with the running count of accepted messages, before the 250 goes out."""
+
+    def __init__(self, refuse: float = 0.0, max_refusals: int = 3, seed: int | None = None, on_accept=None) -> None:
+        import logging
+        import random
+
         from aiosmtpd.controller import Controller
 
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line per SMTP command
         self.accepted: list[tuple[str, str]] = []
+        self.refused = 0
         self.port = free_port()
+        self.on_accept = on_accept
+        refusals: Counter[str] = Counter()
+        at_data: set[str] = set()
+        chance = random.Random(seed)  # noqa: S311 - which deliveries to refuse, not a secret
         sink = self
 
+        def refusing(address: str) -> bool:
+            if refusals[address] >= max_refusals:
+                return False
+            refusals[address] += 1
+            sink.refused += 1
+            return True
+
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+                draw = chance.random()
+                if draw < refuse / 2 and refusing(address):
+                    return "450 4.2.1 Mailbox busy, try again later"
+                if draw < refuse and address not in at_data:
+                    at_data.add(address)  # refused at DATA instead, if not too often already
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+                refuse_data = [rcpt for rcpt in envelope.rcpt_tos if rcpt in at_data]
+                at_data.difference_update(envelope.rcpt_tos)
+                if refuse_data and refusing(refuse_data[0]):
+                    return "451 4.3.0 Temporary failure, try again later"
                 found = re.search(rb"^Message-ID: *(\S+)", envelope.content, re.MULTILINE | re.IGNORECASE)
                 for rcpt in envelope.rcpt_tos:
                     sink.accepted.append((rcpt, found.group(1).decode() if found else ""))
+                if sink.on_accept is not None:
+                    sink.on_accept(len(sink.accepted))
                 return "250 Message accepted for delivery"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -142,6 +192,101 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
             self.process = None
+
+
+@dataclass(frozen=True)
+class OutboxTiming:
+    """The outbox's clock for a fault run, shortened so a run ends in minutes; production's values
+    in brackets. ``sweep_every`` is how often the run sends the sweep task, as beat does."""
+
+    retry_base: int = 2  # OUTBOX_RETRY_BASE, s (30): a retry after 2, 4, 8... s
+    sweep_after: int = 20  # OUTBOX_SWEEP_AFTER, s (120)
+    grace: int = 30  # OUTBOX_IN_FLIGHT_GRACE, s (600); above MAIL_TIMEOUT, as in production
+    mail_timeout: int = 10  # MAIL_TIMEOUT, s (10)
+    sweep_every: float = 5.0  # beat's sweep-outbox schedule, s (60)
+
+    def config(self) -> dict[str, object]:
+        from datetime import timedelta
+
+        return {
+            "OUTBOX_RETRY_BASE": self.retry_base,
+            "OUTBOX_SWEEP_AFTER": timedelta(seconds=self.sweep_after),
+            "OUTBOX_IN_FLIGHT_GRACE": timedelta(seconds=self.grace),
+            "MAIL_TIMEOUT": float(self.mail_timeout),
+        }
+
+    def describe(self) -> str:
+        return (
+            f"retry backoff {self.retry_base} s·2ⁿ⁻¹ (30 s), sweep after {self.sweep_after} s (120 s), "
+            f"in-flight grace {self.grace} s (600 s), sweep every {self.sweep_every:g} s (60 s)"
+        )
+
+
+# A real Celery worker (``celery worker --pool=solo``, with gossip, mingle and heartbeats as ``make
+# worker`` has them) on an app built from the environment as ``worker/__init__.py`` builds it, with
+# the run's shortened outbox clock on top.
+OUTBOX_WORKER = """\
+import json, os
+from datetime import timedelta
+from partnership_hub import create_app
+t = json.loads(os.environ["FAULTS_OUTBOX_TIMING"])
+app = create_app({
+    "OUTBOX_RETRY_BASE": t["retry_base"],
+    "OUTBOX_SWEEP_AFTER": timedelta(seconds=t["sweep_after"]),
+    "OUTBOX_IN_FLIGHT_GRACE": timedelta(seconds=t["grace"]),
+    "MAIL_TIMEOUT": float(t["mail_timeout"]),
+})
+app.extensions["celery"].worker_main(["worker", "--pool=solo", "--loglevel=INFO"])
+"""
+
+
+class OutboxWorker:
+    """The outbox run's Celery worker: ``start`` waits until it is ready; ``kill`` is ``kill -9``."""
+
+    def __init__(self, env: dict[str, str], logdir: Path, timing: OutboxTiming) -> None:
+        import json
+        from dataclasses import asdict
+
+        self.env = {**env, "FAULTS_OUTBOX_TIMING": json.dumps(asdict(timing))}
+        self.logdir = logdir
+        self.started = 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> None:
+        self.started += 1
+        path = self.logdir / f"outbox-worker-{self.started}.log"
+        with path.open("wb") as handle:
+            self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+                [sys.executable, "-c", OUTBOX_WORKER],
+                cwd=ROOT,
+                env=self.env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in path.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise BenchError(f"the outbox worker did not start:\n{path.read_text(errors='replace')[-2000:]}")
+
+    def kill(self) -> None:
+        """``kill -9``: no chance to finish the task, ack it or record anything."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
 
 
 class DatabaseOutage:
@@ -342,6 +487,163 @@ def judge_redis(run: Run, sink: Sink, database: Database, sweep) -> None:
         run.problems.append(f"{invited} invitations, {len(copies)} recipients reached, {pending} still pending")
 
 
+# --- the outbox: kill -9 of the worker and a Redis restart while 1,000 messages go out ---------------
+
+OUTBOX_KIND = "fault-outbox"
+
+
+def outbox_counts(database: Database) -> dict[str, int]:
+    with admin_connect(database.name) as conn:
+        conn.execute("SELECT set_config('app.outbox', 'deliver', false)")
+        rows = conn.execute(
+            "SELECT status, count(*), max(attempts) FROM outbox_messages WHERE kind = %s GROUP BY status",
+            (OUTBOX_KIND,),
+        ).fetchall()
+    counts = {status: int(n) for status, n, _ in rows}
+    counts["most attempts"] = max((int(most) for *_, most in rows), default=0)
+    return counts
+
+
+def run_outbox(
+    database: Database,
+    env: dict[str, str],
+    logdir: Path,
+    messages: int,
+    redis_down: float,
+    timing: OutboxTiming,
+    deadline: float,
+    seed: int | None,
+) -> Run:
+    """Queue ``messages`` emails through ``services.queue_email`` (one commit each, as requests do) to
+    a sink refusing 30 % with 4xx; ``kill -9`` the worker the moment the sink has accepted message
+    no. 30 % (after the server's 250 is decided, before the worker can record ``sent``: the worst
+    moment), start a new one; when 60 % are in, stop Redis (nothing persisted: every queued task is
+    lost) and start it again ``redis_down`` s later. Meanwhile the sweep task is sent every
+    ``timing.sweep_every`` s, as beat does. Checks, once nothing is pending or ``deadline`` s have
+    passed: every recipient got a message, any second copy has the same Message-ID, copies are no
+    more than killed sends, nothing is left pending or failed."""
+    from partnership_hub import create_app
+    from partnership_hub.config import load_config
+    from partnership_hub.extensions import db
+    from partnership_hub.notifications import services
+    from partnership_hub.tasks import dispatch
+
+    run = Run("outbox", 0, 0.0, redis_down)
+    redis = RedisServer()
+    kill_at = max(messages * 3 // 10, 1)
+    killed = threading.Event()
+    worker: OutboxWorker | None = None
+
+    def on_accept(accepted: int) -> None:
+        if accepted == kill_at and worker is not None:
+            worker.kill()
+            killed.set()
+
+    sink = Sink(refuse=0.3, max_refusals=3, seed=seed, on_accept=on_accept)
+    run_env = {
+        **env,
+        "REDIS_URL": redis.url,
+        "TASKS_EAGER": "0",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(sink.port),
+        "BASE_URL": "http://localhost",
+    }
+    worker = OutboxWorker({**pages.os.environ, **run_env}, logdir, timing)
+    app = create_app({**load_config(run_env), **timing.config()})
+    recipients = [f"outbox-{n:04d}@example.org" for n in range(messages)]
+    pending_at_restart: int | None = None
+    counts: dict[str, int] = {}
+    try:
+        redis.start()
+        sink.start()
+        worker.start()
+        started = time.monotonic()
+        with app.app_context():
+            for n, to in enumerate(recipients):
+                services.queue_email(
+                    kind=OUTBOX_KIND,
+                    dedup_key=f"{OUTBOX_KIND}:{n}",
+                    to=to,
+                    subject="Fault run",
+                    template="verify_email",
+                    user=None,
+                    link="http://localhost/verify/x",
+                    expires_hours=1,
+                )
+                db.session.commit()  # handed to the worker after the commit, as in a request
+        run.facts["queued in (s)"] = round(time.monotonic() - started, 1)
+        next_sweep = time.monotonic() + timing.sweep_every
+        while time.monotonic() - started < deadline:
+            if killed.is_set() and worker.started == 1:
+                log(f"outbox: worker killed (kill -9) after the sink accepted message {kill_at}; starting another")
+                run.facts["worker killed after acceptance no."] = kill_at
+                worker.start()
+            if pending_at_restart is None and worker.started >= 2 and len(sink.accepted) >= messages * 6 // 10:
+                pending_at_restart = outbox_counts(database).get("pending", 0)
+                log(f"outbox: Redis stopped for {redis_down:g} s with {pending_at_restart} messages pending")
+                redis.stop()
+                time.sleep(redis_down)
+                redis.start()
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + timing.sweep_every
+                try:
+                    with app.app_context():
+                        dispatch("notifications.sweep_outbox")  # what beat sends
+                except Exception as exc:  # noqa: BLE001 - beat, too, misses a tick while the broker is away
+                    log(f"outbox: sweep not sent ({type(exc).__name__})")
+            counts = outbox_counts(database)
+            if pending_at_restart is not None and not counts.get("pending"):
+                break
+            time.sleep(0.2)
+        run.duration = time.monotonic() - started
+    finally:
+        worker.stop()
+        sink.stop()
+        redis.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    wanted = set(recipients)
+    copies = Counter(rcpt for rcpt, _ in sink.accepted if rcpt in wanted)
+    ids: dict[str, set[str]] = {}
+    for rcpt, message_id in sink.accepted:
+        ids.setdefault(rcpt, set()).add(message_id)
+    doubled = [rcpt for rcpt, n in copies.items() if n > 1]
+    differing = [rcpt for rcpt in doubled if len(ids[rcpt]) > 1]
+    distinct_ids = {message_id for rcpt in copies for message_id in ids[rcpt]}
+    run.facts.update(
+        {
+            "messages": messages,
+            "deliveries refused (4xx)": sink.refused,
+            "accepted": len(sink.accepted),
+            "recipients reached": len(copies),
+            "recipients with more than one copy": len(doubled),
+            "duplicates with a different Message-ID": len(differing),
+            "pending when Redis stopped": pending_at_restart,
+            "outbox at the end": {k: v for k, v in counts.items() if k != "most attempts"},
+            "most attempts for one message": counts.get("most attempts", 0),
+            "shortened for the run": timing.describe(),
+        }
+    )
+    if not killed.is_set():
+        run.problems.append("the worker was never killed")
+    if not pending_at_restart:
+        run.problems.append("Redis was not restarted while mail was pending")
+    if len(copies) < messages:
+        run.problems.append(f"{messages - len(copies)} recipients got no message")
+    if differing:
+        run.problems.append(f"{len(differing)} duplicates carry a different Message-ID")
+    if len(doubled) > 1:  # one kill: at most the one message it interrupted is sent twice
+        run.problems.append(f"{len(doubled)} recipients got two copies after one killed send")
+    if len(distinct_ids) != len(copies):
+        run.problems.append("two recipients' messages share a Message-ID")
+    if counts.get("pending") or counts.get("failed"):
+        run.problems.append(f"left at the end: {counts.get('pending', 0)} pending, {counts.get('failed', 0)} failed")
+    return run
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -355,7 +657,8 @@ def markdown(runs: list[Run], started: datetime, argv: list[str]) -> str:
     for run in runs:
         facts = "; ".join(f"{k}: {v}" for k, v in run.facts.items())
         result = "held" if not run.problems else "FAILED: " + "; ".join(run.problems)
-        lines.append(f"| {run.scenario} | {run.clients} | {run.duration:.0f} | {run.outage:.0f} | {result} | {facts} |")
+        clients = run.clients or "—"  # the outbox run has no web clients: it queues through the services
+        lines.append(f"| {run.scenario} | {clients} | {run.duration:.0f} | {run.outage:g} | {result} | {facts} |")
     return "\n".join(lines)
 
 
@@ -371,16 +674,21 @@ def write_document(path: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scenario", choices=("database", "redis", "all"), default="all")
+    parser.add_argument("--scenario", choices=("database", "redis", "outbox", "all"), default="all")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--clients", type=int)
     parser.add_argument("--duration", type=float)
     parser.add_argument("--outage", type=float)
+    parser.add_argument("--messages", type=int, help="outbox run: messages to send (1000; --quick 100)")
+    parser.add_argument("--seed", type=int, help="outbox run: which deliveries the sink refuses")
     parser.add_argument("--output", type=Path)
     args = parser.parse_args(argv)
     clients = args.clients or (8 if args.quick else 32)
     duration = args.duration or (12.0 if args.quick else 60.0)
     outage = args.outage or (3.0 if args.quick else 20.0)
+    messages = args.messages or (100 if args.quick else 1000)
+    timing = OutboxTiming(1, 3, 6, 3, 1.0) if args.quick else OutboxTiming()
+    web = args.scenario != "outbox"
     started = datetime.now(UTC)
 
     pages.WORKERS = 4
@@ -421,10 +729,11 @@ def main(argv: list[str] | None = None) -> int:
             slug = conn.execute("SELECT slug FROM partnerships ORDER BY id LIMIT 1").fetchone()[0]
             conn.execute("SELECT set_config('app.outbox', 'deliver', false)")
             conn.execute("UPDATE outbox_messages SET status = 'sent'")  # the demo's own mail is not this run's
-        redis.start()
-        sink.start()
-        worker.start()
-        server.start(logdir)
+        if web:
+            redis.start()
+            sink.start()
+            worker.start()
+            server.start(logdir)
 
         sweeper = create_app(load_config(env))  # hands mail to the worker through this run's Redis
 
@@ -479,11 +788,16 @@ def main(argv: list[str] | None = None) -> int:
             drive(run, server.port, slug, email, DEMO_PASSWORD, lambda begin: (redis.stop if begin else redis.start)())
             judge_redis(run, sink, database, sweep)
             runs.append(run)
+        if args.scenario in ("outbox", "all"):
+            redis_down = 2.0 if args.quick else 5.0
+            log(f"outbox: {messages} messages, a sink refusing 30 %, kill -9 of the worker, Redis restarted")
+            log(f"outbox: shortened for the run: {timing.describe()}")
+            runs.append(run_outbox(database, env, logdir, messages, redis_down, timing, 600.0, args.seed))
         for each in (app, sweeper):
             with each.app_context():
                 db.engine.dispose()
     finally:
-        for stop in (server.stop, worker.stop, sink.stop, redis.stop):
+        for stop in (server.stop, worker.stop, sink.stop, redis.stop) if web else ():
             try:
                 stop()
             except Exception as exc:  # noqa: BLE001 - keep cleaning up

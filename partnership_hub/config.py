@@ -135,6 +135,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "RESET_TTL": timedelta(hours=1),
         "VERIFY_TTL": timedelta(days=3),
         "OUTBOX_SWEEP_AFTER": timedelta(minutes=2),
+        "OUTBOX_RETRY_BASE": 30,  # seconds; retries after base * 2**(n-1), at most an hour
         "OUTBOX_MAX_ATTEMPTS": 8,
         # A row marked in flight (``sending_at``) whose worker died is sent again only after this long,
         # well past MAIL_TIMEOUT, so a slow but live SMTP transaction is never raced by the sweep.

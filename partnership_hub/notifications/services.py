@@ -100,7 +100,10 @@ def hand_to_worker(message_id: int) -> None:
 
 
 def _backoff(attempts: int) -> int:
-    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+    """Seconds until the next attempt: ``OUTBOX_RETRY_BASE`` (30 s) · 2ⁿ⁻¹, at most an hour. Only the
+    fault runs (bench/faults.py, tests/postgres/test_faults.py) set a shorter base."""
+    base = int(current_app.config["OUTBOX_RETRY_BASE"])
+    return min(base * 2 ** max(attempts - 1, 0), 3600)
 
 
 def _is_permanent(exc: Exception) -> bool:
