@@ -24,6 +24,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic logs each of its plugins at INFO whenever it is imported (every `flask` command of
+    # `make run`), burying the demo's sign-in banner; its warnings still show.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)
     # Every <int:...> route argument is an id: ASCII digits within PostgreSQL's integer, or a 404

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -43,13 +44,19 @@ Facts = dict[str, Any]
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A workspace navigation entry. ``also`` lists other endpoints (or ``"prefix*"``) it covers."""
+    """A workspace navigation entry. ``also`` lists the other endpoints (or ``"prefix*"``) whose pages
+    belong to it: every workspace page is claimed by exactly one entry, which the layout marks current.
+
+    ``group`` is the navigation section it sits in (``"Work"``, ``"Partnership"``...); an area that
+    brings a section of its own (governance, the advisory board) names it. Sections come in the order
+    of their first entry; a section with one entry the viewer may see is shown as that entry alone."""
 
     endpoint: str
     label: str
     action: str = "workspace.view"
     order: int = 100
     also: tuple[str, ...] = ()
+    group: str = ""
 
     def is_current(self, endpoint: str | None) -> bool:
         if endpoint is None:
@@ -104,6 +111,71 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """One thing on someone's "Your work" list: what it is, where it lives (``endpoint`` and its
+    ``args``, for ``url_for``), when it is due and whether that has passed."""
+
+    title: str
+    endpoint: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = ""  # what it is, where a list mixes kinds ("Objective")
+    due: date | None = None
+    overdue: bool = False
+    note: str = ""  # a short word on its state ("In progress", "Under “<goal>”")
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """A kind's first items and how many more there are (counted up to a cap: ``more_exact`` False
+    means "at least"), with the filtered list that holds them all."""
+
+    items: tuple[WorkItem, ...]
+    more: int = 0
+    more_exact: bool = True
+    more_endpoint: str | None = None
+    more_args: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def more_label(self) -> str:
+        return f"{self.more:,}" if self.more_exact else f"{self.more:,}+"
+
+
+@dataclass(frozen=True)
+class YourWork:
+    """A kind of work an area puts first on the signed-in person's home, under "Your work": their
+    action items, goals they own; later their next meetings, RSVPs waiting, agreements to acknowledge.
+
+    ``load`` (``"module:function(ctx, limit)"``) returns a ``WorkList`` of at most ``limit`` items,
+    with a capped count of the rest, in ONE statement whose cost does not grow with the data (a LIMIT
+    walk of an index); or None to leave the kind out. Only people whose role may ``action`` get the
+    kind at all (observers have no work of their own). ``empty`` is said when there is nothing."""
+
+    key: str
+    heading: str
+    load: str
+    empty: str = ""
+    order: int = 100
+    action: str = "workspace.view"
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    """A step of the coordinators' "Getting started" card on the home. ``check(facts)`` reads the
+    setup guide's facts (``Area.setup_facts``, evaluated with the home's other numbers in one round
+    trip) and ticks the step when the data shows it is done; the card goes once every step is."""
+
+    key: str
+    title: str
+    text: str
+    endpoint: str
+    link_text: str
+    check: Callable[[Facts], bool]
+    done_text: str = ""
+    order: int = 100
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
 class Area:
     """Everything one area contributes to the product."""
 
@@ -121,6 +193,8 @@ class Area:
     setup_facts: str | None = None  # "module:function(ctx) -> dict[str, scalar subquery | value]"
     setup_checks: Mapping[str, SetupCheck] = field(default_factory=dict)
     home_panels: tuple[HomePanel, ...] = ()
+    your_work: tuple[YourWork, ...] = ()  # the home's "Your work" kinds
+    first_steps: tuple[FirstStep, ...] = ()  # steps of the coordinators' "Getting started" card
     tasks: tuple[str, ...] = ()  # modules defining Celery tasks
     beat: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     demo: str | None = None  # "module:function(ctx, people)" seeds the demo partnership
@@ -199,6 +273,14 @@ def nav_entries() -> list[NavEntry]:
 def home_panels() -> list[HomePanel]:
     panels = (panel for area in installed() for panel in area.home_panels)
     return sorted(panels, key=lambda panel: (panel.section != "your_work", panel.order))
+
+
+def your_work() -> list[YourWork]:
+    return sorted((entry for area in installed() for entry in area.your_work), key=lambda entry: entry.order)
+
+
+def first_steps() -> list[FirstStep]:
+    return sorted((step for area in installed() for step in area.first_steps), key=lambda step: step.order)
 
 
 def task_modules() -> tuple[str, ...]:

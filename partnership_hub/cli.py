@@ -22,14 +22,19 @@ def register(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
-        """Create the demo partnership (once) and print how to sign in."""
-        from partnership_hub.demo import DEMO_PASSWORD, seed
+        """Create the demo partnership (once) and print how to sign in, as each of its roles."""
+        from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, PEOPLE, seed
+        from partnership_hub.workspaces.models import ROLE_LABELS
 
         created, coordinator_email = seed()
+        logins = "".join(
+            f"\n    {ROLE_LABELS[role].lower():<18} {local}@{DEMO_DOMAIN}" for _name, local, role in PEOPLE
+        )
         click.echo(
             ("Demo partnership created." if created else "Demo partnership already there.")
             + f"\n  Sign in at {current_app.config['BASE_URL']}/login"
             + f"\n  email:    {coordinator_email}\n  password: {DEMO_PASSWORD}"
+            + f"\n  Every role has a demo login (same password):{logins}"
         )
 
     @app.cli.command("serve")

@@ -78,7 +78,7 @@ class Level(enum.StrEnum):
 LEVEL_LABELS = {
     Level.WORKSPACE: "Everyone in the workspace",
     Level.LEADERSHIP: "Coordinators only",
-    Level.ADVISORY: "Survivor advisory board and coordinators",
+    Level.ADVISORY: "Survivor advisors and coordinators",
     Level.PRIVATE: "Only the author",
 }
 LEVEL_HINT = "People you name below can also see it, at any level above “everyone”."

@@ -316,3 +316,119 @@ def label_of(choices: tuple[Choice, ...], key: str) -> str:
 
 def keys(choices: tuple[Choice, ...]) -> list[str]:
     return [choice.key for choice in choices]
+
+
+# --- The brief's guidance, as the setup guide shows it ------------------------------------------
+# In the brief's words. Where the brief only names a resource (a link), the name is kept: the
+# links themselves are in the full toolkit (TOOLKIT_URL).
+
+TOOLKIT_URL = "https://combathumantrafficking.org/toolkit"
+
+PARTNERSHIP_DEFINITION: tuple[str, ...] = (
+    "Partnership measures acknowledge that combating human trafficking requires a comprehensive response through "
+    "the cooperation of multiple sectors.",
+    "Partnerships bring together diverse experiences, amplify messages, and leverage resources.",
+    "An anti-human trafficking partnership refers to a cooperative relationship between two or more organizations "
+    "established for the purpose of jointly combating human trafficking in some way.",
+)
+
+FUNCTIONS_NOTE = "These different functions involve different types of partners and methods of engagement."
+
+BUILDING_STEPS: tuple[str, ...] = (
+    "Form a Planning Team",
+    "Get familiar with the current services for survivors in your state/region/community",
+    "Begin relationship-building and gain the support of local leaders",
+)
+
+STATEMENT_TIPS: tuple[str, ...] = ("Vision Statements", "Mission Statements", "Defining Goals", "Defining Objectives")
+
+GOAL_TIPS: tuple[str, ...] = (
+    "Developing a mission with clear goals supports trust and stability in a partnership and decreases the "
+    "likelihood of conflict based on confusion around the role of partnerships.",
+    "Partnerships with clear and attainable goals were able to partner more effectively and build rapport as they "
+    "worked together to accomplish specific tasks.",
+    "Partnerships that appeared most effective at meeting goals were those that combined representatives from "
+    "multiple Ps and supported each of those partners to exercise equal voice and leadership in the group.",
+    "Explicit goals that were attainable in the short-term to medium-term were often met, providing measurable "
+    "progress toward ending human trafficking and building trust and momentum within partnerships.",
+)
+
+# The brief's list of organizations "funded specifically to support the needs of trafficking survivors
+# statewide in Colorado".
+COLORADO_SURVIVOR_SERVICES: tuple[str, ...] = (
+    "Asian Pacific Development Center",
+    "Avery Research Center",
+    "Colorado's Human Trafficking Hotline",
+    "Colorado's Online Resource Directory",
+    "Colorado Legal Services",
+    "COVA's Human Trafficking Program",
+    "Rocky Mountain Immigrant Advocacy Network",
+    "Street's Hope",
+    "TESSA",
+)
+
+CONFLICT_LEADERSHIP: tuple[str, ...] = (
+    "Partnership leaders typically hold the responsibility of resolving conflicts that emerge.",
+    "Prospective members need to recognize this responsibility as part of the job description when they consider "
+    "joining partnership leadership.",
+    "Conflict resolution practices that provide opportunities and mechanisms that are both formal and informal "
+    "appear effective across partnerships.",
+)
+
+STAGE_NOTES: tuple[str, ...] = (
+    "Early partnerships experience conflict from the personalities or persons involved (as individuals) or the "
+    "perceptions of the roles and goals of the organization represented by persons joining the partnership",
+    "Mature partnerships view conflict as welcome and necessary for the group to evolve and maintain trust",
+    "Personality-driven conflict dissipates as relational trust grows",
+    "Priority-driven conflict declines as responsibility-based forms of trust grow",
+)
+
+IN_KIND_NOTE = "Consider offers of staff resources, student placements, skills offers from non-profits and businesses."
+
+# Each trauma-informed principle in full, as the brief words it (``TRAUMA_INFORMED_PRINCIPLES`` holds
+# one-line descriptions).
+TRAUMA_INFORMED_PRINCIPLE_POINTS: dict[str, tuple[str, ...]] = {
+    "safety": (
+        "The physical setting is safe and interpersonal interactions promote a sense of safety (physical and "
+        "emotional security).",
+    ),
+    "trust_transparency": (
+        "Partnership operations and decisions are conducted with transparency with the goal of building and "
+        "maintaining trust with clients and staff.",
+    ),
+    "survivor_support": (
+        "Peer/survivor support and mutual self-help establish safety and hope, build trust, enhance collaboration, "
+        "and utilize stories and lived experience to promote recovery and healing.",
+    ),
+    "collaboration": (
+        "The partnership recognizes that everyone has a role to play in a trauma-informed approach.",
+        "The leveling of power differences between staff and clients demonstrates that healing happens in "
+        "relationships and in the sharing of power and decision-making.",
+    ),
+    "empowerment": (
+        "The partnership believes in the priority of the people served, in resilience, and in the ability of "
+        "individuals and communities to heal and promote recovery from trauma.",
+        "Clients are supported in shared decision-making, choice, and goal setting to determine the plan of action "
+        "they need to heal and move forward, as well as being supported in cultivating self-advocacy skills.",
+        "Staff also need to feel safe, as much as people receiving services.",
+    ),
+    "cultural": (
+        "The partnership actively moves past cultural stereotypes and biases.",
+        "The partnership offers access to gender responsive services.",
+        "The partnership leverages the healing value of traditional cultural connections.",
+        "The partnership incorporates policies, protocols, and processes that are responsive to the racial, ethnic "
+        "and cultural needs of individuals served, and recognizes and addresses historical trauma.",
+    ),
+}
+
+CONSENT_PRIVACY_RESOURCES: tuple[str, ...] = (
+    "End Violence Against Women's Best Practices",
+    "Mandatory Reporting State-by-State",
+)
+
+FEDERAL_CONFIDENTIALITY_LAWS: tuple[str, ...] = (
+    "Confidentiality of Information",
+    "Health Insurance Portability and Accountability Act (HIPAA)",
+    "Prison Rape Elimination Act (PREA)",
+    "Violence Against Women Act (VAWA) or the Victims of Crime Act (VOCA)",
+)

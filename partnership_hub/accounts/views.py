@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from partnership_hub.accounts import services
+from partnership_hub.accounts import devices, services
 from partnership_hub.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -25,7 +25,7 @@ from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import offer_partnership, requested_slug
 from partnership_hub.web.toolkit import done, form_status, submit
 from partnership_hub.workspaces import services as workspaces
-from partnership_hub.workspaces.models import Partnership
+from partnership_hub.workspaces.models import Partnership, Role
 
 bp = Blueprint("accounts", __name__)
 ViewFunction = Callable[..., Any]
@@ -220,12 +220,21 @@ def account():
 
 
 def _account_page(form: ChangePasswordForm, status: int = 200):
+    memberships = workspaces.memberships_of(current_user)
+    # A person has no time zone of their own: their partnership's is the one they work in (the
+    # first, by name, when they have several).
+    zone = memberships[0].partnership.time_zone if memberships else "UTC"
     return render(
         "accounts/account.html",
         form=form,
         sessions=services.open_sessions(current_user),
         current_session_id=g.user_session.id,
-        memberships=workspaces.memberships_of(current_user),
+        memberships=memberships,
+        advisor_in=[m for m in memberships if m.role == Role.SURVIVOR_ADVISOR],
+        zone=zone,
+        zone_label=devices.zone_label(zone),
+        device_name=devices.device_name,
+        local_time=devices.local_time,
         status=status,
     )
 

@@ -1,7 +1,7 @@
 """The actions area: the action plan — one ActionItem model for the whole product."""
 
 from partnership_hub.actions import policies
-from partnership_hub.areas import Area, FeedTarget, NavEntry, SetupCheck
+from partnership_hub.areas import Area, FeedTarget, FirstStep, NavEntry, SetupCheck, YourWork
 
 AREA = Area(
     name="actions",
@@ -10,7 +10,7 @@ AREA = Area(
     models="partnership_hub.actions.models",
     permissions=policies.PERMISSIONS,
     record_rules=policies.RECORD_RULES,
-    nav=(NavEntry("actions.index", "Action plan", action="actions.view", order=27, also=("actions.*",)),),
+    nav=(NavEntry("actions.index", "Action plan", action="actions.view", order=27, also=("actions.*",), group="Work"),),
     audit_labels={
         "action_item.created": "added the action item",
         "action_item.updated": "updated the action item",
@@ -30,6 +30,28 @@ AREA = Area(
     setup_checks={
         "action_plan": SetupCheck("actions.index", lambda f: f["action_items"] > 0, "Action items in the action plan"),
     },
+    your_work=(
+        YourWork(
+            "action_items",
+            "Your action items",
+            "partnership_hub.actions.services:your_work_items",
+            empty="Nothing assigned to you is overdue or due in the next two weeks.",
+            order=10,
+            action="actions.update_status",  # observers are never assigned
+        ),
+    ),
+    first_steps=(
+        FirstStep(
+            "action_plan",
+            "Agree the first actions.",
+            "Turn the goals into action items, each with someone to do it and a due date.",
+            "actions.index",
+            "Open the action plan",
+            lambda f: f["action_items"] > 0,
+            "The action plan has items",
+            order=50,
+        ),
+    ),
     demo="partnership_hub.actions.demo_data:seed_demo",
     test_seed="partnership_hub.actions.testing:seed_for_tests",
 )

@@ -38,6 +38,9 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
             postgresql_where=text("goal_id IS NULL"),
             sqlite_where=text("goal_id IS NULL"),
         ),
+        # The home's "Your work": one person's unfinished items soonest due first, a LIMIT walk per
+        # status (``services.your_work_items``), and their capped count, at any size of the plan.
+        Index("ix_action_items_your_work", "partnership_id", "assignee_membership_id", "status", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union_all
@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
+from partnership_hub.areas import WorkItem, WorkList
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -552,3 +553,66 @@ def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> I
             )
 
     return rows()
+
+
+# --- the home's "Your work" ---------------------------------------------------------------------
+
+UPCOMING_DAYS = 14  # "upcoming" on the home: due within the next two weeks
+YOUR_WORK_COUNT_CAP = 100  # "and 100+ more": counting further would cost in proportion to the data
+
+
+def due_soon_clause(membership_id: int, today: date) -> ColumnElement[bool]:
+    """Items assigned to ``membership_id`` that were due already or are due within ``UPCOMING_DAYS``
+    (whatever their status: callers walk the unfinished statuses one by one)."""
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    return and_(ActionItem.assignee_membership_id == membership_id, ActionItem.due_date <= horizon)
+
+
+def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkList | None:
+    """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
+    ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
+    (up to ``YOUR_WORK_COUNT_CAP``). ONE statement reading a bounded number of rows: per unfinished
+    status, a LIMIT walk of ``ix_action_items_your_work`` (partnership, assignee, status, due date),
+    merged; the count stops at the cap the same way. Items under a goal the person may not see are
+    left out (``visible_items_clause``). None for people without a membership."""
+    membership = ctx.membership
+    if membership is None:
+        return None
+    today = today or ctx.today()
+    mine = and_(due_soon_clause(membership.id, today), visible_items_clause(membership))
+    soonest = (ActionItem.due_date, ActionItem.id)
+
+    def per_status(rows: int, *columns: Any) -> Any:
+        parts = [
+            select(*columns).where(mine, ActionItem.status == status).order_by(*soonest).limit(rows).subquery()
+            for status in UNFINISHED
+        ]
+        return union_all(*(select(part) for part in parts)).subquery()
+
+    top = per_status(limit, ActionItem.id, ActionItem.title, ActionItem.due_date, ActionItem.status)
+    counted = per_status(YOUR_WORK_COUNT_CAP + 1, ActionItem.id)
+    total = select(func.count()).select_from(counted).scalar_subquery()
+    stmt = select(top.c.id, top.c.title, top.c.due_date, top.c.status, total).order_by(top.c.due_date, top.c.id)
+    rows = db.session.execute(scoped(stmt.limit(limit))).tuples().all()
+    items = []
+    for item_id, title, due, status, _ in rows:
+        due = due if isinstance(due, date) or due is None else date.fromisoformat(str(due))  # SQLite's UNION
+        status = ActionStatus(status)
+        items.append(
+            WorkItem(
+                title,
+                "actions.detail",
+                {"action_item_id": item_id},
+                due=due,
+                overdue=due is not None and due < today,
+                note=STATUS_LABELS[status] if status != ActionStatus.OPEN else "",
+            )
+        )
+    found = rows[0][4] if rows else 0
+    return WorkList(
+        tuple(items),
+        more=max(0, min(found, YOUR_WORK_COUNT_CAP) - len(items)),
+        more_exact=found <= YOUR_WORK_COUNT_CAP,
+        more_endpoint="actions.index",
+        more_args={"assignee": "me"},
+    )

@@ -9,7 +9,7 @@ AREA = Area(
     blueprints=("partnership_hub.audit.views:bp",),
     models="partnership_hub.audit.models",
     permissions={"audit.view": LEADERSHIP},
-    nav=(NavEntry("audit.index", "Activity", action="audit.view", order=200, also=("audit.*",)),),
+    nav=(NavEntry("audit.index", "Activity", action="audit.view", order=900, also=("audit.*",), group="Activity"),),
     home_panels=(
         HomePanel(
             "recent_activity",

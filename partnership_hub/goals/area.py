@@ -1,7 +1,7 @@
 """The goals area: goals with measurable objectives, progress history, endorsements, the overview,
 the progress report and the exports."""
 
-from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck
+from partnership_hub.areas import Area, FeedTarget, FirstStep, HomePanel, NavEntry, SetupCheck, YourWork
 from partnership_hub.goals import policies
 
 AREA = Area(
@@ -11,7 +11,7 @@ AREA = Area(
     models="partnership_hub.goals.models",
     permissions=policies.PERMISSIONS,
     record_rules=policies.RECORD_RULES,
-    nav=(NavEntry("goals.index", "Goals", action="goals.view", order=25, also=("goals.*",)),),
+    nav=(NavEntry("goals.index", "Goals", action="goals.view", order=25, also=("goals.*",), group="Work"),),
     audit_labels={
         "goal.created": "added the goal",
         "goal.updated": "updated the goal",
@@ -54,6 +54,28 @@ AREA = Area(
             section="your_work",
             order=20,
             action="goals.view",
+        ),
+    ),
+    your_work=(
+        YourWork(
+            "goals",
+            "Goals and objectives you own",
+            "partnership_hub.goals.queries:your_work_goals",
+            empty="You don't own any open goals or objectives.",
+            order=20,
+            action="goals.post_update",  # observers own nothing
+        ),
+    ),
+    first_steps=(
+        FirstStep(
+            "goals",
+            "Set the partnership's goals.",
+            "Agree a few goals with measurable objectives, so everyone can see where the partnership is heading.",
+            "goals.index",
+            "Go to goals",
+            lambda f: f["goals"] > 0,
+            "Goals are set",
+            order=40,
         ),
     ),
     demo="partnership_hub.goals.demo_data:seed_demo",

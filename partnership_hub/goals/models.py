@@ -76,7 +76,7 @@ STATUS_LABELS: dict[GoalStatus, str] = {
 CONFIDENTIALITY_LABELS: dict[Confidentiality, str] = {
     Confidentiality.WORKSPACE: "Everyone in the workspace",
     Confidentiality.LEADERSHIP: "Coordinators only",
-    Confidentiality.ADVISORY: "Survivor advisory board, coordinators and people named below",
+    Confidentiality.ADVISORY: "Survivor advisors, coordinators and the people named below",
     Confidentiality.PRIVATE: "Only the author and people named below",
 }
 

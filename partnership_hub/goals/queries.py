@@ -27,6 +27,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    not_,
     null,
     or_,
     select,
@@ -35,6 +36,7 @@ from sqlalchemy import (
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
+from partnership_hub.areas import WorkItem, WorkList
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import ConfidentialGrant, visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -45,6 +47,7 @@ from partnership_hub.goals.charts import Chart, progress_chart
 from partnership_hub.goals.models import (
     HORIZON_LABELS,
     P_LABELS,
+    STATUS_LABELS,
     Goal,
     GoalEndorsement,
     GoalLeadOrganization,
@@ -53,6 +56,7 @@ from partnership_hub.goals.models import (
     ProgressUpdate,
 )
 from partnership_hub.goals.progress import (
+    CLOSED,
     AsOf,
     goal_is_overdue,
     goal_is_stalled,
@@ -61,6 +65,7 @@ from partnership_hub.goals.progress import (
     goal_stalled_clause,
     is_met,
     last_activity,
+    met_clause,
     objective_is_overdue,
     objective_overdue_clause,
     objective_progress,
@@ -1015,3 +1020,159 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
             )
         ),
     }
+
+
+# --- the goal's action items --------------------------------------------------------------------
+
+GOAL_ACTIONS_SHOWN = 8  # action items listed on a goal's page; the rest are in the action plan
+GOAL_ACTIONS_COUNT_CAP = 100  # "all 100+ in the action plan": the count stops reading there
+
+
+@dataclass
+class GoalAction:
+    entry: Any  # actions.services.ActionEntry
+    assignee: str  # the assignee as the viewer may know them ("" for nobody)
+
+
+@dataclass
+class GoalActions:
+    """The first of a goal's action items (unfinished first, soonest due first) and how many it has,
+    counted up to ``GOAL_ACTIONS_COUNT_CAP`` (then ``total_label`` says "100+")."""
+
+    entries: list[GoalAction]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.entries)
+
+    @property
+    def total_label(self) -> str:
+        return f"{GOAL_ACTIONS_COUNT_CAP:,}+" if self.total > GOAL_ACTIONS_COUNT_CAP else f"{self.total:,}"
+
+
+def goal_action_items(ctx: WorkspaceContext, goal: Goal, today: date, limit: int = GOAL_ACTIONS_SHOWN) -> GoalActions:
+    """The action items toward ``goal`` that ``ctx``'s member may see, with their objective and
+    assignee, the first ``limit`` of them, and the capped count of all of them (one query, reading
+    a bounded number of rows whatever the goal's size but the sort of its items)."""
+    # The action plan's rules (visibility, overdue, the entry shape) live in its services; imported
+    # here, not at the top, as the action plan's services import this module's pickers.
+    from partnership_hub.actions import services as actions
+
+    item = actions.ActionItem
+    mine = and_(item.goal_id == goal.id, actions.visible_items_clause(ctx.membership))
+    total = (
+        select(func.count())
+        .select_from(select(item.id).where(mine).limit(GOAL_ACTIONS_COUNT_CAP + 1).correlate(None).subquery())
+        .scalar_subquery()
+    )
+    stmt = (
+        select(item, Objective, actions.AssigneeMembership, actions.AssigneeUser, total.label("total"))
+        .outerjoin(Objective, Objective.id == item.objective_id)
+        .outerjoin(actions.AssigneeMembership, actions.AssigneeMembership.id == item.assignee_membership_id)
+        .outerjoin(actions.AssigneeUser, actions.AssigneeUser.id == actions.AssigneeMembership.user_id)
+        .where(mine)
+        .order_by(item.status.not_in(actions.UNFINISHED), item.due_date.asc().nulls_last(), item.id)
+        .limit(limit)
+    )
+    rows = db.session.execute(scoped(stmt)).all()
+    entries = []
+    for row in rows:
+        entry = actions.ActionEntry(row[0], goal, row[1], row[2], row[3], actions.is_overdue(row[0], today))
+        entries.append(GoalAction(entry, actions.assignee_name(ctx.membership, entry)))
+    return GoalActions(entries, rows[0].total if rows else 0)
+
+
+# --- the home's "Your work" ---------------------------------------------------------------------
+
+YOUR_WORK_COUNT_CAP = 100  # "and 100+ more": counting further would cost in proportion to the data
+
+
+def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkList | None:
+    """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
+    the objectives they own (not met, under such a goal), that they may read; the soonest due first
+    (so overdue first, undated last), at most ``limit``, and how many more (up to
+    ``YOUR_WORK_COUNT_CAP``). ONE statement: goals and objectives each ordered and LIMITed on their
+    own (the owner indexes), merged; the capped count stops the same way."""
+    if ctx.membership is None:
+        return None
+    me = ctx.membership.id
+    today = today or ctx.today()
+    visible = visibility_clause(Goal, ctx.membership, today)
+    live = Goal.status.not_in(CLOSED)
+    owned_goals = and_(Goal.owner_membership_id == me, live, visible)
+    owned_objectives = and_(Objective.owner_membership_id == me, live, visible, not_(met_clause()))
+
+    def goals_part(rows: int, *columns: Any) -> Select:
+        undated = Goal.target_date.is_(None)
+        return select(*columns).where(owned_goals).order_by(undated, Goal.target_date, Goal.id).limit(rows)
+
+    def objectives_part(rows: int, *columns: Any) -> Select:
+        undated = Objective.due_date.is_(None)
+        return (
+            select(*columns)
+            .join(Goal, Goal.id == Objective.goal_id)
+            .where(owned_objectives)
+            .order_by(undated, Objective.due_date, Objective.id)
+            .limit(rows)
+        )
+
+    goal_rows = goals_part(
+        limit,
+        literal("goal").label("kind"),
+        Goal.id.label("id"),
+        Goal.title.label("title"),
+        Goal.title.label("goal_title"),
+        Goal.target_date.label("due"),
+        cast(Goal.status, Text).label("status"),
+    ).subquery()
+    objective_rows = objectives_part(
+        limit,
+        literal("objective").label("kind"),
+        Objective.id.label("id"),
+        Objective.title.label("title"),
+        Goal.title.label("goal_title"),
+        Objective.due_date.label("due"),
+        cast(Goal.status, Text).label("status"),
+    ).subquery()
+    top = union_all(select(goal_rows), select(objective_rows)).subquery()
+
+    def capped(part: Select) -> Any:
+        return select(func.count()).select_from(part.subquery()).scalar_subquery()
+
+    found = capped(goals_part(YOUR_WORK_COUNT_CAP + 1, Goal.id)) + capped(
+        objectives_part(YOUR_WORK_COUNT_CAP + 1, Objective.id)
+    )
+    stmt = (
+        select(top.c.kind, top.c.id, top.c.title, top.c.goal_title, top.c.due, top.c.status, found)
+        .order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id)
+        .limit(limit)
+    )
+    rows = db.session.execute(scoped(stmt)).tuples().all()
+    items = []
+    for kind, record_id, title, goal_title, due, status, _ in rows:
+        due = _as_date(due)
+        overdue = due is not None and due < today
+        if kind == "goal":
+            note = "" if status == GoalStatus.ACTIVE.value else STATUS_LABELS[GoalStatus(status)]
+            items.append(WorkItem(title, "goals.detail", {"goal_id": record_id}, due=due, overdue=overdue, note=note))
+        else:
+            items.append(
+                WorkItem(
+                    title,
+                    "goals.objective",
+                    {"objective_id": record_id},
+                    kind="Objective",
+                    due=due,
+                    overdue=overdue,
+                    note=f"Goal: {goal_title}",
+                )
+            )
+    total = rows[0][6] if rows else 0
+    return WorkList(
+        tuple(items),
+        more=max(0, min(total, YOUR_WORK_COUNT_CAP) - len(items)),
+        more_exact=total <= YOUR_WORK_COUNT_CAP,
+        more_endpoint="goals.index",
+        more_args={"owner": me},
+    )

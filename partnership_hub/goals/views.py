@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from flask import flash, g, redirect, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.attributes import set_committed_value
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.goals import exports, queries, services
@@ -161,12 +162,18 @@ def new():
 
 def _detail_page(goal: Goal, *, block: str | None = None, status: int = 200, update_forms=None):
     today = g.ctx.today()
+    detail = queries.goal_detail(g.ctx, goal, today)
+    for orow in detail.row.objectives:
+        # The post-progress rule asks each objective for its goal's owner: hand it the goal loaded
+        # here rather than one query per objective.
+        set_committed_value(orow.objective, "goal", goal)
     return render(
         "goals/detail.html",
         block=block,
         status=status,
         goal=goal,
-        detail=queries.goal_detail(g.ctx, goal, today),
+        detail=detail,
+        actions=None if block and is_htmx() else queries.goal_action_items(g.ctx, goal, today),
         update_forms=update_forms or {},
         status_form=StatusForm(formdata=None, status=goal.status.value),
         endorse_form=EndorseForm(formdata=None),
@@ -242,7 +249,7 @@ def _objective_form_page(form: ObjectiveForm, goal: Goal, objective=None):
 @bp.route("/goals/<int:goal_id>/objectives/new", methods=["GET", "POST"])
 def new_objective(goal_id: int):
     goal = queries.get_visible_goal(g.ctx, goal_id)
-    require("goals.manage", goal)
+    require("goals.add_objective", goal)  # coordinators, and the goal's owner (goals/policies.py)
     form = ObjectiveForm()
     if submit(form, lambda: services.create_objective(g.ctx, goal, form.values())):
         return done("The objective was added.", url_for("goals.detail", goal_id=goal.id))

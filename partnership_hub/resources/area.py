@@ -7,7 +7,16 @@ AREA = Area(
     label="Resource map",
     blueprints=("partnership_hub.resources.views:bp",),
     models="partnership_hub.resources.models",
-    nav=(NavEntry("resources.index", "Resource map", action="directory.view", order=40, also=("resources.*",)),),
+    nav=(
+        NavEntry(
+            "resources.index",
+            "Resource map",
+            action="directory.view",
+            order=170,
+            also=("resources.*",),
+            group="Partnership",
+        ),
+    ),
     audit_labels={
         "resource.created": "added a service to the resource map",
         "resource.updated": "updated a service on the resource map",

@@ -1,4 +1,5 @@
-"""The setup guide's state: which toolkit questions the data answers, which a coordinator marked."""
+"""The setup guide's state: which toolkit questions the data answers, which a coordinator marked, and
+the answers and notes coordinators recorded against them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from partnership_hub import areas
@@ -16,7 +17,9 @@ from partnership_hub.db import scoped, select_scalars
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
-from partnership_hub.setup.models import SetupGuideMark
+from partnership_hub.setup.models import SetupGuideAnswer, SetupGuideMark
+
+ANSWER_MAX = 2000
 
 
 @dataclass
@@ -24,6 +27,7 @@ class ItemState:
     item: GuideItem
     answered_by_data: bool
     mark: SetupGuideMark | None
+    answer: SetupGuideAnswer | None = None  # the newest answer or note a coordinator recorded
 
     @property
     def done(self) -> bool:
@@ -97,14 +101,22 @@ def home_progress_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[s
     return {"setup": guide_state(ctx, _normalized(values))}
 
 
-def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:
-    """The guide's state for these facts and marks (pure: no database)."""
+def evaluate(
+    facts: Facts, marks: dict[str, SetupGuideMark], answers: dict[str, SetupGuideAnswer] | None = None
+) -> GuideState:
+    """The guide's state for these facts, marks and answers (pure: no database)."""
+    answers = answers or {}
     return GuideState(
         [
             SectionState(
                 section,
                 [
-                    ItemState(item, bool(item.check and item.check(facts)), None if item.check else marks.get(item.key))
+                    ItemState(
+                        item,
+                        bool(item.check and item.check(facts)),
+                        None if item.check else marks.get(item.key),
+                        answers.get(item.key),
+                    )
                     for item in section.items
                 ],
             )
@@ -113,11 +125,29 @@ def evaluate(facts: Facts, marks: dict[str, SetupGuideMark]) -> GuideState:
     )
 
 
-def guide_state(ctx: WorkspaceContext, facts: Facts | None = None) -> GuideState:
+def guide_state(ctx: WorkspaceContext, facts: Facts | None = None, *, answers: bool = False) -> GuideState:
     """The partnership's progress through the setup guide (a fixed number of queries). Pass
-    ``facts`` already collected (``collect_facts``) to save their query."""
+    ``facts`` already collected (``collect_facts``) to save their query; ``answers`` loads the newest
+    answer to each question too (one more query, whatever their number)."""
     marks = db.session.scalars(scoped(select(SetupGuideMark).options(joinedload(SetupGuideMark.marked_by))))
-    return evaluate(facts if facts is not None else collect_facts(ctx), {mark.item_key: mark for mark in marks})
+    return evaluate(
+        facts if facts is not None else collect_facts(ctx),
+        {mark.item_key: mark for mark in marks},
+        latest_answers() if answers else None,
+    )
+
+
+def latest_answers() -> dict[str, SetupGuideAnswer]:
+    """The newest answer recorded to each question, with who recorded it: one row per question."""
+    newest = scoped(select(func.max(SetupGuideAnswer.id)).group_by(SetupGuideAnswer.item_key))
+    rows = db.session.scalars(
+        scoped(
+            select(SetupGuideAnswer)
+            .where(SetupGuideAnswer.id.in_(newest))
+            .options(joinedload(SetupGuideAnswer.recorded_by))
+        )
+    )
+    return {answer.item_key: answer for answer in rows}
 
 
 def _manual_item(key: str) -> GuideItem:
@@ -150,3 +180,27 @@ def unmark(ctx: WorkspaceContext, key: str) -> None:
     result = db.session.execute(scoped(delete(SetupGuideMark).where(SetupGuideMark.item_key == key)))
     if cast(CursorResult[Any], result).rowcount:  # a DELETE's result is a cursor result
         audit.record(ctx, "setup.unmarked", "setup_guide_mark", None, item=key)
+
+
+def record_answer(
+    ctx: WorkspaceContext, key: str, text: str, *, addressed: bool = False, now: datetime | None = None
+) -> SetupGuideAnswer:
+    """Record the partnership's answer to a question, or a note on it, with who and when. With
+    ``addressed``, a question the data can't show is marked as addressed too (a mark with a note)."""
+    item = ITEMS.get(key)
+    if item is None:
+        raise NotFound(f"setup-guide question {key!r}")
+    text = text.strip()
+    if not text:
+        raise ServiceError("Write the answer or note first.", field="text")
+    if len(text) > ANSWER_MAX:
+        raise ServiceError(f"Use at most {ANSWER_MAX:,} characters.", field="text")
+    answer = SetupGuideAnswer(item_key=key, text=text, recorded_by_id=ctx.user.id if ctx.user else None)
+    if now is not None:
+        answer.recorded_at = now
+    db.session.add(answer)
+    db.session.flush()
+    audit.record(ctx, "setup.answered", "setup_guide_answer", answer.id, item=key)
+    if addressed and item.check is None:
+        mark_addressed(ctx, key, now)
+    return answer

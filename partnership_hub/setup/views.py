@@ -1,4 +1,5 @@
-"""The toolkit setup guide page: everyone reads it, coordinators mark the questions the data can't answer."""
+"""The toolkit setup guide page: everyone reads it with the toolkit's guidance; coordinators mark the
+questions the data can't answer and record the partnership's answers and notes."""
 
 from __future__ import annotations
 
@@ -7,23 +8,27 @@ from collections.abc import Callable
 from flask import abort, current_app, flash, g, url_for
 
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.setup import services
-from partnership_hub.setup.forms import MarkForm
+from partnership_hub.setup import guide, services
+from partnership_hub.setup.forms import AnswerForm, MarkForm
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.tenancy import workspace_blueprint
-from partnership_hub.web.toolkit import done, require, submit
+from partnership_hub.web.toolkit import done, form_status, require, submit
 
 bp = workspace_blueprint("setup", __name__)
 
 
-def _guide_page(block: str | None = None, status: int = 200):
+def _guide_page(block: str | None = None, status: int = 200, answer_form: AnswerForm | None = None):
+    """The guide (or its block for htmx). ``answer_form``: a refused answer, shown again at its question."""
     return render(
         "setup/index.html",
         block=block,
         status=status,
-        state=services.guide_state(g.ctx),
+        state=services.guide_state(g.ctx, answers=True),
         form=MarkForm(formdata=None),
+        answer_form=answer_form,
+        answer_max=services.ANSWER_MAX,
         has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
+        page_entry=guide.page_entry,
     )
 
 
@@ -60,3 +65,23 @@ def mark():
 @bp.post("/setup/unmark")
 def unmark():
     return _change_mark(services.unmark, "Marked as open again.")
+
+
+@bp.post("/setup/answer")
+def answer():
+    """Record an answer or a note; a refusal is shown at the field, under its question."""
+    require("setup.answer")
+    form = AnswerForm()
+    key = form.item_key.data
+    saved = submit(
+        form, lambda: services.record_answer(g.ctx, key, form.text.data or "", addressed=bool(form.addressed.data))
+    )
+    if saved:
+        message = "Answer recorded."
+        if is_htmx():
+            flash(message, "success")
+            return _guide_page("guide")
+        return done(message, url_for("setup.index", _anchor=f"item-{key}"))
+    if key not in guide.ITEMS:  # the form posts a fixed key: anything else is forged
+        abort(404 if key else 400)
+    return _guide_page("guide", status=form_status(form), answer_form=form)

@@ -12,17 +12,33 @@ AREA = Area(
     permissions=policies.PERMISSIONS,
     record_rules=policies.RECORD_RULES,
     nav=(
-        # A member's own orientation checklist is reached from the home's orientation panel.
-        NavEntry("workspace.home", "Home", order=0, also=("workspace.orientation",)),
-        NavEntry("workspace.profile", "Profile", action="profile.view", order=10, also=("workspace.edit_profile",)),
+        NavEntry("workspace.home", "Home", order=0, group="Work"),
         NavEntry(
-            "workspace.planning",
-            "Planning",
-            action="planning.manage",
-            order=80,
-            also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
+            "workspace.profile",
+            "Profile",
+            action="profile.view",
+            order=100,
+            also=("workspace.edit_profile",),
+            group="Partnership",
         ),
-        NavEntry("workspace.people", "People", action="members.view", order=90, also=("workspace.invitations",)),
+        NavEntry(
+            "workspace.people",
+            "People",
+            action="members.view",
+            order=110,
+            also=("workspace.invitations",),
+            group="Partnership",
+        ),
+        # Everyone works through the checklist; coordinators manage its steps from the same entry.
+        NavEntry(
+            "workspace.orientation",
+            "Orientation",
+            action="orientation.complete",
+            order=180,
+            also=("workspace.manage_orientation", "workspace.edit_orientation_item"),
+            group="Partnership",
+        ),
+        NavEntry("workspace.planning", "Planning team", action="planning.manage", order=810, group="Setup"),
     ),
     audit_labels={
         "partnership.created": "created the partnership",

@@ -34,7 +34,10 @@ ROLE_LABELS = {
 ROLE_DESCRIPTIONS = {
     Role.COORDINATOR: "Runs the workspace: invites people, changes roles, sees everything leadership sees.",
     Role.MEMBER: "An organization's representative: takes part, owns goals and action items.",
-    Role.SURVIVOR_ADVISOR: "Sits on the survivor advisory board and reaches its restricted area.",
+    Role.SURVIVOR_ADVISOR: (
+        "Brings lived experience: takes part like a member and reads what is shared with advisors. Only"
+        " coordinators and other survivor advisors see who holds this role."
+    ),
     Role.OBSERVER: "Reads what the partnership chose to share, nothing more.",
 }
 
@@ -131,6 +134,8 @@ class Membership(TenantMixin, TimestampMixin, Model):
     on_planning_team: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A coordinator may let a member edit the organization directory and resource map.
     directory_editor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A coordinator put the home's "Getting started" card away (their own home; issue #10).
+    getting_started_dismissed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # lower(users.name): what member lists sort by (users is shared by every partnership, so an order
     # by its name sorts every member first). Kept by database triggers (migration 0010) when the
     # membership is created and whenever the person's name changes, in every partnership; never set here.

@@ -929,9 +929,111 @@ def orientation_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str
     return {"orientation": counts.orientation} if counts.orientation.total else None
 
 
+# The workspace's own steps of the coordinators' "Getting started" card; other areas add theirs
+# (goals, the action plan; later meetings...) through ``Area.first_steps``. Each ticks itself from
+# the setup guide's facts, the same capped counts the guide reads.
+WORKSPACE_FIRST_STEPS: tuple[areas.FirstStep, ...] = (
+    areas.FirstStep(
+        "profile",
+        "Say what the partnership is for.",
+        "Write its vision and mission on the profile, so everyone who joins starts from the same page.",
+        "workspace.edit_profile",
+        "Edit the profile",
+        lambda facts: bool(facts["vision"]) and bool(facts["mission"]),
+        "Vision and mission written",
+        order=10,
+    ),
+    areas.FirstStep(
+        "invite",
+        "Invite the people you work with.",
+        "Each person joins with a role: coordinators run the workspace with you, members represent their "
+        "organizations, survivor advisors bring their lived experience, observers only read what you share.",
+        "workspace.people",
+        "Invite people",
+        lambda facts: facts["members"] >= 3,
+        "Three or more people have joined",
+        order=20,
+        anchor="invite-section",
+    ),
+    areas.FirstStep(
+        "coordination",
+        "Share the coordination.",
+        "Give at least one other trusted person the coordinator role, so the partnership never depends on one account.",
+        "workspace.people",
+        "Review roles",
+        lambda facts: facts["coordinators"] >= 2,
+        "Two or more coordinators",
+        order=30,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: areas.FirstStep
+    done: bool
+
+
+def first_steps() -> list[areas.FirstStep]:
+    """The "Getting started" steps: the workspace's own and every installed area's, in order."""
+    return sorted((*WORKSPACE_FIRST_STEPS, *areas.first_steps()), key=lambda step: step.order)
+
+
+def _setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
+    """Every installed area's setup facts (``Area.setup_facts``), as the setup guide gathers them."""
+    queries: dict[str, Any] = {}
+    for area in areas.installed():
+        if area.setup_facts:
+            queries |= areas.resolve(area.setup_facts)(ctx)
+    return queries
+
+
 def getting_started_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
-    """Home panel for coordinators: the first steps of running a workspace."""
-    return {}
+    """Home panel for coordinators: the first steps of running a workspace, each ticked from the data.
+    Gone once every step is done, or once this coordinator put it away. The facts come with the home's
+    other numbers (the setup guide's panel asks for them); only if no panel did, in one query here."""
+    if ctx.membership is None or ctx.membership.getting_started_dismissed:
+        return None
+    steps = first_steps()
+    queries = _setup_fact_queries(ctx)
+    facts = values if all(name in values for name in queries) else select_scalars(db.session, queries)
+    states = [StepState(step, bool(step.check(facts))) for step in steps]
+    done = sum(state.done for state in states)
+    if done == len(states):
+        return None
+    return {"steps": states, "done": done, "total": len(states)}
+
+
+def dismiss_getting_started(ctx: WorkspaceContext) -> bool:
+    """Put the "Getting started" card away on this coordinator's home (a preference of theirs, not a
+    change to the partnership: nothing is audited). Returns whether anything changed."""
+    if ctx.membership is None:
+        raise ServiceError("Only members of the partnership have a home to change.")
+    if ctx.membership.getting_started_dismissed:
+        return False
+    ctx.membership.getting_started_dismissed = True
+    db.session.flush()
+    return True
+
+
+# --- the home's "Your work" -----------------------------------------------------------------------
+
+YOUR_WORK_LIMIT = 5  # items of each kind on the home; the rest are "and N more" in the filtered list
+
+
+def your_work(ctx: WorkspaceContext, limit: int = YOUR_WORK_LIMIT) -> list[tuple[areas.YourWork, areas.WorkList]]:
+    """The home's "Your work": every installed area's kinds (``Area.your_work``) this person's role may
+    have — none for observers, who have no work of their own — each loaded by ONE bounded statement."""
+    if ctx.membership is None:
+        return []
+    shown = []
+    for entry in areas.your_work():
+        if not can(ctx.membership, entry.action):
+            continue
+        work = areas.resolve(entry.load)(ctx, limit)
+        if work is not None:
+            shown.append((entry, work))
+    return shown
 
 
 def glance_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:

@@ -165,8 +165,27 @@ def pick_people():
 @ws.get("/", endpoint="home")
 def workspace_home():
     """The workspace home: every installed area's panels (``Area.home_panels``) the person may see,
-    their own work first. All panels' counts are evaluated together in one query."""
-    return render("workspaces/home.html", panels=services.home_panels(g.ctx))
+    their own work first: the "Your work" kinds areas contribute (``Area.your_work``, one bounded query
+    each), then the panels. All panels' counts are evaluated together in one query."""
+    return render(
+        "workspaces/home.html",
+        your_work=services.your_work(g.ctx),
+        panels=services.home_panels(g.ctx),
+    )
+
+
+@ws.post("/getting-started/dismiss")
+def dismiss_getting_started():
+    """A coordinator puts the home's "Getting started" card away (their own home only)."""
+    require("members.manage")
+    form = confirmed(ConfirmForm())
+    if submit(form, lambda: services.dismiss_getting_started(g.ctx), validate=False):
+        return done(
+            "The getting-started card is hidden. The setup guide keeps track of what is left.",
+            url_for("workspace.home"),
+            category="info",
+        )
+    return done(_refusal(form), url_for("workspace.home"), category="error")
 
 
 def _page_args() -> dict[str, Any]:

@@ -2,6 +2,30 @@
 (function () {
   "use strict";
 
+  // Loaded in <head>, before the body: mark the page as scripted, so the stylesheet can fold the
+  // workspace navigation behind its menu button on narrow screens. Without this the menu is shown.
+  document.documentElement.classList.add("js");
+
+  // The phone menu button (<button aria-expanded aria-controls>) opens and closes the navigation;
+  // Escape closes it and gives the button its focus back.
+  function setMenu(button, open) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("is-open", open);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.nav-toggle");
+    if (button) setMenu(button, button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var button = document.querySelector("button.nav-toggle[aria-expanded='true']");
+    if (!button) return;
+    setMenu(button, false);
+    button.focus();
+  });
+
   // Disclosure menus (<details class="menu">) close on Escape and on a click elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

@@ -174,3 +174,69 @@ def test_too_many_password_changes_from_one_address_are_refused(make_app):
             response = client.post("/account/password", data={"current_password": "a guess, wrong", **NEW})
             refused.append(response.status_code)
     assert refused == [422, 422, 422, 429]
+
+
+# --- the devices list and who sees a survivor advisor ---------------------------------------------
+
+FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+)
+EDGE_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0"
+)
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+SAFARI_MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15"
+)
+
+
+def test_devices_are_named_as_people_say_them():
+    from partnership_hub.accounts.devices import device_name
+
+    assert device_name(FIREFOX_WINDOWS) == "Firefox on Windows"
+    assert device_name(CHROME_ANDROID) == "Chrome on Android"
+    assert device_name(EDGE_WINDOWS) == "Edge on Windows"
+    assert device_name(SAFARI_IPHONE) == "Safari on iPhone"
+    assert device_name(SAFARI_MAC) == "Safari on macOS"
+    assert device_name("") == device_name(None) == device_name("curl/8.5") == "Unknown browser"
+    assert device_name("SomeBot/1.0 (Linux)") == "A browser on Linux"
+
+
+def test_times_are_the_partnerships_local_time():
+    from datetime import UTC, datetime
+
+    from partnership_hub.accounts.devices import local_time, zone_label
+
+    moment = datetime(2026, 7, 1, 18, 30, tzinfo=UTC)
+    assert local_time(moment, "America/Denver") == "1 Jul 2026, 12:30"  # MDT, UTC-6
+    assert local_time(moment.replace(tzinfo=None), "UTC") == "1 Jul 2026, 18:30"
+    assert local_time(moment, "Not/AZone") == "1 Jul 2026, 18:30"
+    assert zone_label("America/Denver") == "Denver time" and zone_label("UTC") == "UTC"
+    assert zone_label("America/New_York") == "New York time"
+
+
+def test_the_account_page_shows_devices_by_name_in_local_time(app, client, world):
+    user = world.user("member")
+    with app.app_context():
+        accounts_user = db.session.get(User, user.id)
+        from partnership_hub.accounts import services as accounts
+
+        accounts.start_session(accounts_user, FIREFOX_WINDOWS)
+        db.session.commit()
+    sign_in(client, app, user)
+    page = client.get("/account").text
+    assert "Firefox on Windows" in page and "Mozilla/5.0" not in page
+    assert "Unknown browser" in page  # this test client sends no user agent
+    assert "Times are UTC." in page  # the test partnership's zone
+    assert " UTC ·" not in page and "Who can see that you are a survivor advisor" not in page
+
+
+def test_a_survivor_advisor_is_told_who_sees_her_name_and_role(app, client, world):
+    sign_in(client, app, world.user("survivor_advisor"))
+    page = client.get("/account").text
+    assert "Who can see that you are a survivor advisor" in page
+    assert "Only coordinators and the other survivor advisors see your name" in page

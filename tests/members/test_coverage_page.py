@@ -53,3 +53,15 @@ def test_custom_sectors_appear_on_the_coverage_page(app, world, coordinator, bas
     page = coordinator.get(f"{base}/coverage").text
     assert "<strong>Faith leaders</strong>: Church" in page
     assert "(including Hotlines)" in page
+
+
+def test_only_people_who_may_see_advisors_are_told_how_many_there_are(app, world, login_as, base):
+    # In a small group a number lets the others work out who is not listed: members and observers
+    # learn that advisors take part, not how many.
+    for role in ("member", "observer"):
+        page = login_as(role).get(f"{base}/coverage").text
+        assert "✓ Represented" in page, role
+        assert "survivor advisor in the workspace" not in page, role
+        assert "Survivor advisors take part (the partnership keeps who they are private)" in page, role
+    page = login_as("survivor_advisor").get(f"{base}/coverage").text
+    assert "1\n        survivor advisor in the workspace" in page

@@ -89,3 +89,78 @@ def test_at_a_glance_counts_stop_at_the_cap(world, login_as, monkeypatch):
     page = coordinator.get(f"/p/{world.home.slug}/").text
     found = re.findall(r'stat-number">([^<]+)</span>\s*<span class="stat-label">([^<]+)</span>', page)
     assert {label: number for number, label in found} == {"members": "2+", "pending invitations": "2+"}
+
+
+# --- getting started that finishes (issue #10) ---------------------------------------------------
+
+
+def getting_started(html: str) -> str:
+    """The "Getting started" card ("" when it is not on the page)."""
+    match = re.search(r'<section class="card panel-accent" aria-labelledby="start-heading">.*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def finish_setup(app, world, *, except_step: str | None = None) -> None:
+    """Make the data show every getting-started step done (but ``except_step``)."""
+    from partnership_hub.actions.models import ActionItem
+    from partnership_hub.goals.models import Goal, Horizon
+    from partnership_hub.workspaces.models import Membership, Partnership, Role
+
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        if except_step != "profile":
+            partnership = db.session.get(Partnership, world.home.id)
+            partnership.vision, partnership.mission = "No one bought or sold.", "Work together."
+        if except_step != "coordination":
+            db.session.get(Membership, world.home.membership_ids["member"]).role = Role.COORDINATOR
+        if except_step != "goals":
+            db.session.add(Goal(title="Shared referral protocol", horizon=Horizon.SHORT))
+        if except_step != "action_plan":
+            db.session.add(ActionItem(title="Book the venue"))
+        db.session.commit()
+
+
+def test_getting_started_ticks_its_steps_from_the_data(world, login_as):
+    card = getting_started(login_as("coordinator").get(f"/p/{world.home.slug}/").text)
+    assert "1 of 5 steps done" in card
+    # four people have joined: the invitation step is done; no vision, one coordinator, no goals yet
+    done = re.findall(r'<li class="is-done">\s*<span class="badge badge-success">Done</span>\s*<strong>([^<]+)', card)
+    assert done == ["Invite the people you work with."]
+    for step in ("Say what the partnership is for.", "Share the coordination.", "Set the partnership&#39;s goals."):
+        assert step in card
+    assert "will appear here" not in card
+
+
+@pytest.mark.parametrize("left", ["profile", "coordination", "goals", "action_plan"])
+def test_the_card_stays_while_a_step_is_left(app, world, login_as, left):
+    finish_setup(app, world, except_step=left)
+    card = getting_started(login_as("coordinator").get(f"/p/{world.home.slug}/").text)
+    assert "4 of 5 steps done" in card
+
+
+def test_the_card_goes_when_every_step_is_done(app, world, login_as):
+    finish_setup(app, world)
+    page = login_as("coordinator").get(f"/p/{world.home.slug}/").text
+    assert "Getting started" not in page
+    assert "At a glance" in page  # the rest of the home is still there
+
+
+def test_a_coordinator_can_hide_the_card_on_their_own_home(app, world, login_as):
+    from partnership_hub.workspaces.models import Role
+    from tests.factories import add_member, create_user
+
+    second = create_user(app, "Second Coordinator")
+    add_member(app, world.home, second, Role.COORDINATOR, "second")
+    coordinator = login_as("coordinator")
+    response = coordinator.post(f"/p/{world.home.slug}/getting-started/dismiss")
+    assert response.status_code == 302
+    page = coordinator.get(f"/p/{world.home.slug}/").text
+    assert "Getting started" not in page
+    assert "The getting-started card is hidden." in page
+    assert "Getting started" in login_as(second).get(f"/p/{world.home.slug}/").text  # theirs, not everyone's
+    assert coordinator.post(f"/p/{world.home.slug}/getting-started/dismiss").status_code == 302  # twice is fine
+
+
+@pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
+def test_only_coordinators_hide_the_card(world, login_as, role):
+    assert login_as(role).post(f"/p/{world.home.slug}/getting-started/dismiss").status_code == 403

@@ -1,0 +1,173 @@
+"""Every workspace page at a phone's width (390 px), as the demo coordinator: nothing may widen the
+page sideways. The pages come from the URL map (tests/web/walk.py), filled with the demo
+partnership's records plus the route walk's seed (one record of every kind a route takes), so a new
+page is covered without edits. A screenshot of each page goes to test-artifacts/screenshots/ (kept
+by CI as an artefact; ignored by git).
+
+The phone menu is checked here too: it starts closed, the button opens and Escape closes it, and
+without JavaScript the navigation is simply shown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from partnership_hub.accounts.models import User
+from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
+from partnership_hub.extensions import db
+from partnership_hub.workspaces.models import Partnership
+from tests import factories
+from tests.browser.conftest import assert_accessible
+from tests.web.walk import record_ids, routes
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "phone-390"
+COORDINATOR = f"coordinator@{DEMO_DOMAIN}"
+# Lists whose tables stack as cards on a phone: none of their tables may scroll sideways either
+# (People's role control, Save and Remove; the report's Target column were out of sight).
+STACKED = {
+    "workspace.people",
+    "workspace.invitations",
+    "workspace.planning",
+    "workspace.manage_orientation",
+    "goals.report",
+    "members.organizations",
+    "resources.index",
+    "audit.index",
+    "audit.access_log",
+}
+SCROLLING_TABLES = """() => [...document.querySelectorAll('main .table-wrap')]
+    .filter(wrap => wrap.scrollWidth > wrap.clientWidth + 1)
+    .map(wrap => (wrap.querySelector('caption') || wrap).textContent.trim().slice(0, 60))"""
+# A label column as wide as its longest label left the values a few letters a line.
+NARROWEST_VALUE = """() => Math.min(
+    ...[...document.querySelectorAll('main dl.details-list dd')].map(dd => dd.clientWidth))"""
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo partnership with a record of every kind; (app, base URL, workspace GET urls)."""
+    app, base = live_server
+    with app.app_context():
+        seed()
+        partnership = db.session.scalars(select(Partnership).where(Partnership.slug == "front-range")).one()
+        user = db.session.scalars(select(User).where(User.email == COORDINATOR)).one()
+        rec = factories.PartnershipRec(
+            partnership.id,
+            partnership.slug,
+            partnership.name,
+            members={"coordinator": factories.UserRec(user.id, user.name, user.email)},
+        )
+    factories.seed_records(app, rec)
+    ids = record_ids(app, rec.id)
+    urls = [(endpoint, url) for endpoint, method, url in routes(app, rec.slug, ids) if method == "GET"]
+    return app, base, urls
+
+
+def sign_in(context, base: str):
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.get_by_label("Email address").fill(COORDINATOR)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
+    return page
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: none)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def test_every_workspace_page_fits_a_phone(browser, demo):
+    app, base, urls = demo
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = sign_in(context, base)
+        checked, too_wide, broken, sideways = [], [], [], []
+        for endpoint, url in urls:
+            # Downloads (CSV) and htmx fragments (pickers' options) are not pages to look at.
+            answer = context.request.get(base + url, max_redirects=0)
+            if answer.status >= 400:
+                broken.append(f"{url} ({endpoint}): {answer.status}")
+            if answer.status != 200:
+                continue  # refused (above) or a permalink that redirects to a page walked anyway
+            if not answer.headers.get("content-type", "").startswith("text/html") or "<html" not in answer.text():
+                continue
+            page.goto(base + url)
+            checked.append(endpoint)
+            page.screenshot(path=str(SCREENSHOTS / f"{endpoint}.png"), full_page=True)
+            if (extra := overflow(page)) > 1:
+                widest = page.evaluate(
+                    """() => {
+                        const w = window.innerWidth;
+                        const el = [...document.querySelectorAll('main *')]
+                          .filter(e => e.getBoundingClientRect().right > w + 1)
+                          .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)[0];
+                        return el ? el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') : '?';
+                    }"""
+                )
+                too_wide.append(f"{url} ({endpoint}): {extra}px wider than the phone (widest: {widest})")
+            if endpoint in STACKED and (tables := page.evaluate(SCROLLING_TABLES)):
+                sideways.append(f"{url} ({endpoint}): {tables}")
+            if page.locator("main dl.details-list dd").count() and (narrowest := page.evaluate(NARROWEST_VALUE)) < 240:
+                sideways.append(f"{url} ({endpoint}): a details value only {narrowest}px wide")
+    finally:
+        context.close()
+    assert not broken, "every workspace page should open for the coordinator:\n" + "\n".join(broken)
+    assert len(checked) >= 30, f"only {len(checked)} pages were checked: {checked}"
+    assert not too_wide, "pages that scroll sideways at 390 px:\n" + "\n".join(too_wide)
+    assert set(checked) >= STACKED, f"not walked: {STACKED - set(checked)}"
+    assert not sideways, "tables that scroll sideways or cramped details at 390 px:\n" + "\n".join(sideways)
+
+
+def test_the_phone_menu_opens_and_closes(browser, demo):
+    _app, base, _urls = demo
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = sign_in(context, base)
+        page.goto(base + "/p/front-range/goals")
+        menu = page.get_by_role("button", name="Menu")
+        nav = page.get_by_role("navigation", name="Partnership")
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(nav).to_be_hidden()
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(nav.get_by_role("link", name="Goals")).to_have_attribute("aria-current", "page")
+        expect(nav.get_by_role("link", name="People")).to_be_visible()
+        assert overflow(page) <= 1
+        assert_accessible(page)
+        page.screenshot(path=str(SCREENSHOTS / "menu-open.png"), full_page=True)
+        page.keyboard.press("Escape")
+        expect(nav).to_be_hidden()
+        expect(menu).to_be_focused()
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        nav_on_desktop = context.new_page()
+        nav_on_desktop.set_viewport_size({"width": 1280, "height": 900})
+        nav_on_desktop.goto(base + "/p/front-range/people")
+        expect(nav_on_desktop.get_by_role("button", name="Menu")).to_be_hidden()
+        desktop_nav = nav_on_desktop.get_by_role("navigation", name="Partnership")
+        expect(desktop_nav.get_by_role("link", name="People")).to_be_visible()
+        assert_accessible(nav_on_desktop)
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_navigation_is_shown(browser, demo):
+    _app, base, _urls = demo
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = sign_in(context, base)
+        page.goto(base + "/p/front-range/people")
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.get_by_role("navigation", name="Partnership").get_by_role("link", name="Coverage")).to_be_visible()
+        assert overflow(page) <= 1
+    finally:
+        context.close()
