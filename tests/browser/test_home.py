@@ -24,6 +24,7 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 EXPECTED = {
     "coordinator": (["Circulate the draft memorandum of understanding"], ["Draft the shared referral protocol"]),
     "priya.raman": (["Draft the shared referral protocol"], ["Circulate the draft memorandum of understanding"]),
+    "amara.okafor": ([], ["Circulate the draft memorandum of understanding"]),  # the survivor advisor
     "helen.cho": ([], []),  # the observer has no work of their own
 }
 
@@ -65,6 +66,11 @@ def test_the_home_starts_with_your_work(browser, demo_base, person, width):
                 expect(your_work.get_by_role("link", name=title)).to_have_count(0)
             # "Your work" is the first thing after the welcome
             assert page.evaluate("document.querySelector('main h2').textContent.trim()") == "Your work"
+        if person == "amara.okafor":
+            # She owns a goal, and she is told who can see her name and role; the header does not say it.
+            expect(your_work.get_by_role("link", name="Fair compensation for survivor advisors")).to_be_visible()
+            expect(page.get_by_text("Only coordinators and the other survivor advisors see your name")).to_be_visible()
+            expect(page.locator("header")).not_to_contain_text("Survivor advisor")
         assert_accessible(page)
         overflow = page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
         assert overflow <= 1, f"{person} at {width}: the page scrolls sideways by {overflow}px"
