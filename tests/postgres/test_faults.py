@@ -36,13 +36,15 @@ from partnership_hub.extensions import db, limiter
 from partnership_hub.notifications import services
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
-from tests.conftest import DATABASE_URL
+from tests.conftest import DATABASE_URL, REQUIRE_SERVICES
 from tests.factories import PASSWORD, outbox
 
 pytestmark = [pytest.mark.postgres]
 
 FRIENDLY = "Partnership Hub is briefly unavailable"
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from faults import RedisServer  # noqa: E402 - one Redis of its own, shared with bench/faults.py
 
 
 class DatabaseOutage:
@@ -172,42 +174,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-class RedisServer:
-    def __init__(self, port: int):
-        self.port = port
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
 @pytest.fixture
 def own_redis() -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
+        if REQUIRE_SERVICES:  # CI: a missing service fails the run, it is never skipped
+            pytest.fail("redis-server is not installed (REQUIRE_SERVICES=1)")
         pytest.skip("redis-server is not installed")
-    server = RedisServer(_free_port())
+    server = RedisServer()  # the fault script's: its own port, started and stopped here
     server.start()
     try:
         yield server
