@@ -283,6 +283,16 @@ def first_steps() -> list[FirstStep]:
     return sorted((step for area in installed() for step in area.first_steps), key=lambda step: step.order)
 
 
+def setup_fact_queries(ctx: Any) -> dict[str, Any]:
+    """Every installed area's setup facts (``Area.setup_facts``) for ``ctx``: plain values and scalar
+    subqueries, to evaluate in one round trip (``db.select_scalars``)."""
+    queries: dict[str, Any] = {}
+    for area in installed():
+        if area.setup_facts:
+            queries |= resolve(area.setup_facts)(ctx)
+    return queries
+
+
 def task_modules() -> tuple[str, ...]:
     return tuple(module for area in installed() for module in area.tasks)
 

@@ -75,11 +75,7 @@ class GuideState:
 
 def fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """Every installed area's setup facts (``Area.setup_facts``): plain values and scalar subqueries."""
-    queries: dict[str, Any] = {}
-    for area in areas.installed():
-        if area.setup_facts:
-            queries |= areas.resolve(area.setup_facts)(ctx)
-    return queries
+    return areas.setup_fact_queries(ctx)
 
 
 def collect_facts(ctx: WorkspaceContext, extra: dict | None = None) -> Facts:

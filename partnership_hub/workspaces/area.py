@@ -1,7 +1,7 @@
 """The workspaces area: partnerships (the tenants), memberships and roles, invitations, the
 partnership profile, the planning team, new-member orientation and the workspace home."""
 
-from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck
+from partnership_hub.areas import Area, FeedTarget, FirstStep, HomePanel, NavEntry, SetupCheck
 from partnership_hub.workspaces import policies
 
 AREA = Area(
@@ -66,6 +66,43 @@ AREA = Area(
         "invitation": FeedTarget("an invitation", "workspace.people"),
         "orientation_item": FeedTarget("an orientation step", "workspace.planning"),
     },
+    # The workspace's own steps of the coordinators' "Getting started" card (goals and the action plan
+    # add theirs in their area.py); each ticks itself from the setup facts.
+    first_steps=(
+        FirstStep(
+            "profile",
+            "Say what the partnership is for.",
+            "Write its vision and mission on the profile, so everyone who joins starts from the same page.",
+            "workspace.edit_profile",
+            "Edit the profile",
+            lambda facts: bool(facts["vision"]) and bool(facts["mission"]),
+            "Vision and mission written",
+            order=10,
+        ),
+        FirstStep(
+            "invite",
+            "Invite the people you work with.",
+            "Each person joins with a role: coordinators run the workspace with you, members represent their "
+            "organizations, survivor advisors bring their lived experience, observers only read what you share.",
+            "workspace.people",
+            "Invite people",
+            lambda facts: facts["members"] >= 3,
+            "Three or more people have joined",
+            order=20,
+            anchor="invite-section",
+        ),
+        FirstStep(
+            "coordination",
+            "Share the coordination.",
+            "Give at least one other trusted person the coordinator role, so the partnership never depends "
+            "on one account.",
+            "workspace.people",
+            "Review roles",
+            lambda facts: facts["coordinators"] >= 2,
+            "Two or more coordinators",
+            order=30,
+        ),
+    ),
     setup_facts="partnership_hub.workspaces.services:setup_fact_queries",
     setup_checks={
         "definition": SetupCheck("workspace.profile", lambda f: bool(f["definition"]), "Definition written"),

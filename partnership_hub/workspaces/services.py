@@ -929,63 +929,10 @@ def orientation_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str
     return {"orientation": counts.orientation} if counts.orientation.total else None
 
 
-# The workspace's own steps of the coordinators' "Getting started" card; other areas add theirs
-# (goals, the action plan; later meetings...) through ``Area.first_steps``. Each ticks itself from
-# the setup guide's facts, the same capped counts the guide reads.
-WORKSPACE_FIRST_STEPS: tuple[areas.FirstStep, ...] = (
-    areas.FirstStep(
-        "profile",
-        "Say what the partnership is for.",
-        "Write its vision and mission on the profile, so everyone who joins starts from the same page.",
-        "workspace.edit_profile",
-        "Edit the profile",
-        lambda facts: bool(facts["vision"]) and bool(facts["mission"]),
-        "Vision and mission written",
-        order=10,
-    ),
-    areas.FirstStep(
-        "invite",
-        "Invite the people you work with.",
-        "Each person joins with a role: coordinators run the workspace with you, members represent their "
-        "organizations, survivor advisors bring their lived experience, observers only read what you share.",
-        "workspace.people",
-        "Invite people",
-        lambda facts: facts["members"] >= 3,
-        "Three or more people have joined",
-        order=20,
-        anchor="invite-section",
-    ),
-    areas.FirstStep(
-        "coordination",
-        "Share the coordination.",
-        "Give at least one other trusted person the coordinator role, so the partnership never depends on one account.",
-        "workspace.people",
-        "Review roles",
-        lambda facts: facts["coordinators"] >= 2,
-        "Two or more coordinators",
-        order=30,
-    ),
-)
-
-
 @dataclass(frozen=True)
 class StepState:
     step: areas.FirstStep
     done: bool
-
-
-def first_steps() -> list[areas.FirstStep]:
-    """The "Getting started" steps: the workspace's own and every installed area's, in order."""
-    return sorted((*WORKSPACE_FIRST_STEPS, *areas.first_steps()), key=lambda step: step.order)
-
-
-def _setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
-    """Every installed area's setup facts (``Area.setup_facts``), as the setup guide gathers them."""
-    queries: dict[str, Any] = {}
-    for area in areas.installed():
-        if area.setup_facts:
-            queries |= areas.resolve(area.setup_facts)(ctx)
-    return queries
 
 
 def getting_started_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
@@ -994,8 +941,8 @@ def getting_started_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict
     other numbers (the setup guide's panel asks for them); only if no panel did, in one query here."""
     if ctx.membership is None or ctx.membership.getting_started_dismissed:
         return None
-    steps = first_steps()
-    queries = _setup_fact_queries(ctx)
+    steps = areas.first_steps()
+    queries = areas.setup_fact_queries(ctx)
     facts = values if all(name in values for name in queries) else select_scalars(db.session, queries)
     states = [StepState(step, bool(step.check(facts))) for step in steps]
     done = sum(state.done for state in states)

@@ -230,5 +230,5 @@ def test_what_the_areas_declare_resolves(app):
         assert callable(areas.resolve(entry.load)), entry.key
         assert entry.action in areas.role_matrix(), entry.key
         assert entry.empty, entry.key
-    for step in services.first_steps():
+    for step in areas.first_steps():
         assert step.endpoint in endpoints, step.key
