@@ -579,6 +579,13 @@ def run_outbox(
                 log(f"outbox: worker killed (kill -9) after the sink accepted message {kill_at}; starting another")
                 run.facts["worker killed after acceptance no."] = kill_at
                 worker.start()
+            elif worker.started >= 2 and worker.process is not None and worker.process.poll() is not None:
+                # Supervised as docker-compose's `restart: unless-stopped` does: kombu 5.7 can die of an
+                # "Unrecoverable error" when a Redis restart closed the channel a late ack needs.
+                log(f"outbox: the worker exited by itself (code {worker.process.returncode}); starting another")
+                exits = "worker exits after the Redis restart"
+                run.facts[exits] = int(run.facts.get(exits, 0)) + 1
+                worker.start()
             if pending_at_restart is None and worker.started >= 2 and len(sink.accepted) >= messages * 6 // 10:
                 pending_at_restart = outbox_counts(database).get("pending", 0)
                 log(f"outbox: Redis stopped for {redis_down:g} s with {pending_at_restart} messages pending")

@@ -343,6 +343,9 @@ class Worker:
             time.sleep(0.1)
         pytest.fail("the Celery worker did not start:\n" + self.log.read_text(errors="replace")[-3000:])
 
+    def exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
     def kill(self) -> None:
         """``kill -9``: no chance to finish the send, ack the task or record anything."""
         if self.process is not None:
@@ -357,6 +360,13 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+def _worker_story(path: Path) -> str:
+    """A worker log cut to what explains a failure: its connection events, errors and last lines."""
+    lines = path.read_text(errors="replace").splitlines()
+    telling = [line for line in lines if re.search(r"ERROR|CRITICAL|Unrecoverable|broker|Connected|Error:", line)]
+    return f"--- {path.name} ---\n" + "\n".join(telling[-30:] + ["..."] + lines[-25:])
 
 
 def _outbox_counts(app) -> Counter[str]:
@@ -422,13 +432,16 @@ def test_the_outbox_through_a_killed_worker_and_a_redis_restart_reaches_everyone
                     expires_hours=1,
                 )
                 db.session.commit()  # handed to the worker after the commit, as in a request
-        deadline = time.monotonic() + 45
+        deadline = time.monotonic() + 75
         next_sweep = time.monotonic() + 1
         counts: Counter[str] = Counter()
         while time.monotonic() < deadline:
-            if killed.is_set() and worker.started == 1:
+            if killed.is_set() and worker.exited():
+                # Supervised, as docker-compose's `restart: unless-stopped` does: restarted after the kill,
+                # and after an exit of its own (kombu 5.7 can die of "Unrecoverable error: AttributeError"
+                # when a Redis restart closes the channel a late ack needs; the sweep re-queues its work).
                 worker.start()
-            if pending_at_restart is None and worker.started == 2 and len(sink.accepted) >= restart_at:
+            if pending_at_restart is None and worker.started >= 2 and len(sink.accepted) >= restart_at:
                 pending_at_restart = _outbox_counts(app)["pending"]
                 own_redis.stop()  # nothing persisted: every queued task is lost
                 time.sleep(1)
@@ -447,9 +460,9 @@ def test_the_outbox_through_a_killed_worker_and_a_redis_restart_reaches_everyone
     finally:
         worker.stop()
         sink.controller.stop()
-    logs = "\n".join(path.read_text(errors="replace")[-1500:] for path in sorted(tmp_path.glob("worker-*.log")))
+    logs = "\n".join(_worker_story(path) for path in sorted(tmp_path.glob("worker-*.log")))
 
-    assert killed.is_set() and worker.started == 2, logs
+    assert killed.is_set() and worker.started >= 2, logs
     assert pending_at_restart, "Redis was restarted with nothing pending: too late to matter"
     assert sink.refused > 0
     assert dict(counts) == {OutboxStatus.SENT: messages}, (counts, logs)
