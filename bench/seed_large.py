@@ -34,6 +34,11 @@ from sqlalchemy import JSON, Engine, Integer, Table, UniqueConstraint, func, sel
 
 PASSWORD = "demo-partnership-2026"  # noqa: S105 - the published demo password (partnership_hub.demo)
 LARGE_SLUG = "large"
+# A demo copy grown just enough that every list fills its first page (25 goals, 50 people, ...): the
+# benchmark compares a page that misses large/small against it, to tell what the partnership's size
+# costs from what a fuller page costs (the demo shows 7 goals where the large partnership shows 25).
+FULL_PAGE_SLUG = "fullpage"
+FULL_PAGE_SCALE = 0.0125
 
 # Id columns that point at another record without a foreign key: shifted with the copy.
 ID_REFERENCES = {
@@ -63,6 +68,8 @@ class Seeded:
     small_coordinator: str
     large_slug: str
     large_coordinator: str
+    full_page_slug: str
+    full_page_coordinator: str
     password: str
     partnerships: int
     rows: dict[str, int]
@@ -77,7 +84,7 @@ def _unique_email(email: str, tag: str) -> str:
 # (table, column) -> how a copy rewrites a unique value, given the copy's tag ("p17", "large").
 UNIQUE_REWRITES: dict[tuple[str, str], Callable[[Any, str], Any]] = {
     ("users", "email"): _unique_email,
-    ("partnerships", "slug"): lambda value, tag: LARGE_SLUG if tag == LARGE_SLUG else f"{value}-{tag}",
+    ("partnerships", "slug"): lambda value, tag: tag if tag in (LARGE_SLUG, FULL_PAGE_SLUG) else f"{value}-{tag}",
     ("invitations", "token_hash"): lambda value, tag: hashlib.sha256(f"{tag}:{value}".encode()).hexdigest(),
 }
 
@@ -96,13 +103,15 @@ def seed(owner_url: str, *, small_count: int, scale: float, log: Callable[[str],
         tables = _tables()
         copy = _Copier(engine, tables, demo_id)
         log(f"  demo shape: {sum(len(r) for r in copy.rows.values())} rows in {len(copy.rows)} tables")
-        copies = [f"p{k}" for k in range(1, small_count)] + [LARGE_SLUG]
+        copies = [f"p{k}" for k in range(1, small_count)] + [LARGE_SLUG, FULL_PAGE_SLUG]
         for start in range(0, len(copies), 100):
             copy.write(engine, copies[start : start + 100], first_index=start + 1)
         log(f"  {small_count - 1} copies of the demo + the large base written ({time.perf_counter() - started:.1f}s)")
 
         large_id, large_coordinator = copy.partnership_of(LARGE_SLUG)
         _grow(engine, tables, large_id, scale, log)
+        full_page_id, full_page_coordinator = copy.partnership_of(FULL_PAGE_SLUG)
+        _grow(engine, tables, full_page_id, FULL_PAGE_SCALE, log, tag=FULL_PAGE_SLUG)
         password_hash = PasswordHasher().hash(PASSWORD)
         with engine.begin() as conn:
             conn.execute(tables["users"].update().values(password_hash=password_hash))
@@ -124,8 +133,10 @@ def seed(owner_url: str, *, small_count: int, scale: float, log: Callable[[str],
         small_coordinator=small_coordinator,
         large_slug=LARGE_SLUG,
         large_coordinator=large_coordinator,
+        full_page_slug=FULL_PAGE_SLUG,
+        full_page_coordinator=full_page_coordinator,
         password=PASSWORD,
-        partnerships=small_count + 1,
+        partnerships=small_count + 2,
         rows=rows,
         seconds=time.perf_counter() - started,
     )
@@ -372,8 +383,10 @@ def _insert(conn, table: Table, rows: Iterable[dict[str, Any]]) -> int:
     return written
 
 
-def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log: Callable[[str], None]) -> None:
-    """Add the bulk of the large partnership on top of its demo copy."""
+def _grow(
+    engine: Engine, tables: dict[str, Table], pid: int, scale: float, log: Callable[[str], None], tag: str = "large"
+) -> None:
+    """Add the bulk of the large partnership on top of its demo copy (``tag`` keeps emails unique)."""
     from partnership_hub import toolkit
 
     size = {
@@ -402,7 +415,7 @@ def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log:
             (
                 {
                     "id": uid,
-                    "email": f"member{n:05d}@large.bench.example.org",
+                    "email": f"member{n:05d}@{tag}.bench.example.org",
                     "name": f"Member {n:05d} {rng.choice(('Ortega', 'Raman', 'Bell', 'Okafor', 'Cho', 'Nguyen'))}",
                     "password_hash": "x",
                     "email_verified_at": now - timedelta(days=rng.randint(1, 700)),
@@ -435,9 +448,9 @@ def _grow(engine: Engine, tables: dict[str, Table], pid: int, scale: float, log:
                 {
                     "id": iid,
                     "partnership_id": pid,
-                    "email": f"invitee{n:05d}@large.bench.example.org",
+                    "email": f"invitee{n:05d}@{tag}.bench.example.org",
                     "role": "member",
-                    "token_hash": hashlib.sha256(f"large-invitation-{n}".encode()).hexdigest(),
+                    "token_hash": hashlib.sha256(f"{tag}-invitation-{n}".encode()).hexdigest(),
                     "invited_by_id": coordinator_user,
                     "expires_at": now + timedelta(days=rng.randint(1, 7)),
                     "send_count": 1,
