@@ -57,6 +57,7 @@ FULL_SIZE = {
     "updates_per_objective": 20,
     "action_items": 20_000,
     "audit_entries": 50_000,
+    "meetings": 5_000,
 }
 
 
@@ -86,6 +87,7 @@ UNIQUE_REWRITES: dict[tuple[str, str], Callable[[Any, str], Any]] = {
     ("users", "email"): _unique_email,
     ("partnerships", "slug"): lambda value, tag: tag if tag in (LARGE_SLUG, FULL_PAGE_SLUG) else f"{value}-{tag}",
     ("invitations", "token_hash"): lambda value, tag: hashlib.sha256(f"{tag}:{value}".encode()).hexdigest(),
+    ("calendar_feeds", "token_hash"): lambda value, tag: hashlib.sha256(f"{tag}:{value}".encode()).hexdigest(),
 }
 
 
@@ -630,6 +632,37 @@ def _grow(
             )
         conn.execute(text("ANALYZE progress_updates"))
         _insert(conn, t["action_items"], actions)
+
+        # Meetings: one-offs over the past years and the coming months, some for the advisory board.
+        kinds = ["full_partnership"] * 4 + ["planning_team"] * 3 + ["committee"] * 2 + ["advisory_board"]
+        meetings = []
+        for n, mid in enumerate(ids.take("meetings", size["meetings"])):
+            kind = rng.choice(kinds)
+            starts = now.replace(minute=0, second=0) + timedelta(days=n - size["meetings"] * 9 // 10, hours=n % 8)
+            meetings.append(
+                {
+                    "id": mid,
+                    "partnership_id": pid,
+                    "title": f"Bench meeting {mid}",
+                    "kind": kind,
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(minutes=90),
+                    "time_zone": "America/Denver",
+                    "location": "Community room",
+                    "online_url": "",
+                    "facilitator_membership_id": rng.choice(member_ids),
+                    "status": "cancelled" if rng.random() < 0.05 else "scheduled",
+                    "sequence": 0,
+                    "version": 1,
+                    "invite_scope": "all",
+                    "minutes_md": "",
+                    "confidentiality": "advisory" if kind == "advisory_board" else "workspace",
+                    "author_membership_id": coordinator_membership,
+                    "created_at": starts - timedelta(days=30),
+                    "updated_at": starts - timedelta(days=30),
+                }
+            )
+        _insert(conn, t["meetings"], meetings)
 
         # The activity log: the demo's own kinds of entries, by many people, over a year.
         kinds = [

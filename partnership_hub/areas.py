@@ -30,6 +30,7 @@ INSTALLED_AREAS: tuple[str, ...] = (
     "resources",
     "goals",
     "actions",
+    "meetings",
     "setup",
     "audit",
     "notifications",

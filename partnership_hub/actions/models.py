@@ -28,6 +28,11 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
         ForeignKeyConstraint(
             ["partnership_id", "objective_id"], ["objectives.partnership_id", "objectives.id"], ondelete="CASCADE"
         ),
+        # The meeting and agenda item an action came from (the meetings area). No ON DELETE action: SET
+        # NULL would null partnership_id too, and the item outlives its meeting, so the meetings services
+        # clear these links before removing a meeting or an agenda item.
+        ForeignKeyConstraint(["partnership_id", "meeting_id"], ["meetings.partnership_id", "meetings.id"]),
+        ForeignKeyConstraint(["partnership_id", "agenda_item_id"], ["agenda_items.partnership_id", "agenda_items.id"]),
         # The action plan's unlinked items, soonest due first (NULLS LAST is a btree's ascending order):
         # the plan's last group is a LIMIT scan of this index (``services._page_keys``).
         Index(
@@ -48,6 +53,8 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
     description: Mapped[str] = mapped_column(Text, default="")
     goal_id: Mapped[int | None] = mapped_column(index=True)
     objective_id: Mapped[int | None] = mapped_column(index=True)
+    meeting_id: Mapped[int | None] = mapped_column(index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(index=True)
     # When the assignee leaves, the item stays and becomes unassigned.
     assignee_membership_id: Mapped[int | None] = mapped_column(
         ForeignKey("memberships.id", ondelete="SET NULL"), index=True

@@ -126,6 +126,7 @@ def test_the_check_fails_an_endpoint_two_entries_claim(monkeypatch):
         ("/resources/new", "Resource map"),
         ("/goals/report", "Goals"),
         ("/actions/new", "Action plan"),
+        ("/meetings/new", "Meetings"),
         ("/orientation", "Orientation"),
         ("/orientation/manage", "Orientation"),
         ("/planning", "Planning team"),
@@ -152,9 +153,9 @@ def test_the_navigation_is_grouped_in_sections(login_as, world):
     assert sections(html) == ["Work", "Partnership", "Setup"]
     nav = partnership_nav(html) or ""
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
-    assert labels[:3] == ["Home", "Goals", "Action plan"]
+    assert labels[:4] == ["Home", "Goals", "Action plan", "Meetings"]
     partnership = {"Profile", "People", "Organizations", "Coverage", "Sectors", "Networks", "Resource map"}
-    assert set(labels[3:11]) == partnership | {"Orientation"}
+    assert set(labels[4:12]) == partnership | {"Orientation"}
     assert labels[-1] == "Activity"
     # Each section's list is named by its heading.
     for group_id in re.findall(r'<p class="nav-group-label" id="([^"]+)">', nav):

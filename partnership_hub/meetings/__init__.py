@@ -1,0 +1,1 @@
+"""Meetings: scheduling (one-off and recurring), agendas, attendance, minutes, decisions, calendars."""
