@@ -85,3 +85,12 @@ class JoinSignupForm(FlaskForm):
     password = PasswordField(
         "Password", validators=NEW_PASSWORD_VALIDATORS, description=f"At least {MIN_PASSWORD_LENGTH} characters."
     )
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = StringField(
+        "Your time zone",
+        description="Meeting times are shown in it. Leave it empty to use each partnership's time zone.",
+        filters=[lambda value: (value or "").strip()],
+        validators=[Length(max=64, message="Enter a time zone from the list, like America/Denver.")],
+    )

@@ -25,6 +25,8 @@ class User(UserMixin, TimestampMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the person is: meetings are shown in it. None means their partnership's time zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

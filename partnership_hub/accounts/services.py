@@ -196,6 +196,16 @@ def set_password(user: User, password: str) -> None:
     user.password_changed_at = utcnow()
 
 
+def set_time_zone(user: User, zone: str) -> None:
+    """Set the zone a person's meeting times are shown in; empty means their partnership's."""
+    from partnership_hub.workspaces.services import is_time_zone  # workspaces stands on accounts
+
+    zone = zone.strip()
+    if zone and not is_time_zone(zone):
+        raise ServiceError("Enter a time zone from the list, like America/Denver or Europe/London.", "time_zone")
+    user.time_zone = zone or None
+
+
 def change_password(user: User, current: str, new: str, *, keep_token: str | None) -> None:
     """Change a signed-in user's password; every other session is signed out."""
     if not verify_password(user.password_hash, current):

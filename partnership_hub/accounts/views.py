@@ -16,6 +16,7 @@ from partnership_hub.accounts.forms import (
     LoginForm,
     ResetPasswordForm,
     SignupForm,
+    TimeZoneForm,
 )
 from partnership_hub.accounts.models import User
 from partnership_hub.db import bind_user
@@ -25,6 +26,7 @@ from partnership_hub.web.redirects import safe_next
 from partnership_hub.web.tenancy import offer_partnership, requested_slug
 from partnership_hub.web.toolkit import done, form_status, submit
 from partnership_hub.workspaces import services as workspaces
+from partnership_hub.workspaces.forms import COMMON_TIME_ZONES
 from partnership_hub.workspaces.models import Partnership, Role
 
 bp = Blueprint("accounts", __name__)
@@ -219,14 +221,16 @@ def account():
     return _account_page(ChangePasswordForm())
 
 
-def _account_page(form: ChangePasswordForm, status: int = 200):
+def _account_page(form: ChangePasswordForm, status: int = 200, zone_form: TimeZoneForm | None = None):
     memberships = workspaces.memberships_of(current_user)
-    # A person has no time zone of their own: their partnership's is the one they work in (the
-    # first, by name, when they have several).
-    zone = memberships[0].partnership.time_zone if memberships else "UTC"
+    # Their own zone, else their partnership's (the first, by name, when they have several).
+    zone = current_user.time_zone or (memberships[0].partnership.time_zone if memberships else "UTC")
     return render(
         "accounts/account.html",
         form=form,
+        zone_form=zone_form or TimeZoneForm(time_zone=current_user.time_zone or ""),
+        time_zones=COMMON_TIME_ZONES,
+        own_zone=bool(current_user.time_zone),
         sessions=services.open_sessions(current_user),
         current_session_id=g.user_session.id,
         memberships=memberships,
@@ -252,6 +256,17 @@ def change_password():
     ):
         return done("Your password has been changed. Your other devices were signed out.", url_for("accounts.account"))
     return _account_page(form, status=form_status(form))
+
+
+@bp.post("/account/time-zone")
+@login_required
+def set_time_zone():
+    form = TimeZoneForm()
+    if submit(form, lambda: services.set_time_zone(current_user, form.time_zone.data or "")):
+        zone = current_user.time_zone
+        said = f"Meeting times are now shown in {zone}." if zone else "Meeting times follow each partnership's zone."
+        return done(said, url_for("accounts.account"))
+    return _account_page(ChangePasswordForm(), status=form_status(form), zone_form=form)
 
 
 @bp.post("/account/sessions/<int:session_id>/revoke")
