@@ -59,6 +59,8 @@ FULL_SIZE = {
     "audit_entries": 50_000,
     "meetings": 5_000,
 }
+AGENDA_ITEMS_PER_MEETING = 10  # fixed at every scale, like the objectives per goal
+INVITEES_PER_MEETING = 5
 
 
 @dataclass(frozen=True)
@@ -663,6 +665,68 @@ def _grow(
                 }
             )
         _insert(conn, t["meetings"], meetings)
+
+        # Each meeting's agenda (AGENDA_ITEMS_PER_MEETING items: 50,000 at full size), a few invitees
+        # with their RSVP (attendance recorded once the meeting is over) and a decision at past ones.
+        agenda, invitees, decisions = [], [], []
+        item_ids = iter(ids.take("agenda_items", len(meetings) * AGENDA_ITEMS_PER_MEETING))
+        invitee_ids = iter(ids.take("meeting_invitees", len(meetings) * INVITEES_PER_MEETING))
+        decision_ids = iter(ids.take("decisions", len(meetings)))
+        for meeting in meetings:
+            over = meeting["starts_at"] < now
+            first_item = None
+            for position in range(1, AGENDA_ITEMS_PER_MEETING + 1):
+                item_id = next(item_ids)
+                first_item = first_item or item_id
+                agenda.append(
+                    {
+                        "id": item_id,
+                        "partnership_id": pid,
+                        "meeting_id": meeting["id"],
+                        "position": position,
+                        "title": f"Agenda item {position}: referral partners' update",
+                        "kind": ("information", "discussion", "decision")[position % 3],
+                        "presenter_membership_id": rng.choice(member_ids),
+                        "minutes_allotted": 10,
+                        "status": "accepted",
+                        "outcome": "discussed" if over else None,
+                        "minutes_md": "Discussed; see the decision log." if over else "",
+                        "created_at": meeting["created_at"],
+                        "updated_at": meeting["created_at"],
+                    }
+                )
+            for membership_id in rng.sample(member_ids, min(INVITEES_PER_MEETING, len(member_ids))):
+                invitees.append(
+                    {
+                        "id": next(invitee_ids),
+                        "partnership_id": pid,
+                        "meeting_id": meeting["id"],
+                        "membership_id": membership_id,
+                        "organization_id": rng.choice(org_ids) if over else None,
+                        "rsvp": rng.choice(["yes", "no", "maybe", "none"]),
+                        "attended": rng.random() < 0.7 if over else None,
+                        "created_at": meeting["created_at"],
+                        "updated_at": meeting["created_at"],
+                    }
+                )
+            decision_id = next(decision_ids)
+            if over:
+                decisions.append(
+                    {
+                        "id": decision_id,
+                        "partnership_id": pid,
+                        "meeting_id": meeting["id"],
+                        "agenda_item_id": first_item,
+                        "text": "Agreed to share the referral contacts with every member organization.",
+                        "recorded_by_membership_id": coordinator_membership,
+                        "created_at": meeting["ends_at"],
+                    }
+                )
+        conn.execute(text("ANALYZE meetings"))
+        _insert(conn, t["agenda_items"], agenda)
+        _insert(conn, t["meeting_invitees"], invitees)
+        _insert(conn, t["decisions"], decisions)
+        log(f"  large: {len(meetings)} meetings, {len(agenda)} agenda items, {len(invitees)} invitees")
 
         # The activity log: the demo's own kinds of entries, by many people, over a year.
         kinds = [

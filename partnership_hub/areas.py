@@ -12,12 +12,14 @@ imported only when used, so reading the registry never imports views or services
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Date, DateTime, Integer, Text, cast, null, type_coerce
 
 if TYPE_CHECKING:
     from partnership_hub.workspaces.models import Role
@@ -123,6 +125,10 @@ class WorkItem:
     due: date | None = None
     overdue: bool = False
     note: str = ""  # a short word on its state ("In progress", "Under “<goal>”")
+    # A second link after the item, to act on it where it lives ("Answer" → the meeting's #attendance).
+    action: str = ""
+    action_endpoint: str = ""
+    action_args: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,15 +147,68 @@ class WorkList:
         return f"{self.more:,}" if self.more_exact else f"{self.more:,}+"
 
 
+# The columns every "Your work" kind's SELECT has, in this order (``work_columns`` makes them), so the
+# home can put every kind of every area into ONE ``UNION ALL``.
+WORK_COLUMNS = ("id", "title", "due", "at", "label", "tag", "found")
+
+
+def work_columns(
+    *, record_id: Any, title: Any, found: Any, due: Any = None, at: Any = None, label: Any = None, tag: Any = None
+) -> list[Any]:
+    """The labelled, typed columns of a "Your work" SELECT: the record's id (``record_id``) and ``title``, a ``due``
+    date and/or an ``at`` time (UTC), a short ``label`` (a status, an RSVP) and ``tag`` (which sort of
+    record, where a kind mixes them), and ``found``: the kind's capped count of everything it would list.
+    Missing ones are typed NULLs (PostgreSQL needs one type per column across the UNION); present ones
+    are not CAST (SQLite would turn a date's text into a number), only typed for reading back."""
+
+    def typed(value: Any, type_: Any) -> Any:
+        return cast(null(), type_) if value is None else type_coerce(value, type_)
+
+    return [
+        typed(record_id, Integer()).label("id"),
+        typed(title, Text()).label("title"),
+        typed(due, Date()).label("due"),
+        typed(at, DateTime(timezone=True)).label("at"),
+        typed(label, Text()).label("label"),
+        typed(tag, Text()).label("tag"),
+        typed(found, Integer()).label("found"),
+    ]
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One row of a kind's SELECT as the home read it (dates and times already parsed, ``at`` aware UTC)."""
+
+    id: int
+    title: str
+    due: date | None
+    at: datetime | None
+    label: str
+    tag: str
+    found: int
+
+
+@dataclass(frozen=True)
+class WorkQuery:
+    """What a "Your work" kind asks: ``select`` (``work_columns``; at most ``limit`` rows read by a LIMIT
+    walk of an index, each carrying the capped count in ``found``) and ``build(rows)``, which turns the
+    rows it got back (in no particular order) into the kind's ``WorkList``."""
+
+    select: Any
+    build: Callable[[Sequence[WorkRow]], WorkList]
+
+
 @dataclass(frozen=True)
 class YourWork:
     """A kind of work an area puts first on the signed-in person's home, under "Your work": their
-    action items, goals they own; later their next meetings, RSVPs waiting, agreements to acknowledge.
+    action items, goals they own, their next meetings; later agreements to acknowledge.
 
-    ``load`` (``"module:function(ctx, limit)"``) returns a ``WorkList`` of at most ``limit`` items,
-    with a capped count of the rest, in ONE statement whose cost does not grow with the data (a LIMIT
-    walk of an index); or None to leave the kind out. Only people whose role may ``action`` get the
-    kind at all (observers have no work of their own). ``empty`` is said when there is nothing."""
+    ``load`` (``"module:function(ctx, limit)"``) returns a ``WorkQuery`` (or None to leave the kind
+    out): a SELECT of ``work_columns`` for at most ``limit`` items with a capped count of the rest,
+    whose cost does not grow with the data (a LIMIT walk of an index), and how to build its ``WorkList``.
+    The home runs every kind's SELECT together in ONE statement (a ``UNION ALL``), so the home costs the
+    same however many kinds the areas bring. Only people whose role may ``action`` get the kind at all
+    (observers have no work of their own). ``empty`` is said when there is nothing."""
 
     key: str
     heading: str

@@ -1,5 +1,5 @@
 """Small format rules shared by the areas: what counts as a web address, how long a text column's
-values may be, and CSV cells that a spreadsheet can't turn into formulas."""
+values may be, CSV cells that a spreadsheet can't turn into formulas, and Markdown made safe HTML."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, String
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -54,3 +57,34 @@ def spreadsheet_cell(value: object) -> str:
     """The value as CSV text a spreadsheet shows rather than evaluates (formula-like text gets a ``'``)."""
     text = "" if value is None else str(value)
     return "'" + text if _looks_like_formula(text) else text
+
+
+# --- Markdown (minutes, guidelines) ------------------------------------------------------------
+
+MARKDOWN_TAGS = frozenset({
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre",
+    "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+})  # fmt: skip
+MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def render_markdown(text: str, *, top_headings: bool = True) -> Markup:
+    """Markdown people wrote as safe HTML: raw HTML in it is shown as text (markdown-it with html off),
+    and the result keeps only ``MARKDOWN_TAGS`` with links to http(s) and mail addresses (nh3).
+    ``top_headings=False`` drops h1/h2 for text shown under a page's own h2 (their words stay)."""
+    if not text:
+        return Markup("")
+    tags = set(MARKDOWN_TAGS) if top_headings else set(MARKDOWN_TAGS - {"h1", "h2"})
+    cleaned = nh3.clean(
+        _markdown.render(text),
+        tags=tags,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+    return Markup(cleaned)  # noqa: S704 - cleaned by nh3 with an allow-list just above

@@ -186,6 +186,47 @@ GOVERNANCE_QUESTIONS: tuple[str, ...] = (
     "Are information-sharing agreements in place between members?",
 )
 
+# The governance documents a partnership keeps as versions (governance/guidelines.py), and the
+# sections the governance question names; each description is the toolkit's own hint for it.
+GOVERNANCE_DOCUMENTS: tuple[Choice, ...] = (
+    Choice(
+        "agreement",
+        "Partnership agreement",
+        "The partnership's memorandum of understanding or charter: what members commit to together.",
+    ),
+    Choice(
+        "guidelines",
+        "Governance guidelines",
+        "How the partnership works: expectations for member input, meeting frequency, a dispute resolution process.",
+    ),
+)
+GOVERNANCE_SECTIONS: tuple[Choice, ...] = (
+    Choice(
+        "member_input",
+        "Expectations for member input",
+        "Strong partnerships require members who value culturally responsive, trauma-informed care and "
+        "policy-making that takes time, resources, and difficult conversations.",
+    ),
+    Choice("meeting_frequency", "Meeting frequency", "How often will the partnership meet?"),
+    Choice(
+        "dispute_resolution",
+        "Dispute resolution process",
+        "Conflict resolution practices that provide opportunities and mechanisms that are both formal and "
+        "informal appear effective across partnerships.",
+    ),
+    Choice(
+        "coordination",
+        "Coordination",
+        "Who will co-ordinate the work of the partnership? Will a sole member coordinate the partnership or can "
+        "this role be shared?",
+    ),
+    Choice(
+        "decision_making",
+        "Decision-making",
+        "Partnership operations and decisions are conducted with transparency with the goal of building and "
+        "maintaining trust.",
+    ),
+)
 MEETING_PRINCIPLES: tuple[str, ...] = (
     "Strong partnerships require members who value culturally responsive, trauma-informed care and policy-making "
     "that takes time, resources, and difficult conversations.",
@@ -193,6 +234,17 @@ MEETING_PRINCIPLES: tuple[str, ...] = (
     "Promote shared leadership.",
     "Include survivor perspectives.",
     "Establish new member orientation.",
+)
+
+# "How will you conduct successful partnership meetings?" — the points shown where an agenda is built.
+# The labels are the product's; the descriptions are the brief's words ("Partnership Operations").
+MEETING_QUESTION = "How will you conduct successful partnership meetings?"
+AGENDA_GUIDANCE: tuple[Choice, ...] = (
+    Choice("purpose", "A clear purpose", "Say what each item is for: to inform, to discuss or to decide."),
+    Choice("right_people", "The right people", "Identify the right team members to attend meetings."),
+    Choice("survivor_perspectives", "Survivor perspectives", "Include survivor perspectives."),
+    Choice("shared_leadership", "Shared leadership", "Promote shared leadership."),
+    Choice("diversity", "Community diversity", "Welcome community diversity."),
 )
 
 
@@ -381,6 +433,39 @@ STAGE_NOTES: tuple[str, ...] = (
     "Mature partnerships view conflict as welcome and necessary for the group to evolve and maintain trust",
     "Personality-driven conflict dissipates as relational trust grows",
     "Priority-driven conflict declines as responsibility-based forms of trust grow",
+)
+
+# The trust check-in's statements (section 4, "Building Trust and Sustainability": "How will your
+# partnership foster trust?"), each answered 1-5. Keys are the columns of ``checkin_responses``.
+TRUST_CHECKIN_QUESTIONS: tuple[Choice, ...] = (
+    Choice("trust", "Trust", "I trust the other members of this partnership."),
+    Choice("shared_goals", "Clarity of shared goals", "I understand the partnership's shared goals."),
+    Choice("equal_voice", "Equal voice", "Every member has an equal voice in the partnership's decisions."),
+    Choice("disagreement", "Disagreement is welcome", "Disagreement is welcome here and helps us work better."),
+)
+TRUST_CHECKIN_SCALE: tuple[Choice, ...] = (
+    Choice("1", "Strongly disagree"),
+    Choice("2", "Disagree"),
+    Choice("3", "Neither agree nor disagree"),
+    Choice("4", "Agree"),
+    Choice("5", "Strongly agree"),
+)
+
+# The two kinds of conflict the brief names ("Conflict and Partnership Leadership"), each with its
+# guidance: the dispute log files a dispute under one and shows the guidance beside it.
+CONFLICT_KINDS: tuple[Choice, ...] = (
+    Choice(
+        "personality",
+        "Personality-driven",
+        "Conflict from the personalities or persons involved, as individuals. It dissipates as relational "
+        "trust grows: time together, listening and getting to know each other.",
+    ),
+    Choice(
+        "priority",
+        "Priority-driven",
+        "Conflict from the perceived roles and goals of the organizations people represent. It declines as "
+        "responsibility-based trust grows: clear roles, shared goals and commitments that are kept.",
+    ),
 )
 
 IN_KIND_NOTE = "Consider offers of staff resources, student placements, skills offers from non-profits and businesses."

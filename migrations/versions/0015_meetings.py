@@ -29,6 +29,7 @@ TENANT_TABLES = (
     "meeting_invitees",
     "decisions",
     "calendar_feeds",
+    "meeting_minutes_revisions",
 )
 CURRENT_PARTNERSHIP = "NULLIF(current_setting('app.partnership_id', true), '')::integer"
 
@@ -150,6 +151,7 @@ def upgrade():
         sa.Column("minutes_published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("minutes_approved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("minutes_approved_by_membership_id", sa.Integer(), nullable=True),
+        sa.Column("minutes_approved_in_meeting_id", sa.Integer(), nullable=True),
         sa.Column("minutes_md", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
@@ -197,6 +199,11 @@ def upgrade():
             ["partnership_id", "series_id"],
             ["meeting_series.partnership_id", "meeting_series.id"],
             name=op.f("fk_meetings_partnership_id_meeting_series"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id", "minutes_approved_in_meeting_id"],
+            ["meetings.partnership_id", "meetings.id"],
+            name=op.f("fk_meetings_partnership_id_meetings"),
         ),
         sa.ForeignKeyConstraint(
             ["partnership_id"],
@@ -299,7 +306,7 @@ def upgrade():
         sa.UniqueConstraint("partnership_id", "id", name=op.f("uq_agenda_items_partnership_id_id")),
     )
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_agenda_items_carried_from_id"), ["carried_from_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_agenda_items_carried_from_id"), ["carried_from_id"], unique=True)
         batch_op.create_index(batch_op.f("ix_agenda_items_partnership_id"), ["partnership_id"], unique=False)
         batch_op.create_index(
             "ix_agenda_items_partnership_id_meeting_id_position_id",
@@ -437,6 +444,52 @@ def upgrade():
             "ix_decisions_partnership_id_created_at_id", ["partnership_id", "created_at", "id"], unique=False
         )
 
+    # Append-only history of the minutes (whole-meeting ones: agenda_item_id NULL), newest last.
+    op.create_table(
+        "meeting_minutes_revisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("agenda_item_id", sa.Integer(), nullable=True),
+        sa.Column("body_md", sa.Text(), nullable=False),
+        sa.Column("author_membership_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("partnership_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_membership_id"],
+            ["memberships.id"],
+            name=op.f("fk_meeting_minutes_revisions_author_membership_id_memberships"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id", "agenda_item_id"],
+            ["agenda_items.partnership_id", "agenda_items.id"],
+            name=op.f("fk_meeting_minutes_revisions_partnership_id_agenda_items"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id", "meeting_id"],
+            ["meetings.partnership_id", "meetings.id"],
+            name=op.f("fk_meeting_minutes_revisions_partnership_id_meetings"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partnership_id"],
+            ["partnerships.id"],
+            name=op.f("fk_meeting_minutes_revisions_partnership_id_partnerships"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_minutes_revisions")),
+    )
+    with op.batch_alter_table("meeting_minutes_revisions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_meeting_minutes_revisions_partnership_id"), ["partnership_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_meeting_minutes_revisions_partnership_id_meeting_id_id",
+            ["partnership_id", "meeting_id", "id"],
+            unique=False,
+        )
+
     with op.batch_alter_table("action_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("meeting_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("agenda_item_id", sa.Integer(), nullable=True))
@@ -455,6 +508,10 @@ def upgrade():
             ["partnership_id", "id"],
         )
 
+    # The partnership's intended meeting frequency (the meeting health page compares the actual one).
+    with op.batch_alter_table("partnerships", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("meetings_every_weeks", sa.Integer(), nullable=True))
+
     if op.get_bind().dialect.name == "postgresql":
         _enable_row_level_security()
 
@@ -463,6 +520,8 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         for table in TENANT_TABLES:
             op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    with op.batch_alter_table("partnerships", schema=None) as batch_op:
+        batch_op.drop_column("meetings_every_weeks")
     with op.batch_alter_table("action_items", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_action_items_partnership_id_agenda_items"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_action_items_partnership_id_meetings"), type_="foreignkey")
@@ -470,6 +529,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_action_items_agenda_item_id"))
         batch_op.drop_column("agenda_item_id")
         batch_op.drop_column("meeting_id")
+
+    with op.batch_alter_table("meeting_minutes_revisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_meeting_minutes_revisions_partnership_id_meeting_id_id")
+        batch_op.drop_index(batch_op.f("ix_meeting_minutes_revisions_partnership_id"))
+    op.drop_table("meeting_minutes_revisions")
 
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_index("ix_decisions_partnership_id_created_at_id")

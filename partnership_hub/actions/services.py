@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
-from partnership_hub.areas import WorkItem, WorkList
+from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -65,14 +65,28 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
     """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
-    goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``)."""
+    goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``) — and, for an
+    item that came from a meeting, only if they may see that meeting too (``meeting_visible_clause``)."""
     # Correlated (one primary-key probe per item), not ``goal_id IN (every visible goal)``: a list
     # that stops after a page — the activity feed, the home panel — then reads only that page.
     # Correlated to the item only: a statement that also joins goals keeps its own ``goals`` here.
     visible_goal = (
         select(Goal.id).where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership)).correlate(ActionItem)
     )
-    return or_(ActionItem.goal_id.is_(None), visible_goal.exists())
+    return and_(or_(ActionItem.goal_id.is_(None), visible_goal.exists()), meeting_visible_clause(membership))
+
+
+def meeting_visible_clause(membership: Membership | None) -> ColumnElement[bool]:
+    """An item from a meeting is as confidential as the meeting: an action agreed at an advisory board
+    meeting is not for everyone's action plan. Items from no meeting pass (one probe per item that has one)."""
+    from partnership_hub.meetings.models import Meeting  # the meetings area builds on this one
+
+    visible_meeting = (
+        select(Meeting.id)
+        .where(Meeting.id == ActionItem.meeting_id, visibility_clause(Meeting, membership))
+        .correlate(ActionItem)
+    )
+    return or_(ActionItem.meeting_id.is_(None), visible_meeting.exists())
 
 
 def visible_item_ids(membership: Membership | None) -> Select[tuple[int]]:
@@ -217,7 +231,8 @@ def _page_keys(ctx: WorkspaceContext, filters: ActionFilters, today: date, rows:
         .limit(rows)
     )
     unlinked = select(ActionItem.id).where(ActionItem.goal_id.is_(None)).order_by(soonest, ActionItem.id).limit(rows)
-    parts = [_narrowed(part, ctx, filters, today).subquery() for part in (linked, unlinked)]
+    from_meeting = meeting_visible_clause(ctx.membership)
+    parts = [_narrowed(part.where(from_meeting), ctx, filters, today).subquery() for part in (linked, unlinked)]
     return union_all(*(select(part.c.id) for part in parts)).subquery("page_keys")
 
 
@@ -455,12 +470,21 @@ def _apply_status(item: ActionItem, status: ActionStatus) -> None:
     item.status = status
 
 
-def create_item(ctx: WorkspaceContext, data: dict[str, Any]) -> ActionItem:
-    """Add an action item to the plan (created by ``ctx``'s member)."""
+def create_item(
+    ctx: WorkspaceContext, data: dict[str, Any], *, meeting_id: int | None = None, agenda_item_id: int | None = None
+) -> ActionItem:
+    """Add an action item to the plan (created by ``ctx``'s member). ``meeting_id``/``agenda_item_id``:
+    the meeting (and agenda item) it came from; the meetings area checks them before it calls this."""
     cleaned = clean_action_data(ctx, data)
     status = cleaned.pop("status")
     author = ctx.membership.id if ctx.membership else None
-    item = ActionItem(**cleaned, status=ActionStatus.OPEN, created_by_membership_id=author)
+    item = ActionItem(
+        **cleaned,
+        status=ActionStatus.OPEN,
+        created_by_membership_id=author,
+        meeting_id=meeting_id,
+        agenda_item_id=agenda_item_id,
+    )
     _apply_status(item, status)
     db.session.add(item)
     db.session.flush()
@@ -473,6 +497,7 @@ def create_item(ctx: WorkspaceContext, data: dict[str, Any]) -> ActionItem:
         goal_id=item.goal_id,
         objective_id=item.objective_id,
         assignee_membership_id=item.assignee_membership_id,
+        meeting_id=item.meeting_id,
     )
     return item
 
@@ -568,13 +593,14 @@ def due_soon_clause(membership_id: int, today: date) -> ColumnElement[bool]:
     return and_(ActionItem.assignee_membership_id == membership_id, ActionItem.due_date <= horizon)
 
 
-def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkList | None:
+def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
     """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
     ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
-    (up to ``YOUR_WORK_COUNT_CAP``). ONE statement reading a bounded number of rows: per unfinished
-    status, a LIMIT walk of ``ix_action_items_your_work`` (partnership, assignee, status, due date),
-    merged; the count stops at the cap the same way. Items under a goal the person may not see are
-    left out (``visible_items_clause``). None for people without a membership."""
+    (up to ``YOUR_WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
+    the other kinds in one statement): per unfinished status, a LIMIT walk of ``ix_action_items_your_work``
+    (partnership, assignee, status, due date), merged; the count stops at the cap the same way. Items
+    under a goal the person may not see are left out (``visible_items_clause``). None for people
+    without a membership."""
     membership = ctx.membership
     if membership is None:
         return None
@@ -592,27 +618,30 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
     top = per_status(limit, ActionItem.id, ActionItem.title, ActionItem.due_date, ActionItem.status)
     counted = per_status(YOUR_WORK_COUNT_CAP + 1, ActionItem.id)
     total = select(func.count()).select_from(counted).scalar_subquery()
-    stmt = select(top.c.id, top.c.title, top.c.due_date, top.c.status, total).order_by(top.c.due_date, top.c.id)
-    rows = db.session.execute(scoped(stmt.limit(limit))).tuples().all()
-    items = []
-    for item_id, title, due, status, _ in rows:
-        due = due if isinstance(due, date) or due is None else date.fromisoformat(str(due))  # SQLite's UNION
-        status = ActionStatus(status)
-        items.append(
-            WorkItem(
-                title,
-                "actions.detail",
-                {"action_item_id": item_id},
-                due=due,
-                overdue=due is not None and due < today,
-                note=STATUS_LABELS[status] if status != ActionStatus.OPEN else "",
+    columns = work_columns(record_id=top.c.id, title=top.c.title, due=top.c.due_date, label=top.c.status, found=total)
+    stmt = select(*columns).order_by(top.c.due_date, top.c.id).limit(limit)
+
+    def build(rows: Sequence[WorkRow]) -> WorkList:
+        items = []
+        for row in sorted(rows, key=lambda row: (row.due or date.max, row.id)):
+            status = ActionStatus(row.label)
+            items.append(
+                WorkItem(
+                    row.title,
+                    "actions.detail",
+                    {"action_item_id": row.id},
+                    due=row.due,
+                    overdue=row.due is not None and row.due < today,
+                    note=STATUS_LABELS[status] if status != ActionStatus.OPEN else "",
+                )
             )
+        found = rows[0].found if rows else 0
+        return WorkList(
+            tuple(items),
+            more=max(0, min(found, YOUR_WORK_COUNT_CAP) - len(items)),
+            more_exact=found <= YOUR_WORK_COUNT_CAP,
+            more_endpoint="actions.index",
+            more_args={"assignee": "me"},
         )
-    found = rows[0][4] if rows else 0
-    return WorkList(
-        tuple(items),
-        more=max(0, min(found, YOUR_WORK_COUNT_CAP) - len(items)),
-        more_exact=found <= YOUR_WORK_COUNT_CAP,
-        more_endpoint="actions.index",
-        more_args={"assignee": "me"},
-    )
+
+    return WorkQuery(stmt, build)

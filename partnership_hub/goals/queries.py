@@ -12,7 +12,7 @@ its Python predicates for rows already loaded, its SQL clauses where the databas
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
-from partnership_hub.areas import WorkItem, WorkList
+from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import ConfidentialGrant, visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -1088,12 +1088,13 @@ def goal_action_items(ctx: WorkspaceContext, goal: Goal, today: date, limit: int
 YOUR_WORK_COUNT_CAP = 100  # "and 100+ more": counting further would cost in proportion to the data
 
 
-def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkList | None:
+def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
     """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
     the objectives they own (not met, under such a goal), that they may read; the soonest due first
     (so overdue first, undated last), at most ``limit``, and how many more (up to
-    ``YOUR_WORK_COUNT_CAP``). ONE statement: goals and objectives each ordered and LIMITed on their
-    own (the owner indexes), merged; the capped count stops the same way."""
+    ``YOUR_WORK_COUNT_CAP``). A SELECT (the home runs it with the other kinds in one statement): goals
+    and objectives each ordered and LIMITed on their own (the owner indexes), merged; the capped count
+    stops the same way."""
     if ctx.membership is None:
         return None
     me = ctx.membership.id
@@ -1143,36 +1144,41 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
     found = capped(goals_part(YOUR_WORK_COUNT_CAP + 1, Goal.id)) + capped(
         objectives_part(YOUR_WORK_COUNT_CAP + 1, Objective.id)
     )
-    stmt = (
-        select(top.c.kind, top.c.id, top.c.title, top.c.goal_title, top.c.due, top.c.status, found)
-        .order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id)
-        .limit(limit)
+    # An objective's label is its goal's title; a goal's is its status.
+    label = case((top.c.kind == "goal", top.c.status), else_=top.c.goal_title)
+    columns = work_columns(
+        record_id=top.c.id, title=top.c.title, due=top.c.due, label=label, tag=top.c.kind, found=found
     )
-    rows = db.session.execute(scoped(stmt)).tuples().all()
-    items = []
-    for kind, record_id, title, goal_title, due, status, _ in rows:
-        due = _as_date(due)
-        overdue = due is not None and due < today
-        if kind == "goal":
-            note = "" if status == GoalStatus.ACTIVE.value else STATUS_LABELS[GoalStatus(status)]
-            items.append(WorkItem(title, "goals.detail", {"goal_id": record_id}, due=due, overdue=overdue, note=note))
-        else:
-            items.append(
-                WorkItem(
-                    title,
-                    "goals.objective",
-                    {"objective_id": record_id},
-                    kind="Objective",
-                    due=due,
-                    overdue=overdue,
-                    note=f"Goal: {goal_title}",
+    stmt = select(*columns).order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id).limit(limit)
+
+    def build(rows: Sequence[WorkRow]) -> WorkList:
+        items = []
+        for row in sorted(rows, key=lambda row: (row.due is None, row.due or date.max, row.tag, row.title, row.id)):
+            overdue = row.due is not None and row.due < today
+            if row.tag == "goal":
+                note = "" if row.label == GoalStatus.ACTIVE.value else STATUS_LABELS[GoalStatus(row.label)]
+                items.append(
+                    WorkItem(row.title, "goals.detail", {"goal_id": row.id}, due=row.due, overdue=overdue, note=note)
                 )
-            )
-    total = rows[0][6] if rows else 0
-    return WorkList(
-        tuple(items),
-        more=max(0, min(total, YOUR_WORK_COUNT_CAP) - len(items)),
-        more_exact=total <= YOUR_WORK_COUNT_CAP,
-        more_endpoint="goals.index",
-        more_args={"owner": me},
-    )
+            else:
+                items.append(
+                    WorkItem(
+                        row.title,
+                        "goals.objective",
+                        {"objective_id": row.id},
+                        kind="Objective",
+                        due=row.due,
+                        overdue=overdue,
+                        note=f"Goal: {row.label}",
+                    )
+                )
+        total = rows[0].found if rows else 0
+        return WorkList(
+            tuple(items),
+            more=max(0, min(total, YOUR_WORK_COUNT_CAP) - len(items)),
+            more_exact=total <= YOUR_WORK_COUNT_CAP,
+            more_endpoint="goals.index",
+            more_args={"owner": me},
+        )
+
+    return WorkQuery(stmt, build)

@@ -140,6 +140,9 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
         UniqueConstraint("partnership_id", "id"),
         UniqueConstraint("series_id", "original_start"),
         ForeignKeyConstraint(["partnership_id", "series_id"], ["meeting_series.partnership_id", "meeting_series.id"]),
+        ForeignKeyConstraint(
+            ["partnership_id", "minutes_approved_in_meeting_id"], ["meetings.partnership_id", "meetings.id"]
+        ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_meetings_partnership_id_starts_at_id", "partnership_id", "starts_at", "id"),
         Index("ix_meetings_partnership_id_series_id_starts_at", "partnership_id", "series_id", "starts_at"),
@@ -168,6 +171,7 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
     minutes_published_at: Mapped[datetime | None]
     minutes_approved_at: Mapped[datetime | None]
     minutes_approved_by_membership_id: Mapped[int | None] = mapped_column(_member_fk())
+    minutes_approved_in_meeting_id: Mapped[int | None]  # the meeting at which they were approved
     minutes_md: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -212,7 +216,8 @@ class AgendaItem(TenantMixin, TimestampMixin, Model):
     )
     proposed_by_membership_id: Mapped[int | None] = mapped_column(_member_fk())
     outcome: Mapped[AgendaOutcome | None] = mapped_column(_text_enum(AgendaOutcome, "agenda_outcome"))
-    carried_from_id: Mapped[int | None] = mapped_column(index=True)
+    # Unique: an item is carried over at most once (to the next occurrence).
+    carried_from_id: Mapped[int | None] = mapped_column(index=True, unique=True)
     minutes_md: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -315,3 +320,30 @@ class CalendarFeed(TenantMixin, Model):
 
     def __repr__(self) -> str:
         return f"<CalendarFeed {self.id}>"
+
+
+class MinutesRevision(TenantMixin, Model):
+    """One saved version of a meeting's minutes: the whole meeting's (``agenda_item_id`` None) or one
+    agenda item's. Append-only: saving adds a row and copies the text to ``minutes_md`` on the meeting
+    or item, which the page reads."""
+
+    __tablename__ = "meeting_minutes_revisions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["partnership_id", "meeting_id"], ["meetings.partnership_id", "meetings.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["partnership_id", "agenda_item_id"], ["agenda_items.partnership_id", "agenda_items.id"], ondelete="CASCADE"
+        ),
+        Index("ix_meeting_minutes_revisions_partnership_id_meeting_id_id", "partnership_id", "meeting_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int]
+    agenda_item_id: Mapped[int | None]
+    body_md: Mapped[str] = mapped_column(Text)
+    author_membership_id: Mapped[int | None] = mapped_column(_member_fk())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<MinutesRevision {self.id}>"

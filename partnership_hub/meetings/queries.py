@@ -18,20 +18,32 @@ if TYPE_CHECKING:
 
 
 def load_agenda(ctx: WorkspaceContext, page: MeetingPage) -> Any:
-    """The agenda section: the meeting's agenda items (none loaded yet)."""
-    return []
+    """The agenda section: the first agenda items with their presenters and latest comments, and the
+    totals of the whole agenda (``agenda.load_agenda``, one statement)."""
+    from partnership_hub.meetings import agenda
+
+    return agenda.load_agenda(ctx, page.meeting)
 
 
 def load_attendance(ctx: WorkspaceContext, page: MeetingPage) -> Any:
-    """The attendance section: invitees, RSVPs and who came (none loaded yet)."""
-    return []
+    """The attendance section: the first invitees, the answers and who came (``attendance.load_section``,
+    one statement)."""
+    from partnership_hub.meetings import attendance
+
+    return attendance.load_section(ctx, page.meeting)
 
 
 def load_minutes(ctx: WorkspaceContext, page: MeetingPage) -> Any:
-    """The minutes section: the minutes and decisions (none loaded yet)."""
-    return None
+    """The minutes section: per-item minutes, the latest decisions, the approval
+    (``minutes.load_section``, one statement; the whole-meeting minutes are on the meeting)."""
+    from partnership_hub.meetings import minutes
+
+    return minutes.load_section(ctx, page.meeting)
 
 
 def load_actions(ctx: WorkspaceContext, page: MeetingPage) -> Any:
-    """The action items section: action items that came from this meeting (none loaded yet)."""
-    return []
+    """The action items section: the first action items from this meeting and how many
+    (``minutes.load_actions``, one statement)."""
+    from partnership_hub.meetings import minutes
+
+    return minutes.load_actions(ctx, page.meeting)

@@ -23,12 +23,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Select, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem
-from partnership_hub.areas import WorkItem, WorkList
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import Level, visible
 from partnership_hub.context import WorkspaceContext, context_for
@@ -39,20 +38,21 @@ from partnership_hub.formats import is_web_address, max_length
 from partnership_hub.meetings import queries, recurrence
 from partnership_hub.meetings.models import (
     KIND_LABELS,
+    AgendaItem,
     Decision,
     InviteScope,
     Meeting,
-    MeetingInvitee,
     MeetingKind,
     MeetingSeries,
     MeetingStatus,
+    MinutesRevision,
 )
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
 from partnership_hub.parsing import parse_date, parse_id, parse_int
 from partnership_hub.picking import Pick, pick_together
 from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Partnership, Role
-from partnership_hub.workspaces.services import MEMBER_ORDER, capped_count, people_spec, pickable_people
+from partnership_hub.workspaces.services import MEMBER_ORDER, people_spec, pickable_people
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,6 @@ AHEAD_DAYS = 366  # occurrences exist about a year ahead...
 AHEAD_COUNT = 24  # ...or this many upcoming ones, whichever comes first
 BATCH = 100  # at most this many occurrences are added to one series in one go
 
-UPCOMING_DAYS = 14  # the home's "Your next meetings"
-YOUR_WORK_COUNT_CAP = 100
 SUGGESTIONS = 3  # people suggested to facilitate
 SUGGESTION_POOL = 50  # coordinators and planning team members considered, by name
 RECENT_MEETINGS = 100  # how far back "has facilitated recently" looks
@@ -137,9 +135,10 @@ def when(meeting: Meeting, viewer_zone: str) -> When:
 
 
 def viewer_zone(ctx: WorkspaceContext) -> str:
-    """The zone times are shown in. Accounts have no time zone of their own yet, so it is the
-    partnership's (pages say so)."""
-    return ctx.partnership.time_zone
+    """The zone times are shown in: the person's own (their account page) or else the partnership's
+    (pages say which)."""
+    own = ctx.user.time_zone if ctx.user is not None else None
+    return own or ctx.partnership.time_zone
 
 
 # --- who sees what and names -------------------------------------------------------------------
@@ -848,14 +847,19 @@ def _end_before(series: MeetingSeries, meeting: Meeting, now: datetime) -> bool:
 
 
 def _drop(ctx: WorkspaceContext, meetings: Sequence[Meeting]) -> None:
-    """Take occurrences a changed series no longer has out of the calendar: removed, unless decisions
-    or action items were recorded against them (those are kept, cancelled)."""
+    """Take occurrences a changed series no longer has out of the calendar: removed, unless something
+    was recorded against them or points at them — decisions, action items, minutes, an approval of
+    another meeting's minutes, agenda items carried over to another meeting (those are kept, cancelled)."""
     if not meetings:
         return
     ids = [m.id for m in meetings]
+    carried_from = select(AgendaItem.carried_from_id).where(AgendaItem.carried_from_id.is_not(None))
     linked: Any = union_all(
         select(ActionItem.meeting_id).where(ActionItem.meeting_id.in_(ids)),
         select(Decision.meeting_id).where(Decision.meeting_id.in_(ids)),
+        select(MinutesRevision.meeting_id).where(MinutesRevision.meeting_id.in_(ids)),
+        select(Meeting.minutes_approved_in_meeting_id).where(Meeting.minutes_approved_in_meeting_id.in_(ids)),
+        select(AgendaItem.meeting_id).where(AgendaItem.meeting_id.in_(ids), AgendaItem.id.in_(carried_from)),
     )
     keep = set(db.session.scalars(scoped(select(linked.subquery().c.meeting_id).distinct())))
     for meeting in meetings:
@@ -1046,59 +1050,7 @@ def repeat_form_values(rule: str) -> dict[str, str]:
     }
 
 
-# --- the setup guide and the home ----------------------------------------------------------------
-
-
-def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
-    """The meetings the viewer may see, counted up to ``FACT_CAP`` (a scalar subquery)."""
-    seen = visible(ctx, Meeting) if ctx.membership else true()
-    return {"meetings": capped_count(select(Meeting.id).where(seen))}
-
-
-def _invited(membership: Membership) -> ColumnElement[bool]:
-    invited = exists().where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.membership_id == membership.id)
-    return or_(Meeting.invite_scope == InviteScope.ALL, invited)
-
-
-def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None = None) -> WorkList | None:
-    """The home's "Your next meetings": scheduled meetings in the next ``UPCOMING_DAYS`` days that
-    ``ctx``'s member may see and is invited to (by name, or as everyone), soonest first, at most
-    ``limit``, and how many more (up to ``YOUR_WORK_COUNT_CAP``). ONE statement: a LIMIT walk of
-    ``ix_meetings_partnership_id_starts_at_id`` over the window, with a probe of the invitation."""
-    membership = ctx.membership
-    if membership is None:
-        return None
-    now = now or utcnow()
-    mine = and_(
-        Meeting.starts_at >= now,
-        Meeting.starts_at < now + timedelta(days=UPCOMING_DAYS),
-        Meeting.status == MeetingStatus.SCHEDULED,
-        visible(ctx, Meeting),
-        _invited(membership),
-    )
-    soonest = (Meeting.starts_at, Meeting.id)
-    top = select(Meeting.id, Meeting.title, Meeting.starts_at).where(mine).order_by(*soonest).limit(limit).subquery()
-    counted = select(Meeting.id).where(mine).order_by(*soonest).limit(YOUR_WORK_COUNT_CAP + 1).subquery()
-    total = select(func.count()).select_from(counted).scalar_subquery()
-    stmt = select(top.c.id, top.c.title, top.c.starts_at, total).order_by(top.c.starts_at, top.c.id)
-    rows = db.session.execute(scoped(stmt)).tuples().all()
-    zone = zone_of(viewer_zone(ctx))
-    items = tuple(
-        WorkItem(
-            title,
-            "meetings.detail",
-            {"meeting_id": meeting_id},
-            note=_aware(starts_at).astimezone(zone).strftime("%a %d %b, %H:%M"),
-        )
-        for meeting_id, title, starts_at, _ in rows
-    )
-    found = rows[0][3] if rows else 0
-    return WorkList(
-        items,
-        more=max(0, min(found, YOUR_WORK_COUNT_CAP) - len(items)),
-        more_exact=found <= YOUR_WORK_COUNT_CAP,
-        more_endpoint="meetings.index",
-    )
+# The setup guide's facts and the home's "Your next meetings" are in health.py.
 
 
 # --- demo and test records -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from partnership_hub.meetings.models import (
     Decision,
     MeetingInvitee,
     MeetingKind,
+    MinutesRevision,
 )
 
 
@@ -50,5 +51,6 @@ def seed_for_tests(ctx: WorkspaceContext) -> None:
                 meeting_id=meeting.id, agenda_item_id=item.id, text="Seeded decision", recorded_by_membership_id=me
             ),
             CalendarFeed(membership_id=me, token_hash=hashlib.sha256(f"seed-{me}".encode()).hexdigest()),
+            MinutesRevision(meeting_id=meeting.id, body_md="Seeded minutes", author_membership_id=me),
         ]
     )

@@ -27,10 +27,12 @@ bp = workspace_blueprint("meetings", __name__)
 def _meeting_helpers() -> dict:
     ctx = g.get("ctx")
     zone = services.viewer_zone(ctx) if ctx else "UTC"
+    own_zone = bool(ctx and ctx.user and ctx.user.time_zone)
     return {
         "kind_labels": KIND_LABELS,
         "meeting_status_labels": services.STATUS_LABELS,
         "viewer_zone": zone,
+        "viewer_zone_note": "your time zone" if own_zone else "the partnership's time zone",
         "meeting_when": lambda meeting: services.when(meeting, zone),
     }
 
@@ -115,3 +117,12 @@ def cancel(meeting_id: int):
         message = "The meeting was cancelled." if count == 1 else f"{count} meetings were cancelled."
         return done(message, url_for("meetings.detail", meeting_id=meeting.id))
     return render("meetings/cancel.html", form=form, meeting=meeting, series=series, status=form_status(form))
+
+
+from partnership_hub.meetings import (  # noqa: E402 - routes on bp, registered once bp exists
+    agenda_views,  # noqa: E402, F401 - routes on bp
+    attendance_views,  # noqa: E402, F401 - routes on bp
+    calendar_views,  # noqa: E402, F401 - routes on bp
+    health_views,  # noqa: E402, F401 - routes on bp
+    minutes_views,  # noqa: E402, F401 - routes on bp
+)

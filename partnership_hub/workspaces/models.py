@@ -77,6 +77,8 @@ class Partnership(TimestampMixin, Model):
     public_profile: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Goals and objectives with no progress update for this many days are flagged as stalled.
     stalled_after_days: Mapped[int] = mapped_column(default=30, server_default=text("30"))
+    # How often the partnership means to meet, in weeks (None: not decided); meeting health compares.
+    meetings_every_weeks: Mapped[int | None]
 
     def __repr__(self) -> str:
         return f"<Partnership {self.id} {self.slug}>"

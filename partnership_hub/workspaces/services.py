@@ -7,13 +7,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -970,17 +970,34 @@ YOUR_WORK_LIMIT = 5  # items of each kind on the home; the rest are "and N more"
 
 def your_work(ctx: WorkspaceContext, limit: int = YOUR_WORK_LIMIT) -> list[tuple[areas.YourWork, areas.WorkList]]:
     """The home's "Your work": every installed area's kinds (``Area.your_work``) this person's role may
-    have — none for observers, who have no work of their own — each loaded by ONE bounded statement."""
+    have — none for observers, who have no work of their own. Each kind's bounded SELECT joins ONE
+    ``UNION ALL``, so the home runs one statement for all of them, however many kinds there are."""
     if ctx.membership is None:
         return []
-    shown = []
+    asked = []
     for entry in areas.your_work():
-        if not can(ctx.membership, entry.action):
-            continue
-        work = areas.resolve(entry.load)(ctx, limit)
-        if work is not None:
-            shown.append((entry, work))
-    return shown
+        if can(ctx.membership, entry.action) and (query := areas.resolve(entry.load)(ctx, limit)) is not None:
+            asked.append((entry, query))
+    if not asked:
+        return []
+    parts = [select(cast(literal(entry.key), Text).label("key"), *query.select.subquery().c) for entry, query in asked]
+    rows: dict[str, list[areas.WorkRow]] = {entry.key: [] for entry, _ in asked}
+    for key, *values in db.session.execute(scoped(union_all(*parts))).tuples():
+        rows[key].append(_work_row(*values))
+    return [(entry, query.build(rows[entry.key])) for entry, query in asked]
+
+
+def _work_row(record_id: Any, title: Any, due: Any, at: Any, label: Any, tag: Any, found: Any) -> areas.WorkRow:
+    """A "Your work" row as Python values (SQLite hands a UNION's dates and times back as text)."""
+    if isinstance(due, str):
+        due = date.fromisoformat(due[:10])
+    elif isinstance(due, datetime):
+        due = due.date()
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return areas.WorkRow(int(record_id), title or "", due, at, label or "", tag or "", int(found or 0))
 
 
 def glance_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:

@@ -79,6 +79,55 @@
       ? "That didn't work: the page may be out of date. Reload it and try again."
       : "Something went wrong on our side. Nothing was changed; please try again shortly.");
   });
+  // Drag and drop inside a list marked [data-sortable] (the agenda): dropping an item on the upper
+  // half of another puts it before that one, on the lower half after it. The dragged item's own move
+  // form ([data-move-form], which carries the list's version) posts "before <id>" or "before end", so
+  // the server's move operation decides and answers with the list as it is now. The Move buttons in
+  // the same form do the same for keyboard users and without JavaScript.
+  var dragged = null;
+  function sortableItem(target) {
+    var item = target && target.closest ? target.closest("[data-sortable] > [draggable='true']") : null;
+    return item && dragged && item.parentNode === dragged.parentNode ? item : null;
+  }
+  function clearDropMarks() {
+    document.querySelectorAll(".is-drop-before, .is-drop-after").forEach(function (el) {
+      el.classList.remove("is-drop-before", "is-drop-after");
+    });
+  }
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest("[data-sortable] > [draggable='true']");
+    if (!item || !item.querySelector("form[data-move-form]")) return;
+    dragged = item;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.id);
+    item.classList.add("is-dragging");
+  });
+  document.addEventListener("dragover", function (event) {
+    var over = sortableItem(event.target);
+    if (!over) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    var rect = over.getBoundingClientRect();
+    clearDropMarks();
+    over.classList.add(event.clientY > rect.top + rect.height / 2 ? "is-drop-after" : "is-drop-before");
+  });
+  document.addEventListener("drop", function (event) {
+    var over = sortableItem(event.target);
+    if (!over) return;
+    event.preventDefault();
+    var rect = over.getBoundingClientRect();
+    var target = event.clientY > rect.top + rect.height / 2 ? over.nextElementSibling : over;
+    var form = dragged.querySelector("form[data-move-form]");
+    if (target === dragged) return;
+    form.querySelector("input[name='before']").value = target ? target.getAttribute("data-item-id") : "end";
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    dragged = null;
+    clearDropMarks();
+  });
+
   document.addEventListener("htmx:sendError", function () {
     showProblem("We couldn't reach Partnership Hub. Check your connection and try again.");
   });

@@ -105,7 +105,7 @@ def test_a_new_coordinator_sees_the_steps_and_can_hide_them(browser, live_server
         page.get_by_role("button", name=re.compile("sign in", re.I)).click()
         page.goto(f"{base}/p/{partnership.slug}/")
         card = page.locator("section[aria-labelledby='start-heading']")
-        expect(card).to_contain_text("0 of 5 steps done")
+        expect(card).to_contain_text("0 of 6 steps done")
         expect(card.get_by_role("link", name="Invite people")).to_be_visible()
         assert_accessible(page)
         assert page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)") <= 1

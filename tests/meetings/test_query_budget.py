@@ -68,7 +68,77 @@ def test_the_list_renders_one_page_of_meetings_at_any_size(app):
     client = app.test_client()
     sign_in(client, app, large.members["coordinator"])
     html = client.get(f"/p/{large.slug}/meetings").text
-    assert html.count('<li class="card">') == PAGE_SIZE
+    assert html.count('<li class="meeting-row') == PAGE_SIZE
     assert ">Upcoming</h3>" in html and ">Past</h3>" not in html  # 100 upcoming fill the first page
     last = client.get(f"/p/{large.slug}/meetings?page=10").text
-    assert last.count('<li class="card">') == PAGE_SIZE and ">Past</h3>" in last
+    assert last.count('<li class="meeting-row') == PAGE_SIZE and ">Past</h3>" in last
+
+
+def _fill_meeting(app, partnership, meeting_id: int, size: int) -> None:
+    """``size`` invitees (all extra members), decisions, agenda items with minutes and action items."""
+    from partnership_hub.actions.models import ActionItem
+    from partnership_hub.meetings.models import AgendaItem, Decision, InviteScope, MeetingInvitee, Rsvp
+    from partnership_hub.workspaces.models import Membership, Role
+    from tests.factories import create_user
+
+    users = [create_user(app) for _ in range(size)]
+    with app.app_context():
+        bind_tenant(db.session, partnership.id)
+        members = [Membership(user_id=u.id, role=Role.MEMBER) for u in users]
+        db.session.add_all(members)
+        db.session.flush()
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.invite_scope = InviteScope.SELECTED
+        meeting.confidentiality = "workspace"  # grow() makes its first meeting advisory
+        meeting.minutes_md = "Whole **minutes**"
+        items = [AgendaItem(meeting_id=meeting_id, position=n, title=f"Item {n}", minutes_md="x") for n in range(size)]
+        db.session.add_all(items)
+        db.session.flush()
+        db.session.add_all(MeetingInvitee(meeting_id=meeting_id, membership_id=m.id, rsvp=Rsvp.YES) for m in members)
+        db.session.add_all(
+            Decision(meeting_id=meeting_id, agenda_item_id=items[0].id, text=f"D {n}") for n in range(size)
+        )
+        db.session.add_all(ActionItem(title=f"A {n}", meeting_id=meeting_id) for n in range(size))
+        db.session.commit()
+
+
+def test_the_meeting_page_with_1_and_200_invitees_decisions_and_actions(app):
+    from partnership_hub.meetings import attendance, minutes
+
+    small = create_partnership(app, create_user(app), "Small")
+    large = create_partnership(app, create_user(app), "Large")
+    small_id, large_id = grow(app, small, 1), grow(app, large, 1)
+    _fill_meeting(app, small, small_id, 1)
+    _fill_meeting(app, large, large_id, 200)
+    counts = {
+        "small": statements_for(app, small, f"/meetings/{small_id}"),
+        "large": statements_for(app, large, f"/meetings/{large_id}"),
+    }
+    assert counts["small"] == counts["large"] <= BUDGET, counts
+    client = app.test_client()
+    sign_in(client, app, large.members["coordinator"])
+    html = client.get(f"/p/{large.slug}/meetings/{large_id}").text
+    attendance_part = html[html.index('id="meeting-attendance"') : html.index('id="meeting-minutes"')]
+    assert attendance_part.count("<tr><td>") == attendance.SECTION_ROWS
+    decisions_part = html[html.index('id="meeting-decisions"') : html.index('id="meeting-actions"')]
+    assert decisions_part.count("<li>") == minutes.SECTION_DECISIONS
+    actions_part = html[html.index('id="meeting-actions"') :]
+    assert actions_part.count("/actions/") >= minutes.SECTION_ACTIONS
+    assert "more in the" in actions_part
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/meetings/decisions", "/meetings/decisions?q=D", "/meetings/{id}/attendance", "/meetings/{id}/invitations"],
+)
+def test_attendance_and_decision_pages_cost_the_same_at_any_size(app, path):
+    small = create_partnership(app, create_user(app), "Small")
+    large = create_partnership(app, create_user(app), "Large")
+    small_id, large_id = grow(app, small, 1), grow(app, large, 1)
+    _fill_meeting(app, small, small_id, 1)
+    _fill_meeting(app, large, large_id, 200)
+    counts = {
+        "small": statements_for(app, small, path.format(id=small_id)),
+        "large": statements_for(app, large, path.format(id=large_id)),
+    }
+    assert counts["small"] == counts["large"] <= BUDGET, counts

@@ -224,18 +224,3 @@ def test_the_suggestion_names_who_has_not_facilitated_recently(app, home):
     assert suggestions and suggestions[-1].membership_id == coordinator
     assert suggestions[-1].last_facilitated == datetime(2026, 2, 3, 17, 0, tzinfo=UTC)
     assert all(s.last_facilitated is None for s in suggestions[:-1])
-
-
-def test_your_next_meetings_lists_the_invited_ones_in_the_next_two_weeks(app, home):
-    schedule(app, home, title="Soon")  # 10 March: within 14 days of NOW
-    schedule(app, home, title="Later", date="2026-04-20")
-    schedule(app, home, title="Advisors", kind="advisory_board")
-
-    def load(ctx):
-        return services.your_next_meetings(ctx, 5, NOW)
-
-    member = call(app, home, load, who="member")
-    assert [item.title for item in member.items] == ["Soon"]
-    advisor = call(app, home, load, who="survivor_advisor")
-    assert sorted(item.title for item in advisor.items) == ["Advisors", "Soon"]
-    assert member.items[0].args == {"meeting_id": rows(app, home)[0].id}

@@ -35,6 +35,15 @@ NO_FACTS = {
     "endorsed_goals": 0,
     "progress_updates": 0,
     "action_items": 0,
+    "meetings": 0,
+    "meetings_held_recently": 0,
+    "meeting_series": 0,
+    "meetings_frequency_set": False,
+    "meetings_with_advisors": 0,
+    "guidelines_published": 0,
+    "active_agreements": 0,
+    "disputes_handled": 0,
+    "trust_checkins": 0,
 }
 
 
@@ -98,6 +107,12 @@ def test_a_new_partnership_has_almost_everything_open():
         ({"endorsed_goals": 1}, "shared_goals"),
         ({"progress_updates": 1}, "monitoring"),
         ({"action_items": 1}, "action_plan"),
+        ({"meetings_held_recently": 1, "meeting_series": 1}, "meetings"),
+        ({"meetings_held_recently": 1, "meetings_frequency_set": True}, "meetings"),
+        ({"guidelines_published": 1}, "guidelines"),
+        ({"active_agreements": 1}, "information_sharing"),
+        ({"disputes_handled": 1}, "conflict"),
+        ({"trust_checkins": 1}, "trust"),
     ],
 )
 def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):
@@ -105,6 +120,11 @@ def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):
     changed = {key for key in after if after[key] != before[key]}
     assert item in changed
     assert all(after[key] for key in changed)
+
+
+def test_meetings_need_a_recent_one_and_a_rhythm():
+    assert not states(evaluate(NO_FACTS | {"meetings_held_recently": 3}, {}))["meetings"]
+    assert not states(evaluate(NO_FACTS | {"meeting_series": 1, "meetings_frequency_set": True}, {}))["meetings"]
 
 
 def test_thresholds_are_not_met_early():
@@ -127,17 +147,17 @@ def test_the_guide_page_follows_the_partnerships_data(app, world, login_as):
 def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, world, login_as):
     client = login_as("coordinator")
     url = f"/p/{world.home.slug}/setup"
-    response = client.post(f"{url}/mark", data={"item_key": "guidelines"})
+    response = client.post(f"{url}/mark", data={"item_key": "funding_sources"})
     assert response.status_code == 302
     page = client.get(url).text
     assert f"Marked as addressed by {world.user('coordinator').name}" in page
     with app.app_context():
         bind_tenant(db.session, world.home.id)
-        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["guidelines"]
+        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["funding_sources"]
         assert "setup.marked" in db.session.scalars(select(AuditEntry.action)).all()
 
-    assert client.post(f"{url}/mark", data={"item_key": "guidelines"}).status_code == 302  # idempotent
-    assert client.post(f"{url}/unmark", data={"item_key": "guidelines"}).status_code == 302
+    assert client.post(f"{url}/mark", data={"item_key": "funding_sources"}).status_code == 302  # idempotent
+    assert client.post(f"{url}/unmark", data={"item_key": "funding_sources"}).status_code == 302
     with app.app_context():
         bind_tenant(db.session, world.home.id)
         assert db.session.scalars(select(SetupGuideMark)).all() == []
@@ -155,13 +175,15 @@ def test_data_checked_questions_cannot_be_marked_by_hand(app, world, login_as):
 
 @pytest.mark.parametrize("role", ["member", "survivor_advisor", "observer"])
 def test_only_coordinators_mark(world, login_as, role):
-    assert login_as(role).post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "guidelines"}).status_code == 403
+    assert (
+        login_as(role).post(f"/p/{world.home.slug}/setup/mark", data={"item_key": "funding_sources"}).status_code == 403
+    )
 
 
 def test_marking_over_htmx_answers_with_the_guide_block(app, world, login_as):
     client = login_as("coordinator")
     response = client.post(
-        f"/p/{world.home.slug}/setup/mark", data={"item_key": "trust"}, headers={"HX-Request": "true"}
+        f"/p/{world.home.slug}/setup/mark", data={"item_key": "sustainability"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="setup-guide"' in response.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -104,6 +105,7 @@ def finish_setup(app, world, *, except_step: str | None = None) -> None:
     """Make the data show every getting-started step done (but ``except_step``)."""
     from partnership_hub.actions.models import ActionItem
     from partnership_hub.goals.models import Goal, Horizon
+    from partnership_hub.meetings.models import MeetingSeries
     from partnership_hub.workspaces.models import Membership, Partnership, Role
 
     with app.app_context():
@@ -117,12 +119,21 @@ def finish_setup(app, world, *, except_step: str | None = None) -> None:
             db.session.add(Goal(title="Shared referral protocol", horizon=Horizon.SHORT))
         if except_step != "action_plan":
             db.session.add(ActionItem(title="Book the venue"))
+        if except_step != "meetings":
+            db.session.add(
+                MeetingSeries(
+                    rule="FREQ=MONTHLY;BYDAY=2TU",
+                    first_start_local=datetime(2026, 1, 13, 10, 0),
+                    duration_minutes=90,
+                    time_zone="UTC",
+                )
+            )
         db.session.commit()
 
 
 def test_getting_started_ticks_its_steps_from_the_data(world, login_as):
     card = getting_started(login_as("coordinator").get(f"/p/{world.home.slug}/").text)
-    assert "1 of 5 steps done" in card
+    assert "1 of 6 steps done" in card
     # four people have joined: the invitation step is done; no vision, one coordinator, no goals yet
     done = re.findall(r'<li class="is-done">\s*<span class="badge badge-success">Done</span>\s*<strong>([^<]+)', card)
     assert done == ["Invite the people you work with."]
@@ -131,11 +142,11 @@ def test_getting_started_ticks_its_steps_from_the_data(world, login_as):
     assert "will appear here" not in card
 
 
-@pytest.mark.parametrize("left", ["profile", "coordination", "goals", "action_plan"])
+@pytest.mark.parametrize("left", ["profile", "coordination", "goals", "action_plan", "meetings"])
 def test_the_card_stays_while_a_step_is_left(app, world, login_as, left):
     finish_setup(app, world, except_step=left)
     card = getting_started(login_as("coordinator").get(f"/p/{world.home.slug}/").text)
-    assert "4 of 5 steps done" in card
+    assert "5 of 6 steps done" in card
 
 
 def test_the_card_goes_when_every_step_is_done(app, world, login_as):
