@@ -33,6 +33,7 @@ INSTALLED_AREAS: tuple[str, ...] = (
     "goals",
     "actions",
     "meetings",
+    "governance",
     "setup",
     "audit",
     "notifications",

@@ -135,6 +135,9 @@ def test_the_check_fails_an_endpoint_two_entries_claim(monkeypatch):
         ("/activity", "Activity"),
         ("/activity/access-log", "Activity"),
         ("/setup", "Setup guide"),
+        ("/governance/checkins/new", "Trust check-ins"),
+        ("/governance/disputes/new", "Disputes"),
+        ("/governance/guidelines", "Guidelines"),
     ],
 )
 def test_known_pages_mark_their_section(login_as, world, path, current):
@@ -150,7 +153,7 @@ def sections(html: str) -> list[str]:
 
 def test_the_navigation_is_grouped_in_sections(login_as, world):
     html = login_as("coordinator").get(f"/p/{world.home.slug}/").text
-    assert sections(html) == ["Work", "Partnership", "Setup"]
+    assert sections(html) == ["Work", "Partnership", "Governance", "Setup"]
     nav = partnership_nav(html) or ""
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
     assert labels[:4] == ["Home", "Goals", "Action plan", "Meetings"]
@@ -166,7 +169,7 @@ def test_a_section_with_one_entry_for_the_viewer_is_that_entry_alone(login_as, w
     """A member sees only the setup guide of the Setup section (the planning team is coordinators'),
     and no Activity: no heading over a single link."""
     html = login_as("member").get(f"/p/{world.home.slug}/").text
-    assert sections(html) == ["Work", "Partnership"]
+    assert sections(html) == ["Work", "Partnership", "Governance"]
     assert ">Setup guide</a>" in (partnership_nav(html) or "")
     assert ">Planning team</a>" not in html
 

@@ -1,0 +1,1 @@
+"""Governance: guidelines, information-sharing agreements, the dispute log and trust check-ins."""
