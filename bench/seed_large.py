@@ -25,6 +25,7 @@ import hashlib
 import itertools
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -278,7 +279,11 @@ class _Copier:
                 rows = [dict(r._mapping) for r in conn.execute(stmt.order_by(*table.primary_key.columns))]
                 if rows:
                     self.rows[table.name] = rows
-            top = max(conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in ordered if "id" in t.columns)
+            top = max(
+                conn.execute(select(func.max(t.c.id))).scalar() or 0
+                for t in ordered
+                if "id" in t.columns and t.c.id.type.python_type is int
+            )
         # One offset for every table keeps each copy's ids in step with the demo's.
         self.stride = (top // 1000 + 1) * 1000
         self.ids: dict[str, tuple[int, int]] = {}  # tag -> (partnership id, index)
@@ -322,6 +327,8 @@ class _Copier:
                 new[column] = rewrite(new[column], tag)
         if name == "partnerships":
             new["name"] = f"{row['name']} ({tag})"
+        if isinstance(new.get("id"), uuid.UUID):  # random keys (check-in responses): a fresh one per copy
+            new["id"] = uuid.uuid4()
         return new
 
     def partnership_of(self, tag: str) -> tuple[int, str]:
@@ -341,7 +348,7 @@ class _Ids:
         self.next = {
             name: (conn.execute(select(func.max(t.c.id))).scalar() or 0) + 1
             for name, t in tables.items()
-            if "id" in t.columns
+            if "id" in t.columns and t.c.id.type.python_type is int  # not the check-ins' random UUID keys
         }
 
     def take(self, table: str, count: int) -> list[int]:
