@@ -52,7 +52,8 @@ HEALTH_MONTHS = 12  # how far back the actual frequency looks
 RECENT_MEETINGS = 12  # average attendance over the last N held meetings
 ABSENT_MONTHS = 6  # "has not attended in the last N months"
 ABSENT_MEETINGS = 50  # ...looking at no more than this many held meetings
-CONCERN_MEETINGS = 10  # past meetings that concern survivors, looked at (and as many upcoming)
+CONCERN_MEETINGS = 10  # past meetings that concern survivors, shown (and as many upcoming)
+CONCERN_SCAN = 50  # ...found among the last (and next) this many meetings
 NAMES_SHOWN = 10  # organizations listed by name; the rest are counted
 COUNT_CAP = 100  # "100+ organizations"
 HELD_CAP = 1000  # held meetings in a year, counted up to here
@@ -398,16 +399,33 @@ def meeting_health(ctx: WorkspaceContext, now: datetime | None = None) -> Health
     )
     name_rows = db.session.execute(scoped(names_stmt)).tuples().all()
 
-    # 4. Meetings that concern survivor advisors: the last few held and the next few.
-    concern = and_(seen, Meeting.status == MeetingStatus.SCHEDULED, _concerns_survivors())
+    # 4. Meetings that concern survivor advisors: among the last CONCERN_SCAN held and the next
+    # CONCERN_SCAN (a LIMIT walk each), the few that concern them - so a partnership whose agendas
+    # rarely mention survivors is not searched meeting by meeting back a whole year.
+    candidates = and_(seen, Meeting.status == MeetingStatus.SCHEDULED)
+    recent = (
+        select(Meeting.id)
+        .where(candidates, Meeting.starts_at < now, Meeting.starts_at >= _months_ago(now, HEALTH_MONTHS))
+        .order_by(*(column.desc() for column in by_start))
+        .limit(CONCERN_SCAN)
+        .subquery()
+    )
+    coming = (
+        select(Meeting.id).where(candidates, Meeting.starts_at >= now).order_by(*by_start).limit(CONCERN_SCAN)
+    ).subquery()
     past = (
         select(Meeting.id)
-        .where(concern, Meeting.starts_at < now, Meeting.starts_at >= _months_ago(now, HEALTH_MONTHS))
+        .where(Meeting.id.in_(select(recent.c.id)), _concerns_survivors())
         .order_by(*(column.desc() for column in by_start))
         .limit(CONCERN_MEETINGS)
         .subquery()
     )
-    ahead = select(Meeting.id).where(concern, Meeting.starts_at >= now).order_by(*by_start).limit(CONCERN_MEETINGS)
+    ahead = (
+        select(Meeting.id)
+        .where(Meeting.id.in_(select(coming.c.id)), _concerns_survivors())
+        .order_by(*by_start)
+        .limit(CONCERN_MEETINGS)
+    )
     keys = union_all(select(past.c.id), select(ahead.subquery().c.id)).subquery()
     concern_stmt = (
         select(Meeting, _advisors_invited().label("invited"))
