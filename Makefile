@@ -12,7 +12,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app partnership_hub
 CELERY := $(VENV)/bin/celery -A worker:celery
-PYTEST_ARGS ?=
+# On SQLite the suite runs in two processes (pytest-xdist; each has its own database file); on
+# PostgreSQL the tests share one database, so they run in one.
+PYTEST_ARGS ?= $(if $(DATABASE_URL),,-n 2)
 # When set, the test target writes pytest's own exit code there (.ci/run reports it).
 PYTEST_EXIT_FILE ?=
 

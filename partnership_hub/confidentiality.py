@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask import Response, g, has_request_context, request
 from sqlalchemy import (
     Date,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -55,7 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from partnership_hub.db import Base, TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import Base, TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import Model, db
 from partnership_hub.workspaces.models import Membership, Role
@@ -83,15 +82,7 @@ LEVEL_LABELS = {
 }
 LEVEL_HINT = "People you name below can also see it, at any level above “everyone”."
 
-level_type = Enum(
-    Level,
-    name="confidentiality",
-    values_callable=lambda e: [m.value for m in e],
-    native_enum=False,
-    create_constraint=True,
-    length=20,
-    validate_strings=True,
-)
+level_type = text_enum(Level, "confidentiality")
 
 
 class Confidential:

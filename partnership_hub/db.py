@@ -24,6 +24,7 @@ memberships across partnerships are listed — and RLS still limits those rows t
 
 from __future__ import annotations
 
+import enum
 import logging
 import select as io_select
 import sqlite3
@@ -33,7 +34,19 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import ColumnExpressionArgument, DateTime, ForeignKey, MetaData, Table, Text, event, func, select, text
+from sqlalchemy import (
+    ColumnExpressionArgument,
+    DateTime,
+    Enum,
+    ForeignKey,
+    MetaData,
+    Table,
+    Text,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -100,6 +113,20 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC. Used as a callable default, never evaluated at import."""
     return datetime.now(UTC)
+
+
+def text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A column of one of ``enum_class``'s values, stored as its text (not a database enum type, so a
+    new value is a code change, not a migration), with a CHECK constraint named ``name``."""
+    return Enum(
+        enum_class,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        validate_strings=True,
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, ForeignKeyConstraint, Index, String, Text, func, text
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model
 from partnership_hub.goals.models import Goal
 
@@ -61,15 +61,7 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
     )
     due_date: Mapped[date | None]
     status: Mapped[ActionStatus] = mapped_column(
-        Enum(
-            ActionStatus,
-            name="action_status",
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            validate_strings=True,
-        ),
+        text_enum(ActionStatus, "action_status"),
         default=ActionStatus.OPEN,
     )
     completed_at: Mapped[datetime | None]

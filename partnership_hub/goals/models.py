@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
@@ -26,20 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub import toolkit
 from partnership_hub.confidentiality import Confidential, Level
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model, db
-
-
-def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        validate_strings=True,
-    )
 
 
 class Horizon(enum.StrEnum):
@@ -99,9 +86,9 @@ class Goal(Confidential, TenantMixin, TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    horizon: Mapped[Horizon] = mapped_column(_text_enum(Horizon, "horizon"))
+    horizon: Mapped[Horizon] = mapped_column(text_enum(Horizon, "horizon"))
     ps: Mapped[list[str]] = mapped_column(db.JSON, default=list)  # toolkit.PS keys
-    status: Mapped[GoalStatus] = mapped_column(_text_enum(GoalStatus, "goal_status"), default=GoalStatus.PROPOSED)
+    status: Mapped[GoalStatus] = mapped_column(text_enum(GoalStatus, "goal_status"), default=GoalStatus.PROPOSED)
     # People are memberships; when someone leaves, the goal stays and the link becomes NULL. (A
     # composite key can't SET NULL one column portably, so the services check the partnership.)
     owner_membership_id: Mapped[int | None] = mapped_column(MEMBER_FK(), index=True)

@@ -17,7 +17,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model
 
 __all__ = ["AgreementStatus", "SharingAgreement", "SharingAgreementParty"]
@@ -70,15 +69,7 @@ class SharingAgreement(TenantMixin, TimestampMixin, Model):
     review_on: Mapped[date | None]
     expires_on: Mapped[date | None]
     status: Mapped[AgreementStatus] = mapped_column(
-        Enum(
-            AgreementStatus,
-            name="agreement_status",
-            values_callable=lambda e: [m.value for m in e],
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            validate_strings=True,
-        ),
+        text_enum(AgreementStatus, "agreement_status"),
         default=AgreementStatus.DRAFT,
     )
     withdrawn_at: Mapped[datetime | None]

@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub import toolkit
 from partnership_hub.confidentiality import Confidential, Level
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model
 
 __all__ = [
@@ -42,18 +41,6 @@ __all__ = [
     "DisputePath",
     "DisputeStatus",
 ]
-
-
-def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        validate_strings=True,
-    )
 
 
 class DisputeKind(enum.StrEnum):
@@ -113,10 +100,10 @@ class Dispute(Confidential, TenantMixin, TimestampMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[DisputeKind] = mapped_column(_text_enum(DisputeKind, "dispute_kind"))
-    path: Mapped[DisputePath | None] = mapped_column(_text_enum(DisputePath, "dispute_path"))
+    kind: Mapped[DisputeKind] = mapped_column(text_enum(DisputeKind, "dispute_kind"))
+    path: Mapped[DisputePath | None] = mapped_column(text_enum(DisputePath, "dispute_path"))
     status: Mapped[DisputeStatus] = mapped_column(
-        _text_enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN
+        text_enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN
     )
     # When someone leaves, the dispute stays and the link becomes NULL; the services check the
     # partnership when it is set (a composite key cannot SET NULL one column portably).
@@ -201,7 +188,7 @@ class DisputeEntry(TenantMixin, TimestampMixin, Model):
     happened_on: Mapped[date]
     what_happened: Mapped[str] = mapped_column(Text)
     agreed: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[DisputeStatus | None] = mapped_column(_text_enum(DisputeStatus, "dispute_entry_status"))
+    status: Mapped[DisputeStatus | None] = mapped_column(text_enum(DisputeStatus, "dispute_entry_status"))
     author_membership_id: Mapped[int | None] = mapped_column(_member_fk())
 
     def __repr__(self) -> str:

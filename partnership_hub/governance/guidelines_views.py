@@ -91,7 +91,14 @@ def _draft_page(state: guidelines.DocumentState, form: DraftForm, publish_form: 
 
 @bp.route("/governance/guidelines/<int:guideline_document_id>/draft", methods=["GET", "POST"])
 def guideline_draft(guideline_document_id: int):
-    """The document's draft (never a published version)."""
+    """The document's draft (never a published version). Without one, a GET (an old link, a bookmark)
+    goes to the document, where a new draft is started."""
+    if request.method == "GET":
+        state = guidelines.get_document(g.ctx, guideline_document_id, counts=False)
+        require("guidelines.draft")
+        if state.draft is None:
+            here = url_for("governance.guideline_document", guideline_document_id=guideline_document_id)
+            return done("There is no draft of this document now; start one here.", here)
     state = _draft_of(guideline_document_id)
     draft = state.draft
     assert draft is not None

@@ -304,16 +304,16 @@ def revision_history(ctx: WorkspaceContext, meeting: Meeting, page: int) -> Page
     )
 
 
-def get_revision(ctx: WorkspaceContext, meeting: Meeting, revision_id: Any) -> MinutesRevision:
+def get_revision(ctx: WorkspaceContext, revision_id: Any) -> MinutesRevision:
+    """One saved version of a meeting's minutes (``NotFound`` if there is none in this partnership); the
+    caller loads its meeting through ``services.get_meeting``, which applies the meeting's visibility."""
     from partnership_hub.errors import NotFound
 
     record_id = parse_id(revision_id)
     revision = None
     if record_id is not None:
         revision = db.session.scalars(
-            scoped(
-                select(MinutesRevision).where(MinutesRevision.id == record_id, MinutesRevision.meeting_id == meeting.id)
-            )
+            scoped(select(MinutesRevision).where(MinutesRevision.id == record_id))
         ).one_or_none()
     if revision is None:
         raise NotFound(f"minutes revision {revision_id}")

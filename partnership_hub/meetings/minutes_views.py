@@ -84,11 +84,11 @@ def minutes_history(meeting_id: int):
     return render("meetings/minutes/history.html", meeting=meeting, history=history)
 
 
-@bp.get("/meetings/<int:meeting_id>/minutes/history/<int:minutes_revision_id>")
-def minutes_revision(meeting_id: int, minutes_revision_id: int):
-    meeting, _series = services.get_meeting(g.ctx, meeting_id)
+@bp.get("/meetings/minutes/revisions/<int:minutes_revision_id>")
+def minutes_revision(minutes_revision_id: int):
+    revision = minutes.get_revision(g.ctx, minutes_revision_id)
+    meeting, _series = services.get_meeting(g.ctx, revision.meeting_id)  # its visibility is the revision's
     require("meetings.view")
-    revision = minutes.get_revision(g.ctx, meeting, minutes_revision_id)
     return render(
         "meetings/minutes/revision.html",
         meeting=meeting,

@@ -22,7 +22,6 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -33,20 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnership_hub.confidentiality import Confidential
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model
-
-
-def _text_enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        validate_strings=True,
-    )
 
 
 def _member_fk() -> ForeignKey:
@@ -152,7 +139,7 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
     series_id: Mapped[int | None]
     original_start: Mapped[datetime | None]  # the start the rule gave this occurrence (UTC); None: one-off
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[MeetingKind] = mapped_column(_text_enum(MeetingKind, "meeting_kind"))
+    kind: Mapped[MeetingKind] = mapped_column(text_enum(MeetingKind, "meeting_kind"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     time_zone: Mapped[str] = mapped_column(String(64))
@@ -162,11 +149,11 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
     note_taker_membership_id: Mapped[int | None] = mapped_column(_member_fk(), index=True)
     author_membership_id: Mapped[int | None] = mapped_column(_member_fk())
     status: Mapped[MeetingStatus] = mapped_column(
-        _text_enum(MeetingStatus, "meeting_status"), default=MeetingStatus.SCHEDULED
+        text_enum(MeetingStatus, "meeting_status"), default=MeetingStatus.SCHEDULED
     )
     sequence: Mapped[int] = mapped_column(default=0)  # +1 on every change that matters to a calendar
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock for edits and reorders
-    invite_scope: Mapped[InviteScope] = mapped_column(_text_enum(InviteScope, "invite_scope"), default=InviteScope.ALL)
+    invite_scope: Mapped[InviteScope] = mapped_column(text_enum(InviteScope, "invite_scope"), default=InviteScope.ALL)
     agenda_published_at: Mapped[datetime | None]
     minutes_published_at: Mapped[datetime | None]
     minutes_approved_at: Mapped[datetime | None]
@@ -205,17 +192,17 @@ class AgendaItem(TenantMixin, TimestampMixin, Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[AgendaItemKind] = mapped_column(
-        _text_enum(AgendaItemKind, "agenda_item_kind"), default=AgendaItemKind.DISCUSSION
+        text_enum(AgendaItemKind, "agenda_item_kind"), default=AgendaItemKind.DISCUSSION
     )
     presenter_membership_id: Mapped[int | None] = mapped_column(_member_fk())
     minutes_allotted: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     links: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AgendaItemStatus] = mapped_column(
-        _text_enum(AgendaItemStatus, "agenda_item_status"), default=AgendaItemStatus.ACCEPTED
+        text_enum(AgendaItemStatus, "agenda_item_status"), default=AgendaItemStatus.ACCEPTED
     )
     proposed_by_membership_id: Mapped[int | None] = mapped_column(_member_fk())
-    outcome: Mapped[AgendaOutcome | None] = mapped_column(_text_enum(AgendaOutcome, "agenda_outcome"))
+    outcome: Mapped[AgendaOutcome | None] = mapped_column(text_enum(AgendaOutcome, "agenda_outcome"))
     # Unique: an item is carried over at most once (to the next occurrence).
     carried_from_id: Mapped[int | None] = mapped_column(index=True, unique=True)
     minutes_md: Mapped[str] = mapped_column(Text, default="")
@@ -272,7 +259,7 @@ class MeetingInvitee(TenantMixin, TimestampMixin, Model):
     membership_id: Mapped[int | None] = mapped_column(_member_fk())
     # The invitee's organization when attendance was recorded (per-organization history).
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
-    rsvp: Mapped[Rsvp] = mapped_column(_text_enum(Rsvp, "rsvp"), default=Rsvp.NONE)
+    rsvp: Mapped[Rsvp] = mapped_column(text_enum(Rsvp, "rsvp"), default=Rsvp.NONE)
     rsvp_at: Mapped[datetime | None]
     attended: Mapped[bool | None]  # None: not recorded
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnership_hub.accounts.models import User
-from partnership_hub.db import TenantMixin, TimestampMixin, utcnow
+from partnership_hub.db import TenantMixin, TimestampMixin, text_enum, utcnow
 from partnership_hub.extensions import Model
 
 
@@ -43,15 +43,7 @@ ROLE_DESCRIPTIONS = {
 
 # Stored as text with a CHECK constraint (not a native PostgreSQL enum) so adding a role later is
 # a one-line migration on both databases.
-role_type = Enum(
-    Role,
-    name="role",
-    values_callable=lambda e: [m.value for m in e],
-    native_enum=False,
-    create_constraint=True,
-    length=20,
-    validate_strings=True,
-)
+role_type = text_enum(Role, "role")
 
 
 class Partnership(TimestampMixin, Model):

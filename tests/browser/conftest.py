@@ -76,3 +76,26 @@ def assert_accessible(page) -> None:
     assert not violations, f"{page.url}:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
     )
+
+
+@pytest.fixture
+def demo_base(live_server):
+    """The live server's base URL, with the demo partnership seeded (``partnership_hub.demo``)."""
+    from partnership_hub.demo import seed
+
+    app, base = live_server
+    with app.app_context():
+        seed()
+    return base
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Sign in through the real login form (the demo's password unless another is given)."""
+    import re
+
+    from partnership_hub.demo import DEMO_PASSWORD
+
+    page.goto(base + "/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in", re.I)).click()

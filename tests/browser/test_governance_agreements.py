@@ -3,17 +3,16 @@ expires in three weeks flags it as expiring on its page and in the list; every p
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from partnership_hub.demo import DEMO_PASSWORD, seed
+from partnership_hub.demo import seed
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +25,7 @@ def test_recording_an_agreement_that_expires_soon_flags_it(live_server, page):
         from partnership_hub.context import WorkspaceContext
 
         today = WorkspaceContext(partnership, None, None).today()
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill("coordinator@demo.partnershiphub.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    log_in(page, base, "coordinator@demo.partnershiphub.local")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
 
     page.goto(base + "/p/front-range/governance/agreements")

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import DEMO_PASSWORD, seed
-from tests.browser.conftest import assert_accessible
+from partnership_hub.demo import seed
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,7 @@ def test_publishing_a_new_version_and_reading_the_diff(live_server, page):
     app, base = live_server
     with app.app_context():
         seed()
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill("coordinator@demo.partnershiphub.local")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    log_in(page, base, "coordinator@demo.partnershiphub.local")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
 
     page.goto(base + "/p/front-range/governance/guidelines")

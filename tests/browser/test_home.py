@@ -5,14 +5,13 @@ the page passes axe and never scrolls sideways. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
-from tests.browser.conftest import assert_accessible
+from partnership_hub.demo import DEMO_DOMAIN
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD, create_partnership, create_user
 
 pytestmark = pytest.mark.browser
@@ -29,19 +28,8 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def demo_base(live_server):
-    app, base = live_server
-    with app.app_context():
-        seed()
-    return base
-
-
 def sign_in(page, base: str, local: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(f"{local}@{DEMO_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    log_in(page, base, f"{local}@{DEMO_DOMAIN}")
     page.goto(base + BASE_PATH + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
 
@@ -99,10 +87,7 @@ def test_a_new_coordinator_sees_the_steps_and_can_hide_them(browser, live_server
     context = browser.new_context(viewport=WIDTHS["phone"])
     page = context.new_page()
     try:
-        page.goto(base + "/login")
-        page.get_by_label("Email address").fill(user.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+        log_in(page, base, user.email, PASSWORD)
         page.goto(f"{base}/p/{partnership.slug}/")
         card = page.locator("section[aria-labelledby='start-heading']")
         expect(card).to_contain_text("0 of 6 steps done")

@@ -3,7 +3,6 @@ publish; the meeting page and the item form pass axe."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from partnership_hub.context import context_for
 from partnership_hub.extensions import db
 from partnership_hub.meetings import services
 from partnership_hub.meetings.models import MeetingKind
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import PASSWORD, create_partnership, create_user
 
 pytestmark = pytest.mark.browser
@@ -31,10 +30,7 @@ def test_building_reordering_and_publishing_an_agenda(live_server, page):
         meeting_id = services.schedule_meeting(ctx, request.data()).id
         db.session.commit()
 
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(coordinator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    log_in(page, base, coordinator.email, PASSWORD)
     page.goto(f"{base}/p/{partnership.slug}/meetings/{meeting_id}")
 
     for title, minutes in (("Welcome", "5"), ("Awareness month plan", "40")):

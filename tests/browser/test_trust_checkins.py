@@ -11,26 +11,15 @@ import pytest
 from playwright.sync_api import expect
 
 from partnership_hub import toolkit
-from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
-from tests.browser.conftest import assert_accessible
+from partnership_hub.demo import DEMO_DOMAIN
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 BASE_PATH = "/p/front-range"
 
 
-@pytest.fixture
-def demo_base(live_server):
-    app, base = live_server
-    with app.app_context():
-        seed()
-    return base
-
-
 def sign_in(page, base: str, local: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email address").fill(f"{local}@{DEMO_DOMAIN}")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    log_in(page, base, f"{local}@{DEMO_DOMAIN}")
 
 
 def test_answering_the_check_in_and_the_threshold_message(browser, demo_base):
