@@ -121,6 +121,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("local_date")
     def _local_date(value):
+        if value is not None and not hasattr(value, "astimezone"):  # a calendar date: no zone to apply
+            return value.strftime("%d %b %Y")
         return _local_time(value, "%d %b %Y").removesuffix(" UTC")
 
 
