@@ -27,6 +27,8 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
+from partnership_hub.errors import ServiceError
+
 ID_MAX = 2**31 - 1  # PostgreSQL ``integer``
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2200, 12, 31)
@@ -124,6 +126,22 @@ def clean_text(raw: object, *, multiline: bool = False) -> str:
     if not any(_control(ch) and ch not in keep for ch in text):
         return text
     return "".join(ch for ch in text if not _control(ch) or ch in keep)
+
+
+def form_text(data: Mapping[str, Any], name: str, limit: int, required: str | None = None) -> str:
+    """A submitted text value, stripped. ``ServiceError`` at ``name`` when it is not text, when it is
+    empty and ``required`` (that message), or when it is longer than ``limit``."""
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ServiceError("Enter text.", name)
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(required, name)
+    if len(value) > limit:
+        raise ServiceError(f"Use at most {limit:,} characters.", name)
+    return value
 
 
 def strip_line(value: object) -> object:

@@ -31,7 +31,7 @@ from partnership_hub.formats import max_length
 from partnership_hub.goals.models import Goal, Objective
 from partnership_hub.goals.queries import pick_goals, pick_objectives
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
-from partnership_hub.parsing import date_error, parse_date, parse_id
+from partnership_hub.parsing import date_error, form_text, parse_date, parse_id
 from partnership_hub.picking import Pick, chosen_ids, clean_query
 from partnership_hub.policies import can
 from partnership_hub.workspaces.models import Membership, Role
@@ -370,18 +370,6 @@ def _known_labels(ctx: WorkspaceContext, entry: ActionEntry | None) -> dict[str,
 # --- validation and writes ----------------------------------------------------------------------
 
 
-def _text(data: dict, name: str, limit: int) -> str:
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ServiceError("Enter text.", name)
-    value = value.strip()
-    if len(value) > limit:
-        raise ServiceError(f"Use at most {limit} characters.", name)
-    return value
-
-
 def _record_id(value: Any, field: str, message: str) -> int | None:
     if value in (None, ""):
         return None
@@ -415,10 +403,10 @@ def clean_action_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, 
 
     Linked records must be in this partnership and visible to the editor; an objective must belong
     to the chosen goal, and choosing only an objective links its goal too."""
-    cleaned: dict[str, Any] = {"title": _text(data, "title", TITLE_MAX)}
+    cleaned: dict[str, Any] = {"title": form_text(data, "title", TITLE_MAX)}
     if not cleaned["title"]:
         raise ServiceError("Enter what needs to be done.", "title")
-    cleaned["description"] = _text(data, "description", DESCRIPTION_MAX)
+    cleaned["description"] = form_text(data, "description", DESCRIPTION_MAX)
 
     status = data.get("status") or ActionStatus.OPEN
     try:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import Form, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired
 
+from partnership_hub.form_fields import DateMessagesForm, length, optional_date
 from partnership_hub.goals.models import (
     CONFIDENTIALITY_LABELS,
     HORIZON_LABELS,
@@ -23,32 +24,12 @@ from partnership_hub.goals.queries import GoalFilters
 from partnership_hub.goals.services import DESCRIPTION_MAX, METRIC_MAX, NOTE_MAX, TITLE_MAX, UNIT_MAX
 from partnership_hub.parsing import query_id
 
-DATE_MESSAGE = "Enter a date like 2026-03-31."
 STATUS_CHOICES = [SelectChoice(status.value, label) for status, label in STATUS_LABELS.items()]
 
 
-def _length(limit: int) -> Length:
-    return Length(max=limit, message=f"Use at most {limit} characters.")
-
-
-def _date(label: str, **kwargs) -> DateField:
-    return DateField(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
-
-
-class _DateMessages(FlaskForm):
-    """WTForms says "Not a valid date value."; say what to type instead."""
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        for f in self:
-            if isinstance(f, DateField) and f.errors:
-                f.errors = [DATE_MESSAGE if "valid date" in str(e) else e for e in f.errors]
-        return ok
-
-
-class GoalForm(_DateMessages):
-    title = StringField("Goal", validators=[DataRequired("Enter the goal."), _length(TITLE_MAX)])
-    description = TextAreaField("Description", validators=[_length(DESCRIPTION_MAX)])
+class GoalForm(DateMessagesForm):
+    title = StringField("Goal", validators=[DataRequired("Enter the goal."), length(TITLE_MAX)])
+    description = TextAreaField("Description", validators=[length(DESCRIPTION_MAX)])
     horizon = SelectField(
         "Horizon",
         choices=[SelectChoice(h.value, label) for h, label in HORIZON_LABELS.items()],
@@ -69,8 +50,8 @@ class GoalForm(_DateMessages):
     )
     owner_membership_id = SelectField("Owner", choices=[], validate_choice=False)
     status = SelectField("Status", choices=STATUS_CHOICES, default=GoalStatus.PROPOSED.value, validate_choice=False)
-    start_date = _date("Start date")
-    target_date = _date("Target date")
+    start_date = optional_date("Start date")
+    target_date = optional_date("Target date")
     confidentiality = SelectField(
         "Who may see it",
         choices=[SelectChoice(c.value, label) for c, label in CONFIDENTIALITY_LABELS.items()],
@@ -94,21 +75,21 @@ class GoalForm(_DateMessages):
         return data
 
 
-class ObjectiveForm(_DateMessages):
-    title = StringField("Objective", validators=[DataRequired("Enter the objective."), _length(TITLE_MAX)])
+class ObjectiveForm(DateMessagesForm):
+    title = StringField("Objective", validators=[DataRequired("Enter the objective."), length(TITLE_MAX)])
     metric = StringField(
         "What is measured",
         description="e.g. “Frontline workers who completed identification training”.",
-        validators=[DataRequired("Enter what is measured."), _length(METRIC_MAX)],
+        validators=[DataRequired("Enter what is measured."), length(METRIC_MAX)],
     )
     unit = StringField(
         "Unit",
         description="e.g. “people”, “referrals”, “days”.",
-        validators=[DataRequired("Enter the unit the metric is counted in."), _length(UNIT_MAX)],
+        validators=[DataRequired("Enter the unit the metric is counted in."), length(UNIT_MAX)],
     )
     baseline = StringField("Baseline", description="Where you start.")
     target = StringField("Target", description="Where you want to be. It can be lower than the baseline.")
-    due_date = _date("Due date")
+    due_date = optional_date("Due date")
     owner_membership_id = SelectField(
         "Owner", choices=[], validate_choice=False, description="The owner posts progress updates."
     )
@@ -118,10 +99,10 @@ class ObjectiveForm(_DateMessages):
         return {name: getattr(self, name).data for name in names}
 
 
-class ProgressUpdateForm(_DateMessages):
+class ProgressUpdateForm(DateMessagesForm):
     value = StringField("New value")
-    recorded_on = _date("Date")
-    note = TextAreaField("Note", description="What happened, briefly.", validators=[_length(NOTE_MAX)])
+    recorded_on = optional_date("Date")
+    note = TextAreaField("Note", description="What happened, briefly.", validators=[length(NOTE_MAX)])
 
     def values(self) -> dict:
         return {"value": self.value.data, "recorded_on": self.recorded_on.data, "note": self.note.data}

@@ -33,6 +33,7 @@ from partnership_hub.goals.models import (
 )
 from partnership_hub.goals.progress import last_activity_at
 from partnership_hub.goals.queries import active_organization_ids, my_organizations
+from partnership_hub.parsing import form_text
 from partnership_hub.workspaces.models import Membership
 
 STALLED_DAYS_MIN, STALLED_DAYS_MAX = 1, 365
@@ -58,18 +59,6 @@ def parse_number(raw: Any, unit: str, field_name: str) -> float:
             value = math.nan
     if not math.isfinite(value):
         raise ServiceError(f"Enter a number in {unit}." if unit else "Enter a number.", field_name)
-    return value
-
-
-def _text(data: dict, name: str, max_length: int, required: str | None = None) -> str:
-    value = data.get(name) or ""
-    if not isinstance(value, str):
-        raise ServiceError("Enter text.", name)
-    value = value.strip()
-    if required and not value:
-        raise ServiceError(required, name)
-    if len(value) > max_length:
-        raise ServiceError(f"Use at most {max_length} characters.", name)
     return value
 
 
@@ -110,8 +99,8 @@ def _membership_id(ctx: WorkspaceContext, raw: Any, name: str) -> int | None:
 def clean_goal_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, Any]:
     """Checked values for a goal; ServiceError (naming the field) for the first problem."""
     cleaned: dict[str, Any] = {
-        "title": _text(data, "title", TITLE_MAX, "Enter the goal."),
-        "description": _text(data, "description", DESCRIPTION_MAX),
+        "title": form_text(data, "title", TITLE_MAX, "Enter the goal."),
+        "description": form_text(data, "description", DESCRIPTION_MAX),
         "horizon": _enum(Horizon, data.get("horizon"), "horizon", "Choose short, medium or long term."),
         "status": _enum(GoalStatus, data.get("status") or "proposed", "status", "Choose a status from the list."),
         "confidentiality": _enum(
@@ -252,10 +241,10 @@ def set_stalled_after(ctx: WorkspaceContext, raw: Any) -> int:
 
 def clean_objective_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, Any]:
     """Checked values for an objective; ServiceError (naming the field) for the first problem."""
-    unit = _text(data, "unit", UNIT_MAX, "Enter the unit the metric is counted in, e.g. “people trained”.")
+    unit = form_text(data, "unit", UNIT_MAX, "Enter the unit the metric is counted in, e.g. “people trained”.")
     cleaned = {
-        "title": _text(data, "title", TITLE_MAX, "Enter the objective."),
-        "metric": _text(data, "metric", METRIC_MAX, "Enter what is measured."),
+        "title": form_text(data, "title", TITLE_MAX, "Enter the objective."),
+        "metric": form_text(data, "metric", METRIC_MAX, "Enter what is measured."),
         "unit": unit,
         "baseline": parse_number(data.get("baseline"), unit, "baseline"),
         "target": parse_number(data.get("target"), unit, "target"),
@@ -301,7 +290,7 @@ def post_update(
     now = now or utcnow()
     today = ctx.today(now)
     value = parse_number(data.get("value"), objective.unit, "value")
-    note = _text(data, "note", NOTE_MAX)
+    note = form_text(data, "note", NOTE_MAX)
     recorded_on = data.get("recorded_on") or today
     if not isinstance(recorded_on, date):
         raise ServiceError("Enter a date like 2026-03-31.", "recorded_on")

@@ -39,7 +39,7 @@ from partnership_hub.governance.agreements_models import (
 )
 from partnership_hub.members.models import Organization, Representative, name_key
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
-from partnership_hub.parsing import date_error, parse_date, parse_id, parse_ids
+from partnership_hub.parsing import date_error, form_text, parse_date, parse_id, parse_ids
 from partnership_hub.picking import Pick, PickSpec, chosen_ids, pick_together
 from partnership_hub.workspaces.models import Role
 from partnership_hub.workspaces.services import capped_count
@@ -284,18 +284,6 @@ def pick_organization_filter(query: str, current: str) -> Pick:
 # --- validation and writes ----------------------------------------------------------------------
 
 
-def _text(data: dict, name: str, limit: int) -> str:
-    value = data.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ServiceError("Enter text.", name)
-    value = value.strip()
-    if len(value) > limit:
-        raise ServiceError(f"Use at most {limit:,} characters.", name)
-    return value
-
-
 def _date(data: dict, name: str, what: str) -> date | None:
     value = data.get(name)
     if value in (None, ""):
@@ -323,7 +311,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _links(data: dict) -> str:
-    lines = _lines(_text(data, "document_links", LINKS_MAX * (LINK_MAX + 1)))
+    lines = _lines(form_text(data, "document_links", LINKS_MAX * (LINK_MAX + 1)))
     if len(lines) > LINKS_MAX:
         raise ServiceError(f"Add at most {LINKS_MAX} links.", "document_links")
     for line in lines:
@@ -375,7 +363,7 @@ def clean_agreement_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[st
     of them. Expiry on or after signature; a review date on or before expiry (a review after the
     agreement has ended reviews nothing, so it is refused, not warned about). An active agreement
     needs its signature date. Links are http(s) web addresses, one per line."""
-    cleaned: dict[str, Any] = {"title": _text(data, "title", TITLE_MAX)}
+    cleaned: dict[str, Any] = {"title": form_text(data, "title", TITLE_MAX)}
     if not cleaned["title"]:
         raise ServiceError("Enter the agreement's title.", "title")
     ids = _party_ids(ctx, data)
@@ -385,8 +373,8 @@ def clean_agreement_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[st
         )
     cleaned["organization_ids"] = ids
     for name in ("shared_scope", "not_shared", "legal_basis", "notes"):
-        cleaned[name] = _text(data, name, TEXT_MAX)
-    signatories = _lines(_text(data, "signatories", TEXT_MAX))
+        cleaned[name] = form_text(data, name, TEXT_MAX)
+    signatories = _lines(form_text(data, "signatories", TEXT_MAX))
     if len(signatories) > SIGNATORIES_MAX:
         raise ServiceError(f"List at most {SIGNATORIES_MAX} signatories.", "signatories")
     cleaned["signatories"] = "\n".join(signatories)

@@ -42,6 +42,7 @@ from partnership_hub.governance.disputes_models import (
 )
 from partnership_hub.members.models import Organization
 from partnership_hub.pagination import Page, paginate
+from partnership_hub.parsing import form_text
 from partnership_hub.picking import contains
 from partnership_hub.workspaces.models import Membership, Role, User
 
@@ -265,18 +266,6 @@ def party_ids(dispute: Dispute) -> tuple[list[int], list[int]]:
 # --- checks on what people type -----------------------------------------------------------------
 
 
-def _text(data: dict, name: str, limit: int, required: str | None = None) -> str:
-    value = data.get(name) or ""
-    if not isinstance(value, str):
-        raise ServiceError("Enter text.", name)
-    value = value.strip()
-    if required and not value:
-        raise ServiceError(required, name)
-    if len(value) > limit:
-        raise ServiceError(f"Use at most {limit} characters.", name)
-    return value
-
-
 def _ids(raw: Any, name: str, message: str) -> set[int]:
     try:
         ids = {int(value) for value in raw or [] if value not in (None, "")}
@@ -322,7 +311,7 @@ def _organizations(ids: set[int]) -> None:
 
 def clean_dispute_data(ctx: WorkspaceContext, data: dict[str, Any]) -> dict[str, Any]:
     """Checked values for a dispute; ServiceError (naming the field) for the first problem."""
-    title = _text(data, "title", TITLE_MAX, "Give the dispute a short, neutral title.")
+    title = form_text(data, "title", TITLE_MAX, "Give the dispute a short, neutral title.")
     kind = data.get("kind") or ""
     if kind not in KIND_LABELS:
         raise ServiceError("Choose the kind of conflict: personality-driven or priority-driven.", "kind")
@@ -430,8 +419,8 @@ def add_entry(ctx: WorkspaceContext, dispute: Dispute, data: dict[str, Any]) -> 
     entry = DisputeEntry(
         dispute_id=dispute.id,
         happened_on=_past_or_today(ctx, data.get("happened_on") or ctx.today(), "happened_on", "An entry's date"),
-        what_happened=_text(data, "what_happened", TEXT_MAX, "Say what happened."),
-        agreed=_text(data, "agreed", TEXT_MAX),
+        what_happened=form_text(data, "what_happened", TEXT_MAX, "Say what happened."),
+        agreed=form_text(data, "agreed", TEXT_MAX),
         author_membership_id=_acting(ctx),
         created_at=utcnow(),
     )
@@ -451,8 +440,8 @@ def change_status(ctx: WorkspaceContext, dispute: Dispute, data: dict[str, Any])
         raise ServiceError("Choose a status from the list.", "status") from None
     if new == dispute.status:
         raise ServiceError(f"The dispute is already {STATUS_LABELS[new].lower()}.", "status")
-    note = _text(data, "note", TEXT_MAX)
-    notes = _text(data, "resolution_notes", TEXT_MAX)
+    note = form_text(data, "note", TEXT_MAX)
+    notes = form_text(data, "resolution_notes", TEXT_MAX)
     if new in ENDING and not notes:
         raise ServiceError("Say how the dispute was resolved: what was agreed, and by whom.", "resolution_notes")
     on = ctx.today()
@@ -491,7 +480,7 @@ def share_dispute(ctx: WorkspaceContext, dispute: Dispute, data: dict[str, Any])
         raise ServiceError("This person can already see the dispute.", "membership_id")
     if sum(row.reason not in AUTOMATIC_REASONS for row in existing.values()) >= SHARES_MAX:
         raise ServiceError(f"A dispute can be shared with at most {SHARES_MAX} people.", "membership_id")
-    reason = _text(data, "reason", REASON_MAX, "Say why this person needs to see the dispute.")
+    reason = form_text(data, "reason", REASON_MAX, "Say why this person needs to see the dispute.")
     if reason in AUTOMATIC_REASONS:
         reason = f"{reason}."
     confidentiality.grant(

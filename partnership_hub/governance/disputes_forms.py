@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -18,39 +17,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
 
+from partnership_hub.form_fields import DateMessagesForm, length, optional_date
 from partnership_hub.governance.disputes import REASON_MAX, TEXT_MAX, TITLE_MAX, LogFilters
 from partnership_hub.governance.disputes_models import KIND_LABELS, PATH_LABELS, STATUS_LABELS, DisputeStatus
 from partnership_hub.parsing import query_choice, query_text
 
-DATE_MESSAGE = "Enter a date like 2026-03-31."
 
-
-def _length(limit: int) -> Length:
-    return Length(max=limit, message=f"Use at most {limit} characters.")
-
-
-def _date(label: str, **kwargs) -> DateField:
-    return DateField(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
-
-
-class _DateMessages(FlaskForm):
-    """WTForms says "Not a valid date value."; say what to type instead."""
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        for f in self:
-            if isinstance(f, DateField) and f.errors:
-                f.errors = [DATE_MESSAGE if "valid date" in str(e) else e for e in f.errors]
-        return ok
-
-
-class DisputeForm(_DateMessages):
+class DisputeForm(DateMessagesForm):
     title = StringField(
         "Title",
         description="Short and neutral: it names the disagreement, not who is at fault.",
-        validators=[_length(TITLE_MAX)],
+        validators=[length(TITLE_MAX)],
     )
     kind = RadioField(
         "Kind of conflict", choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()], validate_choice=False
@@ -75,7 +53,7 @@ class DisputeForm(_DateMessages):
         validate_choice=False,
         description="A coordinator or a named member who looks after it. They can read it and add to its timeline.",
     )
-    opened_on = _date("When it began", description="Leave empty for today.")
+    opened_on = optional_date("When it began", description="Leave empty for today.")
 
     def values(self) -> dict:
         return {
@@ -89,27 +67,27 @@ class DisputeForm(_DateMessages):
         }
 
 
-class EntryForm(_DateMessages):
-    happened_on = _date("Date", description="When it happened. Leave empty for today.")
-    what_happened = TextAreaField("What happened", validators=[_length(TEXT_MAX)])
-    agreed = TextAreaField("What was agreed", description="Optional.", validators=[_length(TEXT_MAX)])
+class EntryForm(DateMessagesForm):
+    happened_on = optional_date("Date", description="When it happened. Leave empty for today.")
+    what_happened = TextAreaField("What happened", validators=[length(TEXT_MAX)])
+    agreed = TextAreaField("What was agreed", description="Optional.", validators=[length(TEXT_MAX)])
 
     def values(self) -> dict:
         names = ("happened_on", "what_happened", "agreed")
         return {name: getattr(self, name).data for name in names}
 
 
-class DisputeStatusForm(_DateMessages):
+class DisputeStatusForm(DateMessagesForm):
     status = SelectField(
         "New status", choices=[SelectChoice(s.value, v) for s, v in STATUS_LABELS.items()], validate_choice=False
     )
     resolution_notes = TextAreaField(
         "Resolution notes",
         description="Needed to resolve or close: what was agreed, and by whom.",
-        validators=[_length(TEXT_MAX)],
+        validators=[length(TEXT_MAX)],
     )
-    closed_on = _date("Date closed", description="For closing. Leave empty for today.")
-    note = TextAreaField("Note for the timeline", description="Optional.", validators=[_length(TEXT_MAX)])
+    closed_on = optional_date("Date closed", description="For closing. Leave empty for today.")
+    note = TextAreaField("Note for the timeline", description="Optional.", validators=[length(TEXT_MAX)])
 
     def values(self) -> dict:
         return {
@@ -120,10 +98,10 @@ class DisputeStatusForm(_DateMessages):
         }
 
 
-class ShareForm(_DateMessages):
+class ShareForm(DateMessagesForm):
     membership_id = SelectField("Person", choices=[], validate_choice=False)
-    reason = StringField("Why they need to see it", validators=[_length(REASON_MAX)])
-    ends_on = _date("Until", description="Optional: access ends after this day.")
+    reason = StringField("Why they need to see it", validators=[length(REASON_MAX)])
+    ends_on = optional_date("Until", description="Optional: access ends after this day.")
 
     def values(self) -> dict:
         return {"membership_id": self.membership_id.data, "reason": self.reason.data, "ends_on": self.ends_on.data}
