@@ -147,6 +147,31 @@ class WorkList:
     def more_label(self) -> str:
         return f"{self.more:,}" if self.more_exact else f"{self.more:,}+"
 
+    @classmethod
+    def counted(
+        cls,
+        items: Sequence[WorkItem],
+        found: int,
+        *,
+        cap: int | None = None,
+        more_endpoint: str | None = None,
+        more_args: Mapping[str, Any] | None = None,
+    ) -> WorkList:
+        """``items`` and the rest of the ``found`` ones (a count that stopped one past ``cap``)."""
+        cap = WORK_COUNT_CAP if cap is None else cap
+        return cls(
+            tuple(items),
+            more=max(0, min(found, cap) - len(items)),
+            more_exact=found <= cap,
+            more_endpoint=more_endpoint,
+            more_args=more_args or {},
+        )
+
+
+# "and 100+ more": a kind counts what it would list up to here (one past it), since counting further
+# would cost in proportion to the data.
+WORK_COUNT_CAP = 100
+
 
 # The columns every "Your work" kind's SELECT has, in this order (``work_columns`` makes them), so the
 # home can put every kind of every area into ONE ``UNION ALL``.

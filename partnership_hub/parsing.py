@@ -144,6 +144,20 @@ def form_text(data: Mapping[str, Any], name: str, limit: int, required: str | No
     return value
 
 
+def form_ids(raw: Iterable[object] | None, name: str, message: str) -> set[int]:
+    """The record ids a form sent (blanks left out): ``ServiceError(message)`` at ``name`` when one
+    is not an id (``parse_id``: ASCII digits in 1..2³¹−1)."""
+    ids = set()
+    for value in raw or []:
+        if value in (None, "", 0):
+            continue
+        record_id = parse_id(value)
+        if record_id is None:
+            raise ServiceError(message, name)
+        ids.add(record_id)
+    return ids
+
+
 def strip_line(value: object) -> object:
     """WTForms filter for one-line fields: control characters out (non-strings pass through)."""
     return clean_text(value) if isinstance(value, str) else value

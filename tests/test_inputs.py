@@ -54,3 +54,14 @@ def test_the_parsing_layer_bounds():
     assert parse_date("2026-03-31").isoformat() == "2026-03-31"
     assert clean_text("a\x00b\r\nc") == "ab c"
     assert clean_text("a\x00b\r\nc\td", multiline=True) == "ab\nc\td"
+
+
+def test_form_ids_take_ids_and_refuse_anything_else_at_the_field():
+    from partnership_hub.errors import ServiceError
+    from partnership_hub.parsing import form_ids
+
+    assert form_ids(["3", " 7 ", "", None, 0, "3"], "parties", "Choose from the list.") == {3, 7}
+    for bad in ("-1", "٣", "1_000", "2147483648", "x"):
+        with pytest.raises(ServiceError) as refused:
+            form_ids([bad], "parties", "Choose from the list.")
+        assert refused.value.field == "parties" and str(refused.value) == "Choose from the list."

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
-from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
+from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -571,7 +571,6 @@ def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> I
 # --- the home's "Your work" ---------------------------------------------------------------------
 
 UPCOMING_DAYS = 14  # "upcoming" on the home: due within the next two weeks
-YOUR_WORK_COUNT_CAP = 100  # "and 100+ more": counting further would cost in proportion to the data
 
 
 def due_soon_clause(membership_id: int, today: date) -> ColumnElement[bool]:
@@ -584,7 +583,7 @@ def due_soon_clause(membership_id: int, today: date) -> ColumnElement[bool]:
 def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
     """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
     ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
-    (up to ``YOUR_WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
+    (up to ``WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
     the other kinds in one statement): per unfinished status, a LIMIT walk of ``ix_action_items_your_work``
     (partnership, assignee, status, due date), merged; the count stops at the cap the same way. Items
     under a goal the person may not see are left out (``visible_items_clause``). None for people
@@ -604,7 +603,7 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
         return union_all(*(select(part) for part in parts)).subquery()
 
     top = per_status(limit, ActionItem.id, ActionItem.title, ActionItem.due_date, ActionItem.status)
-    counted = per_status(YOUR_WORK_COUNT_CAP + 1, ActionItem.id)
+    counted = per_status(WORK_COUNT_CAP + 1, ActionItem.id)
     total = select(func.count()).select_from(counted).scalar_subquery()
     columns = work_columns(record_id=top.c.id, title=top.c.title, due=top.c.due_date, label=top.c.status, found=total)
     stmt = select(*columns).order_by(top.c.due_date, top.c.id).limit(limit)
@@ -624,12 +623,6 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
                 )
             )
         found = rows[0].found if rows else 0
-        return WorkList(
-            tuple(items),
-            more=max(0, min(found, YOUR_WORK_COUNT_CAP) - len(items)),
-            more_exact=found <= YOUR_WORK_COUNT_CAP,
-            more_endpoint="actions.index",
-            more_args={"assignee": "me"},
-        )
+        return WorkList.counted(items, found, more_endpoint="actions.index", more_args={"assignee": "me"})
 
     return WorkQuery(stmt, build)

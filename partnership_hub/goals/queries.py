@@ -36,7 +36,7 @@ from sqlalchemy import (
 
 from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
-from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
+from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import ConfidentialGrant, visibility_clause
 from partnership_hub.context import WorkspaceContext
@@ -1085,14 +1085,12 @@ def goal_action_items(ctx: WorkspaceContext, goal: Goal, today: date, limit: int
 
 # --- the home's "Your work" ---------------------------------------------------------------------
 
-YOUR_WORK_COUNT_CAP = 100  # "and 100+ more": counting further would cost in proportion to the data
-
 
 def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
     """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
     the objectives they own (not met, under such a goal), that they may read; the soonest due first
     (so overdue first, undated last), at most ``limit``, and how many more (up to
-    ``YOUR_WORK_COUNT_CAP``). A SELECT (the home runs it with the other kinds in one statement): goals
+    ``WORK_COUNT_CAP``). A SELECT (the home runs it with the other kinds in one statement): goals
     and objectives each ordered and LIMITed on their own (the owner indexes), merged; the capped count
     stops the same way."""
     if ctx.membership is None:
@@ -1141,9 +1139,7 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
     def capped(part: Select) -> Any:
         return select(func.count()).select_from(part.subquery()).scalar_subquery()
 
-    found = capped(goals_part(YOUR_WORK_COUNT_CAP + 1, Goal.id)) + capped(
-        objectives_part(YOUR_WORK_COUNT_CAP + 1, Objective.id)
-    )
+    found = capped(goals_part(WORK_COUNT_CAP + 1, Goal.id)) + capped(objectives_part(WORK_COUNT_CAP + 1, Objective.id))
     # An objective's label is its goal's title; a goal's is its status.
     label = case((top.c.kind == "goal", top.c.status), else_=top.c.goal_title)
     columns = work_columns(
@@ -1173,12 +1169,6 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
                     )
                 )
         total = rows[0].found if rows else 0
-        return WorkList(
-            tuple(items),
-            more=max(0, min(total, YOUR_WORK_COUNT_CAP) - len(items)),
-            more_exact=total <= YOUR_WORK_COUNT_CAP,
-            more_endpoint="goals.index",
-            more_args={"owner": me},
-        )
+        return WorkList.counted(items, total, more_endpoint="goals.index", more_args={"owner": me})
 
     return WorkQuery(stmt, build)

@@ -33,7 +33,7 @@ from partnership_hub.goals.models import (
 )
 from partnership_hub.goals.progress import last_activity_at
 from partnership_hub.goals.queries import active_organization_ids, my_organizations
-from partnership_hub.parsing import form_text
+from partnership_hub.parsing import form_ids, form_text
 from partnership_hub.workspaces.models import Membership
 
 STALLED_DAYS_MIN, STALLED_DAYS_MAX = 1, 365
@@ -77,10 +77,7 @@ def _acting(ctx: WorkspaceContext) -> int | None:
 def _membership_ids(ctx: WorkspaceContext, raw: Any, name: str) -> set[int]:
     """Memberships of this partnership (one query with IN, bounded by what the form sent). An id
     from elsewhere is a 404, as in a URL."""
-    try:
-        ids = {int(value) for value in raw or [] if value not in (None, "", 0)}
-    except (TypeError, ValueError):
-        raise ServiceError("Choose a person from the list.", name) from None
+    ids = form_ids(raw, name, "Choose a person from the list.")
     if ids:
         found = set(db.session.scalars(scoped(select(Membership.id).where(Membership.id.in_(sorted(ids))))))
         if missing := ids - found:

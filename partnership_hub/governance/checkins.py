@@ -532,7 +532,7 @@ def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
             for row in sorted(rows, key=lambda row: (row.due or date.max, row.id))
         )
         found = rows[0].found if rows else 0
-        return WorkList(items, more=max(0, min(found, FACT_CAP) - len(items)), more_exact=found <= FACT_CAP)
+        return WorkList.counted(items, found, cap=FACT_CAP)
 
     return WorkQuery(stmt, build)
 

@@ -42,7 +42,7 @@ from partnership_hub.governance.disputes_models import (
 )
 from partnership_hub.members.models import Organization
 from partnership_hub.pagination import Page, paginate
-from partnership_hub.parsing import form_text
+from partnership_hub.parsing import form_ids, form_text
 from partnership_hub.picking import contains
 from partnership_hub.workspaces.models import Membership, Role, User
 
@@ -267,10 +267,7 @@ def party_ids(dispute: Dispute) -> tuple[list[int], list[int]]:
 
 
 def _ids(raw: Any, name: str, message: str) -> set[int]:
-    try:
-        ids = {int(value) for value in raw or [] if value not in (None, "")}
-    except (TypeError, ValueError):
-        raise ServiceError(message, name) from None
+    ids = form_ids(raw, name, message)
     if len(ids) > PARTIES_MAX:
         raise ServiceError(f"Name at most {PARTIES_MAX}.", name)
     return ids

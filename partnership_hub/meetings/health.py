@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, literal, or_, select, true, union_all
 
 from partnership_hub import toolkit
-from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
+from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visible
 from partnership_hub.context import WorkspaceContext
@@ -45,6 +45,7 @@ from partnership_hub.meetings.models import (
     Rsvp,
 )
 from partnership_hub.members.models import Organization, OrganizationSector
+from partnership_hub.parsing import is_ascii_digits, parse_int
 from partnership_hub.workspaces.models import Membership, Role
 from partnership_hub.workspaces.services import capped_count
 
@@ -62,7 +63,6 @@ FREQUENCY_MIN, FREQUENCY_MAX = 1, 52
 ON_TRACK_SLACK = 1.25  # meeting up to a quarter less often than intended still counts as on track
 
 UPCOMING_DAYS = 14  # the home's "Your next meetings"
-YOUR_WORK_COUNT_CAP = 100
 SETUP_RECENT_DAYS = 90  # the setup guide: "meetings held in the last 90 days"
 
 RSVP_LABELS = {Rsvp.YES: "You're going", Rsvp.NO: "You're not going", Rsvp.MAYBE: "You might go"}
@@ -108,7 +108,7 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
     """The home's "Your next meetings", RSVPs waiting folded in: scheduled meetings in the next
     ``UPCOMING_DAYS`` days that ``ctx``'s member may see and is invited to (by name, or as everyone),
     soonest first, at most ``limit``, each with their answer (or "RSVP waiting" and a link to answer),
-    and how many more (up to ``YOUR_WORK_COUNT_CAP``). A LIMIT walk of
+    and how many more (up to ``WORK_COUNT_CAP``). A LIMIT walk of
     ``ix_meetings_partnership_id_starts_at_id`` over the window with a probe of the invitation; the home
     runs it with the other kinds in one statement."""
     membership = ctx.membership
@@ -128,7 +128,7 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
         .where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.membership_id == membership.id)
         .scalar_subquery()
     )
-    counted = select(Meeting.id).where(mine).order_by(*soonest).limit(YOUR_WORK_COUNT_CAP + 1).subquery()
+    counted = select(Meeting.id).where(mine).order_by(*soonest).limit(WORK_COUNT_CAP + 1).subquery()
     found = select(func.count()).select_from(counted).scalar_subquery()
     columns = work_columns(
         record_id=Meeting.id,
@@ -158,12 +158,7 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
                 )
             )
         total = rows[0].found if rows else 0
-        return WorkList(
-            tuple(items),
-            more=max(0, min(total, YOUR_WORK_COUNT_CAP) - len(items)),
-            more_exact=total <= YOUR_WORK_COUNT_CAP,
-            more_endpoint="meetings.index",
-        )
+        return WorkList.counted(items, total, more_endpoint="meetings.index")
 
     return WorkQuery(stmt, build)
 
@@ -487,17 +482,11 @@ def _aware(value: Any) -> datetime | None:
 def set_meeting_frequency(ctx: WorkspaceContext, raw: Any) -> int | None:
     """How often the partnership means to meet, in weeks; blank for "not decided"."""
     text = str(raw or "").strip()
-    if not text:
-        weeks = None
-    else:
-        try:
-            weeks = int(text)
-        except ValueError:
-            raise ServiceError("Enter a whole number of weeks, like 4.", "meetings_every_weeks") from None
-        if not FREQUENCY_MIN <= weeks <= FREQUENCY_MAX:
-            raise ServiceError(
-                f"Enter a number of weeks from {FREQUENCY_MIN} to {FREQUENCY_MAX}.", "meetings_every_weeks"
-            )
+    weeks = parse_int(text, low=FREQUENCY_MIN, high=FREQUENCY_MAX) if text else None
+    if text and weeks is None:
+        if not is_ascii_digits(text):
+            raise ServiceError("Enter a whole number of weeks, like 4.", "meetings_every_weeks")
+        raise ServiceError(f"Enter a number of weeks from {FREQUENCY_MIN} to {FREQUENCY_MAX}.", "meetings_every_weeks")
     if ctx.partnership.meetings_every_weeks != weeks:
         ctx.partnership.meetings_every_weeks = weeks
         db.session.flush()

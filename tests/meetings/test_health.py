@@ -162,7 +162,7 @@ def test_a_coordinator_sets_and_clears_the_intended_frequency(app, world, login_
     assert cleared.status_code == 302 and frequency(app, world) is None
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "53", "2.5", "-1"])
+@pytest.mark.parametrize("value", ["abc", "0", "53", "2.5", "-1", "٤", "+4", "99999999999999999999"])
 def test_bad_frequencies_are_refused_at_the_field(app, world, login_as, value):
     client = login_as("coordinator")
     url = f"/p/{world.home.slug}/meetings/health/frequency"
