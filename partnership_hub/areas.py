@@ -34,6 +34,7 @@ INSTALLED_AREAS: tuple[str, ...] = (
     "actions",
     "meetings",
     "governance",
+    "advisory",
     "setup",
     "audit",
     "notifications",
@@ -285,6 +286,10 @@ class Area:
     beat: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     demo: str | None = None  # "module:function(ctx, people)" seeds the demo partnership
     test_seed: str | None = None  # "module:function(ctx)": one record of every kind a route takes
+    # Endpoints (or "prefix*") that answer 404 to members the area has not admitted (the advisory board's
+    # restricted area: admission is a seat or the chair's grant, not a role). The route walk accepts a 404
+    # there; the area's own tests prove who is admitted and who is not.
+    admitted_only: tuple[str, ...] = ()
     # "module:function(ctx)": recompute what the area stores in the partnership's local time, called
     # in the same transaction when a coordinator changes the partnership's time zone.
     on_time_zone_change: str | None = None

@@ -14,10 +14,16 @@ column named by ``confidential_author`` (``author_membership_id`` by default).
   ORM loads; ``note_reads_of`` for an export's statement) and written by ``write_noted_reads``, the
   workspace blueprints' after-request step, in one statement after a successful GET.
 
-The levels (DESIGN.md): ``workspace`` — every member; ``leadership`` — coordinators; ``advisory`` —
-the survivor advisory board (survivor advisors) and coordinators; ``private`` — the author. At every
-level above ``workspace``, people named in an unexpired grant are admitted too. Observers read
-``workspace`` records only and cannot be granted more. A test parametrized over every model that
+The levels (DESIGN.md, issue #13): ``workspace`` — every member; ``leadership`` — coordinators;
+``advisory`` — the survivor advisory board and the people its chair admits (the board keeps
+coordinators out unless they sit on it or hold a grant); ``private`` — the author. At every level above
+``workspace``, people named in an unexpired grant on the record are admitted too. Observers read
+``workspace`` records only and cannot be granted more.
+
+Who is "the board" is one more grant in the same table: ``record_kind = BOARD`` (record id 0 — the
+partnership's board). The advisory area keeps a seat's grant in step with the roster (no end date) and
+writes the chair's grants to others (a reason and an end date, shown to the board), so the rule stays
+a pure function of grants and needs no table of another area. A test parametrized over every model that
 opts in proves the two forms agree (``tests/test_confidentiality.py``).
 """
 
@@ -77,12 +83,17 @@ class Level(enum.StrEnum):
 LEVEL_LABELS = {
     Level.WORKSPACE: "Everyone in the workspace",
     Level.LEADERSHIP: "Coordinators only",
-    Level.ADVISORY: "Survivor advisors and coordinators",
+    Level.ADVISORY: "The survivor advisory board and people it admits",
     Level.PRIVATE: "Only the author",
 }
 LEVEL_HINT = "People you name below can also see it, at any level above “everyone”."
 
 level_type = text_enum(Level, "confidentiality")
+
+# The survivor advisory board as a grant target: a seat on the board or the chair's grant admits a
+# person to every ``advisory`` record (record_id 0: the bound partnership's one board).
+BOARD = "advisory_board"
+BOARD_RECORD_ID = 0
 
 
 class Confidential:
@@ -171,9 +182,13 @@ def may_see(membership: Membership | None, record: Confidential, *, granted: boo
     if level == Level.LEADERSHIP:
         return membership.role == Role.COORDINATOR
     if level == Level.ADVISORY:
-        return membership.role in (Role.COORDINATOR, Role.SURVIVOR_ADVISOR)
+        return False  # the board and the people it admits: both are grants (``is_granted``)
     author_id: int | None = getattr(record, record.confidential_author)
     return author_id == membership.id  # private
+
+
+def _unexpired(today: date) -> ColumnElement[bool]:
+    return or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today)
 
 
 def granted_clause(model: type[Confidential], membership: Membership, today: date | None = None) -> ColumnElement[bool]:
@@ -183,8 +198,27 @@ def granted_clause(model: type[Confidential], membership: Membership, today: dat
         ConfidentialGrant.record_kind == model.confidential_kind,
         ConfidentialGrant.record_id == model.id,
         ConfidentialGrant.membership_id == membership.id,
-        or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today),
+        _unexpired(today),
     )
+
+
+def board_clause(membership_id: Any, today: date | None = None) -> ColumnElement[bool]:
+    """SQL: ``membership_id`` (a value or a column) sits on the survivor advisory board or holds the
+    chair's unexpired grant to it."""
+    today = today or utcnow().date()
+    return exists().where(
+        ConfidentialGrant.record_kind == BOARD,
+        ConfidentialGrant.record_id == BOARD_RECORD_ID,
+        ConfidentialGrant.membership_id == membership_id,
+        _unexpired(today),
+    )
+
+
+def admitted_to_board(membership: Membership | None, today: date | None = None) -> bool:
+    """Is ``membership`` admitted to the board's restricted area (a seat or the chair's grant)? One query."""
+    if membership is None or membership.role == Role.OBSERVER:
+        return False
+    return bool(db.session.scalar(select(board_clause(membership.id, today))))
 
 
 def visibility_clause(
@@ -199,26 +233,54 @@ def visibility_clause(
         return column == Level.WORKSPACE
     by_role: ColumnElement[bool]
     if membership.role == Role.COORDINATOR:
-        by_role = column.in_([Level.WORKSPACE, Level.LEADERSHIP, Level.ADVISORY])
-    elif membership.role == Role.SURVIVOR_ADVISOR:
-        by_role = column.in_([Level.WORKSPACE, Level.ADVISORY])
+        by_role = column.in_([Level.WORKSPACE, Level.LEADERSHIP])
     else:
         by_role = column == Level.WORKSPACE
     author: ColumnElement[int | None] = getattr(model, model.confidential_author)
     own_private = and_(column == Level.PRIVATE, author == membership.id)
-    return or_(by_role, own_private, granted_clause(model, membership, today))
+    board = and_(column == Level.ADVISORY, board_clause(membership.id, today))
+    return or_(by_role, own_private, board, granted_clause(model, membership, today))
+
+
+def admitted_memberships_clause(record: Confidential, today: date | None = None) -> ColumnElement[bool]:
+    """``may_see`` turned around: SQL over ``Membership`` for the people admitted to ``record`` (by
+    role, authorship, the board or an unexpired grant). Observers only at ``workspace``."""
+    today = today or utcnow().date()
+    level = record.confidentiality
+    if level == Level.WORKSPACE:
+        return true()
+    granted = exists().where(
+        ConfidentialGrant.record_kind == record.confidential_kind,
+        ConfidentialGrant.record_id == record.id,
+        ConfidentialGrant.membership_id == Membership.id,
+        _unexpired(today),
+    )
+    by_level: ColumnElement[bool]
+    if level == Level.LEADERSHIP:
+        by_level = Membership.role == Role.COORDINATOR
+    elif level == Level.ADVISORY:
+        by_level = board_clause(Membership.id, today)
+    elif (author_id := getattr(record, record.confidential_author)) is not None:  # private
+        by_level = Membership.id == author_id
+    else:
+        by_level = false()
+    return and_(Membership.role != Role.OBSERVER, or_(by_level, granted))
 
 
 def is_granted(record: Confidential, membership: Membership | None, today: date | None = None) -> bool:
-    """Does an unexpired grant name ``membership`` for ``record``? (one query; none at workspace level)"""
+    """Does an unexpired grant name ``membership`` for ``record`` — for an ``advisory`` record, the
+    board's grant (a seat or the chair's) counts too? (one query; none at workspace level)"""
     if membership is None or record.confidentiality == Level.WORKSPACE:
         return False
     today = today or utcnow().date()
+    on_record = and_(
+        ConfidentialGrant.record_kind == record.confidential_kind, ConfidentialGrant.record_id == record.id
+    )
+    if record.confidentiality == Level.ADVISORY:
+        board = and_(ConfidentialGrant.record_kind == BOARD, ConfidentialGrant.record_id == BOARD_RECORD_ID)
+        on_record = or_(on_record, board)
     stmt = select(ConfidentialGrant.id).where(
-        ConfidentialGrant.record_kind == record.confidential_kind,
-        ConfidentialGrant.record_id == record.id,
-        ConfidentialGrant.membership_id == membership.id,
-        or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today),
+        on_record, ConfidentialGrant.membership_id == membership.id, _unexpired(today)
     )
     return db.session.scalars(stmt.limit(1)).first() is not None
 

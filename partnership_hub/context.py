@@ -8,7 +8,7 @@ on the identity models (``accounts.models``, ``workspaces.models``) and the poli
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,9 @@ class WorkspaceContext:
     partnership: Partnership
     membership: Membership | None
     user: User | None
+    # Facts about the acting person that cost a query, computed once per context (a request or a task)
+    # by the area that needs them, e.g. the advisory board's admission.
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def role(self) -> Role | None:

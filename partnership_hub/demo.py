@@ -21,6 +21,8 @@ PEOPLE = [
     ("Priya Raman", "priya.raman", Role.MEMBER),
     ("Marcus Bell", "marcus.bell", Role.MEMBER),
     ("Amara Okafor", "amara.okafor", Role.SURVIVOR_ADVISOR),
+    ("Jordan Reyes", "jordan.reyes", Role.SURVIVOR_ADVISOR),
+    ("Noor Haddad", "noor.haddad", Role.SURVIVOR_ADVISOR),
     ("Helen Cho", "helen.cho", Role.OBSERVER),
 ]
 

@@ -137,6 +137,23 @@ def seed_records(app: Flask, partnership: PartnershipRec) -> None:
         db.session.commit()
 
 
+def seat_on_board(app: Flask, partnership: PartnershipRec, *roles: str, chair: str | None = None) -> None:
+    """Seat the members with these roles (keys of ``partnership.members``) on the survivor advisory
+    board through the real service; ``chair`` names the one who chairs it. A seat is what admits
+    someone to ``advisory`` records (a role alone admits nobody)."""
+    from partnership_hub.advisory import board
+
+    with app.app_context():
+        ctx = workspaces.context_for(partnership.id, partnership.members["coordinator"].id)
+        board.ensure_default_roles(ctx)
+        by_name = {role.name: role.id for role in board.roles(ctx)}
+        for key in roles:
+            membership_id = partnership.membership_ids[key]
+            seat = {"membership_id": str(membership_id), "role_id": str(by_name["Advisor"]), "is_chair": key == chair}
+            board.seat_member(ctx, seat)
+        db.session.commit()
+
+
 # --- the member directory -----------------------------------------------------------------------
 
 

@@ -89,7 +89,11 @@ def test_the_rule_and_the_sql_clause_agree_for_every_role_level_author_and_grant
         ("leadership", "coordinator", False, True),
         ("leadership", "member", False, False),
         ("leadership", "member", True, True),
-        ("advisory", "survivor_advisor", False, True),
+        # The board is admitted by grants (a seat, or the chair's): a role alone admits nobody.
+        ("advisory", "survivor_advisor", False, False),
+        ("advisory", "survivor_advisor", True, True),
+        ("advisory", "coordinator", False, False),
+        ("advisory", "coordinator", True, True),
         ("advisory", "member", False, False),
         ("advisory", "member", True, True),
         ("advisory", "observer", True, False),

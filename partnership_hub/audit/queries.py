@@ -25,7 +25,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from partnership_hub import areas, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
-from partnership_hub.confidentiality import AccessLogEntry, Confidential, confidential_models, visibility_clause
+from partnership_hub.confidentiality import (
+    AccessLogEntry,
+    Confidential,
+    Level,
+    board_clause,
+    confidential_models,
+    visibility_clause,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.extensions import db
 from partnership_hub.parsing import parse_id
@@ -521,6 +528,10 @@ def access_log_page(
     """One keyset page of the access log, newest first, with who read and the current titles of what
     they read where the acting person may see it (one query, then one for the titles)."""
     stmt = select(AccessLogEntry, User.name).outerjoin(User, User.id == AccessLogEntry.user_id)
+    # Reads of the advisory board's records are the board's to review (its chair's page): for anyone not
+    # admitted to the board, not even that they happened — a count would tell the board's activity.
+    me = ctx.membership.id if ctx.membership else 0
+    stmt = stmt.where(or_(AccessLogEntry.level != Level.ADVISORY, board_clause(me, ctx.today())))
     read = seek_in(stmt, AccessLogEntry.created_at, AccessLogEntry.id)
     found, newer, older, at = keyset(read, position, page_size or ACCESS_LOG_PAGE_SIZE, _entry_cursor)
     kinds = _confidential_kinds()

@@ -63,7 +63,7 @@ STATUS_LABELS: dict[GoalStatus, str] = {
 CONFIDENTIALITY_LABELS: dict[Confidentiality, str] = {
     Confidentiality.WORKSPACE: "Everyone in the workspace",
     Confidentiality.LEADERSHIP: "Coordinators only",
-    Confidentiality.ADVISORY: "Survivor advisors, coordinators and the people named below",
+    Confidentiality.ADVISORY: "The survivor advisory board, the people it admits and the people named below",
     Confidentiality.PRIVATE: "Only the author and people named below",
 }
 

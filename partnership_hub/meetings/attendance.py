@@ -35,12 +35,12 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, select, true
 from sqlalchemy.exc import IntegrityError
 
 from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
-from partnership_hub.confidentiality import ConfidentialGrant, Level, may_read, visible
+from partnership_hub.confidentiality import admitted_memberships_clause, may_read, visible
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import bind_tenant, get_scoped, scoped, utcnow
 from partnership_hub.errors import ServiceError
@@ -77,27 +77,8 @@ INVITE_SCOPE_LABELS = {
 
 def admitted_clause(meeting: Meeting, today: date) -> ColumnElement[bool]:
     """SQL over ``Membership``: the people ``confidentiality.may_see`` admits to ``meeting`` (by role,
-    or by an unexpired grant), never observers (they have no meetings of their own)."""
-    not_observer = Membership.role != Role.OBSERVER
-    level = meeting.confidentiality
-    if level == Level.WORKSPACE:
-        return not_observer
-    granted = exists().where(
-        ConfidentialGrant.record_kind == Meeting.confidential_kind,
-        ConfidentialGrant.record_id == meeting.id,
-        ConfidentialGrant.membership_id == Membership.id,
-        or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today),
-    )
-    by_role: ColumnElement[bool]
-    if level == Level.LEADERSHIP:
-        by_role = Membership.role == Role.COORDINATOR
-    elif level == Level.ADVISORY:
-        by_role = Membership.role.in_([Role.COORDINATOR, Role.SURVIVOR_ADVISOR])
-    elif meeting.author_membership_id is not None:  # private
-        by_role = Membership.id == meeting.author_membership_id
-    else:
-        by_role = false()
-    return and_(not_observer, or_(by_role, granted))
+    the board, or an unexpired grant), never observers (they have no meetings of their own)."""
+    return and_(Membership.role != Role.OBSERVER, admitted_memberships_clause(meeting, today))
 
 
 def invited_membership_ids_clause(meeting: Meeting, today: date | None = None) -> Select[tuple[int]]:

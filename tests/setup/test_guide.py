@@ -44,6 +44,8 @@ NO_FACTS = {
     "active_agreements": 0,
     "disputes_handled": 0,
     "trust_checkins": 0,
+    "board_seats": 0,
+    "board_chair": 0,
 }
 
 
@@ -113,6 +115,7 @@ def test_a_new_partnership_has_almost_everything_open():
         ({"active_agreements": 1}, "information_sharing"),
         ({"disputes_handled": 1}, "conflict"),
         ({"trust_checkins": 1}, "trust"),
+        ({"board_seats": 2, "board_chair": 1}, "advisory_board"),
     ],
 )
 def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):

@@ -86,3 +86,14 @@ def fetch(client, method: str, url: str, **kwargs):
     response.get_data()
     response.close()
     return response
+
+
+# The route walk's seed admits the survivor advisor to what areas gate by admission (the advisory area
+# makes them the board's chair), so those pages are walked as them; everyone else may get a 404 there.
+ADMITTED_ROLE = "survivor_advisor"
+
+
+def admitted_only(endpoint: str) -> bool:
+    """Does an area answer 404 on ``endpoint`` to members it has not admitted (``Area.admitted_only``)?"""
+    patterns = [pattern for area in areas.installed() for pattern in area.admitted_only]
+    return any(endpoint.startswith(p[:-1]) if p.endswith("*") else endpoint == p for p in patterns)
