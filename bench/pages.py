@@ -72,6 +72,7 @@ FLOOR_RATIO_FOR = {"workspace.home": 0.5, "goals.index": 0.5}
 LARGE_OVER_SMALL = 1.25
 FULL_PAGE_NOTE = "the demo plus 1.25 % of the large partnership's bulk: 125 people, 25 organizations, 25 goals"
 RSS_LIMIT_MB = 150
+BOARD_CHAIR = "amara.okafor"  # the demo board's chair (email local part), in every copy of the demo
 
 
 REDIRECT = "redirects"
@@ -434,6 +435,7 @@ class Page:
     load: dict[str, Load] = field(default_factory=dict)
     floor: float = 0.0  # the floor measured right before this page (the machine's load drifts)
     error: str = ""
+    as_chair: bool = False  # an admitted-only page (``Area.admitted_only``): measured as the board's chair
 
     @property
     def kind(self) -> str:
@@ -470,8 +472,9 @@ def record_tables() -> dict[str, str]:
 
 
 def fill_paths(pages: list[Page], database: Database, partnerships: dict[str, int], client_for) -> None:
-    """Give every page a concrete path per partnership: the first record (by id) the coordinator
-    can open, trying up to three; a page with no such record is reported, not guessed."""
+    """Give every page a concrete path per partnership: the first record (by id) its measuring person
+    (``client_for(page, size)``) can open, trying up to three; a page with no such record is reported,
+    not guessed."""
     tables = record_tables()
     with admin_connect(database.name) as conn:
         for page in pages:
@@ -497,7 +500,7 @@ def fill_paths(pages: list[Page], database: Database, partnerships: dict[str, in
                     page.error = f"no {table} row in the {size} partnership"
                     break
                 candidates = [re.sub(r"<(?:[^:>]+:)?" + args[0] + ">", str(i), base) for i in ids]
-                chosen = next((c for c in candidates if _opens(client_for(size), c)), None)
+                chosen = next((c for c in candidates if _opens(client_for(page, size), c)), None)
                 page.paths[size] = chosen or candidates[0]
 
 
@@ -876,28 +879,54 @@ def main(argv: list[str] | None = None) -> int:
             "large": sign_in(app_server.port, seeded.large_coordinator, seeded.password),
             "full": sign_in(app_server.port, seeded.full_page_coordinator, seeded.password),
         }
-        log(f"signed in as {seeded.small_coordinator} and {seeded.large_coordinator}")
+        # Pages an area opens only to the people it admitted (the advisory board's restricted area and the
+        # chair's pages) are measured as the demo board's chair in each copy; every other page as the
+        # coordinator, who is not on the board.
+        chair_cookies = {
+            size: sign_in(app_server.port, email.replace("coordinator@", f"{BOARD_CHAIR}@", 1), seeded.password)
+            for size, email in (
+                ("small", seeded.small_coordinator),
+                ("large", seeded.large_coordinator),
+                ("full", seeded.full_page_coordinator),
+            )
+        }
+        log(f"signed in as {seeded.small_coordinator} and {seeded.large_coordinator} (and each board's chair)")
 
         # The same app, in process, for the URL map and the statement counts (same cookie, same key).
         from partnership_hub import create_app
         from partnership_hub.config import load_config
 
         app = create_app(load_config(env))
-        clients = {}
-        for size, cookie in cookies.items():
-            clients[size] = app.test_client()
-            for name, value in (c.split("=", 1) for c in cookie.split("; ")):
-                clients[size].set_cookie(name, value)
+        clients, chair_clients = {}, {}
+        for size in cookies:
+            clients[size], chair_clients[size] = app.test_client(), app.test_client()
+            for client, cookie in ((clients[size], cookies[size]), (chair_clients[size], chair_cookies[size])):
+                for name, value in (c.split("=", 1) for c in cookie.split("; ")):
+                    client.set_cookie(name, value)
 
         pages = workspace_pages(app)
         if args.pages:
             pages = [p for p in pages if re.search(args.pages, p.rule)]
-        fill_paths(pages, database, ids, clients.__getitem__)
+        from partnership_hub import areas
+
+        gated = [pattern for area in areas.installed() for pattern in area.admitted_only]
+        for page in pages:
+            page.as_chair = any(
+                page.endpoint.startswith(p[:-1]) if p.endswith("*") else page.endpoint == p for p in gated
+            )
+
+        def cookie_for(page: Page, size: str) -> str:
+            return (chair_cookies if page.as_chair else cookies)[size]
+
+        def client_for(page: Page, size: str):
+            return (chair_clients if page.as_chair else clients)[size]
+
+        fill_paths(pages, database, ids, client_for)
         for page in pages:
             if page.error:
                 continue
             for size in ("small", "large", "full"):
-                count, _status, error = count_statements(app, clients[size], page.paths[size])
+                count, _status, error = count_statements(app, client_for(page, size), page.paths[size])
                 page.statements[size] = count
                 if error and not page.error:
                     page.error = f"{size}: {error}"
@@ -913,18 +942,18 @@ def main(argv: list[str] | None = None) -> int:
                 if size == "full" and not _needs_full_page_run(page):
                     continue
                 try:
-                    status, body = http_get(app_server.port, page.paths[size], cookies[size])
+                    status, body = http_get(app_server.port, page.paths[size], cookie_for(page, size))
                 except OSError as exc:
                     page.error = f"{size}: {exc}"
                     break
                 if status != 200:
                     page.error = f"{size}: HTTP {status} from gunicorn"
                     break
-                load = run_wrk(wrk, app_server.port, page.paths[size], cookies[size], duration)
+                load = run_wrk(wrk, app_server.port, page.paths[size], cookie_for(page, size), duration)
                 page.load[size] = load
                 wait_idle(servers, database)
                 if not load.requests and not load.errors:
-                    load.single_s = time_one(app_server.port, page.paths[size], cookies[size])
+                    load.single_s = time_one(app_server.port, page.paths[size], cookie_for(page, size))
                 if load.errors:
                     page.error = f"{size}: {load.errors}"
                     break

@@ -59,6 +59,10 @@ FULL_SIZE = {
     "action_items": 20_000,
     "audit_entries": 50_000,
     "meetings": 5_000,
+    "funding_opportunities": 5_000,
+    "inkind_offers": 2_000,
+    "inkind_needs": 1_000,
+    "awareness_days": 200,
 }
 AGENDA_ITEMS_PER_MEETING = 10  # fixed at every scale, like the objectives per goal
 INVITEES_PER_MEETING = 5
@@ -320,7 +324,9 @@ class _Copier:
     def _copy(self, name: str, row: dict[str, Any], offset: int, tag: str) -> dict[str, Any]:
         new = dict(row)
         for column in self.shift[name]:
-            if new[column] is not None:
+            # 0 is never a record's id: it names a partnership-wide target (the advisory board's grants and
+            # its restricted area's audit entries), the same in every copy.
+            if new[column] is not None and new[column] != 0:
                 new[column] += offset
         for (table, column), rewrite in UNIQUE_REWRITES.items():
             if table == name and new.get(column) is not None:
@@ -734,6 +740,179 @@ def _grow(
         _insert(conn, t["meeting_invitees"], invitees)
         _insert(conn, t["decisions"], decisions)
         log(f"  large: {len(meetings)} meetings, {len(agenda)} agenda items, {len(invitees)} invitees")
+
+        # The funding pipeline (issue #14): opportunities of every type and status over ten years, most
+        # for everyone, some for coordinators only; each a goal it would fund.
+        statuses = ["idea", "researching", "applying", "submitted", "awarded", "declined", "reporting", "closed"]
+        types = [choice.key for choice in toolkit.FUNDING_TYPES]
+        opportunity_ids = ids.take("funding_opportunities", size["funding_opportunities"])
+        _insert(
+            conn,
+            t["funding_opportunities"],
+            (
+                {
+                    "id": fid,
+                    "partnership_id": pid,
+                    "title": f"Opportunity {n:05d}",
+                    "funder": f"Funder {n % 400:03d}",
+                    "source_type": types[n % len(types)],
+                    "status": statuses[n % len(statuses)],
+                    "position": n,
+                    "amount_asked": 1000 + (n * 37) % 250_000,
+                    "amount_awarded": (1000 + (n * 37) % 250_000) // 2
+                    if statuses[n % 8] in ("awarded", "reporting")
+                    else None,
+                    "currency": "USD",
+                    "application_deadline": today + timedelta(days=(n % 730) - 365),
+                    "report_deadline": today + timedelta(days=(n % 730) - 200) if n % 3 == 0 else None,
+                    "fiscal_year": today.year - 5 + n % 10,
+                    "lead_organization_id": org_ids[n % len(org_ids)],
+                    "owner_membership_id": member_ids[n % len(member_ids)] if n % 5 else coordinator_membership,
+                    "author_membership_id": coordinator_membership,
+                    "notes": "",
+                    "confidentiality": "leadership" if n % 10 == 0 else "workspace",
+                    "created_at": now - timedelta(days=n % 900),
+                    "updated_at": now - timedelta(days=n % 300),
+                }
+                for n, fid in enumerate(opportunity_ids)
+            ),
+        )
+        goal_rows = (
+            conn.execute(
+                select(t["goals"].c.id).where(t["goals"].c.partnership_id == pid).order_by(t["goals"].c.id).limit(500)
+            )
+            .scalars()
+            .all()
+        )
+        _insert(
+            conn,
+            t["funding_opportunity_goals"],
+            (
+                {"id": lid, "partnership_id": pid, "opportunity_id": fid, "goal_id": goal_rows[n % len(goal_rows)]}
+                for n, (lid, fid) in enumerate(
+                    zip(ids.take("funding_opportunity_goals", len(opportunity_ids)), opportunity_ids, strict=True)
+                )
+            ),
+        )
+        # Awareness days of its own (fixed dates and weekdays of months), each with a campaign plan this year.
+        day_ids = ids.take("awareness_days", size["awareness_days"])
+        _insert(
+            conn,
+            t["awareness_days"],
+            (
+                {
+                    "id": did,
+                    "partnership_id": pid,
+                    "name": f"Local day {n:03d}",
+                    "description": "",
+                    "kind": "fixed" if n % 2 else "nth_weekday",
+                    "month": n % 12 + 1,
+                    "day": n % 28 + 1 if n % 2 else None,
+                    "weekday": None if n % 2 else n % 7,
+                    "nth": None if n % 2 else n % 4 + 1,
+                    "on_date": None,
+                    "base_key": None,
+                    "base_day_id": None,
+                    "offset_days": 0,
+                    "created_by_membership_id": coordinator_membership,
+                    "created_at": now,
+                }
+                for n, did in enumerate(day_ids)
+            ),
+        )
+        _insert(
+            conn,
+            t["campaign_plans"],
+            (
+                {
+                    "id": cid,
+                    "partnership_id": pid,
+                    "day_key": None,
+                    "awareness_day_id": did,
+                    "year": today.year,
+                    "title": f"Campaign for local day {n:03d}",
+                    "owner_membership_id": member_ids[n],
+                    "funding_opportunity_id": opportunity_ids[n],
+                    "goal_text": "",
+                    "outcome": "",
+                    "notes": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n, (cid, did) in enumerate(zip(ids.take("campaign_plans", len(day_ids)), day_ids, strict=True))
+            ),
+        )
+        log(f"  large: {len(opportunity_ids)} funding opportunities, {len(day_ids)} awareness days and plans")
+
+        # In-kind resources (issue #14): offers of every kind and status from organizations and members,
+        # needs, and every fourth need matched to an offer.
+        inkind_kinds = [choice.key for choice in toolkit.IN_KIND_TYPES]
+        offer_statuses = ["available", "matched", "in_use", "used_up", "withdrawn"]
+        offer_ids = ids.take("inkind_offers", size["inkind_offers"])
+        _insert(
+            conn,
+            t["inkind_offers"],
+            (
+                {
+                    "id": oid,
+                    "partnership_id": pid,
+                    "kind": inkind_kinds[n % len(inkind_kinds)],
+                    "title": f"In-kind offer {n:05d}",
+                    "description": "Offered to the partnership. " * 5,
+                    "hours": n % 200 if n % 3 else None,
+                    "quantity": "2 rooms, Tuesdays" if n % 2 else "",
+                    "available_from": today - timedelta(days=n % 300),
+                    "available_until": today + timedelta(days=n % 400) if n % 4 else None,
+                    "status": offer_statuses[n % len(offer_statuses)],
+                    "organization_id": org_ids[n % len(org_ids)] if n % 5 else None,
+                    "used_by_organization_id": org_ids[(n + 7) % len(org_ids)] if n % 5 == 2 else None,
+                    "offered_by_membership_id": member_ids[n % len(member_ids)],
+                    "author_membership_id": member_ids[n % len(member_ids)] if n % 3 else coordinator_membership,
+                    "created_at": now - timedelta(days=n % 700),
+                    "updated_at": now - timedelta(days=n % 100),
+                }
+                for n, oid in enumerate(offer_ids)
+            ),
+        )
+        need_statuses = ["open", "met", "closed"]
+        need_ids = ids.take("inkind_needs", size["inkind_needs"])
+        _insert(
+            conn,
+            t["inkind_needs"],
+            (
+                {
+                    "id": nid,
+                    "partnership_id": pid,
+                    "title": f"In-kind need {n:05d}",
+                    "details": "What the partnership needs. " * 5,
+                    "kind": inkind_kinds[n % len(inkind_kinds)] if n % 4 else None,
+                    "needed_by": today + timedelta(days=n % 120) if n % 2 else None,
+                    "status": need_statuses[n % len(need_statuses)],
+                    "posted_by_membership_id": member_ids[(n * 7) % len(member_ids)],
+                    "created_at": now - timedelta(days=n % 500),
+                    "updated_at": now - timedelta(days=n % 50),
+                }
+                for n, nid in enumerate(need_ids)
+            ),
+        )
+        matched = [(offer_ids[n % len(offer_ids)], nid) for n, nid in enumerate(need_ids) if n % 4 == 0]
+        _insert(
+            conn,
+            t["inkind_matches"],
+            (
+                {
+                    "id": mid,
+                    "partnership_id": pid,
+                    "offer_id": oid,
+                    "need_id": nid,
+                    "note": "",
+                    "matched_by_membership_id": coordinator_membership,
+                    "created_at": now,
+                }
+                for mid, (oid, nid) in zip(ids.take("inkind_matches", len(matched)), matched, strict=True)
+            ),
+        )
+        log(f"  large: {len(offer_ids)} in-kind offers, {len(need_ids)} needs, {len(matched)} matches")
 
         # The activity log: the demo's own kinds of entries, by many people, over a year.
         kinds = [

@@ -125,6 +125,10 @@ def register_template_helpers(app: Flask) -> None:
             return value.strftime("%d %b %Y")
         return _local_time(value, "%d %b %Y").removesuffix(" UTC")
 
+    from partnership_hub.money import format_money
+
+    app.add_template_filter(format_money, "money")  # {{ amount|money(currency) }} → "USD 1,250.00"
+
 
 def register_partnership_menu(app: Flask) -> None:
     """The layout's partnership switcher, fetched when its menu first opens (so pages don't query it)."""

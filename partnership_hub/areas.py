@@ -35,6 +35,8 @@ INSTALLED_AREAS: tuple[str, ...] = (
     "meetings",
     "governance",
     "advisory",
+    "funding",
+    "awareness",
     "setup",
     "audit",
     "notifications",
@@ -263,6 +265,26 @@ class FirstStep:
 
 
 @dataclass(frozen=True)
+class CalendarEntry:
+    """Something an area shows on a day of the meetings' month view (an awareness day)."""
+
+    day: date
+    label: str
+    url: str | None = None
+    kind: str = "other"
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """An all-day event an area adds to a person's calendar feed (``end`` inclusive)."""
+
+    uid: str  # unique within the partnership and stable across fetches
+    summary: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
 class Area:
     """Everything one area contributes to the product."""
 
@@ -290,9 +312,17 @@ class Area:
     # restricted area: admission is a seat or the chair's grant, not a role). The route walk accepts a 404
     # there; the area's own tests prove who is admitted and who is not.
     admitted_only: tuple[str, ...] = ()
+    # "module:function(ctx, first, last) -> list[CalendarEntry]": entries on the month view (ONE bounded
+    # statement), and "module:function(ctx, first, last) -> list[FeedEvent]": all-day events in the
+    # personal calendar feed (the feed's context is the feed owner's).
+    calendar_entries: str | None = None
+    feed_events: str | None = None
     # "module:function(ctx)": recompute what the area stores in the partnership's local time, called
     # in the same transaction when a coordinator changes the partnership's time zone.
     on_time_zone_change: str | None = None
+    # "module:function(partnership_id, to_address, kind) -> 'send' | 'safe' | 'drop'": asked before any
+    # email of a partnership is queued (``notifications.services.queue_email``); the strictest answer wins.
+    mail_rule: str | None = None
 
 
 @cache
@@ -382,6 +412,11 @@ def setup_fact_queries(ctx: Any) -> dict[str, Any]:
         if area.setup_facts:
             queries |= resolve(area.setup_facts)(ctx)
     return queries
+
+
+def mail_rules() -> list[Callable[[int, str, str], str]]:
+    """Every installed area's ``mail_rule``, imported."""
+    return [resolve(area.mail_rule) for area in installed() if area.mail_rule]
 
 
 def task_modules() -> tuple[str, ...]:

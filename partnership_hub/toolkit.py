@@ -257,20 +257,37 @@ FUNDING_SOURCE_TYPES: tuple[Choice, ...] = (
     Choice("program_revenue", "Program Revenue"),
 )
 
+# The funding pipeline's types: the brief's sources plus the two a pipeline also needs (issue #14).
+FUNDING_TYPES: tuple[Choice, ...] = (
+    *FUNDING_SOURCE_TYPES,
+    Choice("individual_giving", "Individual Giving"),
+    Choice("other", "Other"),
+)
+
 IN_KIND_TYPES: tuple[Choice, ...] = (
     Choice("staff", "Staff resources"),
     Choice("student_placement", "Student placements"),
     Choice("skills", "Skills offers from non-profits and businesses"),
+    # Beyond the brief's three: what partners offer most often besides time and skills (issue #14).
+    Choice("space", "Meeting or office space"),
+    Choice("goods", "Goods and supplies"),
 )
 
 
 @dataclass(frozen=True)
 class AwarenessDay:
+    """A cause awareness day or month and its date rule, in plain values (the awareness area turns them
+    into python-dateutil rules): a fixed date (``month`` + ``day``), the ``nth`` ``weekday`` of the month
+    (0 = Monday; -1 = the last), the whole ``month`` (neither), each optionally ``offset_days`` later."""
+
     key: str
     label: str
     month: int
-    day: int | None = None  # None: the whole month
-    rule: str = ""  # a movable date, e.g. "tuesday_after_thanksgiving"
+    day: int | None = None
+    weekday: int | None = None
+    nth: int | None = None
+    offset_days: int = 0
+    when: str = ""  # how the brief says it, where the rule alone reads oddly
 
 
 AWARENESS_DAYS: tuple[AwarenessDay, ...] = (
@@ -282,24 +299,33 @@ AWARENESS_DAYS: tuple[AwarenessDay, ...] = (
     AwarenessDay("tip_day", "World Day Against Trafficking in Persons", 7, 30),
     AwarenessDay("girl_child_day", "International Day of the Girl Child", 10, 11),
     AwarenessDay("evaw_day", "International Day for the Elimination of Violence Against Women", 11, 25),
-    AwarenessDay("giving_tuesday", "#GivingTuesday", 11, rule="tuesday_after_thanksgiving"),
+    # U.S. Thanksgiving is the fourth Thursday of November; #GivingTuesday the Tuesday after it.
+    AwarenessDay(
+        "giving_tuesday", "#GivingTuesday", 11, weekday=3, nth=4, offset_days=5, when="Tuesday after Thanksgiving"
+    ),
     AwarenessDay("human_rights_day", "International Human Rights Day", 12, 10),
+)
+
+GIVING_TUESDAY_NOTE = (
+    "#GivingTuesday is a global day of giving that suits local fundraising: plan the ask, the story and "
+    "the thank-you ahead, and share them with your members to amplify."
 )
 
 
 # --- Survivor engagement and trauma-informed practice ---------------------------------------------
 
-TRAUMA_INFORMED_AREAS: tuple[str, ...] = (
-    "Governance and leadership",
-    "Policy",
-    "Physical environment",
-    "Engagement and involvement",
-    "Cross sector collaboration",
-    "Screening, assessment, treatment services",
-    "Training and workforce development",
-    "Progress monitoring and quality assurance",
-    "Financing",
-    "Evaluation",
+# The ten key areas, each with a stable key (the trauma-informed self-assessment stores the keys).
+TRAUMA_INFORMED_AREAS: tuple[Choice, ...] = (
+    Choice("governance_leadership", "Governance and leadership"),
+    Choice("policy", "Policy"),
+    Choice("physical_environment", "Physical environment"),
+    Choice("engagement", "Engagement and involvement"),
+    Choice("cross_sector", "Cross sector collaboration"),
+    Choice("screening_treatment", "Screening, assessment, treatment services"),
+    Choice("training_workforce", "Training and workforce development"),
+    Choice("monitoring_quality", "Progress monitoring and quality assurance"),
+    Choice("financing", "Financing"),
+    Choice("evaluation", "Evaluation"),
 )
 
 FOUR_RS: tuple[Choice, ...] = (
@@ -511,9 +537,13 @@ CONSENT_PRIVACY_RESOURCES: tuple[str, ...] = (
     "Mandatory Reporting State-by-State",
 )
 
-FEDERAL_CONFIDENTIALITY_LAWS: tuple[str, ...] = (
-    "Confidentiality of Information",
-    "Health Insurance Portability and Accountability Act (HIPAA)",
-    "Prison Rape Elimination Act (PREA)",
-    "Violence Against Women Act (VAWA) or the Victims of Crime Act (VOCA)",
+# The federal rules on confidentiality, keyed: the advisory area's checklist stores the keys
+# (``federal_rule_reviews.rule_key``); ``FEDERAL_CONFIDENTIALITY_LAWS`` is their labels, as the guide shows them.
+FEDERAL_CONFIDENTIALITY_RULES: tuple[Choice, ...] = (
+    Choice("confidentiality_of_information", "Confidentiality of Information"),
+    Choice("hipaa", "Health Insurance Portability and Accountability Act (HIPAA)"),
+    Choice("prea", "Prison Rape Elimination Act (PREA)"),
+    Choice("vawa_voca", "Violence Against Women Act (VAWA) or the Victims of Crime Act (VOCA)"),
 )
+
+FEDERAL_CONFIDENTIALITY_LAWS: tuple[str, ...] = tuple(rule.label for rule in FEDERAL_CONFIDENTIALITY_RULES)

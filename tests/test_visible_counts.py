@@ -11,7 +11,7 @@ from partnership_hub.goals import services as goals
 from partnership_hub.goals.models import Goal
 from partnership_hub.members.models import Representative
 from partnership_hub.setup.services import collect_facts
-from tests.factories import create_organization
+from tests.factories import create_organization, seat_on_board
 from tests.goals.helpers import ctx_of, make_goal, make_objective, partnership_today, post
 
 GOAL_FACTS = ("goals", "goals_with_objectives", "endorsed_goals", "progress_updates", "action_items")
@@ -51,13 +51,15 @@ def test_facts_leave_out_goals_the_person_may_not_see(app, world, role):
 
 
 def test_facts_count_what_a_level_or_a_grant_admits(app, world):
+    # "advisory" admits the survivor advisory board (a seat), not a role: both sit on it here.
+    seat_on_board(app, world.home, "survivor_advisor", "coordinator")
     _goal_with_everything(app, world.home, "advisory")
     assert _facts(app, world.home, "survivor_advisor") == ONE
     assert _facts(app, world.home, "member") == NONE
     # a private goal counts for its author only (coordinators are not admitted to it)
     _goal_with_everything(app, world.home, "private", author="member")
     assert _facts(app, world.home, "member") == ONE
-    assert _facts(app, world.home, "coordinator") == ONE  # the advisory goal only
+    assert _facts(app, world.home, "coordinator") == ONE  # the advisory goal only (they sit on the board)
     assert _facts(app, world.home, "observer") == NONE
 
 

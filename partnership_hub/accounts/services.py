@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -204,6 +205,22 @@ def set_time_zone(user: User, zone: str) -> None:
     if zone and not is_time_zone(zone):
         raise ServiceError("Enter a time zone from the list, like America/Denver or Europe/London.", "time_zone")
     user.time_zone = zone or None
+
+
+NAME_MAX = 120  # users.name
+
+
+def set_name(user: User, name: str) -> None:
+    """Rename a person: the one name the product shows for them, in every partnership. The database keeps
+    ``memberships.sort_name`` in step (triggers of migration 0010), so lists sort by the new name at once."""
+    name = name.strip()
+    if not name:
+        raise ServiceError("Enter the name you want others to see.", "name")
+    if len(name) > NAME_MAX:
+        raise ServiceError(f"Use at most {NAME_MAX} characters.", "name")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in name):
+        raise ServiceError("Use one line, without line breaks, tabs or other control characters.", "name")
+    user.name = name
 
 
 def change_password(user: User, current: str, new: str, *, keep_token: str | None) -> None:

@@ -33,6 +33,10 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
         # clear these links before removing a meeting or an agenda item.
         ForeignKeyConstraint(["partnership_id", "meeting_id"], ["meetings.partnership_id", "meetings.id"]),
         ForeignKeyConstraint(["partnership_id", "agenda_item_id"], ["agenda_items.partnership_id", "agenda_items.id"]),
+        # The awareness campaign a task belongs to (the awareness area clears it before removing a plan).
+        ForeignKeyConstraint(
+            ["partnership_id", "campaign_plan_id"], ["campaign_plans.partnership_id", "campaign_plans.id"]
+        ),
         # The action plan's unlinked items, soonest due first (NULLS LAST is a btree's ascending order):
         # the plan's last group is a LIMIT scan of this index (``services._page_keys``).
         Index(
@@ -55,6 +59,7 @@ class ActionItem(TenantMixin, TimestampMixin, Model):
     objective_id: Mapped[int | None] = mapped_column(index=True)
     meeting_id: Mapped[int | None] = mapped_column(index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(index=True)
+    campaign_plan_id: Mapped[int | None] = mapped_column(index=True)
     # When the assignee leaves, the item stays and becomes unassigned.
     assignee_membership_id: Mapped[int | None] = mapped_column(
         ForeignKey("memberships.id", ondelete="SET NULL"), index=True

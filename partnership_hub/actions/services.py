@@ -459,10 +459,16 @@ def _apply_status(item: ActionItem, status: ActionStatus) -> None:
 
 
 def create_item(
-    ctx: WorkspaceContext, data: dict[str, Any], *, meeting_id: int | None = None, agenda_item_id: int | None = None
+    ctx: WorkspaceContext,
+    data: dict[str, Any],
+    *,
+    meeting_id: int | None = None,
+    agenda_item_id: int | None = None,
+    campaign_plan_id: int | None = None,
 ) -> ActionItem:
     """Add an action item to the plan (created by ``ctx``'s member). ``meeting_id``/``agenda_item_id``:
-    the meeting (and agenda item) it came from; the meetings area checks them before it calls this."""
+    the meeting (and agenda item) it came from; ``campaign_plan_id``: the awareness campaign it is a
+    task of. The calling area checks them before it calls this."""
     cleaned = clean_action_data(ctx, data)
     status = cleaned.pop("status")
     author = ctx.membership.id if ctx.membership else None
@@ -472,6 +478,7 @@ def create_item(
         created_by_membership_id=author,
         meeting_id=meeting_id,
         agenda_item_id=agenda_item_id,
+        campaign_plan_id=campaign_plan_id,
     )
     _apply_status(item, status)
     db.session.add(item)
@@ -486,6 +493,7 @@ def create_item(
         objective_id=item.objective_id,
         assignee_membership_id=item.assignee_membership_id,
         meeting_id=item.meeting_id,
+        campaign_plan_id=item.campaign_plan_id,
     )
     return item
 

@@ -178,12 +178,14 @@ def delete_role(ctx: WorkspaceContext, role: AdvisoryRole) -> None:
     db.session.flush()
 
 
-def ensure_default_roles(ctx: WorkspaceContext) -> None:
-    """The toolkit's usual roles, the first time a coordinator opens an empty board."""
-    if db.session.scalars(scoped(select(AdvisoryRole.id)).limit(1)).first() is None:
-        for name, description, months in DEFAULT_ROLES:
-            db.session.add(AdvisoryRole(name=name, description=description, term_months=months))
-        db.session.flush()
+def ensure_default_roles(ctx: WorkspaceContext) -> int:
+    """The toolkit's usual roles, for a board with none yet; how many were added (0: it had roles)."""
+    if db.session.scalars(scoped(select(AdvisoryRole.id)).limit(1)).first() is not None:
+        return 0
+    for name, description, months in DEFAULT_ROLES:
+        db.session.add(AdvisoryRole(name=name, description=description, term_months=months))
+    db.session.flush()
+    return len(DEFAULT_ROLES)
 
 
 # --- seats and terms ---------------------------------------------------------------------------------
@@ -352,6 +354,9 @@ def renew_term(ctx: WorkspaceContext, seat: BoardSeat, data: dict[str, Any]) -> 
     previous = seat_terms(ctx, seat)
     if previous and starts <= previous[0].starts_on:
         raise ServiceError("A renewal starts after the current term began.", "term_starts_on")
+    role = get_scoped(db.session, AdvisoryRole, seat.role_id)
+    if ends is None and role.term_months:  # as for a new seat: the role's usual term
+        ends = _add_months(starts, role.term_months) - timedelta(days=1)
     note = form_text(data, "note", TEXT_MAX)
     term = BoardTerm(
         seat_id=seat.id, starts_on=starts, ends_on=ends, is_renewal=True, note=note, recorded_by_membership_id=_me(ctx)
@@ -371,6 +376,9 @@ def end_seat(ctx: WorkspaceContext, seat: BoardSeat, data: dict[str, Any]) -> Bo
         raise ServiceError("Enter the last day like 2026-03-31, or leave it empty for today.", "left_on")
     if left_on < seat.joined_on:
         raise ServiceError("They cannot leave before they joined.", "left_on")
+    if left_on > ctx.today():
+        # Ending the seat ends their admission now: record it on their last day, not ahead of it.
+        raise ServiceError("Record the end of a seat on or after their last day, not ahead of it.", "left_on")
     seat.left_on, seat.is_chair = left_on, False
     _drop_board_grant(seat.membership_id)
     db.session.flush()
@@ -417,8 +425,12 @@ class AccessGrantRow:
 def access_grants(ctx: WorkspaceContext) -> list[AccessGrantRow]:
     """The chair's grants to people who do not sit on the board, ended ones included (the board sees
     its history), newest first (ONE statement; bounded by the partnership's members)."""
-    granter = select(User.name).join(Membership, Membership.user_id == User.id)
-    granter = granter.where(Membership.id == ConfidentialGrant.granted_by_membership_id).scalar_subquery()
+    granter = (
+        select(User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.id == ConfidentialGrant.granted_by_membership_id)
+        .scalar_subquery()
+    )
     seated = exists().where(BoardSeat.membership_id == ConfidentialGrant.membership_id, BoardSeat.left_on.is_(None))
     stmt = (
         select(ConfidentialGrant.membership_id, User.name, ConfidentialGrant.reason, ConfidentialGrant.ends_on, granter)
@@ -491,6 +503,9 @@ def revoke_access(ctx: WorkspaceContext, data: dict[str, Any]) -> None:
     if row is None:
         raise ServiceError("That person holds no grant to the restricted area.", "membership_id")
     yesterday = ctx.today() - timedelta(days=1)
+    if row.ends_on is not None and row.ends_on <= yesterday:
+        # Ended already: moving its end date would rewrite when their access ended.
+        raise ServiceError("Their access has already ended.", "membership_id")
     row.ends_on = yesterday  # kept, ended: the board sees who had access and until when
     db.session.flush()
     audit.record(ctx, "advisory_access.revoked", "advisory_board", None, membership_id=row.membership_id)
@@ -590,6 +605,9 @@ def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
 def seed_for_tests(ctx: WorkspaceContext) -> None:
     """The route walk's board: the survivor advisor chairs it (so the chair's pages are walked as them),
     with the usual roles (its ``advisory_role_id``) and their seat (``board_seat_id``)."""
+    chaired = select(BoardSeat.id).where(BoardSeat.is_chair.is_(True), BoardSeat.left_on.is_(None))
+    if db.session.scalars(scoped(chaired)).first() is not None:
+        return  # a board is there already (the demo's, when a test seeds on top of it)
     advisor = db.session.scalars(scoped(select(Membership.id).where(Membership.role == Role.SURVIVOR_ADVISOR))).first()
     if advisor is not None:
         seed_board(ctx, [(advisor, "Chair", True)])

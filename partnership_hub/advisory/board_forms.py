@@ -53,7 +53,7 @@ class SeatEditForm(FlaskForm):
 
 class RenewForm(FlaskForm):
     term_starts_on = StringField("New term starts")
-    term_ends_on = StringField("New term ends", description="Optional.")
+    term_ends_on = StringField("New term ends", description="Optional; the role's usual term when left empty.")
     note = TextAreaField("Note", validators=[length(TEXT_MAX)], description="Optional.")
 
     def values(self) -> dict:

@@ -52,8 +52,11 @@ def roles_defaults():
     """A new board starts with the usual roles (chair, advisor, peer mentor) in one click."""
     require("advisory.manage")
     form = confirmed(ConfirmForm())
-    submit(form, lambda: board.ensure_default_roles(g.ctx), validate=False)
-    message = "The usual roles were added; rename or describe them as your board sees fit."
+    saved = submit(form, lambda: board.ensure_default_roles(g.ctx), validate=False)
+    if saved and saved.value:
+        message = "The usual roles were added; rename or describe them as your board sees fit."
+    else:
+        message = "The board has its roles already; nothing was added."
     return done(message, url_for("advisory.roles"))
 
 

@@ -154,10 +154,17 @@ def new():
     require("goals.manage")
     form = GoalForm()
     if saved := submit(form, lambda: services.create_goal(g.ctx, form.values())):
-        return done(
-            "The goal was added. Now give it measurable objectives.", url_for("goals.detail", goal_id=saved.value.id)
-        )
+        return _saved(saved.value, "The goal was added. Now give it measurable objectives.")
     return _goal_form_page(form)
+
+
+def _saved(goal: Goal, message: str):
+    """On to the goal's page, or to the list when its level keeps out the coordinator who saved it (an
+    ``advisory`` goal and a coordinator not on the survivor advisory board: a 404 otherwise)."""
+    if confidentiality.may_read(g.ctx, goal):
+        return done(message, url_for("goals.detail", goal_id=goal.id))
+    hidden = "The goal was saved. Only the people its level admits can open it; you are not among them."
+    return done(hidden, url_for("goals.index"))
 
 
 def _detail_page(goal: Goal, *, block: str | None = None, status: int = 200, update_forms=None):
@@ -202,7 +209,7 @@ def edit(goal_id: int):
         form.lead_organization_ids.data = queries.lead_organization_ids(goal)
         form.access_membership_ids.data = sorted(confidentiality.granted_membership_ids(goal))
     if submit(form, lambda: services.update_goal(g.ctx, goal, form.values())):
-        return done("The goal was updated.", url_for("goals.detail", goal_id=goal.id))
+        return _saved(goal, "The goal was updated.")
     return _goal_form_page(form, goal)
 
 

@@ -112,8 +112,14 @@ def revoke_calendar_feed():
 def feed(token: str):
     """A person's subscription feed (no sign-in: the token is the key). Unknown, revoked or left: 404."""
     found = calendars.feed_for_token(token)
+    now = utcnow()
     body = ics.feed_calendar(
-        f"{found.partnership.name} meetings", found.meetings, _link_for(found.partnership.slug), _domain(), utcnow()
+        f"{found.partnership.name} meetings",
+        found.meetings,
+        _link_for(found.partnership.slug),
+        _domain(),
+        now,
+        calendars.feed_all_day_events(found, now),
     )
     response = BaseResponse(body, mimetype="text/calendar")
     response.headers["Content-Type"] = ics.CONTENT_TYPE

@@ -19,13 +19,14 @@ import calendar as stdlib_calendar
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import not_, select
 
+from partnership_hub import areas
+from partnership_hub.areas import CalendarEntry
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import visibility_clause, visible
 from partnership_hub.context import WorkspaceContext
@@ -158,6 +159,20 @@ def feed_for_token(raw: str, now: datetime | None = None) -> Feed:
     return Feed(partnership, membership, list(db.session.scalars(scoped(stmt))))
 
 
+def feed_all_day_events(feed: Feed, now: datetime) -> list[areas.FeedEvent]:
+    """Other areas' all-day events for the feed's owner (``Area.feed_events``), over the feed's window."""
+    from partnership_hub.context import WorkspaceContext
+
+    ctx = WorkspaceContext(feed.partnership, feed.membership, None)
+    today = ctx.today(now)
+    first, last = today - timedelta(days=FEED_DAYS_BACK), today + timedelta(days=FEED_DAYS_AHEAD)
+    found: list[areas.FeedEvent] = []
+    for area in areas.installed():
+        if area.feed_events:
+            found.extend(areas.resolve(area.feed_events)(ctx, first, last))
+    return found
+
+
 # --- a series' file ----------------------------------------------------------------------------------
 
 
@@ -204,19 +219,13 @@ def series_file(ctx: WorkspaceContext, series_id: Any) -> SeriesFile:
 # --- the month view ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    """Something another area shows on a day of the month view (awareness days, when they land)."""
-
-    day: date
-    label: str
-    url: str | None = None
-    kind: str = "other"
-
-
-# Where other areas' entries join the month view: each ``(ctx, first_day, last_day) -> entries`` runs
-# ONE bounded statement. Empty until an area (awareness days) registers one.
-OTHER_ENTRY_SOURCES: list[Callable[[WorkspaceContext, date, date], list[CalendarEntry]]] = []
+def other_entries(ctx: WorkspaceContext, first: date, last: date) -> list[CalendarEntry]:
+    """Other areas' entries on the month view (``Area.calendar_entries``: ONE bounded statement each)."""
+    found: list[CalendarEntry] = []
+    for area in areas.installed():
+        if area.calendar_entries:
+            found.extend(areas.resolve(area.calendar_entries)(ctx, first, last))
+    return found
 
 
 @dataclass(frozen=True)
@@ -306,9 +315,8 @@ def month_view(ctx: WorkspaceContext, month: date, now: datetime | None = None) 
             day.meetings.append(MonthEntry(meeting, meeting.starts_at.astimezone(tz)))
         else:
             day.more += 1
-    for source in OTHER_ENTRY_SOURCES:
-        for entry in source(ctx, first, last):
-            if entry.day in days:
-                days[entry.day].others.append(entry)
+    for entry in other_entries(ctx, first, last):
+        if entry.day in days:
+            days[entry.day].others.append(entry)
     weeks = [[days[d] for d in week] for week in weeks_dates]
     return MonthView(month, weeks, zone, today, capped)

@@ -97,12 +97,13 @@ def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
         board,
         [
             ("Survivor engagement in the spring training", AgendaItemKind.DISCUSSION, 30, "amara.okafor"),
-            ("Compensation for advisors' time", AgendaItemKind.DECISION, 20, "coordinator"),
+            ("Compensation for advisors' time", AgendaItemKind.DECISION, 20, "jordan.reyes"),
         ],
         ids,
         published=True,
     )
-    _add_invitees(board, {"amara.okafor": Rsvp.YES, "coordinator": Rsvp.YES}, ids, {})
+    # The board's own people: the coordinators are not on it (the advisory area seats it).
+    _add_invitees(board, {"amara.okafor": Rsvp.YES, "jordan.reyes": Rsvp.YES, "noor.haddad": Rsvp.MAYBE}, ids, {})
     ctx.partnership.meetings_every_weeks = 4
     _monthly_history(ctx, monthly.series_id, ids)
 

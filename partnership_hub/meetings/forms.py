@@ -26,7 +26,9 @@ from partnership_hub.picking import Pick
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
 LEVEL_CHOICES = [
-    SelectChoice("", "The usual for this kind (advisory board: survivor advisors and coordinators; others: everyone)"),
+    SelectChoice(
+        "", "The usual for this kind (advisory board: the board and the people its chair admits; others: everyone)"
+    ),
     *(SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()),
 ]
 SCOPE_CHOICES = [

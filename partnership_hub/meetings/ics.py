@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
+from partnership_hub.areas import FeedEvent
 from partnership_hub.confidentiality import Level
 from partnership_hub.meetings import recurrence
 from partnership_hub.meetings.models import Meeting, MeetingSeries
@@ -207,8 +208,25 @@ def series_calendar(
     return _calendar("CANCEL" if all_cancelled else "PUBLISH", master.title, events, first=first, last=last)
 
 
-def feed_calendar(name: str, meetings: Sequence[Meeting], link_for: LinkFor, domain: str, now: datetime) -> bytes:
-    """A personal subscription: one VEVENT per meeting, each with its own UID."""
+def feed_calendar(
+    name: str,
+    meetings: Sequence[Meeting],
+    link_for: LinkFor,
+    domain: str,
+    now: datetime,
+    all_day: Sequence[FeedEvent] = (),
+) -> bytes:
+    """A personal subscription: one VEVENT per meeting, each with its own UID, and the other areas'
+    all-day events (awareness days: DTSTART;VALUE=DATE, DTEND the day after the last, TRANSP:TRANSPARENT)."""
     events = [_event(m, link_for(m), occurrence_uid(m, domain), now) for m in meetings]
+    for item in all_day:
+        event = Event()
+        event.add("uid", f"{item.uid}@{domain}")
+        event.add("dtstamp", now)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("transp", "TRANSPARENT")  # an observance does not make anyone busy
+        events.append(event)
     first, last = _span(meetings, now)
     return _calendar("PUBLISH", name, events, first=first, last=last)

@@ -238,6 +238,13 @@ def meeting_list(
     )
 
 
+def board_meetings(ctx: WorkspaceContext, now: datetime, page: int = 1, page_size: int = PAGE_SIZE) -> Page[MeetingRow]:
+    """The survivor advisory board's meetings ``ctx``'s member may see, upcoming soonest first, then past
+    ones latest first (the advisory area's restricted area lists them): ``meeting_list`` narrowed to the
+    board's kind, ONE statement."""
+    return meeting_list(ctx, MeetingFilters(kind=MeetingKind.ADVISORY_BOARD.value), now, page, page_size)
+
+
 # --- the meeting page ----------------------------------------------------------------------------
 
 

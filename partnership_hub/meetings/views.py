@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import g, request, url_for
 
+from partnership_hub.confidentiality import may_read
 from partnership_hub.db import utcnow
 from partnership_hub.meetings import services
 from partnership_hub.meetings.forms import CancelForm, MeetingForm, parse_filters
@@ -75,9 +76,17 @@ def new():
         form.kind.data = kind if kind in {k.value for k in KIND_LABELS} else "full_partnership"
         form.repeat.data = "none"
     if saved := submit(form, lambda: services.schedule_meeting(g.ctx, form.values())):
-        meeting = saved.value
-        return done(f"“{meeting.title}” was scheduled.", url_for("meetings.detail", meeting_id=meeting.id))
+        return _saved(saved.value, f"“{saved.value.title}” was scheduled.")
     return _form_page(form)
+
+
+def _saved(meeting: Meeting, message: str):
+    """On to the meeting's page, or to the list when its level keeps out the person who saved it (a
+    coordinator not on the survivor advisory board scheduling the board's meeting: a 404 otherwise)."""
+    if may_read(g.ctx, meeting):
+        return done(message, url_for("meetings.detail", meeting_id=meeting.id))
+    hidden = " Only the people its level admits can open it; you are not among them."
+    return done(message + hidden, url_for("meetings.index"))
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -99,7 +108,7 @@ def edit(meeting_id: int):
     if saved := submit(form, lambda: services.update_meeting(g.ctx, meeting, series, form.values(), scope)):
         following = scope == "following" and series is not None
         message = "This and the following meetings were updated." if following else "The meeting was updated."
-        return done(message, url_for("meetings.detail", meeting_id=saved.value.id))
+        return _saved(saved.value, message)
     return _form_page(form, meeting, series)
 
 

@@ -392,10 +392,19 @@ def representative_name(rep: Representative) -> str:
     return rep.name
 
 
-def representative_email(rep: Representative) -> str:
+def representative_email(rep: Representative, not_shared: frozenset[int] = frozenset()) -> str:
+    """``not_shared``: members who allow no email (``emails_not_shared``), listed without an address."""
     if rep.membership is not None:
-        return rep.membership.user.email
+        return "" if rep.membership_id in not_shared else rep.membership.user.email
     return rep.email
+
+
+def emails_not_shared(ctx: WorkspaceContext) -> frozenset[int]:
+    """The members whose email address others are not shown: the advisory area's contact preferences
+    (issue #13; one small query, bounded by the people who keep preferences)."""
+    from partnership_hub.advisory.safety import emails_not_shared as not_shared
+
+    return not_shared(ctx)
 
 
 def visible_representatives(ctx: WorkspaceContext, organization: Organization) -> list[Representative]:
@@ -412,8 +421,8 @@ CSV_HEADER = ["Name", "Status", "Sectors", "Ps", "Website", "Service area", "Rep
 def export_rows(
     ctx: WorkspaceContext, filters: OrganizationFilter, custom_sectors: list[CustomSector], *, with_contacts: bool
 ) -> Iterator[list[str]]:
-    """Every organization matching ``filters`` as CSV rows under ``CSV_HEADER`` (three queries,
-    whatever the count). The records are read now; the rows are made as the download streams."""
+    """Every organization matching ``filters`` as CSV rows under ``CSV_HEADER`` (three queries, four with
+    contacts, whatever the count). The records are read now; the rows are made as the download streams."""
     labels = sector_labels(custom_sectors)
     # subqueryload, not selectinload: one statement per relationship at any size (selectinload
     # sends one per 500 organizations).
@@ -429,11 +438,16 @@ def export_rows(
     )
     # Read inside the request: a streamed body is sent after the request's session has closed.
     organizations = list(db.session.scalars(scoped(stmt)))
-    return (list(_csv_row(ctx, organization, labels, with_contacts)) for organization in organizations)
+    not_shared = emails_not_shared(ctx) if with_contacts else frozenset()
+    return (list(_csv_row(ctx, organization, labels, with_contacts, not_shared)) for organization in organizations)
 
 
 def _csv_row(
-    ctx: WorkspaceContext, organization: Organization, labels: dict[str, str], with_contacts: bool
+    ctx: WorkspaceContext,
+    organization: Organization,
+    labels: dict[str, str],
+    with_contacts: bool,
+    not_shared: frozenset[int] = frozenset(),
 ) -> Iterator[str]:
     reps = []
     for rep in visible_representatives(ctx, organization):
@@ -441,7 +455,7 @@ def _csv_row(
         if rep.title:
             parts.append(rep.title)
         if with_contacts:
-            parts.extend(x for x in (representative_email(rep), rep.phone) if x)
+            parts.extend(x for x in (representative_email(rep, not_shared), rep.phone) if x)
         reps.append(", ".join(parts))
     yield organization.name
     yield "Archived" if organization.archived_at else "Active"

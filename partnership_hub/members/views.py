@@ -4,6 +4,7 @@ gaps, and linked networks. Everyone in the workspace reads; directory editors ch
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from flask import Response, abort, flash, g, request, url_for
@@ -148,7 +149,7 @@ def _organization_page(
         confirm_form=ConfirmForm(),
         ps=toolkit.PS,
         rep_name=services.representative_name,
-        rep_email=services.representative_email,
+        rep_email=partial(services.representative_email, not_shared=services.emails_not_shared(ctx)),
     )
 
 

@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from partnership_hub import areas
 from partnership_hub.db import after_commit, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications import mail
@@ -52,6 +53,22 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
+# Safe mode (the advisory area's contact preferences): nothing of the message reaches the inbox.
+SAFE_SUBJECT = "You have a new update"
+SAFE_TEMPLATE = "safe_update"
+VERDICTS = ("send", "safe", "drop")  # from the mildest to the strictest
+
+
+def mail_verdict(partnership_id: int | None, to: str, kind: str) -> str:
+    """What the installed areas' mail rules (``Area.mail_rule``) say about a message: the strictest of
+    ``"send"``, ``"safe"`` and ``"drop"``. Account mail (no partnership: a reset, a confirmation) is always
+    sent, so nobody is locked out of their own account."""
+    if partnership_id is None:
+        return "send"
+    verdicts = [rule(partnership_id, to, kind) for rule in areas.mail_rules()]
+    return max(verdicts, key=VERDICTS.index, default="send")
+
+
 def queue_email(
     *,
     kind: str,
@@ -66,7 +83,15 @@ def queue_email(
     """Write one message to the outbox in the current transaction; deliver it after the commit.
     ``sender_id``: the person whose action sends it (counted by ``recent_sends``).
 
-    Returns None when a message with the same ``dedup_key`` already exists (nothing is added)."""
+    Returns None when a message with the same ``dedup_key`` already exists (nothing is added), or when
+    the areas' mail rules drop it (``mail_verdict``). In safe mode the message keeps its kind, recipient
+    and ``dedup_key`` but says only ``SAFE_SUBJECT`` with one link to the front page."""
+    verdict = mail_verdict(partnership_id, to, kind)
+    if verdict == "drop":
+        log.info("outbox: %s not queued: its recipient takes no email from this partnership", kind)
+        return None
+    if verdict == "safe":
+        subject, template, context = SAFE_SUBJECT, SAFE_TEMPLATE, {"link": absolute_url("workspaces.home")}
     subject = mail.header_value(subject, limit=SUBJECT_MAX)  # names in it may come from anyone's typing
     context.setdefault("subject", subject)
     msg = OutboxMessage(

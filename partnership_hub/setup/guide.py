@@ -52,8 +52,8 @@ def _choices(choices: tuple[toolkit.Choice, ...]) -> tuple[GuidancePoint, ...]:
 
 
 def _day(day: toolkit.AwarenessDay) -> GuidancePoint:
-    if day.rule == "tuesday_after_thanksgiving":
-        when = "Tuesday after Thanksgiving"
+    if day.when:
+        when = day.when
     elif day.day is None:
         when = calendar.month_name[day.month]
     else:
@@ -116,7 +116,7 @@ AWARENESS_DAYS = Guidance(
     "Important cause awareness days for fundraising", tuple(_day(day) for day in toolkit.AWARENESS_DAYS)
 )
 IN_KIND = Guidance("In-kind resources", _choices(toolkit.IN_KIND_TYPES), intro=toolkit.IN_KIND_NOTE)
-TRAUMA_AREAS = Guidance("Key areas to consider", _plain(toolkit.TRAUMA_INFORMED_AREAS))
+TRAUMA_AREAS = Guidance("Key areas to consider", _choices(toolkit.TRAUMA_INFORMED_AREAS))
 FOUR_RS = Guidance(
     "The four R's: key assumptions in a trauma-informed approach", _choices(toolkit.FOUR_RS), ordered=True
 )

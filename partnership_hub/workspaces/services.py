@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -253,6 +253,8 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
 class MemberPage:
     page: Page[Membership]
     hidden_count: int  # in the whole partnership, whatever the search: a search must not reveal who is hidden
+    # Members on the page whose email address others are not shown (they allow no email: advisory/safety.py).
+    hidden_emails: frozenset[int] = frozenset()
 
 
 def member_page(
@@ -260,11 +262,22 @@ def member_page(
 ) -> MemberPage:
     """One page of the members this person may see that match ``filters``, coordinators first, then
     by name (one statement, two for people who may not see everyone)."""
-    stmt = select(Membership).options(contains_eager(Membership.user)).join(Membership.user)
+    from partnership_hub.advisory.safety import email_hidden  # the advisors' contact preferences (issue #13)
+
+    # Whether the address may be shown rides in the page's own statement; a search by email finds only
+    # addresses that are shown (everyone sees their own).
+    me = ctx.user.id if ctx.user else None
+    hidden = and_(email_hidden(Membership.id), Membership.user_id != me)
+    stmt = (
+        select(Membership)
+        .options(contains_eager(Membership.user))
+        .join(Membership.user)
+        .add_columns(hidden.label("email_hidden"))
+    )
     # Counted without the people's names unless the search reads them (an index-only count).
     counted: Select[tuple[int]] | None = select(Membership.id)
     if filters.q:
-        stmt = stmt.where(or_(_contains(User.name, filters.q), _contains(User.email, filters.q)))
+        stmt = stmt.where(or_(_contains(User.name, filters.q), and_(_contains(User.email, filters.q), ~hidden)))
         counted = None
     # One role: by name within it (``ix_memberships_partnership_id_role_sort_name``); every role:
     # coordinators first (``ix_memberships_people_order``).
@@ -275,9 +288,15 @@ def member_page(
         stmt = stmt.order_by(NOT_COORDINATOR, *MEMBER_ORDER)
     stmt = listed_to(ctx, stmt)
     count_from = scoped(listed_to(ctx, counted)) if counted is not None else None
-    return MemberPage(
-        paginate(scoped(stmt), page, page_size, cap=COUNT_CAP, count_from=count_from), hidden_member_count(ctx)
-    )
+    hidden_emails: set[int] = set()
+
+    def member(found: tuple[Membership, bool]) -> Membership:
+        if found[1]:
+            hidden_emails.add(found[0].id)
+        return found[0]
+
+    members = paginate(scoped(stmt), page, page_size, row=member, cap=COUNT_CAP, count_from=count_from)
+    return MemberPage(members, hidden_member_count(ctx), frozenset(hidden_emails))
 
 
 def get_member(ctx: WorkspaceContext, membership_id: int) -> Membership:

@@ -217,6 +217,7 @@ def _people_page(
         status=status,
         members=members.page,
         hidden_count=members.hidden_count,
+        hidden_emails=members.hidden_emails,
         filters=filters,
         filter_roles=services.roles_listed_to(ctx),
         list_args=list_args,

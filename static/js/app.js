@@ -128,6 +128,45 @@
     clearDropMarks();
   });
 
+  // Drag and drop between the columns of a board ([data-board-column], the funding pipeline): dropping
+  // a card on another column sets its own move form's status ([data-status-form] select) and submits it,
+  // so the server decides. The form's select and Move button do the same by keyboard and without JS.
+  var boardCard = null;
+  function boardColumn(target) {
+    return target && target.closest ? target.closest("[data-board-column]") : null;
+  }
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target.closest && event.target.closest("[data-board-column] [draggable='true']");
+    if (!card || !card.querySelector("form[data-status-form]")) return;
+    boardCard = card;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+    card.classList.add("is-dragging");
+  });
+  document.addEventListener("dragover", function (event) {
+    var column = boardCard && boardColumn(event.target);
+    if (!column) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    document.querySelectorAll(".is-drop-target").forEach(function (el) { el.classList.remove("is-drop-target"); });
+    column.classList.add("is-drop-target");
+  });
+  document.addEventListener("drop", function (event) {
+    var column = boardCard && boardColumn(event.target);
+    if (!column) return;
+    event.preventDefault();
+    var form = boardCard.querySelector("form[data-status-form]");
+    var select = form.querySelector("select[name='status']");
+    if (select.value === column.getAttribute("data-status")) return;
+    select.value = column.getAttribute("data-status");
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+  document.addEventListener("dragend", function () {
+    if (boardCard) boardCard.classList.remove("is-dragging");
+    boardCard = null;
+    document.querySelectorAll(".is-drop-target").forEach(function (el) { el.classList.remove("is-drop-target"); });
+  });
+
   document.addEventListener("htmx:sendError", function () {
     showProblem("We couldn't reach Partnership Hub. Check your connection and try again.");
   });

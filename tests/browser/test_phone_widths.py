@@ -22,13 +22,14 @@ from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
 from tests import factories
 from tests.browser.conftest import assert_accessible
-from tests.web.walk import record_ids, routes
+from tests.web.walk import admitted_only, record_ids, routes
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "phone-390"
 COORDINATOR = f"coordinator@{DEMO_DOMAIN}"
+CHAIR = f"amara.okafor@{DEMO_DOMAIN}"
 # Lists whose tables stack as cards on a phone: none of their tables may scroll sideways either
 # (People's role control, Save and Remove; the report's Target column were out of sight).
 STACKED = {
@@ -70,10 +71,10 @@ def demo(live_server):
     return app, base, urls
 
 
-def sign_in(context, base: str):
+def sign_in(context, base: str, email: str = COORDINATOR):
     page = context.new_page()
     page.goto(base + "/login")
-    page.get_by_label("Email address").fill(COORDINATOR)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
@@ -89,12 +90,17 @@ def test_every_workspace_page_fits_a_phone(browser, demo):
     app, base, urls = demo
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=PHONE)
+    # The pages an area opens only to the people it admitted (the board's restricted area and the chair's
+    # pages) are walked as the demo board's chair, in a context of their own.
+    chair_context = browser.new_context(viewport=PHONE)
     try:
-        page = sign_in(context, base)
+        coordinator_page = sign_in(context, base)
+        chair_page = sign_in(chair_context, base, CHAIR)
         checked, too_wide, broken, sideways = [], [], [], []
         for endpoint, url in urls:
+            page, session = (chair_page, chair_context) if admitted_only(endpoint) else (coordinator_page, context)
             # Downloads (CSV) and htmx fragments (pickers' options) are not pages to look at.
-            answer = context.request.get(base + url, max_redirects=0)
+            answer = session.request.get(base + url, max_redirects=0)
             if answer.status >= 400:
                 broken.append(f"{url} ({endpoint}): {answer.status}")
             if answer.status != 200:
@@ -121,7 +127,8 @@ def test_every_workspace_page_fits_a_phone(browser, demo):
                 sideways.append(f"{url} ({endpoint}): a details value only {narrowest}px wide")
     finally:
         context.close()
-    assert not broken, "every workspace page should open for the coordinator:\n" + "\n".join(broken)
+        chair_context.close()
+    assert not broken, "every workspace page should open for the coordinator (or the chair):\n" + "\n".join(broken)
     assert len(checked) >= 30, f"only {len(checked)} pages were checked: {checked}"
     assert not too_wide, "pages that scroll sideways at 390 px:\n" + "\n".join(too_wide)
     assert set(checked) >= STACKED, f"not walked: {STACKED - set(checked)}"

@@ -13,6 +13,7 @@ from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Goal, Objective, ProgressUpdate
+from tests.factories import seat_on_board
 from tests.goals.helpers import make_goal, make_objective, partnership_today
 
 
@@ -34,16 +35,18 @@ GOAL = {"title": "Train 200 frontline workers", "horizon": "short", "status": "a
 # --- confidentiality ----------------------------------------------------------------------------
 
 VISIBLE = {
-    # level: roles that see it (the author is the coordinator)
+    # level: roles that see it (the author is the coordinator; the survivor advisor sits on the advisory
+    # board, which admits them to ``advisory`` goals and nothing more; the coordinator does not)
     "workspace": {"coordinator", "member", "survivor_advisor", "observer"},
     "leadership": {"coordinator"},
-    "advisory": {"coordinator", "survivor_advisor"},
+    "advisory": {"survivor_advisor"},
     "private": {"coordinator"},
 }
 
 
 @pytest.mark.parametrize("level", list(VISIBLE))
 def test_each_confidentiality_level_is_listed_and_readable_only_by_its_people(app, world, login_as, level):
+    seat_on_board(app, world.home, "survivor_advisor")
     goal_id = make_goal(app, world.home, title=f"A {level} goal", confidentiality=level)
     for role in ("coordinator", "member", "survivor_advisor", "observer"):
         client = login_as(role)
@@ -54,6 +57,16 @@ def test_each_confidentiality_level_is_listed_and_readable_only_by_its_people(ap
         assert listed is sees, (level, role)
         assert status == (200 if sees else 404), (level, role)
         assert (f"A {level} goal" in csv_text) is sees, (level, role)
+
+
+def test_a_coordinator_not_on_the_board_who_adds_an_advisory_goal_goes_back_to_the_list(app, world, login_as):
+    client = login_as("coordinator")
+    response = client.post(
+        f"/p/{world.home.slug}/goals/new", data={**GOAL, "title": "Board goal", "confidentiality": "advisory"}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/p/{world.home.slug}/goals"
+    assert "you are not among them" in client.get(f"/p/{world.home.slug}/goals").text
+    assert count(app, world.home, Goal) == 1
 
 
 def test_people_named_on_a_goal_may_read_advisory_and_private_goals(app, world, login_as):

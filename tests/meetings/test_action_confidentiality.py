@@ -8,6 +8,7 @@ import pytest
 from partnership_hub.actions.models import ActionItem
 from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
+from tests.factories import seat_on_board
 from tests.meetings.conftest import schedule
 from tests.meetings.test_views import SOON
 
@@ -25,11 +26,20 @@ def _item_from(app, partnership, meeting_id: int) -> int:
 
 
 @pytest.mark.parametrize(
-    ("role", "sees"), [("coordinator", True), ("survivor_advisor", True), ("member", False), ("observer", False)]
+    ("role", "seated", "sees"),
+    [
+        ("survivor_advisor", True, True),
+        ("coordinator", True, True),
+        ("coordinator", False, False),  # assigned the item, but not on the board: kept out
+        ("member", False, False),
+        ("observer", False, False),
+    ],
 )
-def test_an_advisory_meetings_action_item_is_seen_only_by_those_admitted(login_as, app, home, role, sees):
+def test_an_advisory_meetings_action_item_is_seen_only_by_those_admitted(login_as, app, home, role, seated, sees):
     meeting_id = schedule(app, home, date=SOON, kind="advisory_board", title="Advisory board")
     item_id = _item_from(app, home, meeting_id)
+    if seated:
+        seat_on_board(app, home, role)
     client = login_as(role)
     base = f"/p/{home.slug}/actions"
     assert (TITLE in client.get(base).text) == sees

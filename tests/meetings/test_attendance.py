@@ -14,6 +14,7 @@ from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.meetings import attendance, services
 from partnership_hub.meetings.models import InviteScope, Meeting, MeetingInvitee, Rsvp
+from tests.factories import seat_on_board
 from tests.meetings.conftest import NOW, schedule
 
 AFTER = NOW + timedelta(days=9)  # 11 March 2026: the meeting of 10 March is over
@@ -39,18 +40,21 @@ def test_everyone_but_observers_is_invited_to_a_workspace_meeting(app, world):
 
 def test_only_people_admitted_to_an_advisory_meeting_are_invited(app, world):
     home = world.home
+    seat_on_board(app, home, "survivor_advisor", chair="survivor_advisor")
     meeting_id = schedule(app, home, kind="advisory_board")
     ids = home.membership_ids
-    assert invited_ids(app, home, meeting_id) == {ids["coordinator"], ids["survivor_advisor"]}
+    # The board only: the coordinator does not sit on it, so "everyone" leaves them out too.
+    assert invited_ids(app, home, meeting_id, who="survivor_advisor") == {ids["survivor_advisor"]}
     with app.app_context():
-        ctx = context_for(home.id, home.members["coordinator"].id)
+        ctx = context_for(home.id, home.members["survivor_advisor"].id)
         meeting = _meeting(ctx, meeting_id)
-        with pytest.raises(ServiceError) as refused:
-            attendance.change_invitations(
-                ctx, meeting, {"invite_scope": "selected", "membership_ids": [str(ids["member"])]}, NOW
-            )
-        assert refused.value.field == "membership_ids"
-        db.session.rollback()
+        for outsider in ("member", "coordinator"):
+            with pytest.raises(ServiceError) as refused:
+                attendance.change_invitations(
+                    ctx, meeting, {"invite_scope": "selected", "membership_ids": [str(ids[outsider])]}, NOW
+                )
+            assert refused.value.field == "membership_ids", outsider
+            db.session.rollback()
 
 
 def test_a_selected_invitation_names_its_people(app, world):
@@ -167,13 +171,15 @@ def test_recording_attendance_snapshots_organizations_and_builds_history(app, wo
 
 def test_someone_not_invited_cannot_be_recorded(app, world):
     home = world.home
+    seat_on_board(app, home, "survivor_advisor", chair="survivor_advisor")
     meeting_id = schedule(app, home, kind="advisory_board")
     with app.app_context():
-        ctx = context_for(home.id, home.members["coordinator"].id)
-        with pytest.raises(ServiceError, match="reload the page"):
-            attendance.record_attendance(
-                ctx, _meeting(ctx, meeting_id), {"shown": [str(home.membership_ids["member"])], "attended": []}, AFTER
-            )
+        ctx = context_for(home.id, home.members["survivor_advisor"].id)
+        for outsider in ("member", "coordinator"):  # neither sits on the board
+            shown = {"shown": [str(home.membership_ids[outsider])], "attended": []}
+            with pytest.raises(ServiceError, match="reload the page"):
+                attendance.record_attendance(ctx, _meeting(ctx, meeting_id), shown, AFTER)
+            db.session.rollback()
 
 
 @pytest.mark.parametrize(("role", "status"), [("member", 403), ("observer", 403), ("coordinator", 200)])

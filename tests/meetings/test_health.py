@@ -16,7 +16,7 @@ from partnership_hub.meetings.models import AgendaItem, InviteScope, Meeting, Me
 from partnership_hub.members.models import Organization, OrganizationSector
 from partnership_hub.workspaces.models import Membership, Partnership
 from tests.budget import assert_fixed_cost
-from tests.factories import create_partnership, create_user
+from tests.factories import create_partnership, create_user, seat_on_board
 
 WEEK = timedelta(weeks=1)
 
@@ -90,6 +90,7 @@ def measured(app, world, now, who: str = "coordinator") -> health.Health:
 
 
 def test_the_numbers_on_known_data(app, world, known):
+    seat_on_board(app, world.home, "coordinator")  # a coordinator on the board sees its meeting too
     with app.app_context():
         bind_tenant(db.session, world.home.id)
         db.session.get(Partnership, world.home.id).meetings_every_weeks = 2
@@ -116,18 +117,22 @@ def test_meeting_less_often_than_intended_is_flagged(app, world, known):
     assert measured(app, world, known).frequency.on_track is False
 
 
-def test_a_member_counts_only_what_they_may_see(app, world, known):
-    found = measured(app, world, known, "member")
+@pytest.mark.parametrize("who", ["member", "coordinator"])  # the coordinator does not sit on the board
+def test_people_not_on_the_board_count_only_what_they_may_see(app, world, known, who):
+    found = measured(app, world, known, who)
     assert found.frequency.held == 4  # the advisory board meeting is not theirs to see
     assert "Board" not in {row.meeting.title for row in found.concerns}
 
 
-def test_the_page_shows_the_numbers_to_coordinators(world, login_as, known):
-    page = login_as("coordinator").get(f"/p/{world.home.slug}/meetings/health")
+def test_the_page_shows_the_numbers_to_coordinators(app, world, login_as, known):
+    client = login_as("coordinator")
+    page = client.get(f"/p/{world.home.slug}/meetings/health")
     assert page.status_code == 200
     text = page.text
-    assert "Meeting health" in text and "County Sheriff" in text and "No survivor advisor invited" in text
-    assert "How often do you mean to meet?" in text
+    assert "Meeting health" in text and "County Sheriff" in text and "How often do you mean to meet?" in text
+    assert "No survivor advisor invited" not in text  # only the board's meeting lacks one, and it is not theirs
+    seat_on_board(app, world.home, "coordinator")
+    assert "No survivor advisor invited" in client.get(f"/p/{world.home.slug}/meetings/health").text
 
 
 @pytest.mark.parametrize(("role", "status"), [("member", 403), ("observer", 403), ("survivor_advisor", 403)])

@@ -11,7 +11,7 @@ from partnership_hub.extensions import db
 from partnership_hub.meetings import calendars, services
 from partnership_hub.meetings.models import Meeting, MeetingKind
 from tests.budget import assert_fixed_cost
-from tests.factories import create_partnership, create_user, sign_in
+from tests.factories import create_partnership, create_user, seat_on_board, sign_in
 from tests.meetings.conftest import NOW, call, schedule
 
 
@@ -27,6 +27,8 @@ def test_the_month_shows_the_meetings_on_their_local_day(app, home, base, login_
     assert f'/meetings/{late}"' in cell and "21:30" in cell
     assert "Advisory session" not in html and f"/meetings/{advisory}" not in html
     assert "?month=2026-02" in html and "?month=2026-04" in html
+    assert "Advisory session" not in login_as("coordinator").get(f"{base}/month?month=2026-03").text  # not on the board
+    seat_on_board(app, home, "survivor_advisor")
     advisor = login_as("survivor_advisor").get(f"{base}/month?month=2026-03").text
     assert "Advisory session" in advisor
 
@@ -52,13 +54,13 @@ def test_a_bad_month_means_this_month(app, home, base, login_as):
         assert f"<h1>{today.strftime('%B %Y')}</h1>" in html, bad
 
 
-def test_other_areas_entries_join_the_days(app, home, base, login_as, monkeypatch):
-    day = datetime(2026, 3, 17).date()
-    entry = calendars.CalendarEntry(day, "Awareness day")
-    monkeypatch.setattr(calendars, "OTHER_ENTRY_SOURCES", [lambda ctx, first, last: [entry]])
-    html = login_as("member").get(f"{base}/month?month=2026-03").text
-    cell = html[html.index('datetime="2026-03-17"') : html.index('datetime="2026-03-18"')]
-    assert "Awareness day" in cell
+def test_other_areas_entries_join_the_days(app, home, base, login_as):
+    """Other areas' entries (``Area.calendar_entries``): the awareness days land on their day."""
+    html = login_as("member").get(f"{base}/month?month=2026-02").text
+    cell = html[html.index('datetime="2026-02-20"') : html.index('datetime="2026-02-21"')]
+    assert "World Day of Social Justice" in cell
+    other = html[html.index('datetime="2026-02-19"') : html.index('datetime="2026-02-20"')]
+    assert "World Day of Social Justice" not in other
 
 
 def grow(app, partnership, size: int) -> None:

@@ -16,6 +16,7 @@ from partnership_hub.db import bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.meetings import attendance, services
 from partnership_hub.meetings.models import MeetingInvitee, Rsvp
+from tests.factories import seat_on_board
 from tests.meetings.conftest import schedule
 
 
@@ -24,9 +25,10 @@ def upcoming(app, partnership, **overrides) -> int:
     return schedule(app, partnership, now=utcnow(), date=day, **overrides)
 
 
-def link(app, partnership, meeting_id: int, who: str = "member", answer: Rsvp = Rsvp.YES) -> str:
+def link(app, partnership, meeting_id: int, who: str = "member", answer: Rsvp = Rsvp.YES, by="coordinator") -> str:
+    """A signed link for ``who``, made by ``by`` (someone who may open the meeting)."""
     with app.app_context():
-        ctx = context_for(partnership.id, partnership.members["coordinator"].id)
+        ctx = context_for(partnership.id, partnership.members[by].id)
         meeting = services.get_meeting(ctx, meeting_id)[0]
         return f"/meetings/rsvp/{attendance.rsvp_token(meeting, partnership.membership_ids[who], answer)}"
 
@@ -108,11 +110,17 @@ def test_a_link_to_a_cancelled_meeting_is_refused(app, world, client):
     assert "cancelled" in refused(client, url, 410)
 
 
-@pytest.mark.parametrize("who", ["member", "observer"])
+@pytest.mark.parametrize("who", ["member", "observer", "coordinator"])  # none of them sits on the board
 def test_someone_not_admitted_to_an_advisory_meeting_gets_no_working_link(app, world, client, who):
+    seat_on_board(app, world.home, "survivor_advisor")
     meeting_id = upcoming(app, world.home, kind="advisory_board")
-    refused(client, link(app, world.home, meeting_id, who=who), 410)
+    refused(client, link(app, world.home, meeting_id, who=who, by="survivor_advisor"), 410)
     assert answers(app, world.home) == []
+    # ...while the board's own link works.
+    assert (
+        client.post(link(app, world.home, meeting_id, who="survivor_advisor", by="survivor_advisor")).status_code == 200
+    )
+    assert answers(app, world.home) == [(world.home.membership_ids["survivor_advisor"], Rsvp.YES)]
 
 
 def test_rsvp_links_for_an_email_are_absolute_and_one_per_answer(app, world):

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from partnership_hub.db import utcnow
+from tests.factories import seat_on_board
 from tests.meetings.conftest import rows, schedule, series_of
 
 SOON = (utcnow() + timedelta(days=9)).date().isoformat()
@@ -122,15 +123,34 @@ def test_the_edit_page_of_an_occurrence_offers_this_or_following(login_as, app, 
 
 
 @pytest.mark.parametrize(
-    ("role", "sees"),
-    [("coordinator", True), ("survivor_advisor", True), ("member", False), ("observer", False)],
+    ("role", "seated", "sees"),
+    [
+        ("survivor_advisor", True, True),
+        ("coordinator", True, True),  # a coordinator who sits on the board
+        ("coordinator", False, False),  # the board keeps coordinators out by default
+        ("survivor_advisor", False, False),  # the role alone admits nobody
+        ("member", False, False),
+        ("observer", False, False),
+    ],
 )
-def test_advisory_meetings_are_seen_only_by_the_board_and_coordinators(login_as, app, home, base, role, sees):
-    meeting_id = schedule(app, home, date=SOON, kind="advisory_board", title="Advisory board")
+def test_advisory_meetings_are_seen_only_by_the_board(login_as, app, home, base, role, seated, sees):
+    meeting_id = schedule(app, home, date=SOON, kind="advisory_board", title="Shelter concerns session")
+    if seated:
+        seat_on_board(app, home, role)
     client = login_as(role)
-    assert ("Advisory board" in client.get(base).text) == sees
+    assert ("Shelter concerns session" in client.get(base).text) == sees
     assert client.get(f"{base}/{meeting_id}").status_code == (200 if sees else 404)
-    assert ("Advisory board" in client.get(f"{base}?kind=advisory_board").text) == sees
+    assert ("Shelter concerns session" in client.get(f"{base}?kind=advisory_board").text) == sees
+
+
+def test_a_coordinator_not_on_the_board_who_schedules_its_meeting_goes_back_to_the_list(login_as, app, home, base):
+    client = login_as("coordinator")
+    response = client.post(f"{base}/new", data=post_form(title="Board session", kind="advisory_board"))
+    [meeting] = rows(app, home)
+    assert meeting.confidentiality == "advisory"
+    assert response.status_code == 302 and response.headers["Location"] == base
+    assert "you are not among them" in client.get(base).text
+    assert client.get(f"{base}/{meeting.id}").status_code == 404
 
 
 def test_observers_read_workspace_meetings_only(login_as, app, home, base):

@@ -50,9 +50,10 @@ def test_questions_no_page_answers_yet_name_the_area_that_will(app):
         if item.endpoint is None and item.planned:
             assert item.planned in guide.PLANNED_AREAS, item.key
             assert item.planned_area
-    assert guide.ITEMS["meetings"].planned_area == ""  # the meetings area landed: meeting health answers it
-    assert guide.ITEMS["guidelines"].planned_area == ""  # answered by the governance guidelines page
-    assert guide.ITEMS["funding_sources"].planned_area == "Funding"
+    # Every area the guide promised has landed: each planned question is answered by its area's page.
+    assert [key for key, item in guide.ITEMS.items() if item.planned_area] == []
+    for key in ("meetings", "guidelines", "funding_sources", "in_kind", "awareness_days", "advisory_board"):
+        assert guide.ITEMS[key].planned_area == "" and guide.ITEMS[key].endpoint, key
     assert guide.ITEMS["vision"].planned_area == ""  # answered on the profile page
 
 
@@ -74,7 +75,10 @@ def test_the_page_shows_each_questions_guidance_or_where_the_app_answers_it(worl
     ("key", "texts"),
     [
         ("meetings", toolkit.MEETING_PRINCIPLES),
-        ("trauma_informed", [*toolkit.TRAUMA_INFORMED_AREAS, *(r.description for r in toolkit.FOUR_RS)]),
+        (
+            "trauma_informed",
+            [*(a.label for a in toolkit.TRAUMA_INFORMED_AREAS), *(r.description for r in toolkit.FOUR_RS)],
+        ),
         ("survivor_centered", [p.label for p in toolkit.TRAUMA_INFORMED_PRINCIPLES]),
         ("awareness_days", ["July 30", "World Day Against Trafficking in Persons", "Tuesday after Thanksgiving"]),
         ("funding_sources", [c.label for c in toolkit.FUNDING_SOURCE_TYPES]),
@@ -105,24 +109,24 @@ def test_a_coordinator_records_an_answer_with_who_and_when(app, world, login_as)
     client = login_as("coordinator")
     url = f"/p/{world.home.slug}/setup"
     text = "Monthly meetings; disputes go to the two coordinators first.\nReviewed every January."
-    response = client.post(f"{url}/answer", data={"item_key": "funding_sources", "text": text, "addressed": "y"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("#item-funding_sources")
+    response = client.post(f"{url}/answer", data={"item_key": "sustainability", "text": text, "addressed": "y"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#item-sustainability")
 
     [answer] = answers(app, world.home.id)
     assert (answer.item_key, answer.text, answer.recorded_by_id) == (
-        "funding_sources",
+        "sustainability",
         text,
         world.user("coordinator").id,
     )
     assert answer.recorded_at is not None
     with app.app_context():
         bind_tenant(db.session, world.home.id)
-        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["funding_sources"]  # a mark with a note
+        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["sustainability"]  # a mark with a note
         assert "setup.answered" in db.session.scalars(select(AuditEntry.action)).all()
         assert all(text not in str(entry.details) for entry in db.session.scalars(select(AuditEntry)))
 
     # Everyone reads it, with who recorded it and when.
-    shown = item_html(login_as("observer").get(url).text)["funding_sources"]
+    shown = item_html(login_as("observer").get(url).text)["sustainability"]
     assert f"Answer recorded by {world.user('coordinator').name} on" in shown
     assert "Monthly meetings; disputes go to the two coordinators first." in shown
     assert "Record" not in shown  # observers read; they do not record

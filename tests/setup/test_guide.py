@@ -46,6 +46,14 @@ NO_FACTS = {
     "trust_checkins": 0,
     "board_seats": 0,
     "board_chair": 0,
+    "safety_profiles": 0,
+    "compensation_rates": 0,
+    "framework_practices": 0,
+    "federal_rules_reviewed": 0,
+    "trauma_assessments_completed": 0,
+    "campaign_plans": 0,
+    "funding_opportunities": 0,
+    "inkind_offers": 0,
 }
 
 
@@ -116,6 +124,13 @@ def test_a_new_partnership_has_almost_everything_open():
         ({"disputes_handled": 1}, "conflict"),
         ({"trust_checkins": 1}, "trust"),
         ({"board_seats": 2, "board_chair": 1}, "advisory_board"),
+        ({"campaign_plans": 1}, "awareness_days"),
+        ({"funding_opportunities": 1}, "funding_sources"),
+        ({"inkind_offers": 1}, "in_kind"),
+        ({"safety_profiles": 1}, "safety_communication"),
+        ({"compensation_rates": 1}, "compensation"),
+        ({"framework_practices": 1, "federal_rules_reviewed": 4}, "confidentiality"),
+        ({"trauma_assessments_completed": 1}, "trauma_informed"),
     ],
 )
 def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):
@@ -128,6 +143,12 @@ def test_data_checks_the_item_it_answers_and_nothing_else(facts, item):
 def test_meetings_need_a_recent_one_and_a_rhythm():
     assert not states(evaluate(NO_FACTS | {"meetings_held_recently": 3}, {}))["meetings"]
     assert not states(evaluate(NO_FACTS | {"meeting_series": 1, "meetings_frequency_set": True}, {}))["meetings"]
+
+
+def test_confidentiality_needs_the_practices_and_every_federal_rule_reviewed():
+    three_of_four = NO_FACTS | {"framework_practices": 1, "federal_rules_reviewed": 3}
+    assert not states(evaluate(three_of_four, {}))["confidentiality"]
+    assert not states(evaluate(NO_FACTS | {"federal_rules_reviewed": 4}, {}))["confidentiality"]
 
 
 def test_thresholds_are_not_met_early():
@@ -150,17 +171,17 @@ def test_the_guide_page_follows_the_partnerships_data(app, world, login_as):
 def test_coordinators_mark_and_reopen_questions_the_data_cannot_answer(app, world, login_as):
     client = login_as("coordinator")
     url = f"/p/{world.home.slug}/setup"
-    response = client.post(f"{url}/mark", data={"item_key": "funding_sources"})
+    response = client.post(f"{url}/mark", data={"item_key": "sustainability"})
     assert response.status_code == 302
     page = client.get(url).text
     assert f"Marked as addressed by {world.user('coordinator').name}" in page
     with app.app_context():
         bind_tenant(db.session, world.home.id)
-        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["funding_sources"]
+        assert db.session.scalars(select(SetupGuideMark.item_key)).all() == ["sustainability"]
         assert "setup.marked" in db.session.scalars(select(AuditEntry.action)).all()
 
-    assert client.post(f"{url}/mark", data={"item_key": "funding_sources"}).status_code == 302  # idempotent
-    assert client.post(f"{url}/unmark", data={"item_key": "funding_sources"}).status_code == 302
+    assert client.post(f"{url}/mark", data={"item_key": "sustainability"}).status_code == 302  # idempotent
+    assert client.post(f"{url}/unmark", data={"item_key": "sustainability"}).status_code == 302
     with app.app_context():
         bind_tenant(db.session, world.home.id)
         assert db.session.scalars(select(SetupGuideMark)).all() == []

@@ -15,7 +15,7 @@ from partnership_hub.extensions import db
 from partnership_hub.meetings.models import InviteScope, Meeting, MeetingInvitee, MeetingKind, Rsvp
 from partnership_hub.workspaces import services
 from tests.budget import BUDGET, counting, statements_for
-from tests.factories import create_partnership, create_user
+from tests.factories import create_partnership, create_user, seat_on_board
 from tests.workspaces.test_your_work import bulk_fill, your_work_section
 
 DAY = timedelta(days=1)
@@ -62,6 +62,10 @@ def test_each_person_sees_the_meetings_they_are_invited_to_in_the_next_two_weeks
     assert "RSVP waiting" in member
     assert f'href="/p/{home.slug}/meetings/{soon}#attendance">Answer' in member
 
+    coordinator = your_work_section(login_as("coordinator").get(f"/p/{home.slug}/").text)
+    assert "Advisory board" not in coordinator  # coordinators are not admitted to the board's meetings by role
+
+    seat_on_board(app, home, "survivor_advisor")  # the board is who sits on it
     advisor = your_work_section(login_as("survivor_advisor").get(f"/p/{home.slug}/").text)
     assert "Advisory board" in advisor and "Monthly meeting" in advisor
     assert f"/meetings/{board}#attendance" in advisor

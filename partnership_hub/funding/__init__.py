@@ -1,0 +1,1 @@
+"""Funding (issue #14): the partnership's funding pipeline and its in-kind resources."""
