@@ -627,7 +627,10 @@ def seed_demo(ctx: WorkspaceContext, people: dict) -> None:
 
 def seed_for_tests(ctx: WorkspaceContext) -> None:
     """The route walk's records: the practices, one organization's reporting duties (its
-    ``organization_reporting``) and one federal rule's review (``federal_rule_review``)."""
+    ``organization_reporting``) and one federal rule's review (``federal_rule_review``). On top of the demo
+    (which wrote its own framework) only what is missing is added."""
+    if db.session.scalars(scoped(select(ConfidentialityFramework.id))).first() is not None:
+        return
     save_practices(ctx, {"consent": "Written consent first.", "privacy": "No names.", "revision": "0"})
     organization_id = db.session.scalars(scoped(select(Organization.id).order_by(Organization.id))).first()
     if organization_id is not None:

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from partnership_hub import toolkit
 from partnership_hub.demo import DEMO_DOMAIN
-from tests.browser.conftest import assert_accessible, browser, demo_base, live_server, log_in  # noqa: F401
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 BASE_PATH = "/p/front-range/advisory/assessment"
@@ -25,7 +25,7 @@ def shot(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_rounds_compare_and_an_area_is_rated(browser, demo_base, width):  # noqa: F811
+def test_rounds_compare_and_an_area_is_rated(browser, demo_base, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
