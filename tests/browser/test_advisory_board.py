@@ -68,7 +68,11 @@ def test_a_coordinator_keeps_the_roster_but_not_the_board_s_space(browser, demo_
             ("/advisory/framework", "Confidentiality framework"),
             ("/advisory/assessment", "Trauma-informed practice"),
             ("/awareness", "Awareness days"),
+            ("/awareness/calendar?year=2027", "Awareness days in 2027"),
+            ("/awareness/campaigns", "Campaign plans"),
             ("/funding", "Funding"),
+            ("/funding/in-kind", None),
+            ("/funding/in-kind/needs", None),
         ):
             answer = page.goto(demo_base + BASE_PATH + path)
             assert answer is not None and answer.status == 200, path
