@@ -95,30 +95,30 @@ def require_chair(ctx: WorkspaceContext) -> None:
         raise NotFound("the chair's page")
 
 
-def _seat_grant(ctx: WorkspaceContext, membership_id: int) -> None:
+def _board_grants() -> Any:
+    """SQL: the grants on the board itself (seats' and the chair's), as opposed to one record's."""
+    return and_(ConfidentialGrant.record_kind == BOARD, ConfidentialGrant.record_id == BOARD_RECORD_ID)
+
+
+def _board_grant_for(membership_id: int) -> ConfidentialGrant:
+    """The person's grant on the board (a seat's or the chair's), or a new one to fill in (one per person:
+    the table's unique key)."""
     existing = db.session.scalars(
-        scoped(
-            select(ConfidentialGrant).where(
-                ConfidentialGrant.record_kind == BOARD,
-                ConfidentialGrant.record_id == BOARD_RECORD_ID,
-                ConfidentialGrant.membership_id == membership_id,
-            )
-        )
+        scoped(select(ConfidentialGrant).where(_board_grants(), ConfidentialGrant.membership_id == membership_id))
     ).one_or_none()
-    row = existing or ConfidentialGrant(record_kind=BOARD, record_id=BOARD_RECORD_ID, membership_id=membership_id)
+    return existing or ConfidentialGrant(record_kind=BOARD, record_id=BOARD_RECORD_ID, membership_id=membership_id)
+
+
+def _seat_grant(ctx: WorkspaceContext, membership_id: int) -> None:
+    row = _board_grant_for(membership_id)
     row.reason, row.ends_on = SEAT_REASON, None
     row.granted_by_membership_id = ctx.membership.id if ctx.membership else None
     db.session.add(row)
 
 
 def _drop_board_grant(membership_id: int) -> None:
-    db.session.execute(
-        delete(ConfidentialGrant).where(
-            ConfidentialGrant.record_kind == BOARD,
-            ConfidentialGrant.record_id == BOARD_RECORD_ID,
-            ConfidentialGrant.membership_id == membership_id,
-        )
-    )
+    mine = ConfidentialGrant.membership_id == membership_id
+    db.session.execute(delete(ConfidentialGrant).where(_board_grants(), mine))
 
 
 # --- roles ------------------------------------------------------------------------------------------
@@ -436,11 +436,7 @@ def access_grants(ctx: WorkspaceContext) -> list[AccessGrantRow]:
         select(ConfidentialGrant.membership_id, User.name, ConfidentialGrant.reason, ConfidentialGrant.ends_on, granter)
         .join(Membership, Membership.id == ConfidentialGrant.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(
-            ConfidentialGrant.record_kind == BOARD,
-            ConfidentialGrant.record_id == BOARD_RECORD_ID,
-            ~seated,
-        )
+        .where(_board_grants(), ~seated)
         .order_by(ConfidentialGrant.id.desc())
     )
     return [AccessGrantRow(*row) for row in db.session.execute(scoped(stmt))]
@@ -468,16 +464,7 @@ def grant_access(ctx: WorkspaceContext, data: dict[str, Any]) -> ConfidentialGra
         raise ServiceError("The end date has already passed.", "ends_on")
     if ends_on > today + timedelta(days=GRANT_DAYS_MAX):
         raise ServiceError("Grant access for a year at most; the chair can renew it.", "ends_on")
-    existing = db.session.scalars(
-        scoped(
-            select(ConfidentialGrant).where(
-                ConfidentialGrant.record_kind == BOARD,
-                ConfidentialGrant.record_id == BOARD_RECORD_ID,
-                ConfidentialGrant.membership_id == member.id,
-            )
-        )
-    ).one_or_none()
-    row = existing or ConfidentialGrant(record_kind=BOARD, record_id=BOARD_RECORD_ID, membership_id=member.id)
+    row = _board_grant_for(member.id)
     row.reason, row.ends_on, row.granted_by_membership_id = reason, ends_on, _me(ctx)
     db.session.add(row)
     db.session.flush()
@@ -490,16 +477,8 @@ def revoke_access(ctx: WorkspaceContext, data: dict[str, Any]) -> None:
     require_chair(ctx)
     membership_id = parse_id(data.get("membership_id"))
     seated = exists().where(BoardSeat.membership_id == ConfidentialGrant.membership_id, BoardSeat.left_on.is_(None))
-    row = db.session.scalars(
-        scoped(
-            select(ConfidentialGrant).where(
-                ConfidentialGrant.record_kind == BOARD,
-                ConfidentialGrant.record_id == BOARD_RECORD_ID,
-                ConfidentialGrant.membership_id == membership_id,
-                ~seated,
-            )
-        )
-    ).one_or_none()
+    theirs = ConfidentialGrant.membership_id == membership_id
+    row = db.session.scalars(scoped(select(ConfidentialGrant).where(_board_grants(), theirs, ~seated))).one_or_none()
     if row is None:
         raise ServiceError("That person holds no grant to the restricted area.", "membership_id")
     yesterday = ctx.today() - timedelta(days=1)

@@ -386,8 +386,8 @@ def reporting_page(
         )
         .outerjoin(
             OrganizationReporting,
-            (OrganizationReporting.partnership_id == Organization.partnership_id)
-            & (OrganizationReporting.organization_id == Organization.id),
+            # The tenancy mechanism scopes both tables; the composite key keeps the pair in one partnership.
+            OrganizationReporting.organization_id == Organization.id,
         )
         .where(Organization.archived_at.is_(None))
     )
@@ -431,8 +431,7 @@ def reporting_summary(ctx: WorkspaceContext) -> ReportingSummary:
     active = select(Organization.id).where(Organization.archived_at.is_(None))
     recorded = active.join(
         OrganizationReporting,
-        (OrganizationReporting.partnership_id == Organization.partnership_id)
-        & (OrganizationReporting.organization_id == Organization.id),
+        OrganizationReporting.organization_id == Organization.id,
     )
     values = select_scalars(
         db.session,

@@ -14,8 +14,9 @@ from partnership_hub import picking
 from partnership_hub.actions import services as actions
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.audit import services as audit
-from partnership_hub.awareness.days import BUILTIN, DayEntry, Observed, between
+from partnership_hub.awareness.days import BUILTIN, DayEntry, Observed
 from partnership_hub.awareness.models import AwarenessDay, CampaignPlan
+from partnership_hub.awareness.rules import occurrences_between
 from partnership_hub.confidentiality import visible
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import get_scoped, scoped
@@ -27,6 +28,7 @@ from partnership_hub.pagination import Page, paginate
 from partnership_hub.parsing import form_text, parse_id, parse_int
 from partnership_hub.picking import Pick
 from partnership_hub.workspaces.models import Membership, Role, User
+from partnership_hub.workspaces.services import chosen_contributor
 
 TITLE_MAX = max_length(CampaignPlan.__table__.c.title)
 TEXT_MAX = 4000
@@ -56,16 +58,7 @@ def resolve_day_ref(ref: str) -> tuple[str | None, int | None]:
 
 
 def _member_id(data: dict[str, Any], name: str) -> int | None:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return None
-    membership_id = parse_id(raw)
-    found = db.session.scalars(
-        scoped(select(Membership.id).where(Membership.id == membership_id, Membership.role != Role.OBSERVER))
-    ).first()
-    if found is None:
-        raise ServiceError("Choose someone from this partnership (not an observer).", name)
-    return found
+    return chosen_contributor(data.get(name), name, "Choose someone from this partnership (not an observer).")
 
 
 def _opportunity_id(ctx: WorkspaceContext, data: dict[str, Any]) -> int | None:
@@ -273,7 +266,8 @@ def when_in_year(day: DayEntry | None, year: int) -> date | None:
     """The date a plan's day falls on in the plan's year (its start), if it has one that year."""
     if day is None:
         return None
-    hits = [hit for hit in between(day.rule, date(year, 1, 1), date(year, 12, 31)) if hit.start.year == year]
+    in_year = occurrences_between(day.rule, date(year, 1, 1), date(year, 12, 31))
+    hits = [hit for hit in in_year if hit.start.year == year]
     return hits[0].start if hits else None
 
 

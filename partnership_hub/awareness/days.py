@@ -3,8 +3,8 @@ when they fall, and what is coming up.
 
 Every read here loads the partnership's own days and hidden toolkit keys in ONE statement
 (``observed_days``; at most ``CUSTOM_MAX`` own days, so a page's work is bounded) and computes dates
-in Python with ``rules.py`` (python-dateutil), memoised per rule and year: a calendar page costs the
-same statements for 10 days or 200.
+in Python with ``rules.py`` (python-dateutil; ``rules.occurrence`` is memoised per rule and year): a
+calendar page costs the same statements for 10 days or 200.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from flask import url_for
@@ -27,7 +26,15 @@ from partnership_hub.awareness.models import (
     AwarenessSettings,
     CampaignPlan,
 )
-from partnership_hub.awareness.rules import DayRule, Occurrence, RuleKind, builtin_rule, check, describe, occurrence
+from partnership_hub.awareness.rules import (
+    DayRule,
+    Occurrence,
+    RuleKind,
+    builtin_rule,
+    check,
+    describe,
+    occurrences_between,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import get_scoped, scoped
 from partnership_hub.errors import ServiceError
@@ -139,21 +146,6 @@ def observed_days(ctx: WorkspaceContext) -> Observed:
 # --- when they fall --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def _occurrence(rule: DayRule, year: int) -> Occurrence | None:
-    return occurrence(rule, year)
-
-
-def between(rule: DayRule, first: date, last: date) -> list[Occurrence]:
-    """The occurrences of ``rule`` overlapping ``first``..``last`` (memoised per rule and year)."""
-    found: list[Occurrence] = []
-    for year in range(first.year - 1, last.year + 2):
-        hit = _occurrence(rule, year)
-        if hit is not None and hit.end >= first and hit.start <= last and hit not in found:
-            found.append(hit)
-    return sorted(found, key=lambda o: o.start)
-
-
 @dataclass(frozen=True)
 class Upcoming:
     day: DayEntry
@@ -170,7 +162,7 @@ def upcoming(ctx: WorkspaceContext, observed: Observed, today: date, horizon: in
     """Every observed day still running or starting within ``horizon`` days, soonest first."""
     found = []
     for day in observed.days:
-        for hit in between(day.rule, today, today + timedelta(days=horizon)):
+        for hit in occurrences_between(day.rule, today, today + timedelta(days=horizon)):
             days_away = max((hit.start - today).days, 0)
             found.append(Upcoming(day, hit, days_away, hit.start - timedelta(days=observed.lead_days)))
     return sorted(found, key=lambda u: (u.when.start, u.day.label))
@@ -190,7 +182,7 @@ def year_calendar(observed: Observed, year: int) -> list[MonthOfYear]:
     """Each month of ``year`` with the observed days that start in it (a month-long observance in its month)."""
     months = {m: MonthOfYear(date(year, m, 1), []) for m in range(1, 13)}
     for day in observed.days:
-        for hit in between(day.rule, date(year, 1, 1), date(year, 12, 31)):
+        for hit in occurrences_between(day.rule, date(year, 1, 1), date(year, 12, 31)):
             if hit.start.year == year:
                 months[hit.start.month].entries.append((day, hit))
     for month in months.values():
@@ -208,7 +200,7 @@ def month_entries(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
     observed = observed_days(ctx)
     entries = []
     for day in observed.days:
-        for hit in between(day.rule, first, last):
+        for hit in occurrences_between(day.rule, first, last):
             shown_on = max(hit.start, first)
             label = f"{day.label} (all month)" if hit.is_month else day.label
             url = url_for("awareness.index", _anchor=_anchor(day))
@@ -223,7 +215,7 @@ def feed_events(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
     return [
         FeedEvent(f"awareness-{day.ref.replace(':', '-')}-{hit.start.isoformat()}", day.label, hit.start, hit.end)
         for day in observed_days(ctx).days
-        for hit in between(day.rule, first, last)
+        for hit in occurrences_between(day.rule, first, last)
     ]
 
 

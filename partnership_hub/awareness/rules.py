@@ -14,6 +14,7 @@ import calendar
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.rrule import YEARLY, rrule, weekday
 
@@ -81,9 +82,11 @@ def builtin_rule(day: toolkit.AwarenessDay) -> DayRule:
     return rule
 
 
+@lru_cache(maxsize=8192)
 def occurrence(rule: DayRule, year: int) -> Occurrence | None:
     """When ``rule`` falls in ``year`` (for an offset: when its base falls in ``year``, shifted — so it may
-    land in the next or previous year), or None when it has no date that year."""
+    land in the next or previous year), or None when it has no date that year. Memoised per rule and year
+    (rules are frozen values): the calendars ask for every observed day's dates on every page."""
     if rule.kind == RuleKind.ONE_OFF:
         return Occurrence(rule.on, rule.on) if rule.on is not None and rule.on.year == year else None
     if rule.kind == RuleKind.OFFSET:

@@ -41,7 +41,7 @@ from partnership_hub.pagination import COUNT_CAP, Page, paginate
 from partnership_hub.parsing import date_error, form_text, parse_date, parse_id, query_choice, query_text
 from partnership_hub.picking import Pick, PickSpec, contains, pick_together
 from partnership_hub.workspaces.models import Membership, Role, User
-from partnership_hub.workspaces.services import capped_count
+from partnership_hub.workspaces.services import capped_count, chosen_contributor
 
 TITLE_MAX = max_length(InkindOffer.__table__.c.title)
 QUANTITY_MAX = max_length(InkindOffer.__table__.c.quantity)
@@ -478,14 +478,7 @@ def _organization(data: Mapping[str, Any], name: str) -> int | None:
 
 def _person(data: Mapping[str, Any], name: str) -> int | None:
     """A member of this partnership who may offer something (not an observer), or none."""
-    raw = data.get(name)
-    if raw in (None, ""):
-        return None
-    membership_id = parse_id(raw)
-    stmt = select(Membership.id).where(Membership.id == membership_id, Membership.role != Role.OBSERVER)
-    if membership_id is None or db.session.scalar(scoped(stmt)) is None:
-        raise ServiceError("Choose a person from the list.", name)
-    return membership_id
+    return chosen_contributor(data.get(name), name, "Choose a person from the list.")
 
 
 def _offered_by(ctx: WorkspaceContext, data: Mapping[str, Any], current: int | None, new: bool) -> int | None:

@@ -39,7 +39,8 @@ from partnership_hub.members.models import Organization
 from partnership_hub.pagination import Page, paginate
 from partnership_hub.parsing import form_ids, form_text, parse_date, parse_id, parse_int
 from partnership_hub.picking import Pick, contains
-from partnership_hub.workspaces.models import Membership, Role, User
+from partnership_hub.workspaces.models import Membership, User
+from partnership_hub.workspaces.services import chosen_contributor
 
 TITLE_MAX = max_length(FundingOpportunity.__table__.c.title)
 FUNDER_MAX = max_length(FundingOpportunity.__table__.c.funder)
@@ -91,14 +92,8 @@ def _optional_date(data: dict[str, Any], name: str, what: str) -> date | None:
 
 
 def _member(data: dict[str, Any], name: str) -> int | None:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return None
-    stmt = select(Membership.id).where(Membership.id == parse_id(raw), Membership.role != Role.OBSERVER)
-    found = db.session.scalars(scoped(stmt)).first()
-    if found is None:
-        raise ServiceError("Choose someone from this partnership (not an observer), or nobody.", name)
-    return found
+    message = "Choose someone from this partnership (not an observer), or nobody."
+    return chosen_contributor(data.get(name), name, message)
 
 
 def _organization(data: dict[str, Any]) -> int | None:

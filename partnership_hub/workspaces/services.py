@@ -29,6 +29,7 @@ from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email, recent_sends
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
+from partnership_hub.parsing import parse_id
 from partnership_hub.policies import can
 from partnership_hub.security import hash_token, new_token
 from partnership_hub.workspaces.models import (
@@ -792,6 +793,19 @@ def picked_member(ctx: WorkspaceContext, membership_id: int | None, field: str) 
         return get_member(ctx, membership_id)
     except NotFound:
         raise ServiceError("Choose someone from the list.", field) from None
+
+
+def chosen_contributor(raw: object, field: str, message: str) -> int | None:
+    """The membership id a form chose for someone who takes part (an owner, a person offering): a member
+    of this partnership who is not an observer, or None when nothing was chosen; ``ServiceError(message)``
+    at ``field`` otherwise (an id from elsewhere, an observer, not an id)."""
+    if raw in (None, ""):
+        return None
+    membership_id = parse_id(raw)
+    stmt = select(Membership.id).where(Membership.id == membership_id, Membership.role != Role.OBSERVER)
+    if membership_id is None or db.session.scalars(scoped(stmt)).first() is None:
+        raise ServiceError(message, field)
+    return membership_id
 
 
 def set_planning_team(ctx: WorkspaceContext, membership: Membership, on: bool) -> bool:

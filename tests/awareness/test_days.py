@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from partnership_hub.awareness import days
 from partnership_hub.awareness.models import AwarenessDay, AwarenessHiddenDay, AwarenessSettings
+from partnership_hub.awareness.rules import occurrences_between
 from partnership_hub.context import context_for
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
@@ -44,7 +45,7 @@ def test_each_kind_of_rule_lands_on_its_date(ctx, data, year, expected):
     day = days.create_day(ctx, {"name": "Our day", **data})
     db.session.commit()
     entry = next(d for d in days.observed_days(ctx).days if d.day_id == day.id)
-    hits = days.between(entry.rule, date(year, 1, 1), date(year, 12, 31))
+    hits = occurrences_between(entry.rule, date(year, 1, 1), date(year, 12, 31))
     assert hits[0].start == expected
 
 
@@ -56,7 +57,7 @@ def test_an_offset_may_count_from_another_of_the_partnerships_days(ctx):
     )
     db.session.commit()
     entry = next(d for d in days.observed_days(ctx).days if d.day_id == after.id)
-    assert days.between(entry.rule, date(2026, 1, 1), date(2026, 12, 31))[0].start == date(2026, 5, 16)
+    assert occurrences_between(entry.rule, date(2026, 1, 1), date(2026, 12, 31))[0].start == date(2026, 5, 16)
     assert entry.when == "7 days after Leadership Day"
     with pytest.raises(ServiceError) as refused:
         days.create_day(ctx, {"name": "Chained", "kind": "offset", "base": f"custom:{after.id}", "offset_days": "1"})
@@ -97,7 +98,7 @@ def test_a_fifth_weekday_is_accepted_and_skips_the_years_without_one(ctx):
     day = days.create_day(ctx, {"name": "Fifth Monday", **fifth_monday})
     db.session.commit()
     entry = next(d for d in days.observed_days(ctx).days if d.day_id == day.id)
-    years = [hit.start.year for hit in days.between(entry.rule, date(2026, 1, 1), date(2031, 12, 31))]
+    years = [hit.start.year for hit in occurrences_between(entry.rule, date(2026, 1, 1), date(2031, 12, 31))]
     assert years == [2026, 2027, 2031]
 
 
