@@ -285,6 +285,21 @@ class FeedEvent:
 
 
 @dataclass(frozen=True)
+class NoticeKind:
+    """A kind of notification an area sends (``notifications.notices.notify``): what the preferences page
+    lists, with a sentence on when it comes. ``roles``: who may get it at all (None: every role);
+    ``email`` / ``app``: on by default by email / in the notification centre."""
+
+    key: str  # also the outbox kind and the first part of its deduplication key
+    label: str
+    help: str = ""
+    roles: frozenset[str] | None = None
+    email: bool = True
+    app: bool = True
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Area:
     """Everything one area contributes to the product."""
 
@@ -323,6 +338,20 @@ class Area:
     # "module:function(partnership_id, to_address, kind) -> 'send' | 'safe' | 'drop'": asked before any
     # email of a partnership is queued (``notifications.services.queue_email``); the strictest answer wins.
     mail_rule: str | None = None
+    # Notifications (the notifications area runs them):
+    # the kinds of notice the area sends, listed on everyone's preferences page;
+    notice_kinds: tuple[NoticeKind, ...] = ()
+    # "module:function(ctx, now) -> int": queue what has come due (reminders, "due soon" notices), called
+    # for every partnership by the planning beat (``notifications.plan``, every few minutes), bound to it,
+    # one commit per partnership. Idempotent: everything it queues has a deduplication key;
+    notice_planner: str | None = None
+    # prefix -> "module:function(ref, now) -> bool": is a queued message whose ``valid_while`` is
+    # "<prefix>:<ref>" still true to its record? Asked just before sending, with the session bound to the
+    # message's partnership; False: the message is superseded, never sent (a meeting moved or cancelled);
+    mail_checks: Mapping[str, str] = field(default_factory=dict)
+    # "module:function(digest) -> None": what the area adds to the coordinators' and members' digests
+    # (``notifications.digest``), in a fixed number of statements per partnership.
+    digest: str | None = None
 
 
 @cache
@@ -417,6 +446,20 @@ def setup_fact_queries(ctx: Any) -> dict[str, Any]:
 def mail_rules() -> list[Callable[[int, str, str], str]]:
     """Every installed area's ``mail_rule``, imported."""
     return [resolve(area.mail_rule) for area in installed() if area.mail_rule]
+
+
+def notice_kinds() -> list[NoticeKind]:
+    """Every installed area's notice kinds, in order (a key declared twice is a mistake)."""
+    kinds = [kind for area in installed() for kind in area.notice_kinds]
+    keys = [kind.key for kind in kinds]
+    if len(keys) != len(set(keys)):
+        raise RuntimeError("a notice kind is declared twice")
+    return sorted(kinds, key=lambda kind: kind.order)
+
+
+@cache
+def mail_checks() -> dict[str, str]:
+    return _merged("mail_checks")
 
 
 def task_modules() -> tuple[str, ...]:

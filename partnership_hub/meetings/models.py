@@ -160,6 +160,12 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
     minutes_approved_by_membership_id: Mapped[int | None] = mapped_column(_member_fk())
     minutes_approved_in_meeting_id: Mapped[int | None]  # the meeting at which they were approved
     minutes_md: Mapped[str] = mapped_column(Text, default="")
+    # Reminders (the notifications area sends them): on or off; the offsets in minutes before the start,
+    # space-separated (None: the partnership's); a line added to each; only to those who have not answered.
+    reminders_on: Mapped[bool] = mapped_column(default=True)
+    reminder_offsets: Mapped[str | None] = mapped_column(String(60))
+    reminder_note: Mapped[str] = mapped_column(Text, default="")
+    remind_unanswered_only: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property

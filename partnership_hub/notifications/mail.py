@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import smtplib
 import ssl
 import unicodedata
@@ -38,8 +39,15 @@ def build_message(msg: OutboxMessage) -> EmailMessage:
     email["To"] = header_value(msg.to_address)
     email["Subject"] = header_value(msg.subject)
     email["Message-ID"] = message_id(msg)
+    for name, value in json.loads(msg.headers or "{}").items():
+        email[name] = header_value(value)
     email.set_content(msg.text_body)
     email.add_alternative(msg.html_body, subtype="html")
+    for attachment in json.loads(msg.attachments or "[]"):
+        # Text only ("text/calendar"); a calendar file's METHOD goes in its type too, as mail clients expect.
+        _, _, subtype = attachment["content_type"].partition("/")
+        params = {"method": attachment["method"]} if attachment.get("method") else {}
+        email.add_attachment(attachment["content"], subtype=subtype, filename=attachment["filename"], params=params)
     return email
 
 

@@ -3,17 +3,19 @@ and sweeping up what the broker missed."""
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from partnership_hub import areas
-from partnership_hub.db import after_commit, utcnow
+from partnership_hub.db import after_commit, bind_tenant, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications import mail
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
@@ -78,10 +80,20 @@ def queue_email(
     template: str,
     partnership_id: int | None = None,
     sender_id: int | None = None,
+    send_at: datetime | None = None,
+    valid_while: str | None = None,
+    attachments: Sequence[Mapping[str, str]] = (),
+    headers: Mapping[str, str] | None = None,
     **context,
 ) -> OutboxMessage | None:
     """Write one message to the outbox in the current transaction; deliver it after the commit.
     ``sender_id``: the person whose action sends it (counted by ``recent_sends``).
+
+    ``send_at``: not before then (a meeting reminder queued ahead); the sweep hands it to a worker when
+    the time comes. ``valid_while``: "<prefix>:<ref>", checked by the area that declared ``prefix``
+    (``Area.mail_checks``) just before sending: a message about a meeting that has moved since is
+    superseded, never sent. ``attachments``: text files (``filename``, ``content_type``, ``content``);
+    ``headers``: extra headers (List-Unsubscribe).
 
     Returns None when a message with the same ``dedup_key`` already exists (nothing is added), or when
     the areas' mail rules drop it (``mail_verdict``). In safe mode the message keeps its kind, recipient
@@ -103,6 +115,10 @@ def queue_email(
         subject=subject,
         text_body=render_template(f"email/{template}.txt", **context),
         html_body=render_template(f"email/{template}.html", **context),
+        next_attempt_at=send_at,
+        valid_while=valid_while if verdict == "send" else None,
+        attachments=json.dumps(list(map(dict, attachments))) if attachments and verdict == "send" else None,
+        headers=json.dumps(dict(headers)) if headers else None,
     )
     try:
         with db.session.begin_nested():
@@ -110,7 +126,8 @@ def queue_email(
     except IntegrityError:
         log.info("outbox: %s already queued, not adding it again", kind)
         return None
-    after_commit(db.session, hand_to_worker, msg.id)
+    if send_at is None or send_at <= utcnow():
+        after_commit(db.session, hand_to_worker, msg.id)
     return msg
 
 
@@ -157,14 +174,28 @@ def _in_flight_expired(now: datetime) -> ColumnElement[bool]:
     return OutboxMessage.sending_at.is_(None) | (OutboxMessage.sending_at <= now - grace)
 
 
+def _scheduled_due(now: datetime) -> ColumnElement[bool]:
+    """A message queued ahead (``send_at``: no attempt yet, a time set) whose time has come."""
+    return and_(
+        OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at.is_not(None), OutboxMessage.next_attempt_at <= now
+    )
+
+
+def _not_ahead_of_time(now: datetime) -> ColumnElement[bool]:
+    """Not a message queued ahead whose time has not come (retries are timed by the worker's countdown)."""
+    scheduled = OutboxMessage.next_attempt_at
+    return or_(OutboxMessage.attempts > 0, scheduled.is_(None), scheduled <= now)
+
+
 def _lock(message_id: int, *, only_idle: bool) -> OutboxMessage | None:
     """The pending row, locked for this transaction. ``only_idle`` (before a send): not while another
-    worker's send is in flight, and FOR UPDATE SKIP LOCKED, so a second worker given the same id moves
-    on. Otherwise (recording the outcome of our own send) it waits for the lock."""
+    worker's send is in flight, not before its ``send_at``, and FOR UPDATE SKIP LOCKED, so a second worker
+    given the same id moves on. Otherwise (recording the outcome of our own send) it waits for the lock."""
     open_outbox()
     stmt = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
     if only_idle:
-        stmt = stmt.where(_in_flight_expired(utcnow()))
+        now = utcnow()
+        stmt = stmt.where(_in_flight_expired(now), _not_ahead_of_time(now))
     return db.session.scalars(stmt.with_for_update(skip_locked=only_idle)).one_or_none()
 
 
@@ -195,6 +226,22 @@ def _record_sent(msg: OutboxMessage) -> None:
         _forget_bodies(msg)
 
 
+def _still_valid(msg: OutboxMessage) -> bool:
+    """Ask the area that declared the message's ``valid_while`` prefix whether it is still true, with the
+    session bound to the message's partnership for the question (unbound after)."""
+    prefix, _, ref = (msg.valid_while or "").partition(":")
+    check = areas.mail_checks().get(prefix)
+    if check is None or msg.partnership_id is None:
+        log.warning("outbox: no check for %r; the message is sent as it is", prefix)
+        return True
+    bind_tenant(db.session, msg.partnership_id)
+    try:
+        return bool(areas.resolve(check)(ref, utcnow()))
+    finally:
+        bind_tenant(db.session, None)
+        open_outbox()
+
+
 def deliver(message_id: int) -> str:
     """Send one outbox message if it is still pending. Returns 'sent' or 'skipped'.
 
@@ -207,13 +254,22 @@ def deliver(message_id: int) -> str:
     that is sent again, and the copy carries the same Message-ID.
 
     A message that can't be built or that the server refuses for good (5xx) fails at once and its
-    bodies are blanked; an outage is retried with backoff, up to ``OUTBOX_MAX_ATTEMPTS``."""
+    bodies are blanked; an outage is retried with backoff, up to ``OUTBOX_MAX_ATTEMPTS``. A message whose
+    ``valid_while`` no longer holds is superseded (returns 'superseded')."""
     msg = _lock(message_id, only_idle=True)
     if msg is None:  # sent, given up, or another worker's send is in flight
         db.session.rollback()
         return "skipped"
     if msg.sending_at is not None:
         log.warning("outbox: message %s was left in flight by a worker; sending it again (same Message-ID)", message_id)
+    if msg.valid_while and not _still_valid(msg):
+        msg.status = OutboxStatus.SUPERSEDED
+        msg.next_attempt_at = None
+        _forget_bodies(msg)
+        kind = msg.kind
+        db.session.commit()
+        log.info("outbox: message %s (%s) superseded: its record changed before it went out", message_id, kind)
+        return "superseded"
     msg.attempts += 1
     try:
         email = mail.build_message(msg)
@@ -249,7 +305,8 @@ def deliver(message_id: int) -> str:
 
 def sweep() -> int:
     """Hand every overdue pending message to a worker again (a send still in flight only once its
-    grace period is over). Returns how many were re-queued."""
+    grace period is over), and every message queued ahead whose time has come (``send_at``). Returns how
+    many were handed out."""
     now = utcnow()
     overdue_before = now - current_app.config["OUTBOX_SWEEP_AFTER"]
     open_outbox()
@@ -257,7 +314,11 @@ def sweep() -> int:
     ids = list(
         db.session.scalars(
             select(OutboxMessage.id)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, due <= overdue_before, _in_flight_expired(now))
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(due <= overdue_before, _scheduled_due(now)),
+                _in_flight_expired(now),
+            )
             .order_by(OutboxMessage.id)
             .limit(SWEEP_BATCH)
         )

@@ -25,3 +25,12 @@ def deliver_email(self, message_id: int) -> str:
 def sweep_outbox() -> int:
     """Periodic: re-queue pending messages the broker never delivered."""
     return services.sweep()
+
+
+@shared_task(name="notifications.plan", acks_late=True)
+def plan() -> int:
+    """Periodic: queue what has come due in every partnership (reminders, notices, digests). Safe to repeat:
+    everything it queues has a deduplication key."""
+    from partnership_hub.notifications import notices
+
+    return notices.plan_every_partnership()
