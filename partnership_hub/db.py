@@ -453,12 +453,17 @@ def _sqlite_begin(conn: Connection) -> None:
 def after_commit(session: Session | scoped_session[SessionT], fn: Callable[..., Any], *args: Any) -> None:
     """Run ``fn(*args)`` once the session's transaction commits; drop it if it rolls back.
 
-    Used to hand outbox rows to the broker only when they really exist."""
+    Used to hand outbox rows to the broker only when they really exist. Savepoints (``begin_nested``) are
+    not the commit: SQLAlchemy reports their release and rollback as ``after_commit`` / ``after_rollback``
+    too, and the hooks wait for the outermost transaction (a hook added inside a savepoint that is rolled
+    back still runs if the transaction commits: register after the savepoint)."""
     session.info.setdefault(AFTER_COMMIT_KEY, []).append((fn, args))
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the commit is still to come
+        return
     pending = session.info.pop(AFTER_COMMIT_KEY, [])
     for fn, args in pending:
         try:
@@ -467,6 +472,7 @@ def _run_after_commit(session: Session) -> None:
             log.exception("post-commit hook %s failed", getattr(fn, "__name__", fn))
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop(AFTER_COMMIT_KEY, None)
+@event.listens_for(Session, "after_transaction_end")
+def _drop_after_commit(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended uncommitted (a commit ran them above)
+        session.info.pop(AFTER_COMMIT_KEY, None)

@@ -23,6 +23,7 @@ def outbox_status(fail_if_older_than: int | None) -> None:
     oldest = status.oldest_pending
     click.echo(
         f"pending: {status.pending} (retrying after a failure: {status.retrying}, in flight: {status.in_flight})"
+        f"\nqueued ahead (not due yet): {status.scheduled}"
         f"\nfailed: {status.failed} (queued in the last 24 h: {status.failed_last_day})"
         f"\noldest pending: {'none' if oldest is None else f'{int(oldest.total_seconds() // 60)} min'}"
     )

@@ -6,13 +6,18 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, text, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from partnership_hub import areas
 from partnership_hub.db import after_commit, bind_tenant, utcnow
@@ -24,7 +29,13 @@ from partnership_hub.tasks import dispatch
 log = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.deliver_email"
-SWEEP_BATCH = 500
+DELIVER_BATCH_TASK = "notifications.deliver_batch"
+BATCH_SIZE = 20  # messages per delivery task when many are handed out at once (``batch_size``)
+SWEEP_BATCH = 2000  # messages the sweep hands out per run, in batches
+QUEUED_KEY = "outbox.queued"  # session.info: (transaction, ids) to hand out after its commit
+IDS_KEY, IDS_BLOCK_KEY = "outbox.ids", "outbox.ids_block"  # session.info: ids taken from the sequence
+ID_BLOCK_MAX = 64
+NEXT_IDS = "SELECT nextval('outbox_messages_id_seq') FROM generate_series(1, :n)"
 SUBJECT_MAX = 200  # OutboxMessage.subject
 # The server's answers that mean "this message, never": a refused recipient or content. Refusals
 # of the connection, the greeting, the login or our sender address are the server's or our
@@ -106,32 +117,73 @@ def queue_email(
         subject, template, context = SAFE_SUBJECT, SAFE_TEMPLATE, {"link": absolute_url("workspaces.home")}
     subject = mail.header_value(subject, limit=SUBJECT_MAX)  # names in it may come from anyone's typing
     context.setdefault("subject", subject)
-    msg = OutboxMessage(
-        kind=kind,
-        dedup_key=dedup_key[:200],
-        partnership_id=partnership_id,
-        sender_id=sender_id,
-        to_address=to,
-        subject=subject,
-        text_body=render_template(f"email/{template}.txt", **context),
-        html_body=render_template(f"email/{template}.html", **context),
-        next_attempt_at=send_at,
-        valid_while=valid_while if verdict == "send" else None,
-        attachments=json.dumps(list(map(dict, attachments))) if attachments and verdict == "send" else None,
-        headers=json.dumps(dict(headers)) if headers else None,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(msg)
-    except IntegrityError:
+    values: dict[str, Any] = {
+        "kind": kind,
+        "dedup_key": dedup_key[:200],
+        "partnership_id": partnership_id,
+        "sender_id": sender_id,
+        "to_address": to,
+        "subject": subject,
+        "text_body": render_template(f"email/{template}.txt", **context),
+        "html_body": render_template(f"email/{template}.html", **context),
+        "next_attempt_at": send_at,
+        "valid_while": valid_while if verdict == "send" else None,
+        "attachments": json.dumps(list(map(dict, attachments))) if attachments and verdict == "send" else None,
+        # In safe mode no List-Unsubscribe either: its signed (not encrypted) token names the kind.
+        "headers": json.dumps(dict(headers)) if headers and verdict == "send" else None,
+    }
+    message_id = _insert_message(values)
+    if message_id is None:
         log.info("outbox: %s already queued, not adding it again", kind)
         return None
     if send_at is None or send_at <= utcnow():
-        after_commit(db.session, hand_to_worker, msg.id)
-    return msg
+        _hand_out_after_commit(message_id)
+    return OutboxMessage(id=message_id, **values)  # what was written (not in the session)
 
 
-def hand_to_worker(message_id: int) -> None:
+def _insert_message(values: Mapping[str, Any]) -> int | None:
+    """Write the row without the ORM's unit of work; its id, or None when the ``dedup_key`` is taken.
+    PostgreSQL: the id from the sequence beforehand (``_next_message_id``), not from RETURNING — row-level
+    security would otherwise require a request to read back account mail it may only write — and the
+    INSERT in a savepoint, as ON CONFLICT needs that reading right too. SQLite: ON CONFLICT DO NOTHING."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        message_id = _next_message_id()
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(OutboxMessage).values(id=message_id, **values))
+        except IntegrityError:
+            return None
+        return message_id
+    stmt = sqlite.insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    written = db.session.execute(stmt)
+    return int(written.inserted_primary_key[0]) if written.rowcount else None  # type: ignore[attr-defined]
+
+
+def _next_message_id() -> int:
+    """An id from the outbox's sequence, taken in blocks that double up to ``ID_BLOCK_MAX`` within a session
+    (a planning run queueing thousands takes one round trip per block; a request queueing one, one id).
+    Ids taken and not used leave gaps, as rolled-back inserts do."""
+    ids: list[int] = db.session.info.setdefault(IDS_KEY, [])
+    if not ids:
+        block = min(2 * db.session.info.get(IDS_BLOCK_KEY, 0) or 1, ID_BLOCK_MAX)
+        db.session.info[IDS_BLOCK_KEY] = block
+        ids.extend(db.session.scalars(text(NEXT_IDS), {"n": block}))
+    return ids.pop(0)
+
+
+def _hand_out_after_commit(message_id: int) -> None:
+    """Hand ``message_id`` to a worker once this transaction commits, with every other message the
+    transaction queued: a fan-out (a notice to many, a planning run) goes out in batches, not a task each."""
+    transaction = db.session().get_transaction()
+    held: tuple[object, list[int]] | None = db.session.info.get(QUEUED_KEY)
+    if held is None or held[0] is not transaction:  # the first message of this transaction
+        held = (transaction, [])
+        db.session.info[QUEUED_KEY] = held
+        after_commit(db.session, hand_out, held[1])
+    held[1].append(message_id)
+
+
+def hand_to_worker(message_id: int) -> bool:
     """Start delivery of a committed outbox row. A broker outage only delays it: the sweep retries."""
     try:
         dispatch(DELIVER_TASK, message_id)
@@ -139,6 +191,36 @@ def hand_to_worker(message_id: int) -> None:
         log.warning(
             "outbox: could not hand message %s to a worker (%s); the sweep will retry", message_id, type(exc).__name__
         )
+        return False
+    return True
+
+
+def batch_size() -> int:
+    """Messages per delivery task when many are handed out at once (``OUTBOX_BATCH_SIZE``, 20): enough to
+    spread the cost of a task and a transaction, few enough that a worker killed mid-batch delays only
+    the rest of its batch (by the in-flight grace period)."""
+    return max(int(current_app.config.get("OUTBOX_BATCH_SIZE", BATCH_SIZE)), 1)
+
+
+def hand_out(message_ids: Sequence[int]) -> None:
+    """Hand committed messages to workers: one alone as ``deliver_email``, more in batches
+    (``deliver_batch``). When the broker refuses one hand-out it is away: the rest wait for the sweep too,
+    rather than each waiting out the publish retries while a request or the planner waits."""
+    ids = list(message_ids)
+    if len(ids) == 1:
+        hand_to_worker(ids[0])
+        return
+    size = batch_size()
+    for start in range(0, len(ids), size):
+        try:
+            dispatch(DELIVER_BATCH_TASK, *ids[start : start + size])
+        except Exception as exc:  # noqa: BLE001 - any broker failure means "later", never "lost"
+            log.warning(
+                "outbox: could not hand %s messages to a worker (%s); the sweep will retry",
+                len(ids) - start,
+                type(exc).__name__,
+            )
+            return
 
 
 def _backoff(attempts: int) -> int:
@@ -158,6 +240,12 @@ def _is_permanent(exc: Exception) -> bool:
     return not isinstance(exc, smtplib.SMTPException | OSError)
 
 
+def _is_the_servers(exc: Exception) -> bool:
+    """Whether a failure is the server's or the connection's rather than this message's: the next
+    message would fail the same way (refused connection, greeting, login or sender; a timeout)."""
+    return isinstance(exc, smtplib.SMTPException | OSError) and not isinstance(exc, PERMANENT_REFUSALS)
+
+
 def _error_label(exc: Exception) -> str:
     code = getattr(exc, "smtp_code", None)
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
@@ -174,11 +262,10 @@ def _in_flight_expired(now: datetime) -> ColumnElement[bool]:
     return OutboxMessage.sending_at.is_(None) | (OutboxMessage.sending_at <= now - grace)
 
 
-def _scheduled_due(now: datetime) -> ColumnElement[bool]:
-    """A message queued ahead (``send_at``: no attempt yet, a time set) whose time has come."""
-    return and_(
-        OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at.is_not(None), OutboxMessage.next_attempt_at <= now
-    )
+def _scheduled(now: datetime | None = None) -> ColumnElement[bool]:
+    """A message queued ahead (``send_at``: no attempt yet, a time set), due by ``now`` if one is given."""
+    queued_ahead = and_(OutboxMessage.attempts == 0, OutboxMessage.next_attempt_at.is_not(None))
+    return queued_ahead if now is None else and_(queued_ahead, OutboxMessage.next_attempt_at <= now)
 
 
 def _not_ahead_of_time(now: datetime) -> ColumnElement[bool]:
@@ -187,19 +274,20 @@ def _not_ahead_of_time(now: datetime) -> ColumnElement[bool]:
     return or_(OutboxMessage.attempts > 0, scheduled.is_(None), scheduled <= now)
 
 
-def _lock(message_id: int, *, only_idle: bool) -> OutboxMessage | None:
-    """The pending row, locked for this transaction. ``only_idle`` (before a send): not while another
-    worker's send is in flight, not before its ``send_at``, and FOR UPDATE SKIP LOCKED, so a second worker
-    given the same id moves on. Otherwise (recording the outcome of our own send) it waits for the lock."""
-    open_outbox()
-    stmt = select(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-    if only_idle:
-        now = utcnow()
-        stmt = stmt.where(_in_flight_expired(now), _not_ahead_of_time(now))
-    return db.session.scalars(stmt.with_for_update(skip_locked=only_idle)).one_or_none()
+def _open_outbox_for_outcomes() -> None:
+    """``open_outbox`` for recording what the server answered, with an asynchronous commit on PostgreSQL
+    (in the same statement): one commit per message must not wait for the disk. A database crash can
+    lose the last fraction of a second of such records; a message whose "sent" was lost is sent again
+    after the grace period, with the same Message-ID — the at-least-once the outbox promises anyway.
+    The in-flight mark before a send is committed durably."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT set_config('app.outbox', 'deliver', true), set_config('synchronous_commit', 'off', true)")
+        )
 
 
-def _record_failure(msg: OutboxMessage, exc: Exception) -> DeliveryFailed:
+def _mark_failed(msg: OutboxMessage, exc: Exception) -> DeliveryFailed:
+    """Record a failed attempt on the (locked) row, uncommitted: failed for good, or pending with backoff."""
     msg.sending_at = None
     msg.last_error = _error_label(exc)
     final = _is_permanent(exc) or msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
@@ -208,15 +296,15 @@ def _record_failure(msg: OutboxMessage, exc: Exception) -> DeliveryFailed:
     msg.next_attempt_at = None if retry_in is None else utcnow() + timedelta(seconds=retry_in)
     if final:
         _forget_bodies(msg)
-    message_id, attempts, error = msg.id, msg.attempts, msg.last_error  # after the commit the row is out of sight (RLS)
-    db.session.commit()
-    log.warning(
-        "outbox: message %s attempt %s failed (%s)%s", message_id, attempts, error, "; given up" if final else ""
-    )
     return DeliveryFailed(retry_in)
 
 
-def _record_sent(msg: OutboxMessage) -> None:
+def _log_failure(message_id: int, attempts: int, error: str, failed: DeliveryFailed) -> None:
+    given_up = "; given up" if failed.retry_in is None else ""
+    log.warning("outbox: message %s attempt %s failed (%s)%s", message_id, attempts, error, given_up)
+
+
+def _mark_sent(msg: OutboxMessage) -> None:
     msg.status = OutboxStatus.SENT
     msg.sent_at = utcnow()
     msg.sending_at = None
@@ -224,6 +312,62 @@ def _record_sent(msg: OutboxMessage) -> None:
     msg.last_error = ""
     if current_app.config["MAIL_BACKEND"] != "outbox":
         _forget_bodies(msg)
+
+
+def _record_sent(message_id: int) -> bool:
+    """Our send of ``message_id`` was accepted: on record (one statement, its own commit) before the next
+    message goes out. False when the row is no longer ours to mark (an operator's hand)."""
+    _open_outbox_for_outcomes()
+    marked = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=utcnow(),
+            sending_at=None,
+            next_attempt_at=None,
+            last_error="",
+            text_body="",
+            html_body="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(marked.rowcount)  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+
+
+def _record_failure(message_id: int, exc: Exception) -> DeliveryFailed | None:
+    """Our send of ``message_id`` failed: on record, committed (None when the row is no longer ours)."""
+    _open_outbox_for_outcomes()
+    msg = db.session.scalars(
+        select(OutboxMessage)
+        .options(defer(OutboxMessage.text_body), defer(OutboxMessage.html_body))
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .with_for_update()
+    ).one_or_none()
+    if msg is None:
+        db.session.rollback()
+        return None
+    failed = _mark_failed(msg, exc)
+    attempts, error = msg.attempts, msg.last_error  # after the commit the row is out of sight (RLS)
+    db.session.commit()
+    _log_failure(message_id, attempts, error, failed)
+    return failed
+
+
+def _release(message_ids: Sequence[int], retry_at: datetime | None) -> None:
+    """Give back messages this worker marked in flight but did not send: no longer in flight, the attempt
+    not counted, tried again at ``retry_at`` (None: as soon as a worker takes them)."""
+    if not message_ids:
+        return
+    _open_outbox_for_outcomes()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(sending_at=None, attempts=OutboxMessage.attempts - 1, next_attempt_at=retry_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _still_valid(msg: OutboxMessage) -> bool:
@@ -242,71 +386,166 @@ def _still_valid(msg: OutboxMessage) -> bool:
         open_outbox()
 
 
-def deliver(message_id: int) -> str:
-    """Send one outbox message if it is still pending. Returns 'sent' or 'skipped'.
+@dataclass(frozen=True)
+class _Claimed:
+    """A message this worker marked in flight, built and ready to send."""
 
-    The guarantee is at-least-once delivery with a stable Message-ID (``mail.message_id``); queueing
-    is exactly-once (the unique ``dedup_key``). Three short transactions, none held open across the
-    network: (1) lock the pending row, count the attempt, build the email and mark the send in
-    flight (``sending_at``), commit; (2) the SMTP transaction; (3) mark it sent, or record the failure.
-    A row in flight is skipped by every other worker and by the sweep until ``OUTBOX_IN_FLIGHT_GRACE``
-    has passed: only a worker that died between the server's acceptance and step 3 leaves a message
-    that is sent again, and the copy carries the same Message-ID.
+    id: int
+    kind: str
+    email: EmailMessage
 
-    A message that can't be built or that the server refuses for good (5xx) fails at once and its
-    bodies are blanked; an outage is retried with backoff, up to ``OUTBOX_MAX_ATTEMPTS``. A message whose
-    ``valid_while`` no longer holds is superseded (returns 'superseded')."""
-    msg = _lock(message_id, only_idle=True)
-    if msg is None:  # sent, given up, or another worker's send is in flight
+
+@dataclass
+class BatchResult:
+    """What became of each message handed to ``deliver_batch``: ``outcomes[id]`` is "sent", "skipped"
+    (sent already, given up, in flight elsewhere, not due yet), "superseded", "failed" (for good), "retry"
+    (a temporary failure) or "released" (not sent, given back); ``retry_in[id]``: seconds until a
+    message to retry (or released) should be tried again."""
+
+    outcomes: dict[int, str] = field(default_factory=dict)
+    retry_in: dict[int, int] = field(default_factory=dict)
+
+
+def _claim(message_ids: Sequence[int], result: BatchResult) -> list[_Claimed]:
+    """ONE transaction for the batch: lock the rows that are pending, idle (no send in flight within the
+    grace period) and due, FOR UPDATE SKIP LOCKED (a second worker given the same ids moves on); supersede
+    those whose ``valid_while`` no longer holds (asked once per record); count an attempt and build the
+    email of the others and mark them in flight (``sending_at``); commit, before the server sees a byte."""
+    now = utcnow()
+    open_outbox()
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(message_ids),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            _in_flight_expired(now),
+            _not_ahead_of_time(now),
+        )
+        .order_by(OutboxMessage.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
         db.session.rollback()
-        return "skipped"
-    if msg.sending_at is not None:
-        log.warning("outbox: message %s was left in flight by a worker; sending it again (same Message-ID)", message_id)
-    if msg.valid_while and not _still_valid(msg):
-        msg.status = OutboxStatus.SUPERSEDED
-        msg.next_attempt_at = None
-        _forget_bodies(msg)
-        kind = msg.kind
-        db.session.commit()
-        log.info("outbox: message %s (%s) superseded: its record changed before it went out", message_id, kind)
-        return "superseded"
-    msg.attempts += 1
-    try:
-        email = mail.build_message(msg)
-    except Exception as exc:  # noqa: BLE001 - a message that can't be built fails for good, recorded
-        raise _record_failure(msg, exc) from exc
-    if current_app.config["MAIL_BACKEND"] == "outbox":  # development: building is the check
-        _record_sent(msg)
-        kind = msg.kind
-        db.session.commit()
-        log.info("outbox: message %s (%s) kept in the development mailbox", message_id, kind)
-        return "sent"
-    msg.sending_at = utcnow()
-    kind = msg.kind
+        return []
+    development = current_app.config["MAIL_BACKEND"] == "outbox"
+    still_valid: dict[tuple[int | None, str], bool] = {}
+    claimed: list[_Claimed] = []
+    failures: list[tuple[int, int, str, DeliveryFailed]] = []
+    superseded: list[tuple[int, str]] = []
+    kept: list[tuple[int, str]] = []
+    for msg in rows:
+        if msg.sending_at is not None:
+            log.warning("outbox: message %s was left in flight by a worker; sending it again (same Message-ID)", msg.id)
+        if msg.valid_while:
+            record = (msg.partnership_id, msg.valid_while)
+            if record not in still_valid:
+                still_valid[record] = _still_valid(msg)
+            if not still_valid[record]:
+                msg.status = OutboxStatus.SUPERSEDED
+                msg.next_attempt_at = None
+                _forget_bodies(msg)
+                result.outcomes[msg.id] = "superseded"
+                superseded.append((msg.id, msg.kind))
+                continue
+        msg.attempts += 1
+        try:
+            email = mail.build_message(msg)
+        except Exception as exc:  # noqa: BLE001 - a message that can't be built fails for good, recorded
+            failed = _mark_failed(msg, exc)
+            result.outcomes[msg.id] = "failed" if failed.retry_in is None else "retry"
+            failures.append((msg.id, msg.attempts, msg.last_error, failed))
+            continue
+        if development:  # building is the check; the development mailbox shows it
+            _mark_sent(msg)
+            result.outcomes[msg.id] = "sent"
+            kept.append((msg.id, msg.kind))
+            continue
+        msg.sending_at = now
+        claimed.append(_Claimed(msg.id, msg.kind, email))
     db.session.commit()  # in flight, on record before the server sees a byte
+    for message_id, kind in superseded:
+        log.info("outbox: message %s (%s) superseded: its record changed before it went out", message_id, kind)
+    for message_id, kind in kept:
+        log.info("outbox: message %s (%s) kept in the development mailbox", message_id, kind)
+    for message_id, attempts, error, failed in failures:
+        _log_failure(message_id, attempts, error, failed)
+        if failed.retry_in is not None:
+            result.retry_in[message_id] = failed.retry_in
+    return claimed
 
-    failure: Exception | None = None
-    try:
-        mail.transport(email)
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may leave the row in flight
-        failure = exc
 
-    msg = _lock(message_id, only_idle=False)
-    if msg is None:  # only an operator's hand can get here: nothing left to record
-        db.session.rollback()
-        return "skipped"
-    if failure is not None:
-        raise _record_failure(msg, failure) from failure
-    _record_sent(msg)
-    db.session.commit()
-    log.info("outbox: message %s (%s) sent", message_id, kind)
-    return "sent"
+def deliver_batch(message_ids: Sequence[int]) -> BatchResult:
+    """Send the pending messages among ``message_ids`` over this process's SMTP connection (``mail.transport``).
+
+    The guarantee is at-least-once delivery with a stable Message-ID (``mail.message_id``); queueing is
+    exactly-once (the unique ``dedup_key``). (1) ONE transaction claims the batch (``_claim``: due, idle
+    rows, superseded ones set aside, the rest built and marked in flight, committed); (2) each message in
+    turn: the SMTP transaction, then its outcome in a transaction of its own (sent; or the failure), so
+    every accepted message is on record before the next one goes out. Other workers and the sweep leave a
+    row in flight alone until ``OUTBOX_IN_FLIGHT_GRACE`` has passed: a worker killed mid-batch leaves at
+    most the one message between the server's acceptance and its record to be sent again (with the same
+    Message-ID), and the rest of its batch to wait out the grace period, unsent.
+
+    A message the server refuses (``PERMANENT_REFUSALS``) fails for good on a 5xx and is retried with
+    backoff on a 4xx, and the batch goes on; a failure of the server or the connection (refused, timed
+    out, sender refused) is recorded for the message being sent and ends the batch: the rest are released
+    (their attempt not counted) to be tried with it. A batch never keeps a message in flight past half
+    the grace period: what is left by then is released, to be handed out again at once."""
+    result = BatchResult({message_id: "skipped" for message_id in message_ids})
+    started = time.monotonic()
+    claimed = _claim(message_ids, result)
+    limit = current_app.config["OUTBOX_IN_FLIGHT_GRACE"].total_seconds() / 2
+    for n, claim in enumerate(claimed):
+        if n and time.monotonic() - started > limit:  # the first always goes: no batch loops on a slow claim
+            _release_rest(claimed[n:], result, 0)
+            break
+        failure: Exception | None = None
+        try:
+            mail.transport(claim.email)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded; none may leave the row in flight
+            failure = exc
+        if failure is None:
+            result.outcomes[claim.id] = "sent" if _record_sent(claim.id) else "skipped"
+            if result.outcomes[claim.id] == "sent":
+                log.info("outbox: message %s (%s) sent", claim.id, claim.kind)
+            continue
+        failed = _record_failure(claim.id, failure)
+        if failed is None:
+            continue
+        result.outcomes[claim.id] = "failed" if failed.retry_in is None else "retry"
+        if failed.retry_in is not None:
+            result.retry_in[claim.id] = failed.retry_in
+        if _is_the_servers(failure):
+            _release_rest(claimed[n + 1 :], result, failed.retry_in or 0)
+            break
+    return result
+
+
+def _release_rest(rest: Sequence[_Claimed], result: BatchResult, retry_in: int) -> None:
+    if not rest:
+        return
+    retry_at = utcnow() + timedelta(seconds=retry_in) if retry_in else None
+    _release([claim.id for claim in rest], retry_at)
+    for claim in rest:
+        result.outcomes[claim.id] = "released"
+        result.retry_in[claim.id] = retry_in
+    log.warning("outbox: %s messages of a batch given back unsent, to be tried again in %s s", len(rest), retry_in)
+
+
+def deliver(message_id: int) -> str:
+    """Send one outbox message if it is still pending (``deliver_batch`` of one). Returns "sent", "skipped"
+    or "superseded"; raises ``DeliveryFailed`` when it failed (``retry_in`` None: for good)."""
+    result = deliver_batch([message_id])
+    outcome = result.outcomes[message_id]
+    if outcome in ("failed", "retry"):
+        raise DeliveryFailed(result.retry_in.get(message_id))
+    return outcome
 
 
 def sweep() -> int:
     """Hand every overdue pending message to a worker again (a send still in flight only once its
-    grace period is over), and every message queued ahead whose time has come (``send_at``). Returns how
-    many were handed out."""
+    grace period is over), and every message queued ahead whose time has come (``send_at``), in batches.
+    Returns how many were handed out."""
     now = utcnow()
     overdue_before = now - current_app.config["OUTBOX_SWEEP_AFTER"]
     open_outbox()
@@ -316,7 +555,7 @@ def sweep() -> int:
             select(OutboxMessage.id)
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
-                or_(due <= overdue_before, _scheduled_due(now)),
+                or_(due <= overdue_before, _scheduled(now)),
                 _in_flight_expired(now),
             )
             .order_by(OutboxMessage.id)
@@ -324,8 +563,8 @@ def sweep() -> int:
         )
     )
     db.session.rollback()
-    for message_id in ids:
-        hand_to_worker(message_id)
+    if ids:
+        hand_out(ids)
     return len(ids)
 
 
@@ -333,36 +572,51 @@ def sweep() -> int:
 class OutboxStatusCounts:
     """What an operator needs to see a stuck queue: counts and the oldest waiting message's age."""
 
-    pending: int  # waiting for a first send or a retry
+    pending: int  # due and waiting for a first send or a retry (not those queued ahead)
     retrying: int  # of those, at least one attempt failed already
     in_flight: int  # a worker has begun the SMTP transaction
     failed: int  # given up for good (all time)
     failed_last_day: int  # of those, queued within the last day
-    oldest_pending: timedelta | None
+    oldest_pending: timedelta | None  # since it was due: queued, or its ``send_at``
+    scheduled: int = 0  # queued ahead (``send_at``), not due yet
 
 
 def outbox_status() -> OutboxStatusCounts:
-    """Pending, in-flight and failed outbox counts across every partnership (one statement)."""
+    """Pending, in-flight, failed and queued-ahead outbox counts across every partnership (one statement).
+    A message queued ahead counts as waiting only from its ``send_at`` on: a reminder queued a week
+    before its meeting is not a stuck queue."""
     now = utcnow()
     open_outbox()
     pending = OutboxMessage.status == OutboxStatus.PENDING
     failed = OutboxMessage.status == OutboxStatus.FAILED
+    ahead = pending & _scheduled() & (OutboxMessage.next_attempt_at > now)
+    due = pending & ~ahead
+    due_since = case((_scheduled(), OutboxMessage.next_attempt_at), else_=OutboxMessage.created_at)
     row = db.session.execute(
         select(
-            func.count().filter(pending),
-            func.count().filter(pending & (OutboxMessage.attempts > 0)),
-            func.count().filter(pending & OutboxMessage.sending_at.is_not(None)),
+            func.count().filter(due),
+            func.count().filter(due & (OutboxMessage.attempts > 0)),
+            func.count().filter(due & OutboxMessage.sending_at.is_not(None)),
             func.count().filter(failed),
             func.count().filter(failed & (OutboxMessage.created_at >= now - timedelta(days=1))),
-            func.min(OutboxMessage.created_at).filter(pending),
+            func.min(due_since).filter(due),
+            func.count().filter(ahead),
         ).where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)))
     ).one()
     db.session.rollback()
     oldest = row[5]
-    if oldest is not None and oldest.tzinfo is None:  # SQLite's aggregate comes back without a zone
+    if isinstance(oldest, str):  # SQLite's aggregate over a CASE comes back as text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:  # ... and without a zone
         oldest = oldest.replace(tzinfo=now.tzinfo)
     return OutboxStatusCounts(
-        int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), None if oldest is None else now - oldest
+        int(row[0]),
+        int(row[1]),
+        int(row[2]),
+        int(row[3]),
+        int(row[4]),
+        None if oldest is None else max(now - oldest, timedelta(0)),
+        int(row[6]),
     )
 
 
