@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from partnership_hub.confidentiality import LEVEL_LABELS
 from partnership_hub.meetings.models import KIND_LABELS
+from partnership_hub.meetings.reminders import NOTE_MAX, OFFSET_CHOICES
 from partnership_hub.meetings.services import (
     EDITABLE_FIELDS,
     LOCATION_MAX,
@@ -31,6 +32,7 @@ LEVEL_CHOICES = [
     ),
     *(SelectChoice(level.value, label) for level, label in LEVEL_LABELS.items()),
 ]
+REMINDER_CHOICES = [SelectChoice(str(minutes), label) for minutes, label in OFFSET_CHOICES]
 SCOPE_CHOICES = [
     SelectChoice("one", "Only this meeting"),
     SelectChoice("following", "This and all following meetings"),
@@ -66,6 +68,22 @@ class MeetingForm(FlaskForm):
     repeat = SelectField("Repeats", validate_choice=False)
     repeat_until = StringField("Last meeting on", description="Optional. Leave empty to keep repeating.")
     repeat_count = StringField("Or stop after this many meetings", description="Optional, e.g. 10.")
+    reminders_on = BooleanField(
+        "Send reminders for this meeting",
+        default=True,
+        description="By email and in the app, to the people invited, unless they said they can't come.",
+    )
+    # Checked by the service (``reminders.clean_settings``), so a forged value gets a message at the field.
+    reminder_offsets = SelectMultipleField("When", choices=REMINDER_CHOICES, validate_choice=False)
+    reminder_note = TextAreaField(
+        "Extra message",
+        description="Optional. Added to every reminder, e.g. what to bring or where to park.",
+        validators=[_length(NOTE_MAX)],
+    )
+    remind_unanswered_only = BooleanField(
+        "Only remind people who have not answered yet",
+        description="People who said yes or maybe are not reminded either.",
+    )
     scope = SelectField("Change", choices=SCOPE_CHOICES, default="one", validate_choice=False)
 
     def set_choices(self, pickers: Mapping[str, Pick]) -> None:

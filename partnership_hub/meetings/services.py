@@ -73,6 +73,7 @@ RECENT_MEETINGS = 100  # how far back "has facilitated recently" looks
 STATUS_LABELS: dict[MeetingStatus, str] = {MeetingStatus.SCHEDULED: "Scheduled", MeetingStatus.CANCELLED: "Cancelled"}
 SCOPES = ("one", "following")
 REPEAT_FIELDS = ("repeat", "repeat_until", "repeat_count")
+REMINDER_FIELDS = ("reminders_on", "reminder_offsets", "reminder_note", "remind_unanswered_only")
 EDITABLE_FIELDS: tuple[str, ...] = (
     "title",
     "kind",
@@ -85,6 +86,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "note_taker_membership_id",
     "confidentiality",
     *REPEAT_FIELDS,
+    *REMINDER_FIELDS,
 )
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII)
 
@@ -422,6 +424,7 @@ class MeetingValues:
     confidentiality: Level
     repeat: recurrence.RepeatChoice | None = None
     rule: str | None = None  # the repeat as a validated rule
+    reminders: dict[str, Any] = field(default_factory=dict)  # the reminder settings (``reminders.clean_settings``)
 
     def occurrence_fields(self) -> dict[str, Any]:
         """What every occurrence made from these values carries (besides its times)."""
@@ -433,7 +436,7 @@ class MeetingValues:
             "facilitator_membership_id": self.facilitator_membership_id,
             "note_taker_membership_id": self.note_taker_membership_id,
             "confidentiality": self.confidentiality,
-        }
+        } | self.reminders
 
 
 def _text(data: dict[str, Any], name: str, limit: int) -> str:
@@ -499,6 +502,8 @@ def clean_meeting_data(ctx: WorkspaceContext, data: dict[str, Any], *, repeat: b
     """Checked values for a meeting; ServiceError (naming the field) for the first problem. People
     must be in this partnership and ones ``ctx``'s member may pick; ``repeat`` False ignores the
     repeat fields (editing one occurrence of a series)."""
+    from partnership_hub.meetings import reminders
+
     title = _text(data, "title", TITLE_MAX)
     if not title:
         raise ServiceError("Enter the meeting's title.", "title")
@@ -552,6 +557,7 @@ def clean_meeting_data(ctx: WorkspaceContext, data: dict[str, Any], *, repeat: b
         facilitator_membership_id=people["facilitator_membership_id"],
         note_taker_membership_id=people["note_taker_membership_id"],
         confidentiality=confidentiality,
+        reminders=reminders.clean_settings(data),
     )
     if repeat:
         values.repeat, values.rule = _repeat(data, local_start)
@@ -625,6 +631,10 @@ def _template_fields(meeting: Meeting) -> dict[str, Any]:
         "confidentiality": meeting.confidentiality,
         "invite_scope": meeting.invite_scope,
         "author_membership_id": meeting.author_membership_id,
+        "reminders_on": meeting.reminders_on,
+        "reminder_offsets": meeting.reminder_offsets,
+        "reminder_note": meeting.reminder_note,
+        "remind_unanswered_only": meeting.remind_unanswered_only,
     }
 
 
@@ -707,7 +717,10 @@ def _author(ctx: WorkspaceContext) -> int | None:
 
 def schedule_meeting(ctx: WorkspaceContext, data: dict[str, Any], now: datetime | None = None) -> Meeting:
     """Schedule a meeting in the partnership's time zone: a one-off, or the first occurrence of a new
-    series whose occurrences are generated ahead. Returns the (first) meeting."""
+    series whose occurrences are generated ahead; reminders already due are queued at once
+    (``reminders.after_schedule``). Returns the (first) meeting."""
+    from partnership_hub.meetings import reminders
+
     now = now or utcnow()
     values = clean_meeting_data(ctx, data)
     zone = ctx.partnership.time_zone
@@ -720,6 +733,7 @@ def schedule_meeting(ctx: WorkspaceContext, data: dict[str, Any], now: datetime 
         db.session.add(meeting)
         db.session.flush()
         audit.record(ctx, "meeting.scheduled", "meeting", meeting.id, kind=meeting.kind.value)
+        reminders.after_schedule(ctx, meeting, now)
         return meeting
     series = MeetingSeries(
         rule=values.rule,
@@ -732,6 +746,7 @@ def schedule_meeting(ctx: WorkspaceContext, data: dict[str, Any], now: datetime 
     db.session.flush()
     first = _generate_from(series, fields, now)
     audit.record(ctx, "meeting.scheduled", "meeting", first.id, kind=first.kind.value, series_id=series.id)
+    reminders.after_schedule(ctx, first, now)
     return first
 
 
@@ -781,8 +796,32 @@ def update_meeting(
     """Change a meeting. ``scope`` "one" changes this meeting only (an occurrence of a series keeps its
     place in the series; a one-off given a repeat becomes the first meeting of a new series);
     "following" changes this occurrence and every later one: the series is ended before it
-    (``recurrence.rule_until_before``) and a new one, with the new details and repeat, starts here."""
+    (``recurrence.rule_until_before``) and a new one, with the new details and repeat, starts here.
+    The people invited are told what moved, and the reminders follow (``reminders.after_change``)."""
+    from partnership_hub.meetings import reminders
+
     now = now or utcnow()
+    following = scope == "following" and series is not None and meeting.original_start is not None
+    watched = reminders.watch(
+        ctx,
+        _following(series, meeting) if following and series else [meeting],
+        following=following,
+        now=now,
+        removals=following,  # a change to following meetings may remove some, and their invitations
+    )
+    updated = _update_meeting(ctx, meeting, series, data, scope, now)
+    reminders.after_change(ctx, watched, updated, now)
+    return updated
+
+
+def _update_meeting(
+    ctx: WorkspaceContext,
+    meeting: Meeting,
+    series: MeetingSeries | None,
+    data: dict[str, Any],
+    scope: str,
+    now: datetime,
+) -> Meeting:
     if scope not in SCOPES:
         raise ServiceError("Choose which meetings to change.", "scope")
     if meeting.cancelled:
@@ -945,8 +984,23 @@ def cancel_meeting(
 ) -> int:
     """Cancel a meeting (``scope`` "one"), or it and every later occurrence of its series
     ("following": the series is ended before it, so no more are generated). Cancelled meetings stay
-    listed, marked cancelled; their sequence is raised for calendars. Returns how many were cancelled."""
+    listed, marked cancelled; their sequence is raised for calendars. The people invited are told, and
+    reminders waiting are dropped (``reminders.after_cancel``). Returns how many were cancelled."""
+    from partnership_hub.meetings import reminders
+
     now = now or utcnow()
+    following = scope == "following" and series is not None and meeting.original_start is not None
+    watched = reminders.watch(
+        ctx, _following(series, meeting) if following and series else [meeting], following=following, now=now
+    )
+    cancelled = _cancel_meeting(ctx, meeting, series, scope, now)
+    reminders.after_cancel(ctx, watched, now)
+    return cancelled
+
+
+def _cancel_meeting(
+    ctx: WorkspaceContext, meeting: Meeting, series: MeetingSeries | None, scope: str, now: datetime
+) -> int:
     if scope not in SCOPES:
         raise ServiceError("Choose which meetings to cancel.", "scope")
     if scope == "one" or series is None or meeting.original_start is None:
@@ -1005,11 +1059,13 @@ def repeat_choices(day: Any, start_time: Any, current: str = "") -> list[tuple[s
     return choices
 
 
-def form_values(meeting: Meeting, series: MeetingSeries | None) -> dict[str, str]:
+def form_values(meeting: Meeting, series: MeetingSeries | None) -> dict[str, Any]:
     """A meeting's current values as the form shows them (in the meeting's own time zone); for an
     occurrence of a series, the repeat of the series from this occurrence on."""
+    from partnership_hub.meetings import reminders
+
     start, end = to_local(meeting.starts_at, meeting.time_zone), to_local(meeting.ends_at, meeting.time_zone)
-    values = {
+    values: dict[str, Any] = {
         "title": meeting.title,
         "kind": meeting.kind.value,
         "date": start.date().isoformat(),
@@ -1023,7 +1079,7 @@ def form_values(meeting: Meeting, series: MeetingSeries | None) -> dict[str, str
         "repeat": recurrence.NONE,
         "repeat_until": "",
         "repeat_count": "",
-    }
+    } | reminders.form_values(meeting)
     if series is not None and meeting.original_start is not None:
         try:
             rule = recurrence.rule_for_remainder(
