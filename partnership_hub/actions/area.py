@@ -1,7 +1,7 @@
 """The actions area: the action plan — one ActionItem model for the whole product."""
 
 from partnership_hub.actions import policies
-from partnership_hub.areas import Area, FeedTarget, FirstStep, NavEntry, SetupCheck, YourWork
+from partnership_hub.areas import Area, FeedTarget, FirstStep, NavEntry, NoticeKind, SetupCheck, YourWork
 
 AREA = Area(
     name="actions",
@@ -52,6 +52,26 @@ AREA = Area(
             order=50,
         ),
     ),
+    notice_kinds=(
+        NoticeKind(
+            "action_due_soon",
+            "Action items due soon",
+            "Three days before an action item assigned to you is due (or when it is given a date that near), "
+            "from 8:00 your time.",
+            roles=policies.CONTRIBUTORS,  # observers are never assigned
+            order=30,
+        ),
+        NoticeKind(
+            "action_overdue",
+            "Action items overdue",
+            "Once, the morning after an action item assigned to you was due, if it is not marked done.",
+            roles=policies.CONTRIBUTORS,
+            order=31,
+        ),
+    ),
+    # Due soon and overdue notices (``notices.plan``), asked by the notifications beat every five minutes.
+    notice_planner="partnership_hub.actions.notices:plan",
+    digest="partnership_hub.actions.digest:contribute",
     demo="partnership_hub.actions.demo_data:seed_demo",
     test_seed="partnership_hub.actions.testing:seed_for_tests",
 )

@@ -6,7 +6,7 @@ this file declares what the area contributes."""
 
 from partnership_hub import toolkit
 from partnership_hub.advisory import policies
-from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck, YourWork
+from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, NoticeKind, SetupCheck, YourWork
 
 AREA = Area(
     name="advisory",
@@ -258,6 +258,26 @@ AREA = Area(
     ),
     # safety: every email of a partnership honours its recipient's channels and safe mode.
     mail_rule="partnership_hub.advisory.safety:mail_rule",
+    # requests: told through ``notices.notify`` (the mail rule above still decides each email). A seat, not
+    # a role, is what brings requests, and coordinators and members can hold one: every role but observers.
+    # Centre entries name no request (its title stays on its page), like the emails.
+    notice_kinds=(
+        NoticeKind(
+            "advisory_request",
+            "Requests for your time",
+            "When a request to the survivor advisory board reaches you (only if you sit on the board and have"
+            " room under the number of requests you take each month).",
+            roles=policies.CONTRIBUTORS,
+            order=70,
+        ),
+        NoticeKind(
+            "advisory_request_answered",
+            "Answers to your requests to the board",
+            "When an advisor accepts or declines a request you made to the survivor advisory board.",
+            roles=policies.CONTRIBUTORS,
+            order=71,
+        ),
+    ),
     your_work=(
         # requests: a board member's requests waiting for their answer (observers hold no seat).
         YourWork(

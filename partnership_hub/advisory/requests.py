@@ -304,7 +304,7 @@ def file_request(ctx: WorkspaceContext, data: dict[str, Any], now: datetime | No
     me = ctx.membership.id if ctx.membership else None
     values = _request_values(data, ctx.today(now))
     _lock_board(ctx)
-    stmt = _load_statement(month_start(ctx, now), User.email)
+    stmt = _load_statement(month_start(ctx, now))
     if me is not None:
         stmt = stmt.where(BoardSeat.membership_id != me)
     recipients = [row for row in db.session.execute(scoped(stmt)).tuples() if row[3] < row[2]]
@@ -320,8 +320,8 @@ def file_request(ctx: WorkspaceContext, data: dict[str, Any], now: datetime | No
         RequestDelivery(request_id=request.id, membership_id=row[0], created_at=now) for row in recipients
     )
     db.session.flush()
-    for membership_id, name, *_counts, email in recipients:
-        _email_delivered(ctx, request, membership_id, name, email)
+    if recipients:
+        _tell_delivered(ctx, request, [row[0] for row in recipients])
     audit.record(ctx, "participation_request.filed", "participation_request", request.id, delivered=len(recipients))
     return request
 
@@ -379,7 +379,7 @@ def answer_request(
     if accepted >= request.advisors_wanted or pending == 0:
         request.status = RequestStatus.ACCEPTED if accepted else RequestStatus.DECLINED
     db.session.flush()
-    _email_answered(ctx, request, current)
+    _tell_answered(ctx, request, current)
     action = "participation_request.accepted" if answer == DeliveryStatus.ACCEPTED else "participation_request.declined"
     audit.record(ctx, action, "participation_request_answer", request.id, delivery_id=current.id)
     return current
@@ -732,68 +732,58 @@ def request_page(ctx: WorkspaceContext, participation_request_id: int) -> Reques
     return RequestPage(request, requester, viewer, answers, own, accepted, pending)
 
 
-# --- email -------------------------------------------------------------------------------------------
+# --- telling people (``notices.notify``: by email through the mail rule, and in the notification centre) ---
 
 
-def _email_delivered(
-    ctx: WorkspaceContext, request: ParticipationRequest, membership_id: int, name: str, email: str
-) -> None:
-    """Tell a board member a request reached them: what kind, how long, by when — never the ask's text."""
-    from partnership_hub.notifications.services import absolute_url, queue_email
+def _tell_delivered(ctx: WorkspaceContext, request: ParticipationRequest, membership_ids: list[int]) -> None:
+    """Tell the board members a request reached (``advisory_request``): what kind, how long, by when — never
+    the ask's text or its title, in the email or the centre entry. Once per request and person."""
+    from partnership_hub.notifications import notices
 
-    queue_email(
-        kind="advisory_request_delivered",
-        dedup_key=f"advisory_request_delivered:request-{request.id}:member-{membership_id}",
-        to=email,
+    kind = "advisory_request"
+    notices.notify(
+        ctx,
+        kind,
+        notices.recipients(ctx, kind, membership_ids),
+        key=f"request-{request.id}",
         subject="A request for your time, through the advisory board",
+        title="A request for your time reached you through the advisory board",
+        endpoint="advisory.requests_inbox",
         template="advisory_request_delivered",
-        partnership_id=ctx.partnership.id,
+        per_recipient=lambda person: {"name": person.name},
         sender_id=ctx.user.id if ctx.user else None,
-        name=name,
-        partnership=ctx.partnership,
         kind_label=KIND_LABELS[request.kind].lower(),
         hours=hours_label(request.hours),
         needed_on=request.needed_on,
-        link=absolute_url("advisory.requests_inbox", slug=ctx.partnership.slug),
     )
 
 
-def _email_answered(ctx: WorkspaceContext, request: ParticipationRequest, delivery: RequestDelivery) -> None:
-    """Tell the requester of an answer: who, if they accepted; no name if they declined."""
-    from partnership_hub.notifications.services import absolute_url, queue_email
+def _tell_answered(ctx: WorkspaceContext, request: ParticipationRequest, delivery: RequestDelivery) -> None:
+    """Tell the requester of an answer (``advisory_request_answered``): in the email who, if they accepted,
+    no name if they declined; the centre entry names nobody and no title. Once per answer."""
+    from partnership_hub.notifications import notices
 
     if request.requested_by_membership_id is None:
         return
-    to = db.session.execute(
-        scoped(
-            select(User.email, User.name)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.id == request.requested_by_membership_id)
-        )
-    ).one_or_none()
-    if to is None:
-        return
+    kind = "advisory_request_answered"
     accepted = delivery.status == DeliveryStatus.ACCEPTED
-    queue_email(
-        kind="advisory_request_answered",
-        dedup_key=(
-            f"advisory_request_answered:request-{request.id}:delivery-{delivery.id}"
-            f":member-{request.requested_by_membership_id}"
-        ),
-        to=to.email,
-        subject="An advisor accepted your request to the board"
-        if accepted
-        else "An answer to your request to the board",
+    said = "An advisor accepted your request to the board" if accepted else "An answer to your request to the board"
+    notices.notify(
+        ctx,
+        kind,
+        notices.recipients(ctx, kind, [request.requested_by_membership_id]),
+        key=f"request-{request.id}:delivery-{delivery.id}",
+        subject=said,
+        title=said,
+        endpoint="advisory.requests_detail",
+        args={"participation_request_id": request.id},
         template="advisory_request_answered",
-        partnership_id=ctx.partnership.id,
+        per_recipient=lambda person: {"name": person.name},
         sender_id=ctx.user.id if ctx.user else None,
-        name=to.name,
-        partnership=ctx.partnership,
         accepted=accepted,
         advisor=ctx.user.name if (accepted and ctx.user) else None,
-        title=request.title,
+        request_title=request.title,
         note=delivery.note,
-        link=absolute_url("advisory.requests_detail", slug=ctx.partnership.slug, participation_request_id=request.id),
     )
 
 

@@ -2,7 +2,7 @@
 (python-dateutil rules), which ones it observes, and campaign plans made ahead for them. Its days join
 the meetings' month view and the personal calendar feed through ``calendar_entries``/``feed_events``."""
 
-from partnership_hub.areas import Area, FeedTarget, NavEntry, SetupCheck
+from partnership_hub.areas import Area, FeedTarget, NavEntry, NoticeKind, SetupCheck
 from partnership_hub.awareness import policies
 
 AREA = Area(
@@ -52,8 +52,29 @@ AREA = Area(
             "Campaigns are planned ahead for the awareness days the partnership observes",
         ),
     },
+    # notices.py: ahead (the partnership's lead time) and on the day, with the campaign plans, to everyone
+    # but observers (the plans and their tasks are the contributors' work; observers still see the calendar).
+    notice_kinds=(
+        NoticeKind(
+            "awareness_upcoming",
+            "Awareness days coming up",
+            "When an awareness day the partnership observes is as many days away as its lead time (14 unless"
+            " a coordinator changes it), with its campaign plan and open tasks.",
+            roles=policies.CONTRIBUTORS,
+            order=80,
+        ),
+        NoticeKind(
+            "awareness_today",
+            "Awareness days, on the day",
+            "On the morning of each awareness day the partnership observes, with its campaign plan and open tasks.",
+            roles=policies.CONTRIBUTORS,
+            order=81,
+        ),
+    ),
+    notice_planner="partnership_hub.awareness.notices:plan",
     calendar_entries="partnership_hub.awareness.days:month_entries",
     feed_events="partnership_hub.awareness.days:feed_events",
+    digest="partnership_hub.awareness.digest:contribute",
     demo="partnership_hub.awareness.demo_data:seed_demo",
     test_seed="partnership_hub.awareness.demo_data:seed_for_tests",
 )

@@ -2,7 +2,7 @@
 in-kind resources (offers and needs, matched by coordinators). Each section lives in its own modules
 (``<section>.py``, ``<section>_views.py``, ``<section>_models.py``, ``<section>_forms.py``)."""
 
-from partnership_hub.areas import Area, FeedTarget, NavEntry, SetupCheck, YourWork
+from partnership_hub.areas import Area, FeedTarget, NavEntry, NoticeKind, SetupCheck, YourWork
 from partnership_hub.funding import policies
 
 AREA = Area(
@@ -91,7 +91,20 @@ AREA = Area(
             action="funding.own",
         ),
     ),
+    # notices.py: deadlines coming up, to the owner and the coordinators admitted to the opportunity.
+    notice_kinds=(
+        NoticeKind(
+            "funding_deadline",
+            "Funding deadlines",
+            "Two weeks and three days before an application or report deadline of a funding opportunity you own"
+            " (coordinators: of every opportunity they may see).",
+            roles=policies.CONTRIBUTORS,  # owners are never observers
+            order=60,
+        ),
+    ),
+    notice_planner="partnership_hub.funding.notices:plan",
     setup_facts="partnership_hub.funding.sections:setup_fact_queries",
+    digest="partnership_hub.funding.digest:contribute",
     demo="partnership_hub.funding.sections:seed_demo",
     test_seed="partnership_hub.funding.sections:seed_for_tests",
 )

@@ -3,7 +3,7 @@ agreements between member organizations, the leadership's dispute log and anonym
 Each section lives in its own modules (``<section>.py``, ``<section>_views.py``, ``<section>_models.py``,
 ``<section>_forms.py``); this file declares what the area contributes."""
 
-from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, SetupCheck, YourWork
+from partnership_hub.areas import Area, FeedTarget, HomePanel, NavEntry, NoticeKind, SetupCheck, YourWork
 from partnership_hub.governance import policies
 
 AREA = Area(
@@ -155,6 +155,34 @@ AREA = Area(
             action="checkins.answer",  # observers are not asked
         ),
     ),
+    notice_kinds=(
+        NoticeKind(
+            "guideline_to_acknowledge",
+            "Guidelines to acknowledge",
+            "When a new version of the partnership agreement or the governance guidelines is published for "
+            "you to read and acknowledge.",
+            roles=policies.CONTRIBUTORS,  # observers are not asked to acknowledge
+            order=40,
+        ),
+        NoticeKind(
+            "agreement_expiring",
+            "Information-sharing agreements coming up for review or expiry",
+            "30 and 7 days before an information-sharing agreement is due for review or expires, if you are "
+            "a coordinator or represent one of its parties.",
+            roles=policies.CONTRIBUTORS,
+            order=45,
+        ),
+        NoticeKind(
+            "checkin_opened",
+            "Trust check-in opened",
+            "When a coordinator opens an anonymous trust check-in for you to answer.",
+            roles=policies.CONTRIBUTORS,  # observers are not asked
+            order=50,
+        ),
+    ),
+    # Agreements coming up and a check-in's first day (``notices.plan``), asked by the notifications beat.
+    notice_planner="partnership_hub.governance.notices:plan",
+    digest="partnership_hub.governance.digest:contribute",
     demo="partnership_hub.governance.demo_data:seed_demo",
     test_seed="partnership_hub.governance.testing:seed_for_tests",
 )

@@ -147,6 +147,10 @@ def open_checkin(ctx: WorkspaceContext, data: CheckinData) -> TrustCheckin:
     db.session.add(checkin)
     db.session.flush()
     audit(ctx, "trust_checkin.opened", "trust_checkin", checkin.id)
+    # Everyone asked to answer is told now when it opens today; on its first day otherwise (the planner).
+    from partnership_hub.governance import notices
+
+    notices.checkin_opened(ctx, checkin, today)
     return checkin
 
 

@@ -9,8 +9,8 @@ guidelines, kept as versions; members acknowledge the current version; a readabl
 - Coordinators keep one draft per document (started from the current version) and publish it as the next
   version. A published version is never edited in place: ``save_draft`` refuses it and no route offers it.
 - Everyone but observers acknowledges the current version (once; a second time changes nothing); a new
-  version needs everyone's acknowledgement again, and each of them gets a short email (the outbox, one per
-  version and person).
+  version needs everyone's acknowledgement again, and each of them is told (``guideline_to_acknowledge``:
+  a short email and a notification centre entry, as each chose; once per version and person).
 - The meetings area reads the intended meeting frequency from the current guidelines
   (``meeting_frequency_query`` / ``meeting_frequency_weeks``).
 """
@@ -481,37 +481,32 @@ def publish_draft(ctx: WorkspaceContext, document: GuidelineDocument, now: datet
 
 
 def _notify_published(ctx: WorkspaceContext, document: GuidelineDocument, version: GuidelineVersion) -> int:
-    """A short notice with a link to everyone asked to acknowledge (but the publisher), once per version
-    and person (the outbox's deduplication key)."""
-    from partnership_hub.notifications.services import absolute_url, queue_email
+    """Tell everyone asked to acknowledge (but the publisher) that a version waits for them
+    (``guideline_to_acknowledge``: a short email with a link and a notification centre entry, as each
+    chose), once per version and person."""
+    from partnership_hub.notifications import notices
 
-    link = absolute_url("governance.guideline_document", slug=ctx.partnership.slug, guideline_document_id=document.id)
+    kind, key = "guideline_to_acknowledge", f"version-{version.id}"
     me = ctx.membership.id if ctx.membership else None
-    stmt = (
-        select(Membership.id, User.email, User.name)
-        .join(User, User.id == Membership.user_id)
-        .where(_required_members(), Membership.id != me)
-        .order_by(Membership.id)
+    asked = select(Membership.id).where(
+        _required_members(), Membership.id != me, ~notices.told_clause(kind, Membership.id, key)
     )
     label = KIND_LABELS[document.kind]
-    sent = 0
-    for membership_id, email, name in db.session.execute(scoped(stmt)).tuples():
-        queued = queue_email(
-            kind="guideline_published",
-            dedup_key=f"guideline_published:version-{version.id}:member-{membership_id}",
-            to=email,
-            subject=f"New version to acknowledge: {label}",
-            template="guideline_published",
-            partnership_id=ctx.partnership.id,
-            sender_id=ctx.user.id if ctx.user else None,
-            name=name,
-            partnership=ctx.partnership,
-            document_label=label,
-            number=version.number,
-            link=link,
-        )
-        sent += queued is not None
-    return sent
+    return notices.notify(
+        ctx,
+        kind,
+        notices.recipients(ctx, kind, asked),
+        key=key,
+        subject=f"New version to acknowledge: {label}",
+        title=f"Version {version.number} of the {label.lower()} to acknowledge",
+        endpoint="governance.guideline_document",
+        args={"guideline_document_id": document.id},
+        template="guideline_published",
+        per_recipient=lambda person: {"name": person.name},
+        sender_id=ctx.user.id if ctx.user else None,
+        document_label=label,
+        number=version.number,
+    )
 
 
 def acknowledge(ctx: WorkspaceContext, state: DocumentState, now: datetime | None = None) -> bool:

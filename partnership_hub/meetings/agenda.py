@@ -1,13 +1,14 @@
 """A meeting's agenda: items (title, presenter, time allotted, kind, notes, links) that coordinators and
 the facilitator add, edit, remove and reorder; proposals from members that they accept or decline;
-comments before the meeting; publishing it (the invitees are emailed through the outbox); and, after
+comments before the meeting; publishing it (the invitees are told, by email and in the notification
+centre as each chose: ``notices.notify``); and, after
 the meeting, which items were discussed and carrying the ones not reached to the next occurrence.
 
 Every change to the agenda takes a row lock on its meeting (``_lock``) and raises ``meetings.version``:
 two people changing it at once are serialized, and a reorder carries the version its page showed, so
 one made on an agenda that has changed since is refused (``StaleAgenda``, answered with the agenda as
-it is now) instead of losing or duplicating an item. Publishing emails each version at most once
-(the outbox's dedup key names it).
+it is now) instead of losing or duplicating an item. Publishing tells each person about each version
+at most once (the notice's deduplication key names it).
 
 Accepted items are the agenda, in ``(position, id)`` order; proposals wait after them, and an
 accepted one joins the end.
@@ -720,27 +721,14 @@ def carry_over(ctx: WorkspaceContext, meeting: Meeting, now: datetime | None = N
 # --- publishing -----------------------------------------------------------------------------------
 
 
-def recipients(ctx: WorkspaceContext, meeting: Meeting) -> list[tuple[Membership, User]]:
-    """Who is told about the agenda: the people invited to the meeting and admitted to its level
-    (``attendance.invited_membership_ids_clause``: the invitees, or everyone but observers when it
-    invites everyone; only those the confidentiality layer admits). ONE statement."""
-    from partnership_hub.meetings.attendance import invited_membership_ids_clause
-
-    stmt = (
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.id.in_(invited_membership_ids_clause(meeting, ctx.today())))
-        .order_by(Membership.id)
-    )
-    return list(db.session.execute(scoped(stmt)).tuples())
-
-
 def publish_agenda(ctx: WorkspaceContext, meeting: Meeting, now: datetime | None = None) -> int:
-    """Publish the agenda: every invitee admitted to the meeting gets an email with its summary and a
-    link ("agenda updated" when it was published before). Each version of the agenda is sent to a
-    person at most once. Returns how many emails were queued."""
+    """Publish the agenda: every invitee admitted to the meeting is told (``agenda_published``, by email
+    with its summary and a link, and in the notification centre, as each chose), "agenda updated" when it
+    was published before. Each version of the agenda reaches a person at most once. Returns how many
+    people were told now (none when everyone invited already has this version)."""
+    from partnership_hub.meetings.attendance import invited_membership_ids_clause
     from partnership_hub.meetings.services import person_name, when
-    from partnership_hub.notifications.services import absolute_url, queue_email
+    from partnership_hub.notifications import notices
 
     now = now or utcnow()
     meeting = _lock(meeting)
@@ -753,38 +741,43 @@ def publish_agenda(ctx: WorkspaceContext, meeting: Meeting, now: datetime | None
         raise ServiceError("Add at least one item to the agenda before publishing it.")
     updated = meeting.agenda_published_at is not None
     meeting.agenda_published_at = now
-    link = absolute_url("meetings.detail", slug=ctx.partnership.slug, meeting_id=meeting.id)
-    kind = "agenda_updated" if updated else "agenda_published"
-    subject = f"{'Agenda updated' if updated else 'Agenda'}: {meeting.title}"
-    sent = 0
-    for membership, user in recipients(ctx, meeting):
-        summary = [
+    kind, key = "agenda_published", f"{meeting.id}:v{meeting.version}"
+    # The invitees admitted to the meeting (``invited_membership_ids_clause``) who do not have this
+    # version yet: ONE statement, with their choices.
+    admitted = invited_membership_ids_clause(meeting, ctx.today(now))
+    people = notices.recipients(ctx, kind, admitted.where(~notices.told_clause(kind, Membership.id, key)))
+
+    def summary(person: notices.Recipient) -> dict[str, Any]:
+        # Presenters named as this person may see them (survivor advisors stay unnamed to most): the
+        # rule asks only the viewer's role and account, which the recipient carries.
+        viewer = Membership(id=person.membership_id, user_id=person.user_id, role=person.role)
+        items = [
             {
                 "title": row.item.title,
                 "kind": row.kind_label,
                 "minutes": row.item.minutes_allotted,
-                # Named as this recipient may see them (survivor advisors stay unnamed to most).
-                "presenter": person_name(membership, row.presenter_member, row.presenter_user),
+                "presenter": person_name(viewer, row.presenter_member, row.presenter_user),
             }
             for row in agenda.items
         ]
-        message = queue_email(
-            kind=kind,
-            dedup_key=f"agenda:{meeting.id}:v{meeting.version}:{membership.id}",
-            to=user.email,
-            subject=subject,
-            template="agenda_published",
-            partnership_id=ctx.partnership.id,
-            sender_id=ctx.user.id if ctx.user else None,
-            partnership=ctx.partnership,
-            meeting=meeting,
-            when=when(meeting, meeting.time_zone),
-            items=summary,
-            total_minutes=agenda.total_minutes,
-            updated=updated,
-            link=link,
-        )
-        sent += message is not None
+        return {"items": items, "when": when(meeting, person.tz.key)}
+
+    sent = notices.notify(
+        ctx,
+        kind,
+        people,
+        key=key,
+        subject=f"{'Agenda updated' if updated else 'Agenda'}: {meeting.title}",
+        title=f"{'Agenda updated' if updated else 'Agenda published'}: {meeting.title}",
+        endpoint="meetings.detail",
+        args={"meeting_id": meeting.id},
+        template="agenda_published",
+        per_recipient=summary,
+        sender_id=ctx.user.id if ctx.user else None,
+        meeting=meeting,
+        total_minutes=agenda.total_minutes,
+        updated=updated,
+    )
     audit.record(ctx, "agenda.published", "meeting", meeting.id, version=meeting.version, emails=sent)
     return sent
 

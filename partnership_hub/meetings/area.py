@@ -1,7 +1,7 @@
 """The meetings area: scheduling one-off and recurring meetings, the meeting page and its sections
 (agenda, attendance, minutes, action items), and what the home shows of them."""
 
-from partnership_hub.areas import Area, FeedTarget, FirstStep, NavEntry, SetupCheck, YourWork
+from partnership_hub.areas import Area, FeedTarget, FirstStep, NavEntry, NoticeKind, SetupCheck, YourWork
 from partnership_hub.meetings import policies
 
 AREA = Area(
@@ -85,8 +85,50 @@ AREA = Area(
             order=60,
         ),
     ),
+    notice_kinds=(
+        # Reminders, moves and cancellations: ``meetings/reminders.py``.
+        NoticeKind(
+            "meeting_reminder",
+            "Meeting reminders",
+            "Before each meeting you are invited to (by default a day and an hour before), with the agenda, "
+            "your answer and a calendar file.",
+            roles=policies.CONTRIBUTORS,
+            order=10,
+        ),
+        NoticeKind(
+            "meeting_changed",
+            "A meeting moved",
+            "When a meeting you are invited to gets a new time or place, with the updated calendar file.",
+            roles=policies.CONTRIBUTORS,
+            order=11,
+        ),
+        NoticeKind(
+            "meeting_cancelled",
+            "A meeting was cancelled",
+            "When a meeting you are invited to is cancelled, with a calendar file that takes it out.",
+            roles=policies.CONTRIBUTORS,
+            order=12,
+        ),
+        NoticeKind(
+            "agenda_published",
+            "Agenda published or updated",
+            "When the agenda of a meeting you are invited to is published, and again if it changes after that.",
+            roles=policies.CONTRIBUTORS,  # observers are never invited
+            order=20,
+        ),
+        NoticeKind(
+            "minutes_published",
+            "Minutes published",
+            "When the minutes of a meeting you attended have been approved and published.",
+            roles=policies.CONTRIBUTORS,
+            order=25,
+        ),
+    ),
+    notice_planner="partnership_hub.meetings.reminders:plan_reminders",
+    mail_checks={"meeting": "partnership_hub.meetings.reminders:still_valid"},
     tasks=("partnership_hub.meetings.tasks",),
     beat={"extend-meeting-series": {"task": "meetings.extend_series", "schedule": 24 * 60 * 60.0}},
+    digest="partnership_hub.meetings.digest:contribute",
     demo="partnership_hub.meetings.demo_data:seed_demo",
     test_seed="partnership_hub.meetings.testing:seed_for_tests",
 )

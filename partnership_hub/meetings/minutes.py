@@ -9,8 +9,8 @@ off) and the result cleaned by nh3 (an allow-list of tags; links http, https and
 
 Minutes are approved at a later meeting (``approve_minutes``: when, by whom, at which meeting) and
 then a coordinator publishes them (``publish_minutes``): the people recorded as having attended, and
-still admitted to the meeting's level, get an email through the outbox with the meeting's title and a
-link (never the minutes' text).
+still admitted to the meeting's level, are told (``notices.notify``: an email with the meeting's title and
+a link, never the minutes' text, and a notification centre entry, as each chose).
 
 Decisions are rows of their own (a decision log across meetings, ``decision_log``), visible as the
 meeting they were taken at is. Action items are the action plan's (``actions.services.create_item``)
@@ -432,10 +432,10 @@ def approve_minutes(
 
 
 def publish_minutes(ctx: WorkspaceContext, meeting: Meeting, now: datetime | None = None) -> int:
-    """Publish approved minutes and email the people recorded as attending who are still admitted to
-    the meeting (one message each through the outbox, deduplicated per meeting and person). Returns how
-    many were emailed."""
-    from partnership_hub.notifications.services import absolute_url, queue_email
+    """Publish approved minutes and tell the people recorded as attending who are still admitted to the
+    meeting (``minutes_published``: by email and in the notification centre, as each chose; once per
+    meeting and person). Returns how many were told."""
+    from partnership_hub.notifications import notices
 
     now = now or utcnow()
     if meeting.minutes_published_at is not None:
@@ -443,34 +443,34 @@ def publish_minutes(ctx: WorkspaceContext, meeting: Meeting, now: datetime | Non
     if meeting.minutes_approved_at is None:
         raise ServiceError("Approve the minutes at a later meeting before publishing them.")
     meeting.minutes_published_at = now
+    kind, key = "minutes_published", str(meeting.id)
     admitted = attendance.invited_membership_ids_clause(meeting, ctx.today(now))
-    stmt = (
-        select(Membership.id, User.email, User.name)
-        .join(User, User.id == Membership.user_id)
+    attended = (
+        select(Membership.id)
         .join(
             MeetingInvitee,
             and_(MeetingInvitee.membership_id == Membership.id, MeetingInvitee.meeting_id == meeting.id),
         )
-        .where(MeetingInvitee.attended.is_(True), Membership.id.in_(admitted))
-        .order_by(Membership.id)
-    )
-    link = absolute_url("meetings.detail", slug=ctx.partnership.slug, meeting_id=meeting.id) + "#meeting-minutes"
-    sent = 0
-    for membership_id, email, name in db.session.execute(scoped(stmt)).tuples():
-        queued = queue_email(
-            kind="meeting_minutes_published",
-            dedup_key=f"meeting_minutes_published:meeting-{meeting.id}:member-{membership_id}",
-            to=email,
-            subject=f"Minutes published: {meeting.title}",
-            template="meeting_minutes_published",
-            partnership_id=ctx.partnership.id,
-            sender_id=ctx.user.id if ctx.user else None,
-            name=name,
-            partnership=ctx.partnership,
-            meeting_title=meeting.title,
-            link=link,
+        .where(
+            MeetingInvitee.attended.is_(True),
+            Membership.id.in_(admitted),
+            ~notices.told_clause(kind, Membership.id, key),
         )
-        sent += queued is not None
+    )
+    sent = notices.notify(
+        ctx,
+        kind,
+        notices.recipients(ctx, kind, attended),
+        key=key,
+        subject=f"Minutes published: {meeting.title}",
+        title=f"Minutes published: {meeting.title}",
+        endpoint="meetings.detail",
+        args={"meeting_id": meeting.id},
+        template="meeting_minutes_published",
+        per_recipient=lambda person: {"name": person.name},
+        sender_id=ctx.user.id if ctx.user else None,
+        meeting_title=meeting.title,
+    )
     db.session.flush()
     audit.record(ctx, "meeting.minutes_published", "meeting", meeting.id, notified=sent)
     return sent

@@ -63,7 +63,7 @@ def test_a_request_reaches_every_board_member_with_room_and_not_the_requester(ap
     assert set(deliveries_of(app, world.home, request_id)) == ids(world, "survivor_advisor", SECOND)
     assert set(deliveries_of(app, world.home, request_id).values()) == {"pending"}
 
-    mail = factories.outbox(app, kind="advisory_request_delivered")
+    mail = factories.outbox(app, kind="advisory_request")
     assert sorted(m.to_address for m in mail) == sorted(
         [world.user("survivor_advisor").email, world.home.members[SECOND].email]
     )
@@ -96,7 +96,7 @@ def test_a_limit_of_zero_means_not_taking_requests(app, seated):
     request_id = file(app, world)
     assert deliveries_of(app, world.home, request_id) == {}
     assert requests_of(app, world.home)[0].status == RequestStatus.AT_CAPACITY
-    assert factories.outbox(app, kind="advisory_request_delivered") == []
+    assert factories.outbox(app, kind="advisory_request") == []
 
 
 def test_with_nobody_on_the_board_a_request_is_at_capacity(app, world):

@@ -80,7 +80,7 @@ def test_bad_input_is_a_422_at_the_field_and_nothing_is_written(app, seated, log
     assert response.status_code == 422 and message in response.text
     assert 'class="field-error"' in response.text or 'class="field field-invalid"' in response.text
     assert requests_of(app, seated.home) == [] and count_deliveries(app, seated.home) == 0
-    assert factories.outbox(app, kind="advisory_request_delivered") == []
+    assert factories.outbox(app, kind="advisory_request") == []
 
 
 def test_an_advisor_answers_from_the_inbox(app, seated, login_as, base):

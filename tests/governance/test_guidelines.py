@@ -256,7 +256,7 @@ def test_an_empty_draft_is_not_published(app, world, login_as):
     response = client.post(f"{base(world)}/{document_id}/publish", data={"csrf_token": csrf(client, base(world))})
     assert response.status_code == 422 and "Write at least one section" in response.text
     assert versions(app, world) == before
-    assert outbox(app, kind="guideline_published") == []
+    assert outbox(app, kind="guideline_to_acknowledge") == []
 
 
 def _document_id(app, world) -> int:
@@ -270,12 +270,12 @@ def _document_id(app, world) -> int:
 
 def test_publishing_emails_everyone_asked_to_acknowledge_once(app, world):
     document_id, version_id = publish(app, world, V1)
-    sent = outbox(app, kind="guideline_published")
+    sent = outbox(app, kind="guideline_to_acknowledge")
     assert sorted(message.to_address for message in sent) == sorted(
         world.user(role).email for role in ("member", "survivor_advisor")
     )  # not the observer, not the coordinator who published it
     assert {message.dedup_key for message in sent} == {
-        f"guideline_published:version-{version_id}:member-{world.home.membership_ids[role]}"
+        f"guideline_to_acknowledge:version-{version_id}:{world.home.membership_ids[role]}"
         for role in ("member", "survivor_advisor")
     }
     assert f"/p/{world.home.slug}/governance/guidelines/{document_id}" in sent[0].text_body

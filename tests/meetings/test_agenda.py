@@ -217,7 +217,7 @@ def test_publishing_emails_the_invitees_once_per_version(app, home):
     assert act(app, home, agenda.publish_agenda, meeting_id) == 0  # nothing changed: nothing sent again
     add(app, home, meeting_id, "Late addition")
     assert act(app, home, agenda.publish_agenda, meeting_id) == 3
-    updated = outbox(app, kind="agenda_updated")
+    updated = [m for m in outbox(app, kind="agenda_published") if m.subject.startswith("Agenda updated")]
     assert len(updated) == 3 and "Late addition" in updated[0].text_body
 
 

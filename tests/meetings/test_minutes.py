@@ -174,7 +174,7 @@ def test_approval_then_publication_emails_admitted_attendees_only(app, world):
         assert sent == 1 and meeting.minutes_approved_in_meeting_id == next_id and meeting.minutes_published_at
         with pytest.raises(ServiceError, match="published already"):
             minutes.publish_minutes(ctx, meeting, AFTER + timedelta(days=1))
-    mails = outbox(app, kind="meeting_minutes_published")
+    mails = outbox(app, kind="minutes_published")
     assert [m.to_address for m in mails] == [home.members["member"].email]
     assert "XYZZY" not in mails[0].text_body and "XYZZY" not in mails[0].html_body
 
