@@ -7,7 +7,8 @@ are not members get 404 — the same answer as for a partnership that does not e
 
 It costs two statements: the sign-in loader's (session, person, the partnership with this slug,
 and the settings for row-level security, all at once: ``requested_slug``/``offer_partnership``) and
-the membership read.
+the membership read, which also reads the areas' badges for the header (``Area.membership_badges``,
+scalar subqueries: the unread notifications) into ``ctx.memo``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import Map
 
+from partnership_hub import areas
 from partnership_hub.confidentiality import write_noted_reads
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import bind_tenant
@@ -28,6 +30,7 @@ from partnership_hub.extensions import db, login_manager
 from partnership_hub.workspaces.models import Membership, Partnership
 
 PREFIX = "/p/<slug>"
+BADGES_MEMO = "membership_badges"  # WorkspaceContext.memo key: the badges read with the membership
 
 
 def workspace_blueprint(name: str, import_name: str, **options: Any) -> Blueprint:
@@ -63,20 +66,27 @@ def _partnership(slug: str) -> Partnership | None:
     return db.session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
 
 
-def _own_membership(partnership: Partnership) -> Membership | None:
-    """The signed-in person's membership in ``partnership``; the session stays bound to it only if
-    there is one."""
+def _own_membership(partnership: Partnership) -> tuple[Membership | None, dict[str, Any]]:
+    """The signed-in person's membership in ``partnership`` and its badges (``Area.membership_badges``:
+    the unread notifications in the header), read together in ONE statement; the session stays bound to
+    the partnership only if there is a membership."""
     # Bound before the read so that it needs no settings statement (the sign-in loader's statement
     # applied these ids); unbound at once if it is not theirs, so nothing else ever runs as this
     # partnership — through the ORM filter or through RLS.
     bind_tenant(db.session, partnership.id, current_user.id)
-    membership = None
+    badges = areas.membership_badges()
+    columns = [badge(Membership.id).label(name) for name, badge in badges.items()]
+    membership, values = None, {}
     try:
-        membership = db.session.scalars(select(Membership).filter_by(user_id=current_user.id)).one_or_none()
+        row = db.session.execute(
+            select(Membership, *columns).where(Membership.user_id == current_user.id)
+        ).one_or_none()
+        if row is not None:
+            membership, values = row[0], dict(zip(badges, row[1:], strict=True))
     finally:
         if membership is None:
             bind_tenant(db.session, None)
-    return membership
+    return membership, values
 
 
 def _resolve_workspace() -> ResponseReturnValue | None:
@@ -84,11 +94,20 @@ def _resolve_workspace() -> ResponseReturnValue | None:
         to_sign_in: ResponseReturnValue = login_manager.unauthorized()  # Flask-Login has no type hints
         return to_sign_in
     partnership = _partnership(g.workspace_slug or "")
-    membership = _own_membership(partnership) if partnership is not None else None
+    membership, badges = _own_membership(partnership) if partnership is not None else (None, {})
     if partnership is None or membership is None:
         abort(404)  # no such partnership, or not a member of it: the same answer
     g.ctx = WorkspaceContext(partnership, membership, current_user._get_current_object())
+    g.ctx.memo[BADGES_MEMO] = badges
     return None
+
+
+def membership_badge(name: str) -> Any:
+    """A badge of the signed-in person read with their membership (``Area.membership_badges``), or None
+    outside a workspace request."""
+    ctx = g.get("ctx")
+    badges = ctx.memo.get(BADGES_MEMO) if ctx is not None else None
+    return badges.get(name) if isinstance(badges, dict) else None
 
 
 def current_context() -> WorkspaceContext:
