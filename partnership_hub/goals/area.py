@@ -78,6 +78,7 @@ AREA = Area(
             order=40,
         ),
     ),
+    digest="partnership_hub.goals.digest:contribute",
     demo="partnership_hub.goals.demo_data:seed_demo",
     test_seed="partnership_hub.goals.testing:seed_for_tests",
 )

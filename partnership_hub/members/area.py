@@ -78,6 +78,7 @@ AREA = Area(
             "Survivors or survivor-led organizations take part",
         ),
     },
+    digest="partnership_hub.members.digest:contribute",
     demo="partnership_hub.members.demo_data:seed_demo",
     test_seed="partnership_hub.members.testing:seed_for_tests",
 )

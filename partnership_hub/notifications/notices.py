@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Date, Select, String, cast, exists, func, literal, or_, select
 
 from partnership_hub import areas
 from partnership_hub.accounts.models import User
@@ -34,6 +34,7 @@ from partnership_hub.notifications.models import (
     Notification,
     NotificationPreference,
     NotificationSettings,
+    OutboxMessage,
 )
 from partnership_hub.notifications.services import absolute_url, queue_email
 from partnership_hub.workspaces.models import Membership, Partnership, Role
@@ -208,6 +209,40 @@ def notify(
     return told
 
 
+def told_clause(kind: str, membership_id: Any, *key: Any) -> ColumnElement[bool]:
+    """SQL: the person ``membership_id`` (a column) was told ``kind`` about ``key`` already, by email or in
+    the centre: ``notify``'s deduplication key built in the statement, so a planner's or a publisher's
+    SELECT leaves out who has it and a repeated run costs no statement per person. ``key``: the parts
+    ``notify``'s ``key`` joins with ":" (values, or columns: integers, text, dates as ISO).
+
+    On PostgreSQL only delivery work reads the outbox (row-level security, migration 0009): a planner (the
+    beat is delivery work) opens it first (``services.open_outbox``); in a request only the centre's entries
+    count, so someone who takes a kind by email alone is asked again and the outbox's unique key refuses
+    the copy (``queue_email`` returns None)."""
+    is_postgres = db.session.get_bind().dialect.name == "postgresql"
+    pieces: list[Any] = []
+    text = f"{kind}:"
+    for part in (*key, membership_id):
+        if hasattr(part, "__clause_element__"):  # a mapped attribute (``ActionItem.id``)
+            part = part.__clause_element__()
+        if not isinstance(part, ColumnElement):
+            text += f"{part.isoformat() if isinstance(part, date) else part}:"
+            continue
+        if isinstance(part.type, Date):  # SQLite keeps a date as its ISO text; PostgreSQL formats it
+            part = func.to_char(part, "YYYY-MM-DD") if is_postgres else cast(part, String)
+        pieces += [literal(text, String), cast(part, String)]
+        text = ":"
+    if text != ":":
+        pieces.append(literal(text.removesuffix(":"), String))
+    dedup_key = pieces[0]
+    for piece in pieces[1:]:
+        dedup_key = dedup_key + piece
+    # Correlated explicitly: the columns may belong to a SELECT further out than the one this sits in.
+    in_app = exists().where(Notification.dedup_key == dedup_key).correlate_except(Notification)
+    by_email = exists().where(OutboxMessage.dedup_key == dedup_key).correlate_except(OutboxMessage)
+    return or_(in_app, by_email)
+
+
 def add_entries(entries: Sequence[Mapping[str, Any]]) -> None:
     """Notification centre entries, in ONE statement; one whose key is there already is left alone."""
     if not entries:
@@ -289,9 +324,19 @@ def plan_every_partnership(now: datetime | None = None) -> int:
     partnership's failure does not hold up the others), every area's ``notice_planner``. Returns how many
     notices the planners queued."""
     now = now or utcnow()
-    planners = [areas.resolve(area.notice_planner) for area in areas.installed() if area.notice_planner]
-    partnership_ids = db.session.scalars(select(Partnership.id).order_by(Partnership.id)).all()
+    return plan_partnerships(all_partnership_ids(), now)
+
+
+def all_partnership_ids() -> list[int]:
+    """Every partnership's id, for the planning beat (which may share them out among workers)."""
+    found = list(db.session.scalars(select(Partnership.id).order_by(Partnership.id)))
     db.session.rollback()
+    return found
+
+
+def plan_partnerships(partnership_ids: Sequence[int], now: datetime) -> int:
+    """``plan_every_partnership`` for these partnerships only (a share of the beat's work, in a task)."""
+    planners = [areas.resolve(area.notice_planner) for area in areas.installed() if area.notice_planner]
     total = 0
     for partnership_id in partnership_ids:
         for planner in planners:

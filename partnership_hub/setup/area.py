@@ -31,5 +31,6 @@ AREA = Area(
             scalars="partnership_hub.setup.services:fact_queries",
         ),
     ),
+    digest="partnership_hub.setup.digest:contribute",
     demo="partnership_hub.setup.demo_data:seed_demo",
 )

@@ -146,6 +146,7 @@ AREA = Area(
             scalars="partnership_hub.workspaces.services:home_count_queries",
         ),
     ),
+    digest="partnership_hub.workspaces.digest:contribute",
     demo="partnership_hub.workspaces.demo_data:seed_demo",
     test_seed="partnership_hub.workspaces.testing:seed_for_tests",
 )
