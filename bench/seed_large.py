@@ -63,6 +63,7 @@ FULL_SIZE = {
     "inkind_offers": 2_000,
     "inkind_needs": 1_000,
     "awareness_days": 200,
+    "notifications": 100_000,  # centre entries: a tenth the measured coordinator's, the rest everyone else's
 }
 AGENDA_ITEMS_PER_MEETING = 10  # fixed at every scale, like the objectives per goal
 INVITEES_PER_MEETING = 5
@@ -950,6 +951,27 @@ def _grow(
             f"  large: {len(actions)} action items, {size['audit_entries']} audit entries "
             f"({time.perf_counter() - started:.1f}s)"
         )
+
+        # The notification centre: the measured coordinator's entries (a third unread) among everyone's.
+        _insert(
+            conn,
+            t["notifications"],
+            (
+                {
+                    "id": nid,
+                    "partnership_id": pid,
+                    "membership_id": coordinator_membership if n % 10 == 0 else member_ids[n % len(member_ids)],
+                    "kind": "agenda_published",
+                    "title": f"The agenda of meeting {n} is published",
+                    "url": "/",
+                    "dedup_key": f"bench:{n}",
+                    "created_at": now - timedelta(minutes=n),
+                    "read_at": None if n % 3 == 0 else now,
+                }
+                for n, nid in enumerate(ids.take("notifications", size["notifications"]))
+            ),
+        )
+        log(f"  large: {size['notifications']} notification centre entries")
 
 
 def _reset_sequences(conn, tables: dict[str, Table]) -> None:

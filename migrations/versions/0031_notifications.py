@@ -126,7 +126,9 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_notifications_partnership_id"), ["partnership_id"], unique=False)
         batch_op.create_index(
-            "ix_notifications_partnership_id_membership_id_id", ["partnership_id", "membership_id", "id"], unique=False
+            "ix_notifications_partnership_id_membership_id_created_at",
+            ["partnership_id", "membership_id", "created_at", "id"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_notifications_unread",
@@ -171,7 +173,7 @@ def downgrade() -> None:
             postgresql_where=sa.text("read_at IS NULL"),
             sqlite_where=sa.text("read_at IS NULL"),
         )
-        batch_op.drop_index("ix_notifications_partnership_id_membership_id_id")
+        batch_op.drop_index("ix_notifications_partnership_id_membership_id_created_at")
         batch_op.drop_index(batch_op.f("ix_notifications_partnership_id"))
 
     op.drop_table("notifications")

@@ -167,7 +167,14 @@ class Notification(TenantMixin, Model):
     __table_args__ = (
         _member_fk("notifications"),
         UniqueConstraint("partnership_id", "dedup_key"),
-        Index("ix_notifications_partnership_id_membership_id_id", "partnership_id", "membership_id", "id"),
+        # The centre's page (newest first) is a bounded walk of this index.
+        Index(
+            "ix_notifications_partnership_id_membership_id_created_at",
+            "partnership_id",
+            "membership_id",
+            "created_at",
+            "id",
+        ),
         Index(
             "ix_notifications_unread",
             "partnership_id",
