@@ -77,8 +77,28 @@ def kind_of(key: str) -> areas.NoticeKind:
     raise LookupError(f"no notice kind {key!r}")
 
 
-def _off(value: str | None) -> set[str]:
-    return set((value or "").split())
+def is_on(saved: str | None, key: str, default: bool) -> bool:
+    """A person's choice for one kind, from what their row keeps (``email_off`` / ``app_off``): ``key``
+    turned off, ``+key`` turned on; a kind the row does not name (no row yet, or a kind added after they
+    saved) keeps its default."""
+    words = set((saved or "").split())
+    if key in words:
+        return False
+    return True if f"+{key}" in words else default
+
+
+def saved_choices(saved: str | None, kinds: Sequence[areas.NoticeKind], on: set[str], *, email: bool) -> str:
+    """``saved`` with the choices for ``kinds`` replaced: ``key`` for each turned off, ``+key`` for each
+    turned on against its default; a kind left on by default is not named, so other kinds, and kinds
+    added later, keep their defaults (``is_on``)."""
+    keys = {kind.key for kind in kinds}
+    kept = {word for word in (saved or "").split() if word.lstrip("+") not in keys}
+    for kind in kinds:
+        if kind.key not in on:
+            kept.add(kind.key)  # off is always said, in case the default changes
+        elif not (kind.email if email else kind.app):
+            kept.add(f"+{kind.key}")  # on against the default
+    return " ".join(sorted(kept))
 
 
 def recipients(ctx: WorkspaceContext, kind: str, membership_ids: Select[Any] | Iterable[int]) -> list[Recipient]:
@@ -109,7 +129,6 @@ def recipients(ctx: WorkspaceContext, kind: str, membership_ids: Select[Any] | I
         role = Role(row[2])
         if notice.roles is not None and role not in notice.roles:
             continue
-        email_off, app_off = _off(row[6]), _off(row[7])
         found.append(
             Recipient(
                 membership_id=row[0],
@@ -118,8 +137,8 @@ def recipients(ctx: WorkspaceContext, kind: str, membership_ids: Select[Any] | I
                 name=row[4],
                 role=role,
                 zone=row[8] or row[5] or ctx.partnership.time_zone,
-                email_on=(kind not in email_off) if row[6] is not None else notice.email,
-                app_on=(kind not in app_off) if row[7] is not None else notice.app,
+                email_on=is_on(row[6], kind, notice.email),
+                app_on=is_on(row[7], kind, notice.app),
             )
         )
     return found

@@ -115,17 +115,15 @@ def _off(value: str | None) -> set[str]:
     return set((value or "").split())
 
 
-def _default_off() -> tuple[set[str], set[str]]:
-    """The kinds off by default (by email, in the app): what a new row must list to keep the defaults."""
-    kinds = areas.notice_kinds()
-    return {k.key for k in kinds if not k.email}, {k.key for k in kinds if not k.app}
-
-
 def _current_off(row: NotificationPreference | None) -> tuple[set[str], set[str]]:
-    """The kinds turned off now, by email and in the app (the defaults before the first save)."""
-    if row is None:
-        return _default_off()
-    return _off(row.email_off), _off(row.app_off)
+    """The kinds turned off now, by email and in the app (``notices.is_on``: the defaults before the first
+    save, and for kinds added since)."""
+    kinds = areas.notice_kinds()
+    email, app = (row.email_off, row.app_off) if row is not None else (None, None)
+    return (
+        {k.key for k in kinds if not notices.is_on(email, k.key, k.email)},
+        {k.key for k in kinds if not notices.is_on(app, k.key, k.app)},
+    )
 
 
 # --- reading -------------------------------------------------------------------------------------------------
@@ -262,10 +260,8 @@ def _new_row(ctx: WorkspaceContext) -> NotificationPreference:
     """A row holding the defaults, as a first change starts from."""
     if ctx.membership is None:
         raise Forbidden("notifications.own")
-    email_off, app_off = _default_off()
-    row = NotificationPreference(
-        membership_id=ctx.membership.id, email_off=_joined(email_off), app_off=_joined(app_off), member_digest=False
-    )
+    # Nothing named: every kind keeps its default (``notices.is_on``).
+    row = NotificationPreference(membership_id=ctx.membership.id, email_off="", app_off="", member_digest=False)
     db.session.add(row)
     return row
 
@@ -304,10 +300,9 @@ def save_preferences(ctx: WorkspaceContext, data: Mapping[str, Any]) -> Notifica
     if offers_safe_mode(ctx):
         _save_safe_mode(ctx, _flag(data, "safe_mode"))
     row = own_preference(ctx) or _new_row(ctx)
-    known = {kind.key for kind in areas.notice_kinds()}
-    email_off, app_off = _off(row.email_off), _off(row.app_off)
-    row.email_off = _joined(((email_off & known) - mine) | (mine - email_on))
-    row.app_off = _joined(((app_off & known) - mine) | (mine - app_on))
+    kinds = [kind for _, kind in kinds_for(ctx.role)]
+    row.email_off = notices.saved_choices(row.email_off, kinds, email_on, email=True)
+    row.app_off = notices.saved_choices(row.app_off, kinds, app_on, email=False)
     _set_digest(row, ctx.role, digest)
     row.digest_weekday, row.digest_hour, row.time_zone = weekday, hour, zone
     db.session.flush()
@@ -455,6 +450,7 @@ def unsubscribe(token: str) -> UnsubscribeLanding:
         row.digest = DIGEST_OFF
         row.member_digest = False
     else:
-        row.email_off = _joined(_off(row.email_off) | {landing.kind})
+        words = set((row.email_off or "").split()) - {f"+{landing.kind}"}
+        row.email_off = _joined(words | {landing.kind})
     db.session.flush()
     return _landing(ctx, landing.kind, row)

@@ -189,6 +189,23 @@ def test_saving_the_defaults_keeps_them_defaults(app, world, login_as, kinds):
     assert set(row.app_off.split()) & TEST_KEYS == {"test_leads", "test_quiet"}
 
 
+def test_a_kind_declared_after_someone_saved_keeps_its_default_for_them(app, world, login_as, kinds, monkeypatch):
+    """The row names only what the person chose against a default (``key`` off, ``+key`` on): a kind an area
+    declares later, off by email by default, does not start emailing people who saved before it existed."""
+    login_as("member").post(prefs_url(world), data=form(email=["test_everyone", "test_quiet"], app=["test_everyone"]))
+    [row] = rows(app, world, NotificationPreference)
+    assert "+test_quiet" in row.email_off.split()  # on against its default: said
+    assert "test_everyone" not in row.email_off.split()  # on by default: not named
+    later = areas.NoticeKind("test_later", "Declared after the save", email=False, order=9004)
+    installed = tuple(
+        dataclasses.replace(area, notice_kinds=(*area.notice_kinds, later)) if area.name == "notifications" else area
+        for area in areas.installed()
+    )
+    monkeypatch.setattr(areas, "installed", lambda: installed)
+    assert chosen(app, world, "member", "test_later") == (False, True)  # its defaults, not "on unless named"
+    assert chosen(app, world, "member", "test_quiet") == (True, False)  # by email as chosen; not in the app
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
