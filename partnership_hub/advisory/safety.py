@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, event, exists, func, or_, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from partnership_hub.accounts import services as accounts
 from partnership_hub.advisory import board
@@ -407,25 +408,54 @@ def board_panel(ctx: WorkspaceContext) -> dict[str, Any] | None:
 def mail_rule(partnership_id: int, to_address: str, kind: str) -> str:
     """What to do with an email of the partnership to ``to_address`` (``Area.mail_rule``): ``"drop"`` when
     the member allows no email (or asked for no reminders and this is one), ``"safe"`` when they keep safe
-    mode (the notifications area sends its neutral notice instead), else ``"send"``. One indexed query:
-    the address (unique) → the membership in this partnership (unique) → the preferences (unique)."""
+    mode (the notifications area sends its neutral notice instead), else ``"send"``. One query per
+    partnership per transaction, whatever the number of messages (``_mail_profiles``)."""
     bound = current_partnership_id(db.session())
     if bound != partnership_id:
         # Every caller queues a partnership's mail inside that partnership's work; anything else is a bug
         # that must not send mail around someone's preferences.
         raise RuntimeError("mail for a partnership was queued while another was bound")
-    stmt = (
-        select(AdvisorProfile.allow_email, AdvisorProfile.safe_mode, AdvisorProfile.wants_reminders)
-        .join(Membership, Membership.id == AdvisorProfile.membership_id)
-        .join(User, User.id == Membership.user_id)
-        .where(User.email == to_address.strip().lower())
-    )
-    found = db.session.execute(scoped(stmt)).first()
+    found = _mail_profiles(partnership_id).get(to_address.strip().lower())
     if found is None:
         return "send"
-    if not found.allow_email or (kind.endswith("reminder") and not found.wants_reminders):
+    allow_email, safe_mode, wants_reminders = found
+    if not allow_email or (kind.endswith("reminder") and not wants_reminders):
         return "drop"
-    return "safe" if found.safe_mode else "send"
+    return "safe" if safe_mode else "send"
+
+
+MAIL_PROFILES_KEY = "advisory.mail_profiles"  # session.info: (partnership id, {address: preferences})
+
+
+def _mail_profiles(partnership_id: int) -> dict[str, tuple[bool, bool, bool]]:
+    """The partnership's contact preferences by address (allow email, safe mode, wants reminders): one
+    query, kept in the session until the transaction ends, a savepoint rolls back or anything is flushed
+    (a preference saved in the same transaction is read again), so a planning run that queues hundreds of
+    messages asks once."""
+    session = db.session()
+    memo = session.info.get(MAIL_PROFILES_KEY)
+    if memo is None or memo[0] != partnership_id:
+        stmt = (
+            select(User.email, AdvisorProfile.allow_email, AdvisorProfile.safe_mode, AdvisorProfile.wants_reminders)
+            .join(Membership, Membership.id == AdvisorProfile.membership_id)
+            .join(User, User.id == Membership.user_id)
+        )
+        found = {email: (allow, safe, reminders) for email, allow, safe, reminders in db.session.execute(scoped(stmt))}
+        memo = (partnership_id, found)
+        session.info[MAIL_PROFILES_KEY] = memo
+    return memo[1]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_mail_profiles(session: Session, *_: Any) -> None:
+    session.info.pop(MAIL_PROFILES_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_mail_profiles_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(MAIL_PROFILES_KEY, None)
 
 
 # --- facts, seeds -----------------------------------------------------------------------------------------
