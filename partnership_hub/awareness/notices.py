@@ -106,7 +106,7 @@ def _untold(due: list[Due]) -> list[tuple[int, int]]:
                 .join(Membership, true())
                 .where(
                     Membership.role.in_(roles) if roles is not None else true(),
-                    ~notices.told_clause(kind, Membership.id, items.c.ref, items.c.on),
+                    notices.untold_clause(kind, Membership.id, items.c.ref, items.c.on),
                 )
             )
         )

@@ -107,7 +107,7 @@ def _pending(ctx: WorkspaceContext, now: datetime) -> list[Any]:
                 deadline >= today,
                 deadline <= morning + timedelta(days=max(OFFSETS)),
                 admitted_clause(roles, today),
-                ~notices.told_clause(KIND, Membership.id, FundingOpportunity.id, which, deadline, offset),
+                notices.untold_clause(KIND, Membership.id, FundingOpportunity.id, which, deadline, offset),
             )
         )
         parts.append(scoped(stmt))

@@ -489,7 +489,7 @@ def _notify_published(ctx: WorkspaceContext, document: GuidelineDocument, versio
     kind, key = "guideline_to_acknowledge", f"version-{version.id}"
     me = ctx.membership.id if ctx.membership else None
     asked = select(Membership.id).where(
-        _required_members(), Membership.id != me, ~notices.told_clause(kind, Membership.id, key)
+        _required_members(), Membership.id != me, notices.untold_clause(kind, Membership.id, key)
     )
     label = KIND_LABELS[document.kind]
     return notices.notify(

@@ -85,7 +85,7 @@ def _agreement_pairs(event: str, column: Any, today: date) -> list[Any]:
         .where(
             SharingAgreement.status == AgreementStatus.ACTIVE,
             column.between(today, today + timedelta(days=stages[-1])),
-            ~notices.told_clause(AGREEMENT_EXPIRING, Membership.id, SharingAgreement.id, event, column, stage),
+            notices.untold_clause(AGREEMENT_EXPIRING, Membership.id, SharingAgreement.id, event, column, stage),
         )
         .order_by(column, SharingAgreement.id, Membership.id)
         .limit(BATCH)
@@ -146,7 +146,7 @@ def _asked(checkin_id: Any, not_the_opener: Any) -> Any:
         Membership.role != Role.OBSERVER,
         not_the_opener,
         ~answered,
-        ~notices.told_clause(CHECKIN_OPENED, Membership.id, checkin_id),
+        notices.untold_clause(CHECKIN_OPENED, Membership.id, checkin_id),
     )
 
 

@@ -745,7 +745,7 @@ def publish_agenda(ctx: WorkspaceContext, meeting: Meeting, now: datetime | None
     # The invitees admitted to the meeting (``invited_membership_ids_clause``) who do not have this
     # version yet: ONE statement, with their choices.
     admitted = invited_membership_ids_clause(meeting, ctx.today(now))
-    people = notices.recipients(ctx, kind, admitted.where(~notices.told_clause(kind, Membership.id, key)))
+    people = notices.recipients(ctx, kind, admitted.where(notices.untold_clause(kind, Membership.id, key)))
 
     def summary(person: notices.Recipient) -> dict[str, Any]:
         # Presenters named as this person may see them (survivor advisors stay unnamed to most): the

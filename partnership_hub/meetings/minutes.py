@@ -454,7 +454,7 @@ def publish_minutes(ctx: WorkspaceContext, meeting: Meeting, now: datetime | Non
         .where(
             MeetingInvitee.attended.is_(True),
             Membership.id.in_(admitted),
-            ~notices.told_clause(kind, Membership.id, key),
+            notices.untold_clause(kind, Membership.id, key),
         )
     )
     sent = notices.notify(

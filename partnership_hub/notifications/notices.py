@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, Date, Select, String, cast, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Date, Select, String, and_, cast, exists, func, literal, or_, select
 
 from partnership_hub import areas
 from partnership_hub.accounts.models import User
 from partnership_hub.context import WorkspaceContext, context_for
-from partnership_hub.db import scoped, utcnow
+from partnership_hub.db import current_partnership_id, scoped, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications.models import (
     DEFAULT_DIGEST_HOUR,
@@ -238,6 +238,12 @@ def told_clause(kind: str, membership_id: Any, *key: Any) -> ColumnElement[bool]
     beat is delivery work) opens it first (``services.open_outbox``); in a request only the centre's entries
     count, so someone who takes a kind by email alone is asked again and the outbox's unique key refuses
     the copy (``queue_email`` returns None)."""
+    in_app, by_email = _told_ways(_dedup_key_sql(kind, membership_id, *key))
+    return or_(in_app, by_email)
+
+
+def _dedup_key_sql(kind: str, membership_id: Any, *key: Any) -> ColumnElement[str]:
+    """``notify``'s deduplication key as a SQL expression over ``key``'s values and columns."""
     is_postgres = db.session.get_bind().dialect.name == "postgresql"
     pieces: list[Any] = []
     text = f"{kind}:"
@@ -256,10 +262,29 @@ def told_clause(kind: str, membership_id: Any, *key: Any) -> ColumnElement[bool]
     dedup_key = pieces[0]
     for piece in pieces[1:]:
         dedup_key = dedup_key + piece
+    return dedup_key
+
+
+def untold_clause(kind: str, membership_id: Any, *key: Any) -> ColumnElement[bool]:
+    """SQL: not ``told_clause`` — written as two NOT EXISTS joined by AND (not NOT of an OR), which
+    PostgreSQL turns into anti-joins that probe the unique keys' indexes; under an OR it can only run
+    them as subplans, and chose hashed ones that read the whole outbox for every planning statement."""
+    in_app, by_email = _told_ways(_dedup_key_sql(kind, membership_id, *key))
+    return and_(~in_app, ~by_email)
+
+
+def _told_ways(dedup_key: ColumnElement[str]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """EXISTS a centre entry, EXISTS an outbox message under ``dedup_key``. The outbox is read only in
+    the bound partnership's mail (opened to delivery work, it holds every partnership's), so a scan, if
+    the planner chooses one, is of one partnership's mail."""
     # Correlated explicitly: the columns may belong to a SELECT further out than the one this sits in.
     in_app = exists().where(Notification.dedup_key == dedup_key).correlate_except(Notification)
-    by_email = exists().where(OutboxMessage.dedup_key == dedup_key).correlate_except(OutboxMessage)
-    return or_(in_app, by_email)
+    own_mail = OutboxMessage.dedup_key == dedup_key
+    partnership_id = current_partnership_id(db.session())
+    if partnership_id is not None:
+        own_mail = and_(own_mail, OutboxMessage.partnership_id == partnership_id)
+    by_email = exists().where(own_mail).correlate_except(OutboxMessage)
+    return in_app, by_email
 
 
 def add_entries(entries: Sequence[Mapping[str, Any]]) -> None:
