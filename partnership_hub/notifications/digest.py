@@ -548,8 +548,8 @@ class DigestBuild:
             )
             needs_you += sum(line.needs_you for line in hidden)
         changes = self._changes_for(reader, group) if _for(reader, True, group.concerns) else []
-        if not (header_for_reader or lines or changes):
-            return None
+        if not (lines or changes) and (not header_for_reader or not group.title):
+            return None  # nothing for this reader (a list without a title of its own shows only its lines)
         return ShownGroup(
             title=group.title,
             link=group.link,

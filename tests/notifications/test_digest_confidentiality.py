@@ -146,7 +146,9 @@ def test_a_dispute_reaches_its_handler(app, world, now, readers):
     add(app, readers, ConfidentialGrant(record_kind="dispute", record_id=dispute_id, membership_id=ids["member"]))
     plan(app, readers, now)
     assert "Handled dispute" in text_for(app, readers, "member")
-    assert "Handled dispute" not in text_for(app, readers, "coordinator")  # it waits on its handler
+    coordinator = text_for(app, readers, "coordinator")
+    assert "Handled dispute" not in coordinator  # it waits on its handler
+    assert "DISPUTES WAITING" not in coordinator  # and no heading over nothing
 
 
 def test_survivor_advisors_are_named_only_to_coordinators_and_advisors(app, world, now, readers):
