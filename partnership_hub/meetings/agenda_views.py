@@ -281,14 +281,15 @@ def delete_agenda_comment(agenda_comment_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda/publish")
 def publish_agenda(meeting_id: int):
-    """Publish the agenda: the invitees admitted to the meeting are emailed its summary."""
+    """Publish the agenda: the invitees admitted to the meeting are told, by email with its summary and in
+    their notification centre, as each chose."""
     meeting, _ = services.get_meeting(g.ctx, meeting_id)
     require("meetings.agenda_edit", meeting)
 
     def message(sent: int) -> str:
         if sent == 0:
-            return "The agenda is published. Nobody was emailed: everyone invited already has this version."
-        return f"The agenda is published; {sent} {'person was' if sent == 1 else 'people were'} emailed."
+            return "The agenda is published. Nobody new was told: everyone invited already has this version."
+        return f"The agenda is published; {sent} {'person was' if sent == 1 else 'people were'} told."
 
     return _act(meeting.id, ConfirmForm(), lambda: agenda.publish_agenda(g.ctx, meeting), message)
 

@@ -126,13 +126,13 @@ def approve_minutes(meeting_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/minutes/publish", methods=["GET", "POST"])
 def publish_minutes(meeting_id: int):
-    """GET asks first (who will be emailed); POST publishes and emails the attendees."""
+    """GET asks first (who will be told); POST publishes and tells the attendees (email, notification centre)."""
     meeting, _series = services.get_meeting(g.ctx, meeting_id)
     require("meetings.publish_minutes", meeting)
     form = PublishMinutesForm()
     if saved := submit(form, lambda: minutes.publish_minutes(g.ctx, meeting)):
         sent = saved.value
-        message = f"The minutes were published; {sent} {'attendee was' if sent == 1 else 'attendees were'} emailed."
+        message = f"The minutes were published; {sent} {'attendee was' if sent == 1 else 'attendees were'} told."
         return done(message, _detail_url(meeting.id, "meeting-minutes"))
     return render("meetings/minutes/publish.html", meeting=meeting, form=form, status=form_status(form))
 

@@ -58,6 +58,6 @@ def test_building_reordering_and_publishing_an_agenda(live_server, page):
     expect(agenda.get_by_role("button", name="Move up").first).to_have_attribute("aria-disabled", "true")
 
     page.get_by_role("button", name="Publish the agenda").click()
-    expect(page.get_by_text("The agenda is published; 1 person was emailed.")).to_be_visible()
+    expect(page.get_by_text("The agenda is published; 1 person was told.")).to_be_visible()
     expect(page.get_by_role("button", name="Send the updated agenda")).to_be_visible()
     assert_accessible(page)

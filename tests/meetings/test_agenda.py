@@ -420,7 +420,7 @@ def test_only_the_author_deletes_a_comment(login_as, app, home, base):
 def test_publishing_from_the_page(login_as, app, home, base):
     meeting_id, _ = built(app, home, ("One",))
     response = login_as("coordinator").post(f"{base}/{meeting_id}/agenda/publish", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "3 people were emailed" in response.text
+    assert response.status_code == 200 and "3 people were told" in response.text
     assert "Send the updated agenda" in response.text and len(outbox(app)) == 3
 
 
