@@ -8,7 +8,7 @@ the area's ``notice_planner``, every five minutes).
 - Overdue: once, the day after the due date (or on one of the ``OVERDUE_WITHIN_DAYS`` days after it, when
   the beat was down or the item was written late; never for items overdue longer, so a restart or an
   old plan imported does not flood anyone).
-- Both from ``SEND_HOUR`` (08:00) in the assignee's time zone (their choice, else their account's, else
+- Both from ``notices.SEND_AT`` (08:00) in the assignee's time zone (their choice, else their account's, else
   the partnership's), and never for items done or cancelled.
 - Only to an assignee who may see the item: an item under a goal is as confidential as the goal, one
   from a meeting as the meeting (``services.visible_items_clause``); ``assignee_sees_item`` is that rule
@@ -44,7 +44,6 @@ DUE_SOON = "action_due_soon"
 OVERDUE = "action_overdue"
 DUE_SOON_DAYS = 3
 OVERDUE_WITHIN_DAYS = 3
-SEND_HOUR = 8  # local time, the recipient's
 BATCH = 500  # items read per plan; the rest wait for the next beat (five minutes)
 # Anyone's today is the UTC date give or take one day (zones run from UTC-12 to UTC+14).
 ZONE_SLACK = timedelta(days=1)
@@ -162,10 +161,10 @@ def plan(ctx: WorkspaceContext, now: datetime) -> int:
             person = people[kind].get(row.assignee_membership_id)
             if person is None or already:
                 continue
-            local = now.astimezone(person.tz)
-            if local.hour < SEND_HOUR:
+            local_today = now.astimezone(person.tz).date()
+            if notices.last_morning(person.tz, now) != local_today:  # before 08:00 their time
                 continue
-            days = (row.due_date - local.date()).days
+            days = (row.due_date - local_today).days
             if kind == DUE_SOON and 0 <= days <= DUE_SOON_DAYS:
                 subject = f"Due {_due_text(days)}: {row.title}"
             elif kind == OVERDUE and -OVERDUE_WITHIN_DAYS <= days <= -1:

@@ -3,7 +3,7 @@
 (``awareness_today``), each with the day's campaign plans for that year and their open tasks, to
 everyone but observers (each person can turn either off). ``plan`` is the area's ``notice_planner``.
 
-Days are the partnership's calendar, so both are told from ``SEND_AT`` (08:00) in its time zone, once per
+Days are the partnership's calendar, so both are told from ``notices.SEND_AT`` (08:00) in its time zone, once per
 day, year and person (the deduplication key names the day and its date). A beat that was down catches
 up: a lead-time notice still goes out until the day begins (then the day-of notice takes over), and the
 day-of notice until the day is over — never for a day already past. A month-long observance's "day" is
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, String, and_, func, literal, select, true, union_all
@@ -41,7 +41,6 @@ from partnership_hub.workspaces.models import Membership, Role, User
 
 UPCOMING = "awareness_upcoming"
 TODAY = "awareness_today"
-SEND_AT = time(8, 0)  # the partnership's local time
 PAIRS_MAX = 2000  # (day, person) pairs told per run; any beyond go on the next beat
 TASKS_SHOWN = 5  # open tasks listed per plan in a notice ("and N more" beyond)
 GIVING_TUESDAY = "toolkit:giving_tuesday"
@@ -61,7 +60,7 @@ class Due:
 
 
 def due_notices(observed: Observed, today: date, morning: date) -> list[Due]:
-    """The notices due now: ``morning`` is the latest date whose ``SEND_AT`` has come (today from 08:00,
+    """The notices due now: ``morning`` is the latest date whose ``notices.SEND_AT`` has come (today from 08:00,
     yesterday before). Lead-time: from the morning ``lead_days`` before the day until the day begins;
     day-of: from the day's morning until the day (or the month) is over. No statement."""
     lead = observed.lead_days
@@ -73,12 +72,6 @@ def due_notices(observed: Observed, today: date, morning: date) -> list[Due]:
             elif hit.start - timedelta(days=lead) <= morning and today < hit.start:
                 found.append(Due(UPCOMING, day, hit))
     return found
-
-
-def last_morning(ctx: WorkspaceContext, now: datetime) -> date:
-    """The partnership's latest date whose ``SEND_AT`` has come: today from 08:00, yesterday before."""
-    local = now.astimezone(ctx.zone)
-    return local.date() if local.time() >= SEND_AT else local.date() - timedelta(days=1)
 
 
 def _untold(due: list[Due]) -> list[tuple[int, int]]:
@@ -202,7 +195,7 @@ def _plans(ctx: WorkspaceContext, due: list[Due]) -> dict[tuple[str, int], list[
 def plan(ctx: WorkspaceContext, now: datetime) -> int:
     """The awareness area's ``notice_planner``: the lead-time and day-of notices due now, to everyone they
     may reach who has not had them. Returns how many people were told."""
-    due = due_notices(observed_days(ctx), ctx.today(now), last_morning(ctx, now))
+    due = due_notices(observed_days(ctx), ctx.today(now), notices.last_morning(ctx.zone, now))
     if not due:
         return 0
     # The beat is delivery work: ``told_clause`` reads the outbox too (row-level security on PostgreSQL

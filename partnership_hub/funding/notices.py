@@ -1,6 +1,6 @@
 """Funding deadlines coming up (``funding_deadline``): the planning beat tells an opportunity's owner and
 the coordinators — only those the confidentiality layer admits to it — ``OFFSETS`` days before a
-deadline, each once, from ``SEND_AT`` in the partnership's time zone (deadlines are the partnership's
+deadline, each once, from ``notices.SEND_AT`` in the partnership's time zone (deadlines are the partnership's
 dates). An application deadline counts while the application is still ahead (idea, researching,
 applying: ``pipeline.OPEN``), a report deadline while the grant is held (awarded, reporting:
 ``pipeline.FUNDED``); nothing goes for a submitted, declined or closed opportunity.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, String, and_, case, literal, or_, select, union_all
@@ -36,7 +36,6 @@ from partnership_hub.workspaces.models import Membership, Role
 
 KIND = "funding_deadline"
 OFFSETS = (14, 3)  # days before a deadline, one notice each
-SEND_AT = time(8, 0)  # not before this local time of the morning it falls due
 PAIRS_MAX = 1000  # (deadline, person) pairs told per run; any beyond go on the next beat
 APPLICATION, REPORT = "application", "report"
 DEADLINES = {
@@ -44,12 +43,6 @@ DEADLINES = {
     REPORT: (FundingOpportunity.report_deadline, FUNDED),
 }
 LABELS = {APPLICATION: "Application deadline", REPORT: "Report deadline"}
-
-
-def last_morning(ctx: WorkspaceContext, now: datetime) -> date:
-    """The partnership's latest date whose ``SEND_AT`` has come: today from 08:00, yesterday before."""
-    local = now.astimezone(ctx.zone)
-    return local.date() if local.time() >= SEND_AT else local.date() - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -80,7 +73,7 @@ def _pending(ctx: WorkspaceContext, now: datetime) -> list[Any]:
     """Every notice due now that its person has not had, with what it says: the owner and every
     coordinator admitted to each opportunity with a deadline from today to ``max(OFFSETS)`` days after the
     last morning. ONE statement (a ``UNION ALL`` of an index range per kind of deadline)."""
-    today, morning = ctx.today(now), last_morning(ctx, now)
+    today, morning = ctx.today(now), notices.last_morning(ctx.zone, now)
     roles = [Role(role) for role in notices.kind_of(KIND).roles or Role]
     parts = []
     for which, (deadline, statuses) in DEADLINES.items():

@@ -8,12 +8,12 @@
   review date, to the coordinators and to the members who represent one of its parties (they may change
   it: ``policies.may_change_agreement``). Agreements are workspace records (everyone may read them), so
   nobody told is shown more than they may see. Dates are the partnership's calendar, as the agreement's
-  "expired" is; told from ``SEND_HOUR`` (08:00) there. Each stage once per agreement, date and person: an
+  "expired" is; told from ``notices.SEND_AT`` (08:00) there. Each stage once per agreement, date and person: an
   agreement first recorded 20 days before it expires gets the 30-day notice (saying 20 days), and one the
   beat missed by a week gets only the 7-day one.
 - Check-ins: everyone asked to answer (everyone but observers; not the coordinator who opened it) is told
   once per check-in: at once when it opens on the day it is opened, else on its first day from
-  ``SEND_HOUR`` — and someone who joins while it is open, on the next beat. Nobody who has answered.
+  ``notices.SEND_AT`` — and someone who joins while it is open, on the next beat. Nobody who has answered.
 
 Every plan is a fixed number of statements per partnership (a bounded read per kind of record, of the
 people not told yet: ``notices.told_clause``; their choices; then each notice's own writes).
@@ -41,7 +41,6 @@ from partnership_hub.workspaces.models import Membership, Role
 AGREEMENT_EXPIRING = "agreement_expiring"
 CHECKIN_OPENED = "checkin_opened"
 AGREEMENT_DAYS = (30, 7)  # days before the date
-SEND_HOUR = 8  # the partnership's local time
 BATCH = 500  # (agreement, person) pairs or people read per plan; the rest wait for the next beat
 # The dates an agreement is told about, and how its email says it.
 AGREEMENT_EVENTS = {"expires": "expires", "review": "is due for review"}
@@ -50,13 +49,13 @@ AGREEMENT_EVENTS = {"expires": "expires", "review": "is due for review"}
 def plan(ctx: WorkspaceContext, now: datetime) -> int:
     """The area's ``notice_planner``: agreements coming up, a check-in that opened today. Returns how
     many people were told."""
-    local = now.astimezone(ctx.zone)
-    if local.hour < SEND_HOUR:
+    today = ctx.today(now)
+    if notices.last_morning(ctx.zone, now) != today:  # before 08:00
         return 0
     # The beat is delivery work: ``told_clause`` reads the outbox too (on PostgreSQL only delivery work may),
     # so someone who takes a notice by email alone is not read again.
     open_outbox()
-    return _plan_agreements(ctx, local.date()) + _plan_checkin(ctx, local.date())
+    return _plan_agreements(ctx, today) + _plan_checkin(ctx, today)
 
 
 # --- agreements ---------------------------------------------------------------------------------

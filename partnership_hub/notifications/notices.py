@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -68,6 +68,16 @@ def zone_info(name: str | None) -> ZoneInfo:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+# Notices that come due on a date (a deadline, an awareness day, an item due) go out from this local time.
+SEND_AT = time(8, 0)
+
+
+def last_morning(zone: tzinfo, now: datetime) -> date:
+    """The latest date in ``zone`` whose ``SEND_AT`` has come: today from 08:00, yesterday before."""
+    local = now.astimezone(zone)
+    return local.date() if local.time() >= SEND_AT else local.date() - timedelta(days=1)
 
 
 def kind_of(key: str) -> areas.NoticeKind:
