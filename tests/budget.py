@@ -45,3 +45,16 @@ def assert_fixed_cost(app, small: PartnershipRec, large: PartnershipRec, path: s
     counts = {"small": statements_for(app, small, path), "large": statements_for(app, large, path)}
     assert counts["small"] == counts["large"], counts
     assert counts["small"] <= BUDGET, counts
+
+
+def planned_with_count(app, partnership: PartnershipRec, planner, now) -> tuple[int, int]:
+    """Run an area's ``notice_planner`` for ``partnership`` at ``now`` (committed): (how many it told, how
+    many statements it ran)."""
+    from partnership_hub.workspaces.services import context_for
+
+    with app.app_context():
+        ctx = context_for(partnership.id)
+        with counting(app) as statements:
+            told = planner(ctx, now)
+        db.session.commit()
+    return told, len(statements)

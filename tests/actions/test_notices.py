@@ -22,7 +22,7 @@ from partnership_hub.notifications import notices
 from partnership_hub.notifications.models import Notification, NotificationPreference
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 from tests.actions.conftest import add_goal, add_items
-from tests.budget import counting
+from tests.budget import planned_with_count
 from tests.factories import add_member, create_partnership, create_user, outbox, seat_on_board
 
 DENVER = "America/Denver"  # daylight time from Sunday 8 March 2026 (UTC-7; UTC-6 before)
@@ -310,15 +310,6 @@ def grow(app, partnership, size: int) -> None:
     plan(app, partnership, SOON_AT)  # tells the last shape's items
 
 
-def statements(app, partnership, now: datetime) -> tuple[int, int]:
-    with app.app_context():
-        ctx = context_for(partnership.id)
-        with counting(app) as found:
-            told = action_notices.plan(ctx, now)
-        db.session.commit()
-    return told, len(found)
-
-
 def test_a_plan_costs_the_same_for_a_small_and_a_large_action_plan(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
@@ -328,12 +319,17 @@ def test_a_plan_costs_the_same_for_a_small_and_a_large_action_plan(app):
     grow(app, large, 600)
     # Nothing new: the one read (and, on PostgreSQL, the tenant binding and opening the outbox to the beat),
     # whatever the size.
-    idle = statements(app, small, SOON_AT + MINUTE)
-    assert idle == statements(app, large, SOON_AT + MINUTE) and idle[0] == 0 and idle[1] <= 3, idle
+    idle = planned_with_count(app, small, action_notices.plan, SOON_AT + MINUTE)
+    assert (
+        idle == planned_with_count(app, large, action_notices.plan, SOON_AT + MINUTE) and idle[0] == 0 and idle[1] <= 3
+    ), idle
     # One item newly due in each: the same statements (the read, the choices, one notice's writes).
     for partnership in (small, large):
         add_items(
             app, partnership, {"assignee_membership_id": partnership.membership_ids["coordinator"], "due_date": DUE}
         )
-    small_cost, large_cost = statements(app, small, SOON_AT + MINUTE), statements(app, large, SOON_AT + MINUTE)
+    small_cost, large_cost = (
+        planned_with_count(app, small, action_notices.plan, SOON_AT + MINUTE),
+        planned_with_count(app, large, action_notices.plan, SOON_AT + MINUTE),
+    )
     assert small_cost == large_cost and small_cost[0] == 1, (small_cost, large_cost)

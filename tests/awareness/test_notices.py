@@ -24,7 +24,7 @@ from partnership_hub.notifications import notices
 from partnership_hub.notifications.models import Notification, NotificationPreference
 from partnership_hub.workspaces.models import Partnership, Role
 from tests.actions.conftest import add_goal
-from tests.budget import counting
+from tests.budget import counting, planned_with_count
 from tests.factories import add_member, create_partnership, create_user, outbox
 
 LOS_ANGELES = "America/Los_Angeles"  # standard time (UTC-8) from Sunday 1 November 2026
@@ -319,28 +319,28 @@ def grow(app, partnership, size: int) -> None:
         db.session.commit()
 
 
-def run_counted(app, partnership, now: datetime) -> tuple[int, int]:
-    with app.app_context():
-        ctx = context_for(partnership.id)
-        with counting(app) as statements:
-            told = awareness_notices.plan(ctx, now)
-        db.session.commit()
-    return told, len(statements)
-
-
 def test_planning_costs_the_same_for_a_small_and_a_large_partnership(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     grow(app, small, 2)
     grow(app, large, 10)
     nothing_due = datetime(2026, 3, 3, 17, 0, tzinfo=UTC)  # no toolkit day within 14 days of 3 March
-    quiet = {name: run_counted(app, p, nothing_due) for name, p in (("small", small), ("large", large))}
+    quiet = {
+        name: planned_with_count(app, p, awareness_notices.plan, nothing_due)
+        for name, p in (("small", small), ("large", large))
+    }
     assert quiet["small"] == quiet["large"] and quiet["small"][0] == 0, quiet
     assert quiet["small"][1] <= 2, quiet  # the observed days (and, on PostgreSQL, the partnership's binding)
-    first = {name: run_counted(app, p, LEAD_MORNING) for name, p in (("small", small), ("large", large))}
+    first = {
+        name: planned_with_count(app, p, awareness_notices.plan, LEAD_MORNING)
+        for name, p in (("small", small), ("large", large))
+    }
     assert 0 < first["small"][0] < first["large"][0], first
     # Reading who to tell and what to say costs the same; only the notices' own writes grow with them.
-    again = {name: run_counted(app, p, LEAD_MORNING + MINUTE) for name, p in (("small", small), ("large", large))}
+    again = {
+        name: planned_with_count(app, p, awareness_notices.plan, LEAD_MORNING + MINUTE)
+        for name, p in (("small", small), ("large", large))
+    }
     assert again["small"] == again["large"] and again["small"][0] == 0, again
     assert again["small"][1] <= 4, again  # the days, who is left to tell (+ on PostgreSQL: binding, outbox)
 

@@ -20,7 +20,7 @@ from partnership_hub.funding.pipeline_models import FundingOpportunity, FundingS
 from partnership_hub.notifications import notices
 from partnership_hub.notifications.models import Notification, NotificationPreference
 from partnership_hub.workspaces.models import Membership, Partnership, Role
-from tests.budget import counting
+from tests.budget import counting, planned_with_count
 from tests.factories import add_member, create_partnership, create_user, outbox, seat_on_board
 from tests.funding.pipeline_helpers import make
 
@@ -318,26 +318,26 @@ def grow(app, partnership, size: int) -> None:
         db.session.commit()
 
 
-def run_counted(app, partnership, now: datetime) -> tuple[int, int]:
-    with app.app_context():
-        ctx = context_for(partnership.id)
-        with counting(app) as statements:
-            told = funding_notices.plan(ctx, now)
-        db.session.commit()
-    return told, len(statements)
-
-
 def test_planning_costs_the_same_for_a_small_and_a_large_pipeline(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     grow(app, small, 4)
     grow(app, large, 60)
     nothing_due = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
-    counts = {name: run_counted(app, p, nothing_due) for name, p in (("small", small), ("large", large))}
+    counts = {
+        name: planned_with_count(app, p, funding_notices.plan, nothing_due)
+        for name, p in (("small", small), ("large", large))
+    }
     assert counts["small"] == counts["large"] == (0, counts["small"][1]), counts
     # The first run tells many; the repeated beat finds nobody left, at the same cost for both.
-    first = {name: run_counted(app, p, THREE_DAYS)[0] for name, p in (("small", small), ("large", large))}
+    first = {
+        name: planned_with_count(app, p, funding_notices.plan, THREE_DAYS)[0]
+        for name, p in (("small", small), ("large", large))
+    }
     assert 0 < first["small"] < first["large"]
-    again = {name: run_counted(app, p, THREE_DAYS + MINUTE) for name, p in (("small", small), ("large", large))}
+    again = {
+        name: planned_with_count(app, p, funding_notices.plan, THREE_DAYS + MINUTE)
+        for name, p in (("small", small), ("large", large))
+    }
     assert again["small"] == again["large"] and again["small"][0] == 0, again
     assert again["small"][1] <= 3, again  # who is left to tell (+ on PostgreSQL: the binding, the outbox)

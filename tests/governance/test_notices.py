@@ -21,7 +21,7 @@ from partnership_hub.governance.guidelines_models import GuidelineDocument
 from partnership_hub.members.models import Representative
 from partnership_hub.notifications.models import Notification, NotificationPreference
 from partnership_hub.workspaces.models import Partnership, Role
-from tests.budget import counting
+from tests.budget import counting, planned_with_count
 from tests.factories import add_member, create_organization, create_partnership, create_user, outbox
 
 ZONE = "Europe/Berlin"  # summer time from Sunday 29 March 2026 (UTC+2; UTC+1 before)
@@ -219,15 +219,6 @@ def grow(app, partnership, size: int) -> None:
     plan(app, partnership, at(EXPIRES - timedelta(days=3)))  # tells the last shape's ones
 
 
-def statements(app, partnership, now: datetime) -> tuple[int, int]:
-    with app.app_context():
-        ctx = context_for(partnership.id)
-        with counting(app) as found:
-            told = governance_notices.plan(ctx, now)
-        db.session.commit()
-    return told, len(found)
-
-
 def test_a_plan_costs_the_same_for_a_few_agreements_and_for_many(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
@@ -238,9 +229,12 @@ def test_a_plan_costs_the_same_for_a_few_agreements_and_for_many(app):
     now = at(EXPIRES - timedelta(days=3), 9)
     # Nothing new: the same few reads (agreements by expiry, by review, the open check-in; on PostgreSQL the
     # tenant binding and opening the outbox to the beat too), whatever the size.
-    idle = statements(app, small, now)
-    assert idle == statements(app, large, now) and idle[0] == 0 and idle[1] <= 5, idle
-    assert statements(app, small, at(EXPIRES - timedelta(days=3), 7)) == (0, 0)  # before 08:00: nothing at all
+    idle = planned_with_count(app, small, governance_notices.plan, now)
+    assert idle == planned_with_count(app, large, governance_notices.plan, now) and idle[0] == 0 and idle[1] <= 5, idle
+    assert planned_with_count(app, small, governance_notices.plan, at(EXPIRES - timedelta(days=3), 7)) == (
+        0,
+        0,
+    )  # before 08:00: nothing at all
 
 
 # --- trust check-ins --------------------------------------------------------------------------------------
