@@ -24,7 +24,7 @@ nothing.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,10 +109,6 @@ def kinds_for(role: Role | None) -> list[tuple[str, NoticeKind]]:
     """(area label, kind) for every declared kind ``role`` may get, in the kinds' order."""
     labels = {kind.key: area.label for area in areas.installed() for kind in area.notice_kinds}
     return [(labels[kind.key], kind) for kind in areas.notice_kinds() if applies(kind, role)]
-
-
-def _off(value: str | None) -> set[str]:
-    return set((value or "").split())
 
 
 def _current_off(row: NotificationPreference | None) -> tuple[set[str], set[str]]:
@@ -250,10 +246,6 @@ def _time_zone(data: Mapping[str, Any]) -> str | None:
     if len(zone) > TIME_ZONE_MAX or not is_time_zone(zone):
         raise ServiceError(BAD_ZONE, "time_zone")
     return zone
-
-
-def _joined(keys: Iterable[str]) -> str:
-    return " ".join(sorted(keys))
 
 
 def _new_row(ctx: WorkspaceContext) -> NotificationPreference:
@@ -450,7 +442,6 @@ def unsubscribe(token: str) -> UnsubscribeLanding:
         row.digest = DIGEST_OFF
         row.member_digest = False
     else:
-        words = set((row.email_off or "").split()) - {f"+{landing.kind}"}
-        row.email_off = _joined(words | {landing.kind})
+        row.email_off = notices.saved_choices(row.email_off, [notices.kind_of(landing.kind)], set(), email=True)
     db.session.flush()
     return _landing(ctx, landing.kind, row)
