@@ -7,9 +7,7 @@ it without signing in, and the token alone says whose feed it is (``calendars.fe
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, g, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -23,11 +21,6 @@ from partnership_hub.web.htmx import render
 from partnership_hub.web.toolkit import confirmed, done, require, submit
 
 feed_bp = Blueprint("calendar_feed", __name__)
-
-
-def _domain() -> str:
-    """The UIDs' domain: this deployment's host, so a UID stays the same wherever the file is fetched."""
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "partnership-hub.invalid"
 
 
 def _link_for(slug: str):
@@ -51,7 +44,7 @@ def meeting_ics(meeting_id: int):
     require("meetings.view")
     meeting, _series = get_meeting(g.ctx, meeting_id)
     link = _link_for(g.ctx.partnership.slug)(meeting)
-    body = ics.meeting_calendar(meeting, link, _domain(), utcnow())
+    body = ics.meeting_calendar(meeting, link, ics.uid_domain(), utcnow())
     return _ics(body, f"meeting-{meeting.id}.ics")
 
 
@@ -61,7 +54,12 @@ def series_ics(meeting_series_id: int):
     require("meetings.view")
     found = calendars.series_file(g.ctx, meeting_series_id)
     body = ics.series_calendar(
-        found.series, found.occurrences, found.hidden_starts, _link_for(g.ctx.partnership.slug), _domain(), utcnow()
+        found.series,
+        found.occurrences,
+        found.hidden_starts,
+        _link_for(g.ctx.partnership.slug),
+        ics.uid_domain(),
+        utcnow(),
     )
     return _ics(body, f"meeting-series-{found.series.id}.ics")
 
@@ -117,7 +115,7 @@ def feed(token: str):
         f"{found.partnership.name} meetings",
         found.meetings,
         _link_for(found.partnership.slug),
-        _domain(),
+        ics.uid_domain(),
         now,
         calendars.feed_all_day_events(found, now),
     )

@@ -23,14 +23,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from partnership_hub.areas import FeedEvent
 from partnership_hub.confidentiality import Level
 from partnership_hub.meetings import recurrence
 from partnership_hub.meetings.models import Meeting, MeetingSeries
+
+
+def uid_domain() -> str:
+    """The UIDs' domain: this deployment's host, so a UID stays the same in every file that carries the
+    meeting (the feed, a download, a reminder's attachment)."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "partnership-hub.invalid"
+
 
 PRODID = "-//Partnership Hub//Meetings//EN"
 ALARM_BEFORE = timedelta(hours=1)

@@ -44,9 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
-from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import CompoundSelect, Integer, Select, String, and_, delete, func, literal, or_, select, union_all
 from sqlalchemy import inspect as sa_inspect
@@ -463,11 +461,6 @@ def when_text(meeting: Meeting, zone: str) -> str:
     return f"{start:%a} {start.day} {start:%b}, {start:%H:%M} {start:%Z}".strip()
 
 
-def _domain() -> str:
-    """The calendar UIDs' domain (as ``calendar_views`` makes it, so a UID is the same in every file)."""
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "partnership-hub.invalid"
-
-
 def meeting_link(ctx: WorkspaceContext, meeting: Meeting) -> str:
     return absolute_url("meetings.detail", slug=ctx.partnership.slug, meeting_id=meeting.id)
 
@@ -475,7 +468,7 @@ def meeting_link(ctx: WorkspaceContext, meeting: Meeting) -> str:
 def calendar_file(ctx: WorkspaceContext, meetings: Sequence[Meeting], method: str, now: datetime) -> dict[str, str]:
     """An email attachment: ``meetings`` (each as ``ics.meeting_calendar`` makes it: its UID, SEQUENCE and,
     for an occurrence, RECURRENCE-ID) in one calendar whose METHOD is ``method`` (REQUEST, CANCEL)."""
-    domain = _domain()
+    domain = ics.uid_domain()
     calendar: Calendar | None = None
     for meeting in meetings:
         one = Calendar.from_ical(ics.meeting_calendar(meeting, meeting_link(ctx, meeting), domain, now))
