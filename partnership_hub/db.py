@@ -276,6 +276,15 @@ def select_scalars(session: Session | scoped_session[SessionT], values: dict[str
     return result
 
 
+def insert_with_conflicts(session: Session | scoped_session[SessionT], model: type[Any]) -> Any:
+    """``INSERT`` for ``model`` with the database's ON CONFLICT clauses (``on_conflict_do_nothing`` /
+    ``on_conflict_do_update``): PostgreSQL's or SQLite's, the two the app runs on."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = _plain(session).get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def get_scoped(session: Session | scoped_session[SessionT], model: type[RecordT], record_id: object) -> RecordT:
     """Load one tenant record by id within the bound partnership, or raise ``NotFound`` (a 404 on
     the web, a plain error in a task)."""

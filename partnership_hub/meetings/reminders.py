@@ -325,17 +325,13 @@ class _Told(NamedTuple):
     entries: set[str]  # dedup keys in the notification centre
 
 
-def _full_key(kind: str, key: str, membership_id: int) -> str:
-    return f"{kind}:{key}:{membership_id}"[: notices.DEDUP_MAX]
-
-
 def _told(candidates: Sequence[tuple[Meeting, Due, notices.Recipient]]) -> _Told:
     """What was queued already for ``candidates``, under either key: ONE statement per ``TOLD_CHUNK`` keys.
     The outbox is opened for this transaction (the planning beat's, never a request's): on PostgreSQL only
     delivery work may read it."""
     keys = sorted(
         {
-            _full_key(REMINDER, reminder_key(meeting, due.offset, again), person.membership_id)
+            notices.full_key(REMINDER, reminder_key(meeting, due.offset, again), person.membership_id)
             for meeting, due, person in candidates
             for again in (False, True)
         }
@@ -366,8 +362,8 @@ def _again(told: _Told, meeting: Meeting, due: Due, person: notices.Recipient) -
     """Which key to queue ``person``'s reminder under (False: the plain one; True: the one with the
     sequence), or None when it was queued already. A plain one superseded or made stale by a change is
     queued again only while its instant is still ahead: one already past was due in its old form."""
-    plain = _full_key(REMINDER, reminder_key(meeting, due.offset), person.membership_id)
-    again = _full_key(REMINDER, reminder_key(meeting, due.offset, again=True), person.membership_id)
+    plain = notices.full_key(REMINDER, reminder_key(meeting, due.offset), person.membership_id)
+    again = notices.full_key(REMINDER, reminder_key(meeting, due.offset, again=True), person.membership_id)
     if again in told.mail or again in told.entries:
         return None
     row = told.mail.get(plain)

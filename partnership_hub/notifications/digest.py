@@ -71,7 +71,7 @@ from partnership_hub.confidentiality import (
     may_see,
 )
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import scoped
+from partnership_hub.db import insert_with_conflicts, scoped
 from partnership_hub.extensions import db
 from partnership_hub.notifications import notices
 from partnership_hub.notifications.models import (
@@ -755,7 +755,7 @@ def send(ctx: WorkspaceContext, digests: Sequence[Digest]) -> int:
         reader = digest.reader
         message = queue_email(
             kind=KIND,
-            dedup_key=f"{KIND}:{reader.period.key}:{reader.membership_id}",
+            dedup_key=notices.full_key(KIND, reader.period.key, reader.membership_id),
             to=reader.email,
             subject=digest.subject,
             template="digest",
@@ -779,8 +779,6 @@ def plan(ctx: WorkspaceContext, now: datetime) -> int:
 def mark_sent(ctx: WorkspaceContext, readers: Sequence[Reader], now: datetime) -> None:
     """Record each reader's period as done (``digest_sent_for``): one INSERT … ON CONFLICT DO UPDATE per
     ``MARK_BATCH`` readers (people on the defaults get their preferences row here)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     rows = [
         {
             "partnership_id": ctx.partnership.id,
@@ -793,9 +791,8 @@ def mark_sent(ctx: WorkspaceContext, readers: Sequence[Reader], now: datetime) -
         }
         for reader in readers
     ]
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for start in range(0, len(rows), MARK_BATCH):
-        stmt = insert(NotificationPreference).values(rows[start : start + MARK_BATCH])
+        stmt = insert_with_conflicts(db.session, NotificationPreference).values(rows[start : start + MARK_BATCH])
         stmt = stmt.on_conflict_do_update(
             index_elements=["membership_id"],
             set_={"digest_sent_for": stmt.excluded.digest_sent_for, "updated_at": stmt.excluded.updated_at},

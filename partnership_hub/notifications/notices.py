@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Date, Select, String, and_, cast, exists, 
 from partnership_hub import areas
 from partnership_hub.accounts.models import User
 from partnership_hub.context import WorkspaceContext, context_for
-from partnership_hub.db import current_partnership_id, scoped, utcnow
+from partnership_hub.db import current_partnership_id, insert_with_conflicts, scoped, utcnow
 from partnership_hub.extensions import db
 from partnership_hub.notifications.models import (
     DEFAULT_DIGEST_HOUR,
@@ -159,6 +159,11 @@ def path_for(endpoint: str, **values: Any) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
+def full_key(kind: str, key: str, membership_id: int) -> str:
+    """The deduplication key ``notify`` gives one person's email and centre entry."""
+    return f"{kind}:{key}:{membership_id}"[:DEDUP_MAX]
+
+
 def notify(
     ctx: WorkspaceContext,
     kind: str,
@@ -193,7 +198,7 @@ def notify(
     entries: list[dict[str, Any]] = []
     told = 0
     for person in people:
-        dedup_key = f"{kind}:{key}:{person.membership_id}"[:DEDUP_MAX]
+        dedup_key = full_key(kind, key, person.membership_id)
         extra = dict(per_recipient(person)) if per_recipient else {}
         queued = False
         if person.email_on:
@@ -301,14 +306,9 @@ def add_entries(entries: Sequence[Mapping[str, Any]]) -> None:
     """Notification centre entries, in ONE statement; one whose key is there already is left alone."""
     if not entries:
         return
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = db.session.get_bind().dialect.name
-    stmt: Any
-    if dialect == "postgresql":
-        stmt = postgresql.insert(Notification).on_conflict_do_nothing(index_elements=["partnership_id", "dedup_key"])
-    else:
-        stmt = sqlite.insert(Notification).on_conflict_do_nothing(index_elements=["partnership_id", "dedup_key"])
+    stmt = insert_with_conflicts(db.session, Notification).on_conflict_do_nothing(
+        index_elements=["partnership_id", "dedup_key"]
+    )
     db.session.execute(stmt, list(entries))
 
 
