@@ -144,6 +144,18 @@ def form_text(data: Mapping[str, Any], name: str, limit: int, required: str | No
     return value
 
 
+# What a checkbox or a service caller may send for "yes" (a checkbox sends "y"; a test or task may pass True).
+TRUE_WORDS = ("y", "yes", "on", "true", "1")
+
+
+def form_flag(data: Mapping[str, Any], name: str) -> bool:
+    """A submitted yes/no: one of ``TRUE_WORDS`` (or True) is yes, anything else no."""
+    value = data.get(name)
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return bool(value)
+
+
 def form_ids(raw: Iterable[object] | None, name: str, message: str) -> set[int]:
     """The record ids a form sent (blanks left out): ``ServiceError(message)`` at ``name`` when one
     is not an id (``parse_id``: ASCII digits in 1..2³¹−1)."""

@@ -37,7 +37,7 @@ from partnership_hub.db import current_partnership_id, scoped, utcnow
 from partnership_hub.errors import Forbidden, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.formats import max_length
-from partnership_hub.parsing import form_text, has_control_characters
+from partnership_hub.parsing import form_flag, form_text, has_control_characters
 from partnership_hub.workspaces.models import Membership, Role, User
 from partnership_hub.workspaces.services import capped_count
 
@@ -176,13 +176,6 @@ def form_values(ctx: WorkspaceContext, profile: AdvisorProfile | None) -> dict[s
     return {"name": name} | {field: getattr(profile, field) for field in FIELDS if field != "name"}
 
 
-def _flag(data: dict[str, Any], name: str) -> bool:
-    value = data.get(name)
-    if isinstance(value, str):
-        return value.strip().lower() in ("y", "yes", "on", "true", "1")
-    return bool(value)
-
-
 @dataclass(frozen=True)
 class _Values:
     name: str
@@ -220,7 +213,7 @@ def _clean(ctx: WorkspaceContext, data: dict[str, Any]) -> _Values:
     legal_name = form_text(data, "legal_name", LEGAL_NAME_MAX)
     if has_control_characters(legal_name):
         raise ServiceError("Use one line, without line breaks, tabs or other control characters.", "legal_name")
-    allow_email, allow_phone, allow_text = (_flag(data, f"allow_{c}") for c in ("email", "phone", "text"))
+    allow_email, allow_phone, allow_text = (form_flag(data, f"allow_{c}") for c in ("email", "phone", "text"))
     phone = form_text(data, "phone", PHONE_MAX)
     if phone and not (allow_phone or allow_text):
         raise ServiceError(
@@ -231,7 +224,7 @@ def _clean(ctx: WorkspaceContext, data: dict[str, Any]) -> _Values:
         raise ServiceError("Enter the number for calls or texts, or untick them.", "phone")
     if phone and (not PHONE_PATTERN.fullmatch(phone) or sum(ch.isdigit() for ch in phone) < 7):
         raise ServiceError("Enter a phone number like +1 303 555 0100.", "phone")
-    wants_reminders = _flag(data, "wants_reminders")
+    wants_reminders = form_flag(data, "wants_reminders")
     if wants_reminders and not allow_email:
         message = (
             "You have allowed no way to reach you, so no reminder can be sent: allow email, or untick reminders."
@@ -247,9 +240,9 @@ def _clean(ctx: WorkspaceContext, data: dict[str, Any]) -> _Values:
         allow_text=allow_text,
         phone=phone,
         safe_times=form_text(data, "safe_times", SAFE_TIMES_MAX),
-        no_voicemail=_flag(data, "no_voicemail"),
+        no_voicemail=form_flag(data, "no_voicemail"),
         safe_contact=form_text(data, "safe_contact", SAFE_CONTACT_MAX),
-        safe_mode=_flag(data, "safe_mode"),
+        safe_mode=form_flag(data, "safe_mode"),
         wants_reminders=wants_reminders,
     )
 

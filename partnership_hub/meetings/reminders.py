@@ -61,6 +61,7 @@ from partnership_hub.meetings.models import AgendaItem, AgendaItemStatus, Meetin
 from partnership_hub.notifications import notices
 from partnership_hub.notifications.models import Notification, OutboxMessage, OutboxStatus
 from partnership_hub.notifications.services import absolute_url, open_outbox
+from partnership_hub.parsing import TRUE_WORDS
 from partnership_hub.workspaces.models import Membership
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,6 @@ OFFSET_CHOICES: tuple[tuple[int, str], ...] = (
     (60, "1 hour before"),
     (15, "15 minutes before"),
 )
-_TRUE = ("y", "yes", "on", "true", "1")
 _FALSE = ("", "n", "no", "off", "false", "0")
 
 
@@ -99,8 +99,8 @@ def _flag(data: Mapping[str, Any], name: str, default: bool, message: str) -> bo
         return value
     if value is None:
         return False
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + _FALSE:
+        return value.strip().lower() in TRUE_WORDS
     raise ServiceError(message, name)
 
 

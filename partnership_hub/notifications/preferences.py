@@ -52,7 +52,7 @@ from partnership_hub.notifications.models import (
     NotificationSettings,
 )
 from partnership_hub.notifications.services import mail_verdict
-from partnership_hub.parsing import parse_int
+from partnership_hub.parsing import form_flag, parse_int
 from partnership_hub.workspaces.models import Membership, Partnership, Role
 from partnership_hub.workspaces.services import is_time_zone
 
@@ -206,13 +206,6 @@ def preferences_page(ctx: WorkspaceContext) -> PreferencesPage:
 # --- saving ----------------------------------------------------------------------------------------------------
 
 
-def _flag(data: Mapping[str, Any], name: str) -> bool:
-    value = data.get(name)
-    if isinstance(value, str):
-        return value.strip().lower() in ("y", "yes", "on", "true", "1")
-    return bool(value)
-
-
 def _chosen_kinds(data: Mapping[str, Any], name: str, allowed: set[str]) -> set[str]:
     raw = data.get(name) or []
     values = [raw] if isinstance(raw, str) else list(raw)
@@ -290,7 +283,7 @@ def save_preferences(ctx: WorkspaceContext, data: Mapping[str, Any]) -> Notifica
     hour = _optional_number(data, "digest_hour", 23, "Choose an hour from the list (00:00 to 23:00).")
     zone = _time_zone(data)
     if offers_safe_mode(ctx):
-        _save_safe_mode(ctx, _flag(data, "safe_mode"))
+        _save_safe_mode(ctx, form_flag(data, "safe_mode"))
     row = own_preference(ctx) or _new_row(ctx)
     kinds = [kind for _, kind in kinds_for(ctx.role)]
     row.email_off = notices.saved_choices(row.email_off, kinds, email_on, email=True)
