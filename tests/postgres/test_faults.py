@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -36,15 +35,13 @@ from partnership_hub.extensions import db, limiter
 from partnership_hub.notifications import services
 from partnership_hub.notifications.models import OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
-from tests.conftest import DATABASE_URL, REQUIRE_SERVICES
+from tests.conftest import DATABASE_URL
 from tests.factories import PASSWORD, outbox
 
 pytestmark = [pytest.mark.postgres]
 
 FRIENDLY = "Partnership Hub is briefly unavailable"
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-from faults import RedisServer  # noqa: E402 - one Redis of its own, shared with bench/faults.py
 
 
 class DatabaseOutage:
@@ -172,21 +169,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        if REQUIRE_SERVICES:  # CI: a missing service fails the run, it is never skipped
-            pytest.fail("redis-server is not installed (REQUIRE_SERVICES=1)")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer()  # the fault script's: its own port, started and stopped here
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        limiter._storage_dead = False  # one limiter object serves every app of the test session
 
 
 def test_a_redis_outage_keeps_sign_in_and_pages_working_and_mail_goes_out_after(

@@ -18,14 +18,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -37,13 +35,13 @@ from partnership_hub.areas import Area, NoticeKind
 from partnership_hub.config import load_config
 from partnership_hub.context import context_for
 from partnership_hub.db import bind_tenant, utcnow
-from partnership_hub.extensions import db, limiter
+from partnership_hub.extensions import db
 from partnership_hub.notifications import notices, services, tasks
 from partnership_hub.notifications.models import Notification, OutboxMessage, OutboxStatus
 from partnership_hub.tasks import dispatch
 from partnership_hub.workspaces.models import Membership, Role
-from tests.conftest import DATABASE_URL, REQUIRE_SERVICES
-from tests.postgres.test_faults import ROOT, SHORT_CLOCK, RedisServer, RefusingSink, Worker, _worker_story
+from tests.conftest import DATABASE_URL
+from tests.postgres.test_faults import ROOT, SHORT_CLOCK, RefusingSink, Worker, _worker_story
 
 pytestmark = [pytest.mark.postgres]
 
@@ -102,22 +100,6 @@ class PreforkWorker(Worker):
         if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)  # any pool process the main one left behind
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    """A redis-server of the test's own (``test_faults.own_redis``'s), to stop and start again."""
-    if shutil.which("redis-server") is None:
-        if REQUIRE_SERVICES:
-            pytest.fail("redis-server is not installed (REQUIRE_SERVICES=1)")
-        pytest.skip("redis-server is not installed")
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        limiter._storage_dead = False  # one limiter object serves every app of the test session
 
 
 @pytest.fixture
