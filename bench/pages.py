@@ -13,15 +13,24 @@ What a run does (all on loopback, bounded in time, everything it starts is stopp
    under gunicorn, 2 sync workers each, and signs in through the real login form as the coordinator
    of a small partnership and of the large one;
 4. drives every workspace GET page (the URL map's ``/p/<slug>/…`` rules; a record id is filled with
-   the partnership's first record of that kind, the same demo record in both) with ``wrk -t2 -c8``
-   for ``--duration`` seconds per page and partnership, after counting the page's SQL statements
-   in process; the floor is measured at the start and at the end of the run;
-5. prints a table (requests/s, p95, statements, ratio to the floor, large/small time ratio, budget
-   marks) and the workers' resident memory, and writes it into ``docs/PERFORMANCE.md`` between the
-   ``bench:results`` markers (the rest of the document is kept).
+   the partnership's first record of that kind, the same demo record in both; a rule with two ids
+   takes a row of the last one's table and its parent from that row, e.g. a minutes revision and its
+   ``meeting_id``) with ``wrk -t2 -c8`` for ``--duration`` seconds per page and partnership, after
+   counting the page's SQL statements in process; the floor is measured at the start and at the end;
+5. times each page in process at the large partnership (the bench's own copy of the app and Flask's
+   test client, while gunicorn is idle: up to 20 requests after a warm-up, fewer once they took 2 s,
+   only the first when it alone took longer) and splits the mean into SQL (SQLAlchemy's
+   ``before_cursor_execute`` to ``after_cursor_execute``, and a streaming export's fetches:
+   PostgreSQL's planning and execution and the round trip), templates (the outermost Jinja render,
+   htmx blocks included, less SQL run from a template) and Python (the rest), so a page that misses
+   its target shows where its time goes without a hand-made profile (``--profile`` gives one);
+6. prints a table (requests/s, p95, statements, the in-process split, ratio to the floor,
+   large/small time ratio, budget marks) and the workers' resident memory, and writes it into
+   ``docs/PERFORMANCE.md`` between the ``bench:results`` markers (the rest of the document is kept).
 
-``--quick`` seeds 100 small partnerships and a large one a tenth of the size, runs 2 s per page
-and prints only (pass ``--output`` to write the document anyway).
+``--quick`` seeds 100 small partnerships and a large one a tenth of the size, runs 2 s per page,
+times at most 10 requests (1 s) per page in process and prints only (pass ``--output`` to write
+the document anyway).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import http.client
 import io
 import json
@@ -46,6 +56,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +67,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import psycopg  # noqa: E402
+from seed_large import BOARD_CHAIR  # noqa: E402 - the demo board's chair, in every copy of the demo
 
 PG_HOST, PG_PORT, PG_ADMIN = "127.0.0.1", 5432, "postgres"
 WORKERS = 2
@@ -72,7 +84,8 @@ FLOOR_RATIO_FOR = {"workspace.home": 0.5, "goals.index": 0.5}
 LARGE_OVER_SMALL = 1.25
 FULL_PAGE_NOTE = "the demo plus 1.25 % of the large partnership's bulk: 125 people, 25 organizations, 25 goals"
 RSS_LIMIT_MB = 150
-BOARD_CHAIR = "amara.okafor"  # the demo board's chair (email local part), in every copy of the demo
+# The in-process split: up to this many requests per page after a warm-up, fewer once they took this long.
+SPLIT, SPLIT_QUICK = (20, 2.0), (10, 1.0)
 
 
 REDIRECT = "redirects"
@@ -436,6 +449,7 @@ class Page:
     floor: float = 0.0  # the floor measured right before this page (the machine's load drifts)
     error: str = ""
     as_chair: bool = False  # an admitted-only page (``Area.admitted_only``): measured as the board's chair
+    split: Split | None = None  # in process, at the large partnership
 
     @property
     def kind(self) -> str:
@@ -471,37 +485,66 @@ def record_tables() -> dict[str, str]:
     return {f"{_snake(m.class_.__name__)}_id": m.local_table.name for m in db.Model.registry.mappers}
 
 
+def record_columns() -> dict[str, set[str]]:
+    """Table -> its column names, from the mapped models."""
+    from partnership_hub.extensions import db
+
+    return {name: set(table.columns.keys()) for name, table in db.metadata.tables.items()}
+
+
+ARGUMENT = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
+CANDIDATES = 3
+
+
 def fill_paths(pages: list[Page], database: Database, partnerships: dict[str, int], client_for) -> None:
     """Give every page a concrete path per partnership: the first record (by id) its measuring person
-    (``client_for(page, size)``) can open, trying up to three; a page with no such record is reported,
-    not guessed."""
-    tables = record_tables()
+    (``client_for(page, size)``) can open, trying up to ``CANDIDATES``, or else the first the other one
+    (the coordinator or the board's chair) can open, who then measures the page; a page with no such
+    record is reported, not guessed.
+
+    The record is a row of the table named by the rule's last argument (``<int:goal_id>``: ``goals``).
+    The arguments before it name that row's columns (``/meetings/<int:meeting_id>/minutes/<int:minutes_
+    revision_id>``: the revision's ``meeting_id``), so a child's path names its own parent."""
+    tables, columns = record_tables(), record_columns()
     with admin_connect(database.name) as conn:
         for page in pages:
-            args = [a for a in re.findall(r"<(?:[^:>]+:)?([^>]+)>", page.rule) if a != "slug"]
+            args = [a for a in ARGUMENT.findall(page.rule) if a != "slug"]
             for size, pid in partnerships.items():
                 slug = conn.execute("SELECT slug FROM partnerships WHERE id = %s", (pid,)).fetchone()[0]
                 base = page.rule.replace("<slug>", slug)
                 if not args:
                     page.paths[size] = base
                     continue
-                if len(args) > 1 or args[0] not in tables:
+                table = tables.get(args[-1], "")
+                parents = args[:-1]
+                if not table or not set(parents) <= columns.get(table, set()):
                     page.error = f"no record for <{'>, <'.join(args)}>"
                     break
-                table = tables[args[0]]
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT id FROM {table} WHERE partnership_id = %s ORDER BY id LIMIT 3",  # noqa: S608
-                        (pid,),
-                    )
-                ]
-                if not ids:
+                found = " AND ".join(f"{column} IS NOT NULL" for column in parents)
+                rows = conn.execute(
+                    f"SELECT {', '.join([*parents, 'id'])} FROM {table} "  # noqa: S608 - names from the models
+                    f"WHERE partnership_id = %s{' AND ' + found if found else ''} ORDER BY id LIMIT %s",
+                    (pid, CANDIDATES),
+                ).fetchall()
+                if not rows:
                     page.error = f"no {table} row in the {size} partnership"
                     break
-                candidates = [re.sub(r"<(?:[^:>]+:)?" + args[0] + ">", str(i), base) for i in ids]
+                candidates = [_fill(base, dict(zip([*parents, args[-1]], row, strict=True))) for row in rows]
                 chosen = next((c for c in candidates if _opens(client_for(page, size), c)), None)
+                if chosen is None and not page.paths:
+                    # A record the other measuring person may open (a board member's request is the
+                    # coordinator's to oversee, not the chair's unless it reached them): measured as them.
+                    page.as_chair = not page.as_chair
+                    chosen = next((c for c in candidates if _opens(client_for(page, size), c)), None)
+                    if chosen is None:
+                        page.as_chair = not page.as_chair
+                    else:
+                        log(f"{page.rule}: measured as the {'chair' if page.as_chair else 'coordinator'}")
                 page.paths[size] = chosen or candidates[0]
+
+
+def _fill(path: str, values: dict[str, int]) -> str:
+    return ARGUMENT.sub(lambda match: str(values[match[1]]), path)
 
 
 def _opens(client, path: str) -> bool:
@@ -526,10 +569,10 @@ def count_statements(app, client, path: str) -> tuple[int | None, int, str]:
         seen.append(statement)
 
     try:
-        client.get(path)
+        _get(client, path)
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            response = client.get(path)
+            response = _get(client, path)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     except Exception as exc:  # another helper's half-finished edit must not stop the run
@@ -543,16 +586,160 @@ def count_statements(app, client, path: str) -> tuple[int | None, int, str]:
 
 def profile_page(app, client, path: str, requests: int = 100) -> str:
     """cProfile of ``requests`` in-process requests: the top of the cumulative listing."""
-    client.get(path)
+    _get(client, path)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(path)
+        _get(client, path)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
     stats.print_stats(40)
     return out.getvalue()
+
+
+def _get(client, path: str):
+    """One in-process GET, its body read to the end: an export streams its rows (and runs its
+    statements) only as the body is read."""
+    response = client.get(path)
+    response.get_data()
+    response.close()
+    return response
+
+
+# --- where the time goes, in process -------------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """One page's mean in-process time per request at the large partnership, and where it goes."""
+
+    requests: int
+    total_ms: float
+    sql_ms: float  # each cursor's execute (and a server-side cursor's fetches): PostgreSQL + the round trip
+    template_ms: float  # inside the outermost template render, SQL run from the template left out
+
+    @property
+    def python_ms(self) -> float:
+        """The rest: Flask and the test client, the session, building and compiling statements,
+        loading ORM rows, forms, policies."""
+        return max(0.0, self.total_ms - self.sql_ms - self.template_ms)
+
+
+class Clocks:
+    """Seconds spent running SQL and rendering templates while ``clocks()`` has them installed."""
+
+    def __init__(self) -> None:
+        self.sql = 0.0
+        self.templates = 0.0
+        self.statements = 0
+        self._started: list[float] = []  # a stack: nothing nests today, but a listener must not assume it
+        self._rendering = False
+
+    def reset(self) -> None:
+        self.sql = self.templates = 0.0
+        self.statements = 0
+
+    def before_cursor_execute(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self._started.append(time.perf_counter())
+
+    def after_cursor_execute(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if self._started:
+            self.sql += time.perf_counter() - self._started.pop()
+            self.statements += 1
+
+    def timed_fetch(self, fetch):
+        """``fetch`` (a server-side cursor's: an export streaming with ``yield_per``) counted into ``sql``:
+        its rows come from PostgreSQL after the execute returned."""
+
+        @functools.wraps(fetch)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fetch(*args, **kwargs)
+            finally:
+                self.sql += time.perf_counter() - start
+
+        return wrapper
+
+    def timed_render(self, render):
+        """``render`` counted into ``templates``: only the outermost call (a template can render
+        another), less the SQL the template's own calls ran."""
+
+        @functools.wraps(render)
+        def wrapper(*args, **kwargs):
+            if self._rendering:
+                return render(*args, **kwargs)
+            self._rendering = True
+            start, sql_before = time.perf_counter(), self.sql
+            try:
+                return render(*args, **kwargs)
+            finally:
+                self._rendering = False
+                self.templates += (time.perf_counter() - start) - (self.sql - sql_before)
+
+        return wrapper
+
+
+def _render_functions() -> list[tuple[object, str]]:
+    """Where templates are rendered: ``jinja2.Template.render`` (``render_template``, every full page)
+    and jinja2-fragments' block renders (an htmx request's partial), which bypass it."""
+    import jinja2
+
+    found: list[tuple[object, str]] = [(jinja2.Template, "render")]
+    with contextlib.suppress(ImportError):
+        import jinja2_fragments.flask as fragments
+
+        found += [(fragments, name) for name in ("_render_block", "_render_blocks") if hasattr(fragments, name)]
+    return found
+
+
+@contextlib.contextmanager
+def clocks() -> Iterator[Clocks]:
+    """Install the clocks (SQLAlchemy's cursor events on every engine, a wrapper around each render
+    function and around a server-side cursor's fetches) and remove them on exit, whatever happens inside."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    found = Clocks()
+    listeners = [
+        ("before_cursor_execute", found.before_cursor_execute),
+        ("after_cursor_execute", found.after_cursor_execute),
+    ]
+    wrapped = [(owner, name, found.timed_render) for owner, name in _render_functions()]
+    wrapped += [(psycopg.ServerCursor, name, found.timed_fetch) for name in ("fetchone", "fetchmany", "fetchall")]
+    originals = [(owner, name, getattr(owner, name), timed) for owner, name, timed in wrapped]
+    try:
+        for name, listener in listeners:
+            event.listen(Engine, name, listener)
+        for owner, name, original, timed in originals:
+            setattr(owner, name, timed(original))
+        yield found
+    finally:
+        for owner, name, original, _timed in originals:
+            setattr(owner, name, original)
+        for name, listener in listeners:
+            if event.contains(Engine, name, listener):
+                event.remove(Engine, name, listener)
+
+
+def split_time(client, path: str, requests: int = 20, budget_s: float = 2.0) -> Split:
+    """Time ``requests`` in-process requests after one warm-up, fewer when they take more than
+    ``budget_s`` in all (at least one), and split their mean time into SQL, templates and Python.
+    A warm-up slower than ``budget_s`` is the measurement: such a page is its work, not its caches."""
+    with clocks() as clock:
+        start = time.perf_counter()
+        _get(client, path)
+        done, elapsed = 1, time.perf_counter() - start
+        if elapsed < budget_s:
+            clock.reset()
+            done, start = 0, time.perf_counter()
+            while done < requests and (not done or time.perf_counter() - start < budget_s):
+                _get(client, path)
+                done += 1
+            elapsed = time.perf_counter() - start
+    ms = 1000 / done
+    return Split(done, elapsed * ms, clock.sql * ms, clock.templates * ms)
 
 
 # --- reporting -----------------------------------------------------------------------------------
@@ -629,6 +816,7 @@ class Results:
     seed_summary: str
     duration: int
     peak_app: dict[int, float] = field(default_factory=dict)
+    split: tuple[int, float] = SPLIT  # the in-process timing's requests and seconds per page
 
     @property
     def floor(self) -> float:
@@ -638,8 +826,9 @@ class Results:
 def table(results: Results) -> str:
     lines = [
         "| page | req/s small | req/s large | p95 small (ms) | p95 large (ms) | SQL small | SQL large "
+        "| in process (ms) | SQL (ms) | templates (ms) | Python (ms) "
         "| × floor (large) | large/small time | large/full-page time | misses |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in results.pages:
         numbers, misses = evaluate(page, results.floor)
@@ -648,11 +837,14 @@ def table(results: Results) -> str:
         if page.error:
             note = page.error if page.skipped else f"ERROR: {page.error}"
         name = f"`{page.rule.removeprefix('/p/<slug>')}`" + (" (export)" if page.kind == "export" else "")
+        split = page.split
+        in_process = [split.total_ms, split.sql_ms, split.template_ms, split.python_ms] if split else [None] * 4
         lines.append(
             f"| {name} | {_rate(page, 'small')} | {_rate(page, 'large')} "
             f"| {_fmt(small.p95_ms if small.requests else None, 1)} "
             f"| {_fmt(large.p95_ms if large.requests else None, 1)} "
             f"| {page.statements.get('small', '—')} | {page.statements.get('large', '—')} "
+            f"| {' | '.join(_fmt(ms, 1) for ms in in_process)} "
             f"| {_fmt(numbers['floor_ratio'], 3)} | {_fmt(numbers['scaling'], 2)} "
             f"| {_fmt(numbers['full_scaling'], 2)} | {note.replace('|', '/')} |"
         )
@@ -683,6 +875,14 @@ def summary(results: Results) -> str:
         f"{len(results.pages) - len(measured) - len(skipped)} errors; "
         f"{len(missing)} miss at least one budget.",
     ]
+    split = [p.split for p in results.pages if p.split and not p.error]
+    total = sum(s.total_ms for s in split)
+    if total:
+        shares = (sum(s.sql_ms for s in split), sum(s.template_ms for s in split), sum(s.python_ms for s in split))
+        lines.append(
+            f"- In process at the large partnership, over the {len(split)} measured pages: SQL "
+            f"{shares[0] / total:.0%}, templates {shares[1] / total:.0%}, Python {shares[2] / total:.0%} of the time."
+        )
     return "\n".join(lines)
 
 
@@ -708,7 +908,14 @@ large partnership over the floor's; "large/small time" is the small partnership'
 "large/full-page time" (pages that miss large/small only) compares the large partnership with a demo copy grown
 just enough to fill each list's first page ({FULL_PAGE_NOTE}): near 1 means the miss is the page
 being fuller, not the partnership being bigger.
-Statements are counted in process (second request, the session loading included).
+Statements are counted in process (second request, the session loading included, an export's body read).
+"in process" is the page's mean time per request at the large partnership in the bench's own copy of the app
+(Flask's test client, no gunicorn, no HTTP; up to {results.split[0]} requests after a warm-up, fewer for a slow
+page: about {results.split[1]:.0f} s a page), split into "SQL" (each statement from the cursor's execute to its
+return, and a streaming export's fetches: PostgreSQL's planning and execution and the loopback round trip),
+"templates" (inside the outermost Jinja render, an htmx block's too, less any SQL a template ran; the helpers a
+template calls count here) and "Python" (the rest: Flask, the session, forms and policies, building and compiling
+statements, loading ORM rows, writing an export's CSV).
 
 {table(results)}
 {END_MARK}
@@ -931,12 +1138,17 @@ def main(argv: list[str] | None = None) -> int:
                 if error and not page.error:
                     page.error = f"{size}: {error}"
 
+        split_limits = SPLIT_QUICK if args.quick else SPLIT
         floors = [run_wrk(wrk, floor_server.port, "/", "", duration).rps]
         log(f"floor: {floors[0]:.0f} req/s")
         for n, page in enumerate(pages, 1):
             if page.error:
                 log(f"[{n}/{len(pages)}] {page.rule}: ERROR {page.error}")
                 continue
+            try:  # in process while gunicorn is idle; another helper's half-finished edit must not stop the run
+                page.split = split_time(client_for(page, "large"), page.paths["large"], *split_limits)
+            except Exception as exc:
+                log(f"  in-process timing failed: {type(exc).__name__}: {exc}"[:200])
             page.floor = run_wrk(wrk, floor_server.port, "/", "", max(1, duration // 2)).rps
             for size in ("small", "large", "full"):
                 if size == "full" and not _needs_full_page_run(page):
@@ -958,10 +1170,18 @@ def main(argv: list[str] | None = None) -> int:
                     page.error = f"{size}: {load.errors}"
                     break
             small, large = page.load.get("small", Load()), page.load.get("large", Load())
+            split = page.split
             log(
                 f"[{n}/{len(pages)}] {page.rule}: {small.rps:.0f} / {large.rps:.0f} req/s (floor {page.floor:.0f}), "
                 f"p95 {small.p95_ms:.0f} / {large.p95_ms:.0f} ms, SQL {page.statements.get('small')} / "
-                f"{page.statements.get('large')}" + (f"  ERROR {page.error}" if page.error else "")
+                f"{page.statements.get('large')}"
+                + (
+                    f"; in process {split.total_ms:.1f} ms = SQL {split.sql_ms:.1f} + templates "
+                    f"{split.template_ms:.1f} + Python {split.python_ms:.1f}"
+                    if split
+                    else ""
+                )
+                + (f"  ERROR {page.error}" if page.error else "")
             )
         floors.append(run_wrk(wrk, floor_server.port, "/", "", duration).rps)
         log(f"floor: {floors[1]:.0f} req/s")
@@ -982,6 +1202,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=time.monotonic() - clock,
             seed_summary=seed_summary,
             duration=duration,
+            split=split_limits,
         )
         print()
         print(summary(results))
@@ -998,7 +1219,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             requests = 20
             log(f"\nprofile of {page.paths['large']} ({requests} requests in process):")
-            print(profile_page(app, clients["large"], page.paths["large"], requests))
+            print(profile_page(app, client_for(page, "large"), page.paths["large"], requests))
         return 0
     except BenchError as exc:
         log(f"bench: {exc}")

@@ -5,7 +5,9 @@ Everything is written as the schema owner in bulk — lists of dicts on the mode
 service call per row:
 
 1. the real demo seed (``partnership_hub.demo.seed``, the ``flask seed-demo`` data) runs once,
-   with cheap Argon2 — it is the one partnership built through the services;
+   with cheap Argon2 — it is the one partnership built through the services — and gets the few
+   records a measured page needs that the demo lacks (``_complete_demo``: a guidelines draft, an
+   assessment round in progress, a board discussion by the board's chair);
 2. its rows (the partnership, its people and every tenant table) are copied ``small_count - 1``
    times into small partnerships the size of the demo, and once more into the large one. A copy
    shifts every primary key, every foreign key into a copied table and the few id columns that
@@ -40,6 +42,7 @@ LARGE_SLUG = "large"
 # costs from what a fuller page costs (the demo shows 7 goals where the large partnership shows 25).
 FULL_PAGE_SLUG = "fullpage"
 FULL_PAGE_SCALE = 0.0125
+BOARD_CHAIR = "amara.okafor"  # the demo board's chair (email local part); bench/pages.py measures the board as them
 
 # Id columns that point at another record without a foreign key: shifted with the copy.
 ID_REFERENCES = {
@@ -182,9 +185,50 @@ def _seed_demo(owner_url: str, log: Callable[[str], None]) -> int:
             log(f"  WARNING: flask seed-demo failed ({type(exc).__name__}: {exc}); seeding area by area instead")
             _seed_demo_tolerant(log)
         demo_id = db.session.scalars(select(Partnership.id).where(Partnership.slug == "front-range")).one()
+        _complete_demo(demo_id, log)
         db.session.remove()
         db.engine.dispose()
     return demo_id
+
+
+def _complete_demo(demo_id: int, log: Callable[[str], None]) -> None:
+    """What the demo leaves out that a measured page needs, added through the services so every copy of
+    the demo gets it with the rest of its rows: a draft of the governance guidelines (the demo publishes
+    both its versions; the draft page opens only on a draft), a round of the trauma-informed assessment
+    in progress (the area page opens only on one) and a board discussion started by the board's chair
+    (a thread's edit page is its author's; the bench measures the board's pages as the chair)."""
+    from partnership_hub import demo
+    from partnership_hub.accounts.models import User
+    from partnership_hub.advisory import assessment, restricted
+    from partnership_hub.context import context_for
+    from partnership_hub.extensions import db
+    from partnership_hub.governance import guidelines
+
+    def user_id(local: str) -> int:
+        return db.session.scalars(select(User.id).where(User.email == f"{local}@{demo.DEMO_DOMAIN}")).one()
+
+    additions = [
+        ("a guidelines draft", "coordinator", lambda ctx: guidelines.start_draft(ctx, "guidelines")),
+        (
+            "an assessment round in progress",
+            BOARD_CHAIR,
+            lambda ctx: assessment.start_assessment(ctx, assessment.StartData(title="Bench round")),
+        ),
+        (
+            "a board discussion by the chair",
+            BOARD_CHAIR,
+            lambda ctx: restricted.create_thread(
+                ctx, {"title": "Agenda ideas for the spring", "body": "What should the board take up next?"}
+            ),
+        ),
+    ]
+    for what, local, add in additions:
+        try:
+            with db.session.begin_nested():
+                add(context_for(demo_id, user_id(local)))
+        except Exception as exc:  # an area being refactored right now must not stop the benchmark
+            log(f"  WARNING: no {what} ({type(exc).__name__}: {exc}); its page is not measured")
+    db.session.commit()
 
 
 def _seed_demo_tolerant(log: Callable[[str], None]) -> None:
