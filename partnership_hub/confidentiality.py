@@ -33,7 +33,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from flask import Response, g, has_request_context, request
 from sqlalchemy import (
@@ -47,6 +47,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     event,
     exists,
     false,
@@ -187,13 +188,19 @@ def may_see(membership: Membership | None, record: Confidential, *, granted: boo
     return author_id == membership.id  # private
 
 
-def _unexpired(today: date) -> ColumnElement[bool]:
+# A date in SQL: a value, or ``VIEWER_TODAY`` in a rule built once and shared.
+SqlDate = date | ColumnElement[date]
+
+
+def _unexpired(today: SqlDate) -> ColumnElement[bool]:
     return or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today)
 
 
-def granted_clause(model: type[Confidential], membership: Membership, today: date | None = None) -> ColumnElement[bool]:
+def granted_clause(
+    model: type[Confidential], membership: Membership, today: SqlDate | None = None
+) -> ColumnElement[bool]:
     """SQL: an unexpired grant names ``membership`` for the ``model`` row in the outer query."""
-    today = today or utcnow().date()
+    today = utcnow().date() if today is None else today
     return exists().where(
         ConfidentialGrant.record_kind == model.confidential_kind,
         ConfidentialGrant.record_id == model.id,
@@ -202,10 +209,10 @@ def granted_clause(model: type[Confidential], membership: Membership, today: dat
     )
 
 
-def board_clause(membership_id: Any, today: date | None = None) -> ColumnElement[bool]:
+def board_clause(membership_id: Any, today: SqlDate | None = None) -> ColumnElement[bool]:
     """SQL: ``membership_id`` (a value or a column) sits on the survivor advisory board or holds the
     chair's unexpired grant to it."""
-    today = today or utcnow().date()
+    today = utcnow().date() if today is None else today
     return exists().where(
         ConfidentialGrant.record_kind == BOARD,
         ConfidentialGrant.record_id == BOARD_RECORD_ID,
@@ -222,7 +229,7 @@ def admitted_to_board(membership: Membership | None, today: date | None = None) 
 
 
 def visibility_clause(
-    model: type[Confidential], membership: Membership | None, today: date | None = None
+    model: type[Confidential], membership: Membership | None, today: SqlDate | None = None
 ) -> ColumnElement[bool]:
     """The SQL twin of ``may_see``: true for the ``model`` rows ``membership`` may read. ``today``
     decides which grants have ended (default: today in UTC)."""
@@ -240,6 +247,58 @@ def visibility_clause(
     own_private = and_(column == Level.PRIVATE, author == membership.id)
     board = and_(column == Level.ADVISORY, board_clause(membership.id, today))
     return or_(by_role, own_private, board, granted_clause(model, membership, today))
+
+
+def visible(ctx: WorkspaceContext, model: type[Confidential]) -> ColumnElement[bool]:
+    """``visibility_clause`` for the acting person, today."""
+    return visibility_clause(model, ctx.membership, ctx.today()) if ctx.membership else true()
+
+
+# --- one statement for everyone with the same permissions ------------------------------------------
+#
+# A rule built for one person embeds their membership id and today's date; built per request, a page
+# that checks many kinds of record (the activity feed: a probe per kind) spends more time building and
+# fingerprinting the statement than PostgreSQL spends running it. Built once for a *shape* of
+# membership — everything the permission rules read — with the person's id and the date as bound
+# parameters, the statement is made once per worker and reused (SQLAlchemy's compiled cache then
+# hits without re-walking it). ``viewer_params`` fills the parameters at execution.
+
+VIEWER_ID = bindparam("viewer_membership_id", type_=Integer)
+VIEWER_TODAY = bindparam("viewer_today", type_=Date)
+
+Shape = tuple[Role, bool, bool] | None
+
+
+def permission_shape(membership: Membership | None) -> Shape:
+    """Everything ``policies.can`` and the visibility rules read of a membership besides its id: two
+    memberships of one shape are allowed the same (``tests/test_confidentiality.py`` checks every
+    action). A permission rule that reads another attribute must join the shape; ``Viewer`` refuses
+    to hand it out, so a rule that forgets fails loudly instead of sharing a statement it must not."""
+    if membership is None:
+        return None
+    return (membership.role, bool(membership.on_planning_team), bool(membership.directory_editor))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A stand-in membership of one shape whose id is a bound parameter, for rules built once and
+    shared (``shared_viewer``). Reading anything outside the shape raises AttributeError."""
+
+    role: Role
+    on_planning_team: bool
+    directory_editor: bool
+    id: Any = VIEWER_ID
+
+
+def shared_viewer(shape: Shape) -> Membership | None:
+    """The ``Viewer`` of ``shape``, typed as the membership it stands in for in the rules' signatures."""
+    return None if shape is None else cast(Membership, Viewer(*shape))
+
+
+def viewer_params(ctx: WorkspaceContext) -> dict[str, Any]:
+    """The values of ``VIEWER_ID`` and ``VIEWER_TODAY`` for the acting person."""
+    membership_id = ctx.membership.id if ctx.membership is not None else None
+    return {VIEWER_ID.key: membership_id, VIEWER_TODAY.key: ctx.today()}
 
 
 def admitted_memberships_clause(record: Confidential, today: date | None = None) -> ColumnElement[bool]:
@@ -291,11 +350,6 @@ def may_read(ctx: WorkspaceContext, record: Confidential) -> bool:
     if record.confidentiality != Level.WORKSPACE and not may_see(ctx.membership, record):
         granted = is_granted(record, ctx.membership, ctx.today())
     return may_see(ctx.membership, record, granted=granted)
-
-
-def visible(ctx: WorkspaceContext, model: type[Confidential]) -> ColumnElement[bool]:
-    """``visibility_clause`` for the acting person, today."""
-    return visibility_clause(model, ctx.membership, ctx.today()) if ctx.membership else true()
 
 
 # --- grants ---------------------------------------------------------------------------------------

@@ -77,9 +77,47 @@ def test_the_rule_and_the_sql_clause_agree_for_every_role_level_author_and_grant
                             .where(model.id == record.id, visibility_clause(model, viewer, today))
                         )
                         assert in_python == bool(in_sql), (level, author.role, grant_state, viewer.role)
+                        # The same rule built once for the viewer's permission shape, id and date bound.
+                        shared = confidentiality.shared_viewer(confidentiality.permission_shape(viewer))
+                        in_shared = db.session.scalar(
+                            select(func.count())
+                            .select_from(model)
+                            .where(
+                                model.id == record.id, visibility_clause(model, shared, confidentiality.VIEWER_TODAY)
+                            ),
+                            {"viewer_membership_id": viewer.id, "viewer_today": today},
+                        )
+                        assert in_python == bool(in_shared), ("shared", level, author.role, grant_state, viewer.role)
                         checked += 1
         db.session.rollback()
     assert checked == len(Level) * 4 * 4 * 4
+
+
+def test_a_shared_viewer_is_allowed_exactly_what_a_membership_of_its_shape_is():
+    """Rules built once per permission shape (``shared_viewer``) are only right if no permission rule
+    reads anything of a membership beyond its shape: ``Viewer`` has nothing else to read, so a rule
+    that did would raise here, and any answer that differed would fail."""
+    from partnership_hub.policies import can
+    from partnership_hub.workspaces.models import Role
+
+    actions = sorted(areas.role_matrix())
+    assert len(actions) > 50
+    for role in Role:
+        for on_planning_team in (False, True):
+            for directory_editor in (False, True):
+                shape = (role, on_planning_team, directory_editor)
+                viewer = confidentiality.shared_viewer(shape)
+                member = Membership(
+                    id=4242,
+                    user_id=99,
+                    role=role,
+                    on_planning_team=on_planning_team,
+                    directory_editor=directory_editor,
+                    getting_started_dismissed=True,
+                )
+                assert confidentiality.permission_shape(member) == shape
+                for action in actions:
+                    assert can(viewer, action) == can(member, action), (shape, action)
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, String, and_, cast, exists, false, func, literal, or_, select, true, tuple_, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,11 +41,17 @@ from partnership_hub import areas, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import (
+    VIEWER_TODAY,
     AccessLogEntry,
     Confidential,
     Level,
+    Shape,
+    SqlDate,
     board_clause,
     confidential_models,
+    permission_shape,
+    shared_viewer,
+    viewer_params,
     visibility_clause,
 )
 from partnership_hub.context import WorkspaceContext
@@ -91,7 +112,7 @@ def _visible_records(target: Target, membership: Membership | None) -> Any | Non
 
 
 def _hidden_record(
-    target: Target, membership: Membership | None, today: date, outer: Any, outer_id: Any
+    target: Target, membership: Membership | None, today: SqlDate, outer: Any, outer_id: Any
 ) -> ColumnElement[bool] | None:
     """SQL: ``outer_id`` (a column of ``outer``, the enclosing query's table) names a ``target``
     record that exists and that ``membership`` may not see; None when every record of the kind is
@@ -121,22 +142,24 @@ def _hidden_record(
     return exists(record.correlate(outer))
 
 
-def _entry_visible(ctx: WorkspaceContext, target_types: Iterable[str] | None = None) -> ColumnElement[bool]:
-    """SQL: the audit entries the acting person may see — every entry, except those about a record
-    they may not see. An entry whose record no longer exists stays (it names no title). With
-    ``target_types``, only the rules of those kinds (the entries are known to be of them).
+@lru_cache(maxsize=256)
+def _entry_visible(shape: Shape, target_types: tuple[str, ...] | None = None) -> ColumnElement[bool]:
+    """SQL: the audit entries a person of permission ``shape`` may see — every entry, except those
+    about a record they may not see. An entry whose record no longer exists stays (it names no
+    title). With ``target_types``, only the rules of those kinds (the entries are known to be of them).
+    Built once per shape: the person's id and today are parameters (``viewer_params``).
 
     Checked entry by entry on its own record, so PostgreSQL walks the ``(partnership_id,
     created_at, id)`` index newest first and stops after the page: a page costs the same however
     large the partnership."""
-    today = ctx.today()
+    viewer = shared_viewer(shape)
     wanted = targets().keys() if target_types is None else target_types
     restricted = []
     for target_type in wanted:
         target = targets().get(target_type)
         if target is None:
             continue
-        hidden = _hidden_record(target, ctx.membership, today, AuditEntry, AuditEntry.target_id)
+        hidden = _hidden_record(target, viewer, VIEWER_TODAY, AuditEntry, AuditEntry.target_id)
         if hidden is not None:
             restricted.append((target_type, hidden))
     if not restricted:
@@ -149,26 +172,35 @@ def _entry_visible(ctx: WorkspaceContext, target_types: Iterable[str] | None = N
 
 def _titles(ctx: WorkspaceContext, wanted: Mapping[str, Iterable[int]], kinds: Mapping[str, Target]) -> dict:
     """``{(kind, id): title}`` for the records the acting person may see, in ONE statement whatever
-    the page holds: a SELECT per kind of record present, joined with UNION ALL."""
-    today = ctx.today()
-    parts = []
+    the page holds: a SELECT per kind of record present (made once per permission shape and kind, the
+    ids a parameter), joined with UNION ALL."""
+    shape = permission_shape(ctx.membership)
+    parts, params = [], viewer_params(ctx)
     for kind, ids in wanted.items():
         target = kinds[kind]
-        ids = sorted(set(ids))
         if not ids or target.model is None:
             continue
-        row = aliased(target.model)  # the record named; the visibility probe reads the model itself
-        kind_column = cast(literal(kind), String).label("kind")  # typed: PostgreSQL must not guess a parameter
-        title = cast(getattr(row, target.declared.title_attr), String).label("title")
-        stmt = select(kind_column, row.id, title).where(row.id.in_(ids))
-        hidden = _hidden_record(target, ctx.membership, today, row, row.id)
-        if hidden is not None:  # the entries passed this rule already; checked again so no title rides on that
-            stmt = stmt.where(~hidden)
-        parts.append(stmt)
+        parts.append(_title_read(shape, kind, target))
+        params[f"titles_{kind}"] = sorted(set(ids))
     if not parts:
         return {}
-    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)).tuples()
+    rows = db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts), params).tuples()
     return {(kind, record_id): title for kind, record_id, title in rows}
+
+
+@lru_cache(maxsize=512)
+def _title_read(shape: Shape, kind: str, target: Target) -> Select[Any]:
+    """The titles of the ``kind`` records named by the ``titles_<kind>`` parameter that a person of
+    ``shape`` may see."""
+    assert target.model is not None
+    row = aliased(target.model)  # the record named; the visibility probe reads the model itself
+    kind_column = cast(literal(kind), String).label("kind")  # typed: PostgreSQL must not guess a parameter
+    title = cast(getattr(row, target.declared.title_attr), String).label("title")
+    stmt = select(kind_column, row.id, title).where(row.id.in_(bindparam(f"titles_{kind}", expanding=True)))
+    hidden = _hidden_record(target, shared_viewer(shape), VIEWER_TODAY, row, row.id)
+    if hidden is not None:  # the entries passed this rule already; checked again so no title rides on that
+        stmt = stmt.where(~hidden)
+    return stmt
 
 
 # --- keyset pages ----------------------------------------------------------------------------------
@@ -256,29 +288,33 @@ def seek_in(stmt: Select[Any], created: Any, ident: Any) -> Callable[[Seek], Sel
 
 
 def keyset(
-    read: Callable[[Seek], Select[Any]], position: Position, page_size: int, key: Callable[[Any], Cursor]
+    read: Callable[[Seek], Select[Any]],
+    position: Position,
+    page_size: int,
+    key: Callable[[Any], Cursor],
+    params: Mapping[str, Any] | None = None,
 ) -> tuple[list[Any], Cursor | None, Cursor | None, Position]:
     """One page of a log by keyset, in ONE statement (``read`` makes it for a ``Seek``, e.g.
-    ``seek_in``): ``page_size + 1`` rows from the cursor tell whether more lie beyond. A cursor past
-    either end (an old link, a narrower filter) shows the newest page, at the cost of one more
-    statement. Returns rows, newer, older, position."""
+    ``seek_in``; ``params`` are its bound parameters' values): ``page_size + 1`` rows from the cursor
+    tell whether more lie beyond. A cursor past either end (an old link, a narrower filter) shows the
+    newest page, at the cost of one more statement. Returns rows, newer, older, position."""
     rows: list[Any]
     newer = older = None
     if position.after is not None:
-        found = db.session.execute(read(Seek(position.after, True, page_size + 1))).all()
+        found = db.session.execute(read(Seek(position.after, True, page_size + 1)), params).all()
         rows = list(reversed(found[:page_size]))
         if rows:
             newer = key(rows[0]) if len(found) > page_size else None
             older = key(rows[-1])  # the entry the link came from, at least
             return rows, newer, older, position
     else:
-        found = db.session.execute(read(Seek(position.before, False, page_size + 1))).all()
+        found = db.session.execute(read(Seek(position.before, False, page_size + 1)), params).all()
         rows = list(found[:page_size])
         if rows or position.before is None:
             older = key(rows[-1]) if len(found) > page_size else None
             newer = key(rows[0]) if position.before is not None else None
             return rows, newer, older, position
-    return keyset(read, Position(), page_size, key)
+    return keyset(read, Position(), page_size, key, params)
 
 
 # --- the activity feed ---------------------------------------------------------------------------
@@ -396,13 +432,14 @@ def _feed_reads(ctx: WorkspaceContext, filters: FeedFilters) -> Callable[[Seek],
     ``(partnership_id, target_type, created_at, id)``, from the cursor, at most a page — and the
     pieces are merged with UNION ALL: an area with few entries in a long log costs no more than a
     busy one (a filter over the whole log would walk it to the end looking for them)."""
+    shape = permission_shape(ctx.membership)
     person = [AuditEntry.actor_id == int(filters.person)] if filters.person else []
     if not filters.area:
-        stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(ctx), *person)
+        stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(shape), *person)
         return seek_in(stmt, AuditEntry.created_at, AuditEntry.id)
     area = next(a for a in feed_areas() if a.name == filters.area)
     kinds = [
-        select(AuditEntry).where(AuditEntry.target_type == kind, _entry_visible(ctx, [kind]), *person)
+        select(AuditEntry).where(AuditEntry.target_type == kind, _entry_visible(shape, (kind,)), *person)
         for kind in area.feed_targets
     ]
 
@@ -429,15 +466,23 @@ def feed_page(
 ) -> Slice[FeedEntry]:
     """One keyset page of the activity feed as the acting person may see it, newest first: the
     entries with their actors in one query, then their records' titles in one more."""
-    rows, newer, older, at = keyset(_feed_reads(ctx, filters), position, page_size or FEED_PAGE_SIZE, _entry_cursor)
+    read = _feed_reads(ctx, filters)
+    rows, newer, older, at = keyset(read, position, page_size or FEED_PAGE_SIZE, _entry_cursor, viewer_params(ctx))
     return Slice(describe(ctx, [row[0] for row in rows]), newer, older, at)
 
 
 def latest(ctx: WorkspaceContext, limit: int) -> list[FeedEntry]:
     """The newest ``limit`` entries the acting person may see (the home panel): a plain ordered LIMIT
-    down the ``(partnership_id, created_at, id)`` index, nothing counted."""
-    stmt = _feed_reads(ctx, FeedFilters())(Seek(None, False, limit))
-    return describe(ctx, list(db.session.scalars(stmt).unique()))
+    down the ``(partnership_id, created_at, id)`` index, nothing counted. The statement is made once
+    per permission shape and reused."""
+    stmt = _latest_statement(permission_shape(ctx.membership), limit)
+    return describe(ctx, list(db.session.scalars(stmt, viewer_params(ctx)).unique()))
+
+
+@lru_cache(maxsize=64)
+def _latest_statement(shape: Shape, limit: int) -> Select[Any]:
+    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(_entry_visible(shape))
+    return Seek(None, False, limit).apply(stmt, AuditEntry.created_at, AuditEntry.id)
 
 
 def _actors() -> Select[Any]:

@@ -217,6 +217,23 @@ def test_a_private_goal_stays_out_of_a_coordinators_feed(app, world, login_as):
     assert "Member Person added the action item ‘Private step’" in feed_texts(app, world.home, "member")
 
 
+def test_people_of_one_permission_shape_share_the_feed_statement_and_each_sees_their_own(app, world):
+    """The feed's rule is built once per permission shape, with the person's id a bound parameter: two
+    members read it one after the other, each sees their own private goal and not the other's."""
+    add_member(app, world.home, create_user(app, "Second Member"), Role.MEMBER, key="member2")
+    add_goal(app, world.home, "First member's plan", "private", author="member")
+    add_goal(app, world.home, "Second member's plan", "private", author="member2")
+    queries._latest_statement.cache_clear()
+    with app.app_context():
+        first = [item.title for item in queries.latest(as_person(world.home, "member"), 20)]
+        second = [item.title for item in queries.latest(as_person(world.home, "member2"), 20)]
+    assert queries._latest_statement.cache_info().hits == 1  # one statement, read twice
+    assert "First member's plan" in first and "Second member's plan" not in first
+    assert "Second member's plan" in second and "First member's plan" not in second
+    assert any("Second member's plan" in text for text in feed_texts(app, world.home, "member2"))
+    assert not any("Second member's plan" in text for text in feed_texts(app, world.home, "member"))
+
+
 # --- the access log --------------------------------------------------------------------------------
 
 
