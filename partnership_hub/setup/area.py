@@ -28,7 +28,7 @@ AREA = Area(
             "partnership_hub.setup.services:home_progress_panel",
             order=50,
             action="setup.view",
-            scalars="partnership_hub.setup.services:fact_queries",
+            scalars="partnership_hub.areas:setup_fact_queries",
         ),
     ),
     digest="partnership_hub.setup.digest:contribute",

@@ -137,6 +137,8 @@ AREA = Area(
             "partnership_hub.workspaces.services:getting_started_panel",
             order=10,
             action="members.manage",
+            # The same reference as the setup guide's panel: the home gathers the facts once for both.
+            scalars="partnership_hub.areas:setup_fact_queries",
         ),
         HomePanel(
             "at_a_glance",

@@ -971,13 +971,11 @@ class StepState:
 def getting_started_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:
     """Home panel for coordinators: the first steps of running a workspace, each ticked from the data.
     Gone once every step is done, or once this coordinator put it away. The facts come with the home's
-    other numbers (the setup guide's panel asks for them); only if no panel did, in one query here."""
+    other numbers (the panel's ``scalars``, shared with the setup guide's panel: gathered once)."""
     if ctx.membership is None or ctx.membership.getting_started_dismissed:
         return None
     steps = areas.first_steps()
-    queries = areas.setup_fact_queries(ctx)
-    facts = values if all(name in values for name in queries) else select_scalars(db.session, queries)
-    states = [StepState(step, bool(step.check(facts))) for step in steps]
+    states = [StepState(step, bool(step.check(values))) for step in steps]
     done = sum(state.done for state in states)
     if done == len(states):
         return None
