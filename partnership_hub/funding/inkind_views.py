@@ -17,7 +17,6 @@ from partnership_hub.funding.inkind_forms import MatchForm, NeedForm, OfferForm
 from partnership_hub.funding.inkind_models import InkindOffer, NeedStatus, OfferStatus
 from partnership_hub.funding.views import bp
 from partnership_hub.members import services as members
-from partnership_hub.members.models import Organization
 from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.toolkit import (
@@ -91,22 +90,10 @@ def inkind_needs():
 def _offer_form_page(form: OfferForm, offer: InkindOffer | None = None):
     # The pickers hold what is chosen and a page of matches, never the whole list: ONE statement.
     specs = {
-        "organization": picking.PickSpec(
-            members.pickable_organizations(),
-            Organization.id,
-            Organization.name,
-            chosen=chosen_ids([form.organization_id.data]),
-            blank=NO_ORGANIZATION,
-        ),
+        "organization": members.organizations_spec(chosen_ids([form.organization_id.data]), NO_ORGANIZATION),
     }
     if offer is not None:  # who uses it: asked once the offer exists
-        specs["used_by"] = picking.PickSpec(
-            members.pickable_organizations(),
-            Organization.id,
-            Organization.name,
-            chosen=chosen_ids([form.used_by_organization_id.data]),
-            blank="Nobody yet",
-        )
+        specs["used_by"] = members.organizations_spec(chosen_ids([form.used_by_organization_id.data]), "Nobody yet")
     if g.ctx.can("inkind.match"):  # coordinators name who offers it; others offer on their own behalf
         specs["person"] = workspaces.people_spec(g.ctx, chosen_ids([form.offered_by_membership_id.data]), NOBODY)
     picks = picking.pick_together(specs)

@@ -17,7 +17,6 @@ from partnership_hub.funding.pipeline_forms import MoveForm, OpportunityForm
 from partnership_hub.funding.pipeline_models import STATUS_LABELS, FundingStatus
 from partnership_hub.funding.views import bp
 from partnership_hub.members import services as members
-from partnership_hub.members.models import Organization
 from partnership_hub.parsing import parse_ids, parse_int, query_choice, query_text
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.toolkit import (
@@ -106,13 +105,7 @@ def totals():
 def _form_page(form: OpportunityForm, opportunity=None):
     people = workspaces.people_spec(g.ctx, parse_ids([form.owner_membership_id.data]), "Nobody yet")
     access = workspaces.people_spec(g.ctx, parse_ids(form.access.data or []))
-    organizations = picking.PickSpec(
-        members.pickable_organizations(),
-        Organization.id,
-        Organization.name,
-        chosen=parse_ids([form.lead_organization_id.data]),
-        blank="None",
-    )
+    organizations = members.organizations_spec(parse_ids([form.lead_organization_id.data]), "None")
     goals = pipeline.goal_spec(g.ctx, parse_ids(form.goal_ids.data or []))
     # Every picker holds what is chosen plus the first matches, never the whole list: ONE statement for all.
     picks = picking.pick_together({"owner": people, "access": access, "organization": organizations, "goals": goals})

@@ -12,7 +12,7 @@ its Python predicates for rows already loaded, its SQL clauses where the databas
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -318,13 +318,8 @@ def filter_picks(
                 "Anyone",
                 sort_columns=workspaces.MEMBER_ORDER,
             ),
-            "organization": picking.PickSpec(
-                members.pickable_organizations(),
-                Organization.id,
-                Organization.name,
-                organization_query,
-                picking.chosen_ids([organization]),
-                "Any organization",
+            "organization": members.organizations_spec(
+                picking.chosen_ids([organization]), "Any organization", organization_query
             ),
         }
     )
@@ -333,7 +328,7 @@ def filter_picks(
 
 def organization_spec(chosen: list[int], blank: str | None = None) -> picking.PickSpec:
     """An organization picker, to fill with ``pick_together``."""
-    return picking.PickSpec(members.pickable_organizations(), Organization.id, Organization.name, "", chosen, blank)
+    return members.organizations_spec(chosen, blank)
 
 
 def people_spec(ctx: WorkspaceContext, chosen: list[int], blank: str | None = None) -> picking.PickSpec:
@@ -566,11 +561,15 @@ def _capped_count(stmt: Select) -> Any:
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Select, list[str]]:
+def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Callable[[int], Select], list[str]]:
     """The overview's rows as (goal, group index, then each group's capped count), in page order,
-    and the groups' labels. By P, a goal is in the group of each P it serves (or in "No P chosen").
-    Each group is counted by its own LIMITed subselect, so the counts read at most
-    ``OVERVIEW_COUNT_CAP`` + 1 goals per group, not every goal of the partnership."""
+    and the groups' labels — as a function of how many rows from the top the page needs (for
+    ``paginate``). Each group is counted by its own LIMITed subselect, so the counts read at most
+    ``OVERVIEW_COUNT_CAP`` + 1 goals per group, not every goal of the partnership.
+
+    By horizon, each horizon's goals are read by title only as far as the page needs (a LIMIT walk of
+    ``(partnership_id, lower(title), id)`` per horizon), then merged: no sort of every goal. By P, a
+    goal is in the group of each P it serves (or in "No P chosen")."""
     if filters.group == "p":
         labels = [*P_LABELS.values(), "No P chosen"]
         parts = [
@@ -581,16 +580,34 @@ def _grouped(ctx: WorkspaceContext, filters: GoalFilters) -> tuple[Select, list[
         parts.append(_filtered(select(literal(len(P_LABELS)).label("grp"), Goal.id), ctx, filters).where(none))
         counts = [_capped_count(part.with_only_columns(Goal.id)) for part in parts]
         grouped = union_all(*parts).subquery()
-        grp: Any = grouped.c.grp
-        stmt = select(Goal, grp, *counts).join(grouped, grouped.c.goal_id == Goal.id)
-    else:
-        labels = list(HORIZON_LABELS.values())
-        grp = case(*((Goal.horizon == h, i) for i, h in enumerate(HORIZON_LABELS)), else_=len(labels))
-        counts = [
-            _capped_count(_filtered(select(Goal.id), ctx, filters).where(Goal.horizon == h)) for h in HORIZON_LABELS
+        by_p = select(Goal, grouped.c.grp, *counts).join(grouped, grouped.c.goal_id == Goal.id)
+        by_p = by_p.order_by(grouped.c.grp, func.lower(Goal.title), Goal.id)
+        return (lambda _rows: by_p), labels
+    labels = list(HORIZON_LABELS.values())
+    horizons = list(HORIZON_LABELS)
+    counts = [_capped_count(_filtered(select(Goal.id), ctx, filters).where(Goal.horizon == h)) for h in horizons]
+
+    def by_horizon(rows: int) -> Select:
+        sort_title = func.lower(Goal.title)
+        tops = [
+            select(
+                _filtered(
+                    select(literal(i).label("grp"), Goal.id.label("goal_id"), sort_title.label("sort_title")),
+                    ctx,
+                    filters,
+                )
+                .where(Goal.horizon == h)
+                .order_by(sort_title, Goal.id)
+                .limit(rows)
+                .subquery()  # each part wrapped: SQLite takes no ORDER BY / LIMIT inside a UNION
+            )
+            for i, h in enumerate(horizons)
         ]
-        stmt = _filtered(select(Goal, grp.label("grp"), *counts), ctx, filters)
-    return stmt.order_by(grp, func.lower(Goal.title), Goal.id), labels
+        top = union_all(*tops).subquery()
+        stmt = select(Goal, top.c.grp, *counts).join(top, top.c.goal_id == Goal.id)
+        return stmt.order_by(top.c.grp, top.c.sort_title, top.c.goal_id)
+
+    return by_horizon, labels
 
 
 def goals_overview(
@@ -617,9 +634,13 @@ def goals_overview(
     attending = _filtered(select(Goal.id).where(needs_attention), ctx, filters).limit(ATTENTION_COUNT_CAP + 1)
     attention = select(func.count()).select_from(attending.correlate(None).subquery()).scalar_subquery()
     organizations = select(func.count(Organization.id)).where(Organization.archived_at.is_(None)).scalar_subquery()
-    stmt, labels = _grouped(ctx, filters)
-    stmt = stmt.add_columns(total, attention, organizations)
-    entries = paginate(scoped(stmt), page, page_size, cap=OVERVIEW_COUNT_CAP)
+    grouped, labels = _grouped(ctx, filters)
+    entries = paginate(
+        lambda rows: scoped(grouped(rows).add_columns(total, attention, organizations)),
+        page,
+        page_size,
+        cap=OVERVIEW_COUNT_CAP,
+    )
     goals = list({entry[0].id: entry[0] for entry in entries.items}.values())
     rows = {row.goal.id: row for row in goal_rows(ctx, goals, as_of)}
     groups: list[OverviewGroup] = []

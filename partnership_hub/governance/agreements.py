@@ -37,10 +37,11 @@ from partnership_hub.governance.agreements_models import (
     SharingAgreement,
     SharingAgreementParty,
 )
+from partnership_hub.members import services as members
 from partnership_hub.members.models import Organization, Representative, name_key
 from partnership_hub.pagination import COUNT_CAP, Page, paginate
 from partnership_hub.parsing import date_error, form_text, parse_date, parse_id, parse_ids
-from partnership_hub.picking import Pick, PickSpec, chosen_ids, pick_together
+from partnership_hub.picking import Pick, chosen_ids, pick_together
 from partnership_hub.workspaces.models import Role
 from partnership_hub.workspaces.services import capped_count
 
@@ -262,22 +263,15 @@ def get_entry(ctx: WorkspaceContext, sharing_agreement_id: Any, today: date) -> 
 # --- pickers ------------------------------------------------------------------------------------
 
 
-def _organizations() -> Any:
-    return select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
-
-
 def pick_parties(chosen: list[int], query: str = "") -> Pick:
     """The parties picker: the chosen organizations and a page of active ones (one statement)."""
-    return pick_together({"parties": PickSpec(_organizations(), Organization.id, Organization.name, query, chosen)})[
-        "parties"
-    ]
+    return pick_together({"parties": members.organizations_spec(chosen, query=query)})["parties"]
 
 
 def pick_organization_filter(query: str, current: str) -> Pick:
     """The organization filter: the one filtered on now and a page of matches (one statement). Archived
     organizations stay pickable here: their old agreements are still listed."""
-    spec = PickSpec(select(Organization.id, Organization.name), Organization.id, Organization.name, query)
-    spec.chosen = chosen_ids([current])
+    spec = members.organizations_spec(chosen_ids([current]), query=query, archived_too=True)
     return pick_together({"organization": spec})["organization"]
 
 

@@ -31,7 +31,6 @@ from partnership_hub.governance.disputes_models import (
 )
 from partnership_hub.governance.views import bp
 from partnership_hub.members import services as members
-from partnership_hub.members.models import Organization
 from partnership_hub.picking import chosen_ids
 from partnership_hub.web.htmx import render
 from partnership_hub.web.toolkit import confirmed, done, form_status, page_number, require, submit
@@ -78,12 +77,7 @@ def disputes():
 def _form_page(form: DisputeForm, dispute: Dispute | None = None):
     picks = picking.pick_together(
         {
-            "organizations": picking.PickSpec(
-                members.pickable_organizations(),
-                Organization.id,
-                Organization.name,
-                chosen=chosen_ids(form.organization_ids.data or []),
-            ),
+            "organizations": members.organizations_spec(chosen_ids(form.organization_ids.data or [])),
             "members": workspaces.people_spec(g.ctx, chosen_ids(form.member_ids.data or [])),
             "handler": workspaces.people_spec(g.ctx, chosen_ids([form.handler_membership_id.data]), NOBODY),
         }

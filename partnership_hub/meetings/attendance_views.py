@@ -23,11 +23,10 @@ from partnership_hub.meetings.attendance_forms import (
     RsvpForm,
 )
 from partnership_hub.meetings.views import bp
-from partnership_hub.members.models import Organization
-from partnership_hub.members.services import pickable_organizations
+from partnership_hub.members.services import organizations_spec
 from partnership_hub.pagination import page_number
 from partnership_hub.parsing import parse_ids
-from partnership_hub.picking import PickSpec, pick_together
+from partnership_hub.picking import pick_together
 from partnership_hub.web.htmx import is_htmx, render
 from partnership_hub.web.security import no_store
 from partnership_hub.web.toolkit import confirmed, done, form_status, require, submit
@@ -111,9 +110,7 @@ def _invite_pickers(form: InviteForm) -> None:
     picks = pick_together(
         {
             "membership_ids": people_spec(g.ctx, chosen_people),
-            "organization_id": PickSpec(
-                pickable_organizations(), Organization.id, Organization.name, "", organization, "No organization"
-            ),
+            "organization_id": organizations_spec(organization, "No organization"),
         }
     )
     form.set_choices(picks)

@@ -370,6 +370,11 @@ def pickable_organizations() -> Select[tuple[int, str]]:
     return select(Organization.id, Organization.name).where(Organization.archived_at.is_(None))
 
 
+# Organizations by name: their stored ``name_key`` (case and spacing folded, unique in a partnership),
+# so a picker's first page is an index walk of ``(partnership_id, name_key)``, not a sort of them all.
+ORGANIZATION_ORDER = (Organization.name_key, Organization.id)
+
+
 def pick_organizations(
     ctx: WorkspaceContext, query: str = "", chosen: list[int] | None = None, *, blank: str | None = None
 ) -> picking.Pick:
@@ -383,6 +388,18 @@ def pick_organizations(
         query=query,
         chosen=chosen or [],
         blank=blank,
+        sort_columns=ORGANIZATION_ORDER,
+    )
+
+
+def organizations_spec(
+    chosen: list[int], blank: str | None = None, query: str = "", *, archived_too: bool = False
+) -> picking.PickSpec:
+    """An organization picker (as ``pick_organizations``; ``archived_too`` for a filter over old
+    records), to fill with ``picking.pick_together``."""
+    stmt = select(Organization.id, Organization.name) if archived_too else pickable_organizations()
+    return picking.PickSpec(
+        stmt, Organization.id, Organization.name, query, chosen, blank, sort_columns=ORGANIZATION_ORDER
     )
 
 
