@@ -70,8 +70,13 @@ def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
     # Correlated (one primary-key probe per item), not ``goal_id IN (every visible goal)``: a list
     # that stops after a page — the activity feed, the home panel — then reads only that page.
     # Correlated to the item only: a statement that also joins goals keeps its own ``goals`` here.
+    # The OFFSET 0 keeps PostgreSQL from hashing every visible goal instead, which it prefers when it
+    # expects many items — a capped count of 1,000 — and which reads the whole partnership's goals.
     visible_goal = (
-        select(Goal.id).where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership)).correlate(ActionItem)
+        select(Goal.id)
+        .where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership))
+        .correlate(ActionItem)
+        .offset(0)
     )
     return and_(or_(ActionItem.goal_id.is_(None), visible_goal.exists()), meeting_visible_clause(membership))
 
@@ -85,6 +90,7 @@ def meeting_visible_clause(membership: Membership | None) -> ColumnElement[bool]
         select(Meeting.id)
         .where(Meeting.id == ActionItem.meeting_id, visibility_clause(Meeting, membership))
         .correlate(ActionItem)
+        .offset(0)  # a probe per item, never a hash of every visible meeting (as for goals above)
     )
     return or_(ActionItem.meeting_id.is_(None), visible_meeting.exists())
 
