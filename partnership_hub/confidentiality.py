@@ -33,6 +33,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from flask import Response, g, has_request_context, request
@@ -196,15 +197,13 @@ def _unexpired(today: SqlDate) -> ColumnElement[bool]:
     return or_(ConfidentialGrant.ends_on.is_(None), ConfidentialGrant.ends_on >= today)
 
 
-def granted_clause(
-    model: type[Confidential], membership: Membership, today: SqlDate | None = None
-) -> ColumnElement[bool]:
-    """SQL: an unexpired grant names ``membership`` for the ``model`` row in the outer query."""
+def granted_clause(model: type[Confidential], membership_id: Any, today: SqlDate | None = None) -> ColumnElement[bool]:
+    """SQL: an unexpired grant names ``membership_id`` for the ``model`` row in the outer query."""
     today = utcnow().date() if today is None else today
     return exists().where(
         ConfidentialGrant.record_kind == model.confidential_kind,
         ConfidentialGrant.record_id == model.id,
-        ConfidentialGrant.membership_id == membership.id,
+        ConfidentialGrant.membership_id == membership_id,
         _unexpired(today),
     )
 
@@ -232,21 +231,39 @@ def visibility_clause(
     model: type[Confidential], membership: Membership | None, today: SqlDate | None = None
 ) -> ColumnElement[bool]:
     """The SQL twin of ``may_see``: true for the ``model`` rows ``membership`` may read. ``today``
-    decides which grants have ended (default: today in UTC)."""
+    decides which grants have ended (default: today in UTC).
+
+    A pure function of the model, the membership's id and role, and the date, so a mapped model's
+    clause is kept (a few hundred, least recently used first out): a page asks for the same rule many
+    times — every list, count and probe — and a clause, immutable, can sit in any number of statements.
+    An alias's clause is built each time (the alias is the caller's own)."""
     if membership is None:
         return false()
+    today = utcnow().date() if today is None else today
+    if isinstance(model, type):
+        # (a class is hashable; mypy checks its instances' __hash__ instead)
+        return _kept_visibility_clause(model, membership.role, membership.id, today)  # type: ignore[arg-type]
+    return _visibility_clause(model, membership.role, membership.id, today)
+
+
+def _visibility_clause(
+    model: type[Confidential], role: Role, membership_id: Any, today: SqlDate
+) -> ColumnElement[bool]:
     column = model.confidentiality
-    if membership.role == Role.OBSERVER:
+    if role == Role.OBSERVER:
         return column == Level.WORKSPACE
     by_role: ColumnElement[bool]
-    if membership.role == Role.COORDINATOR:
+    if role == Role.COORDINATOR:
         by_role = column.in_([Level.WORKSPACE, Level.LEADERSHIP])
     else:
         by_role = column == Level.WORKSPACE
     author: ColumnElement[int | None] = getattr(model, model.confidential_author)
-    own_private = and_(column == Level.PRIVATE, author == membership.id)
-    board = and_(column == Level.ADVISORY, board_clause(membership.id, today))
-    return or_(by_role, own_private, board, granted_clause(model, membership, today))
+    own_private = and_(column == Level.PRIVATE, author == membership_id)
+    board = and_(column == Level.ADVISORY, board_clause(membership_id, today))
+    return or_(by_role, own_private, board, granted_clause(model, membership_id, today))
+
+
+_kept_visibility_clause = lru_cache(maxsize=512)(_visibility_clause)
 
 
 def visible(ctx: WorkspaceContext, model: type[Confidential]) -> ColumnElement[bool]:
