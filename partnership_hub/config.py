@@ -147,4 +147,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # A row marked in flight (``sending_at``) whose worker died is sent again only after this long,
         # well past MAIL_TIMEOUT, so a slow but live SMTP transaction is never raced by the sweep.
         "OUTBOX_IN_FLIGHT_GRACE": timedelta(minutes=10),
+        # Retention (notifications/retention.py): sent, failed and superseded mail, and read and unread
+        # notification centre entries, are deleted after this many days — never before the planners are done
+        # asking about them (``retention.LOOKBACK``, up to four months for some kinds).
+        "OUTBOX_RETENTION_DAYS": int(env.get("OUTBOX_RETENTION_DAYS", "30")),
+        "NOTIFICATIONS_READ_RETENTION_DAYS": int(env.get("NOTIFICATIONS_READ_RETENTION_DAYS", "90")),
+        "NOTIFICATIONS_UNREAD_RETENTION_DAYS": int(env.get("NOTIFICATIONS_UNREAD_RETENTION_DAYS", "365")),
     }

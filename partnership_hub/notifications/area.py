@@ -32,5 +32,7 @@ AREA = Area(
         "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
         # Planners queue ahead (``send_at``) what falls due before their next run; the sweep sends it on time.
         "plan-notices": {"task": "notifications.plan", "schedule": 300.0},
+        # Deletes old sent mail and old centre entries (retention.py); cheap when there is nothing to delete.
+        "prune-notifications": {"task": "notifications.prune_retention", "schedule": 6 * 60 * 60.0},
     },
 )

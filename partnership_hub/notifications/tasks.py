@@ -83,6 +83,16 @@ def plan_partnerships(at: float, *partnership_ids: int) -> int:
     return notices.plan_partnerships(partnership_ids, datetime.fromtimestamp(at, UTC))
 
 
+@shared_task(name="notifications.prune_retention", acks_late=True)
+def prune_retention() -> dict[str, int]:
+    """Periodic: delete sent mail and notification centre entries past their retention (``retention.prune``).
+    Safe to repeat: what is left after its time budget goes on the next run."""
+    from partnership_hub.notifications import retention
+
+    pruned = retention.prune()
+    return {"outbox": pruned.outbox, "notifications": pruned.notifications, "finished": int(pruned.finished)}
+
+
 @worker_process_shutdown.connect
 @worker_shutdown.connect
 def _close_smtp_connection(**_: object) -> None:
