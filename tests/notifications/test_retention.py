@@ -285,14 +285,20 @@ def test_each_lookback_covers_its_planners_window(app, world):
     assert lookback["digest"] >= timedelta(days=7) + slack
 
 
-def test_a_checkin_open_for_92_days_is_not_told_again_after_the_mail_and_the_entries_are_old(app, world, clock):
-    home = world.home
+def email_only_member_app_only_advisor(app, home) -> None:
+    """The member takes every notice by email only, the survivor advisor in the app only."""
     kinds = " ".join(kind.key for kind in areas.notice_kinds())
     with app.app_context():
         bind_tenant(db.session, home.id)
         db.session.add(NotificationPreference(membership_id=home.membership_ids["member"], app_off=kinds))
         db.session.add(NotificationPreference(membership_id=home.membership_ids["survivor_advisor"], email_off=kinds))
         db.session.commit()
+
+
+def test_a_checkin_open_for_92_days_is_not_told_again_after_the_mail_and_the_entries_are_old(app, world, clock):
+    home = world.home
+    email_only_member_app_only_advisor(app, home)
+    with app.app_context():
         ctx = context_for(home.id, home.members["coordinator"].id)
         today = ctx.today()
         clock.now = datetime.combine(today, time(9), UTC)
@@ -319,15 +325,12 @@ def test_no_planner_tells_anyone_twice_while_pruning_every_day_for_longer_than_a
     who takes everything by email only and an advisor who takes everything in the app only and reads it."""
     home, other = world.home, world.other
     longest = max(retention.LOOKBACK.values())
-    kinds = " ".join(kind.key for kind in areas.notice_kinds())
     with app.app_context():
         db.session.execute(update(Partnership).where(Partnership.id == home.id).values(time_zone="UTC"))
         db.session.execute(update(Partnership).where(Partnership.id == other.id).values(time_zone="Pacific/Auckland"))
         db.session.commit()
-        bind_tenant(db.session, home.id)
-        db.session.add(NotificationPreference(membership_id=home.membership_ids["member"], app_off=kinds))
-        db.session.add(NotificationPreference(membership_id=home.membership_ids["survivor_advisor"], email_off=kinds))
-        db.session.commit()
+    email_only_member_app_only_advisor(app, home)
+    with app.app_context():
         ctx = context_for(home.id, home.members["coordinator"].id)
         today = ctx.today()
         start = clock.now = datetime.combine(today, time(9), UTC)
