@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Table, create_engine, text
+from sqlalchemy import Integer, Table, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -264,7 +264,7 @@ def _restore(owner_engine, dump: list[tuple[Table, list[dict]]]) -> None:
                 conn.execute(table.insert(), [row for row in rows if row["partnership_id"] == partnership_id])
         if conn.dialect.name == "postgresql":
             for table, rows in dump:
-                if "id" in table.c:
+                if "id" in table.c and isinstance(table.c.id.type, Integer):  # a uuid id has no sequence
                     conn.execute(
                         text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value)"),
                         {"table": table.name, "value": max(row["id"] for row in rows)},

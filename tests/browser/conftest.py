@@ -78,15 +78,47 @@ def assert_accessible(page) -> None:
     )
 
 
-@pytest.fixture
-def demo_base(live_server):
-    """The live server's base URL, with the demo partnership seeded (``partnership_hub.demo``)."""
+@pytest.fixture(scope="session")
+def demo_rows(database, owner_engine):
+    """The rows ``partnership_hub.demo.seed`` writes, seeded once through the services on the empty
+    schema (as the ``world`` is): seeding takes a second or more, writing its rows back milliseconds.
+    None where the database was not empty (it always is between tests): each test then seeds."""
+    from partnership_hub import create_app
     from partnership_hub.demo import seed
+    from tests.conftest import _clean, _dispose, _dump, _test_config
+
+    if _dump(owner_engine):
+        return None
+    app = create_app(_test_config(database.app_url, database.owner_url))
+    try:
+        with app.app_context():
+            seed()
+        return _dump(owner_engine)
+    finally:
+        _clean(owner_engine)
+        _dispose(app)
+
+
+@pytest.fixture
+def demo_server(live_server, demo_rows, owner_engine):
+    """``live_server`` with the demo partnership in place (``partnership_hub.demo``): its rows are
+    written back, committed, so the test's data is what ``seed()`` writes."""
+    from partnership_hub.demo import seed
+    from tests.conftest import _restore
 
     app, base = live_server
-    with app.app_context():
-        seed()
-    return base
+    if demo_rows is None:
+        with app.app_context():
+            seed()
+    else:
+        _restore(owner_engine, demo_rows)
+    return app, base
+
+
+@pytest.fixture
+def demo_base(demo_server):
+    """The live server's base URL, with the demo partnership seeded (``partnership_hub.demo``)."""
+    return demo_server[1]
 
 
 def log_in(page, base: str, email: str, password: str | None = None) -> None:

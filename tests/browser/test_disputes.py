@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import seed
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
@@ -14,10 +13,8 @@ BASE_PATH = "/p/front-range"
 
 
 @pytest.fixture
-def demo_page(live_server, page):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def demo_page(demo_server, page):
+    _app, base = demo_server
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, base, "coordinator@demo.partnershiphub.local")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
+from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -21,10 +21,8 @@ WIDTHS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "heigh
 
 
 @pytest.fixture
-def demo(live_server):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def demo(demo_server):
+    _app, base = demo_server
     return base
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import DEMO_PASSWORD, seed
+from partnership_hub.demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -16,10 +16,8 @@ BASE_PATH = "/p/front-range"
 
 
 @pytest.fixture
-def demo_page(live_server, page):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def demo_page(demo_server, page):
+    _app, base = demo_server
     page.goto(base + "/login")
     page.get_by_label("Email address").fill("coordinator@demo.partnershiphub.local")
     page.get_by_label("Password").fill(DEMO_PASSWORD)

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from partnership_hub.demo import seed
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
 from tests.browser.conftest import assert_accessible, log_in
@@ -17,10 +16,9 @@ from tests.browser.conftest import assert_accessible, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_recording_an_agreement_that_expires_soon_flags_it(live_server, page):
-    app, base = live_server
+def test_recording_an_agreement_that_expires_soon_flags_it(demo_server, page):
+    app, base = demo_server
     with app.app_context():
-        seed()
         partnership = db.session.scalars(select(Partnership).where(Partnership.slug == "front-range")).one()
         from partnership_hub.context import WorkspaceContext
 

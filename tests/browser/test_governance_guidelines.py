@@ -8,16 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import seed
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_publishing_a_new_version_and_reading_the_diff(live_server, page):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def test_publishing_a_new_version_and_reading_the_diff(demo_server, page):
+    app, base = demo_server
     log_in(page, base, "coordinator@demo.partnershiphub.local")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
 

@@ -8,7 +8,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import seed
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
@@ -16,10 +15,8 @@ BASE_PATH = "/p/front-range"
 
 
 @pytest.fixture
-def demo_page(live_server, page):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def demo_page(demo_server, page):
+    _app, base = demo_server
     log_in(page, base, "coordinator@demo.partnershiphub.local")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Front Range")
     return page, base + BASE_PATH

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from partnership_hub.accounts.models import User
-from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
+from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Partnership
 from tests import factories
@@ -54,11 +54,10 @@ NARROWEST_VALUE = """() => Math.min(
 
 
 @pytest.fixture
-def demo(live_server):
+def demo(demo_server):
     """The demo partnership with a record of every kind; (app, base URL, workspace GET urls)."""
-    app, base = live_server
+    app, base = demo_server
     with app.app_context():
-        seed()
         partnership = db.session.scalars(select(Partnership).where(Partnership.slug == "front-range")).one()
         user = db.session.scalars(select(User).where(User.email == COORDINATOR)).one()
         rec = factories.PartnershipRec(

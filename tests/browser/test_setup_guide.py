@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD, seed
+from partnership_hub.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from partnership_hub.setup.services import ANSWER_MAX
 from tests.browser.conftest import assert_accessible
 
@@ -36,10 +36,8 @@ def fits(page) -> None:
 
 
 @pytest.fixture
-def demo(live_server):
-    app, base = live_server
-    with app.app_context():
-        seed()
+def demo(demo_server):
+    _app, base = demo_server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return base
 
