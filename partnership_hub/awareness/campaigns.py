@@ -272,8 +272,12 @@ def when_in_year(day: DayEntry | None, year: int) -> date | None:
 
 
 def pick_opportunities(ctx: WorkspaceContext, query: str, chosen: list[int]) -> Pick:
-    """The funding opportunities the viewer may see and link, searched by title or funder (two bounded
-    statements, whatever the size of the pipeline)."""
+    """The funding opportunities the viewer may see and link, searched by title or funder, newest first
+    (two bounded statements, whatever the size of the pipeline).
+
+    Newest first, not by title: no index serves ``lower(title)``, so sorting by it read and sorted
+    every opportunity of the pipeline for each keystroke (the picker grew with the pipeline, #8);
+    ``(partnership_id, id)`` is indexed, so the first ``PICK_LIMIT`` matches are an index walk."""
     stmt = select(FundingOpportunity.id, FundingOpportunity.title).where(visible(ctx, FundingOpportunity))
     return picking.search(
         scoped(stmt),
@@ -283,4 +287,5 @@ def pick_opportunities(ctx: WorkspaceContext, query: str, chosen: list[int]) -> 
         query=query,
         chosen=chosen,
         blank="None",
+        sort_columns=(FundingOpportunity.id.desc(),),
     )
