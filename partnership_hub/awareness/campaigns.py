@@ -4,17 +4,18 @@ tasks (action items of the action plan, ``action_items.campaign_plan_id``), a li
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from partnership_hub import picking
 from partnership_hub.actions import services as actions
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.audit import services as audit
-from partnership_hub.awareness.days import BUILTIN, DayEntry, Observed
+from partnership_hub.awareness.days import BUILTIN, DayEntry
 from partnership_hub.awareness.models import AwarenessDay, CampaignPlan
 from partnership_hub.awareness.rules import occurrences_between
 from partnership_hub.confidentiality import visible
@@ -40,10 +41,9 @@ def get_plan(ctx: WorkspaceContext, campaign_plan_id: int) -> CampaignPlan:
     return get_scoped(db.session, CampaignPlan, campaign_plan_id)
 
 
-def day_of(plan: CampaignPlan, observed: Observed) -> DayEntry | None:
-    """The day a plan is for (observed or hidden; None if its own day was removed)."""
-    ref = f"toolkit:{plan.day_key}" if plan.day_key else f"custom:{plan.awareness_day_id}"
-    return observed.by_ref().get(ref)
+def day_ref(plan: CampaignPlan) -> str:
+    """How forms and pickers name the day a plan is for: "toolkit:<key>" or "custom:<id>"."""
+    return f"toolkit:{plan.day_key}" if plan.day_key else f"custom:{plan.awareness_day_id}"
 
 
 def resolve_day_ref(ref: str) -> tuple[str | None, int | None]:
@@ -206,14 +206,23 @@ class PlanRow:
     awareness_day_id: int | None
     owner: str | None
     open_tasks: int
+    day_name: str | None  # the partnership's own day's name (None for a toolkit day)
 
     @property
     def ref(self) -> str:
         return f"toolkit:{self.day_key}" if self.day_key else f"custom:{self.awareness_day_id}"
 
+    @property
+    def day_label(self) -> str | None:
+        """The day's name, or None if it is no longer known."""
+        if self.day_key:
+            return BUILTIN[self.day_key].label if self.day_key in BUILTIN else None
+        return self.day_name
+
 
 def plans_page(ctx: WorkspaceContext, year: int | None, page: int) -> Page[PlanRow]:
-    """One page of campaign plans (a year's, or all), newest year first (ONE statement, count capped)."""
+    """One page of campaign plans (a year's, or all), newest year first, each with its day's name (ONE
+    statement, count capped)."""
     owner = (
         select(User.name)
         .join(Membership, Membership.user_id == User.id)
@@ -230,6 +239,12 @@ def plans_page(ctx: WorkspaceContext, year: int | None, page: int) -> Page[PlanR
         .correlate(CampaignPlan)
         .scalar_subquery()
     )
+    day_name = (
+        select(AwarenessDay.name)
+        .where(AwarenessDay.id == CampaignPlan.awareness_day_id)
+        .correlate(CampaignPlan)
+        .scalar_subquery()
+    )
     stmt = select(
         CampaignPlan.id,
         CampaignPlan.title,
@@ -238,6 +253,7 @@ def plans_page(ctx: WorkspaceContext, year: int | None, page: int) -> Page[PlanR
         CampaignPlan.awareness_day_id,
         owner.label("owner"),
         open_tasks.label("open_tasks"),
+        day_name.label("day_name"),
     ).order_by(CampaignPlan.year.desc(), CampaignPlan.id.desc())
     if year is not None:
         stmt = stmt.where(CampaignPlan.year == year)
@@ -259,6 +275,36 @@ def plans_by_day(ctx: WorkspaceContext, *years: int) -> dict[tuple[str, int], li
     for row in db.session.execute(scoped(stmt)):
         ref = f"toolkit:{row.day_key}" if row.day_key else f"custom:{row.awareness_day_id}"
         found.setdefault((ref, row.year), []).append((row.id, row.title))
+    return found
+
+
+PLANS_LISTED = 100  # the plans shown beside one page of days
+
+
+def plans_for(ctx: WorkspaceContext, shown: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """The plans of the days a page shows, by (day ref, year) → [(id, title)] (ONE statement, at most
+    ``PLANS_LISTED``, oldest first), whatever the number of days and plans the partnership has."""
+    wanted = set(shown)
+    if not wanted:
+        return {}
+    keys = {ref.removeprefix("toolkit:") for ref, _ in wanted if ref.startswith("toolkit:")}
+    ids = {parse_id(ref.removeprefix("custom:")) for ref, _ in wanted if ref.startswith("custom:")} - {None}
+    stmt = (
+        select(
+            CampaignPlan.id, CampaignPlan.title, CampaignPlan.day_key, CampaignPlan.awareness_day_id, CampaignPlan.year
+        )
+        .where(
+            or_(CampaignPlan.day_key.in_(keys), CampaignPlan.awareness_day_id.in_(ids)),
+            CampaignPlan.year.in_({year for _, year in wanted}),
+        )
+        .order_by(CampaignPlan.id)
+        .limit(PLANS_LISTED)
+    )
+    found: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for row in db.session.execute(scoped(stmt)):
+        ref = f"toolkit:{row.day_key}" if row.day_key else f"custom:{row.awareness_day_id}"
+        if (ref, row.year) in wanted:
+            found.setdefault((ref, row.year), []).append((row.id, row.title))
     return found
 
 

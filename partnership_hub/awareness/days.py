@@ -9,7 +9,6 @@ calendar page costs the same statements for 10 days or 200.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -168,28 +167,6 @@ def upcoming(ctx: WorkspaceContext, observed: Observed, today: date, horizon: in
     return sorted(found, key=lambda u: (u.when.start, u.day.label))
 
 
-@dataclass(frozen=True)
-class MonthOfYear:
-    month: date  # its first day
-    entries: list[tuple[DayEntry, Occurrence]]
-
-    @property
-    def name(self) -> str:
-        return calendar.month_name[self.month.month]
-
-
-def year_calendar(observed: Observed, year: int) -> list[MonthOfYear]:
-    """Each month of ``year`` with the observed days that start in it (a month-long observance in its month)."""
-    months = {m: MonthOfYear(date(year, m, 1), []) for m in range(1, 13)}
-    for day in observed.days:
-        for hit in occurrences_between(day.rule, date(year, 1, 1), date(year, 12, 31)):
-            if hit.start.year == year:
-                months[hit.start.month].entries.append((day, hit))
-    for month in months.values():
-        month.entries.sort(key=lambda pair: (pair[1].start, not pair[1].is_month, pair[0].label))
-    return list(months.values())
-
-
 # --- the month view and the personal calendar feed (meetings' calendars loop over the areas) -------------
 
 
@@ -203,7 +180,9 @@ def month_entries(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
         for hit in occurrences_between(day.rule, first, last):
             shown_on = max(hit.start, first)
             label = f"{day.label} (all month)" if hit.is_month else day.label
-            url = url_for("awareness.index", _anchor=_anchor(day))
+            # The year calendar's month, at the page that lists the day (the index shows only a first page).
+            start = hit.start
+            url = url_for("awareness.year_view", year=start.year, month=start.month, show=day.ref, _anchor=_anchor(day))
             entries.append(CalendarEntry(shown_on, label, url, "awareness"))
     return entries
 
@@ -376,17 +355,6 @@ def set_lead_days(ctx: WorkspaceContext, data: dict[str, Any]) -> int:
     db.session.flush()
     audit.record(ctx, "awareness_settings.updated", "awareness_settings", settings.id)
     return lead
-
-
-def base_choices(observed: Observed, editing: AwarenessDay | None = None) -> list[tuple[str, str]]:
-    """Days an offset may count from: every toolkit day and the partnership's own days with a date of
-    their own (not offsets), never the day being edited."""
-    choices = [(f"toolkit:{day.key}", day.label) for day in toolkit.AWARENESS_DAYS]
-    for day in observed.days:
-        own = day.day_id is not None and (editing is None or day.day_id != editing.id)
-        if own and day.rule.kind != RuleKind.OFFSET:
-            choices.append((day.ref, day.label))
-    return choices
 
 
 # --- facts, seeds ------------------------------------------------------------------------------------

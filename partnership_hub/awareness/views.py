@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import g, request, url_for
 
 from partnership_hub import picking, toolkit
-from partnership_hub.awareness import campaigns, days
+from partnership_hub.awareness import campaigns, days, queries
 from partnership_hub.awareness.forms import DayForm, LeadDaysForm, ObserveForm, PlanForm, TaskForm
 from partnership_hub.awareness.rules import RuleKind
-from partnership_hub.parsing import parse_ids, query_text
+from partnership_hub.parsing import parse_id, parse_ids, parse_int, query_text
 from partnership_hub.web.htmx import render
 from partnership_hub.web.tenancy import workspace_blueprint
 from partnership_hub.web.toolkit import (
@@ -28,6 +28,7 @@ from partnership_hub.workspaces.forms import ConfirmForm
 bp = workspace_blueprint("awareness", __name__)
 
 YEAR_MIN, YEAR_MAX = 2000, 2200
+GIVING_TUESDAY = "toolkit:giving_tuesday"
 
 
 def _year(raw: object, default: int) -> int:
@@ -36,37 +37,64 @@ def _year(raw: object, default: int) -> int:
     return year if YEAR_MIN <= year <= YEAR_MAX else default
 
 
-@bp.get("/awareness")
-def index():
-    """What is coming up in the next twelve months, with the lead time and any plans."""
-    require("awareness.view")
+def _index_page(*, coming: int = 1, own_query: str = "", own: int = 1, lead_form: LeadDaysForm | None = None, **kwargs):
+    """The index: a page of the coming days with their plans, the toolkit days, a page of the
+    partnership's own days (searched), the lead time. The same statements for 10 days or 500."""
     today = g.ctx.today()
-    observed = days.observed_days(g.ctx)
-    coming = days.upcoming(g.ctx, observed, today)
-    plans = campaigns.plans_by_day(g.ctx, today.year, today.year + 1)
+    observed = queries.observed_rules(g.ctx)
+    coming_page = queries.coming_page(observed, today, coming)
+    shown = [(item.day.ref, item.when.start.year) for item in coming_page.items]
+    toolkit_shown, toolkit_hidden = queries.toolkit_entries(observed.hidden_keys)
     return render(
         "awareness/index.html",
-        observed=observed,
-        coming=coming,
-        plans=plans,
+        coming=coming_page,
+        plans=campaigns.plans_for(g.ctx, shown),
+        toolkit_days=toolkit_shown,
+        hidden_days=toolkit_hidden,
+        own_days=queries.own_days_page(g.ctx, own_query, own),
+        own_query=own_query,
+        lead_days=observed.lead_days,
         today=today,
-        lead_form=LeadDaysForm(formdata=None, lead_days=str(observed.lead_days)),
+        lead_form=lead_form or LeadDaysForm(formdata=None, lead_days=str(observed.lead_days)),
         observe_form=ObserveForm(formdata=None),
+        **kwargs,
     )
+
+
+@bp.get("/awareness")
+def index():
+    """A page of what is coming up in the next twelve months (an htmx page link gets just that list),
+    the days the partnership observes, its lead time."""
+    require("awareness.view")
+    return _index_page(coming=page_number(request.args), block="coming")
+
+
+@bp.get("/awareness/days")
+def own_days():
+    """The index with the partnership's own days searched as you type, a page at a time (an htmx
+    search or page link gets just that list)."""
+    require("awareness.view")
+    query = query_text(request.args, "q", limit=picking.QUERY_MAX)
+    return _index_page(own_query=query, own=page_number(request.args), block="own_days")
 
 
 @bp.get("/awareness/calendar")
 def year_view():
-    """Any year's observed days, month by month, with that year's plans."""
+    """A year's observed days a month at a time: the twelve months with how many days each holds, and
+    one page of the month shown (this month by default in this year, else January) with its plans."""
     require("awareness.view")
     today = g.ctx.today()
     year = _year(request.args.get("year"), today.year)
-    observed = days.observed_days(g.ctx)
+    month = parse_int(request.args.get("month"), low=1, high=12) or (today.month if year == today.year else 1)
+    observed = queries.observed_rules(g.ctx)
+    shown = queries.year_month(
+        observed, year, month, page_number(request.args), query_text(request.args, "show", limit=40)
+    )
     return render(
         "awareness/year.html",
         year=year,
-        months=days.year_calendar(observed, year),
-        plans=campaigns.plans_by_day(g.ctx, year),
+        shown=shown,
+        plans=campaigns.plans_for(g.ctx, [(day.ref, year) for day, _ in shown.page.items]),
         today=today,
     )
 
@@ -75,8 +103,8 @@ def year_view():
 
 
 def _day_form_page(form: DayForm, day=None):
-    observed = days.observed_days(g.ctx)
-    form.base.choices = [("", "Choose a day"), *days.base_choices(observed, day)]
+    pick = queries.pick_days(g.ctx, "", form.base.data or "", counts_from=True, excluding=day.id if day else None)
+    form.base.choices = pick.choices()
     return render("awareness/day_form.html", form=form, day=day, status=form_status(form))
 
 
@@ -139,18 +167,7 @@ def lead_days():
     form = LeadDaysForm()
     if saved := submit(form, lambda: days.set_lead_days(g.ctx, form.values())):
         return done(f"Days now show as coming up {saved.value} days ahead.", url_for("awareness.index"))
-    today = g.ctx.today()
-    observed = days.observed_days(g.ctx)
-    return render(
-        "awareness/index.html",
-        observed=observed,
-        coming=days.upcoming(g.ctx, observed, today),
-        plans=campaigns.plans_by_day(g.ctx, today.year, today.year + 1),
-        today=today,
-        lead_form=form,
-        observe_form=ObserveForm(formdata=None),
-        status=form_status(form),
-    )
+    return _index_page(lead_form=form, status=form_status(form))
 
 
 # --- campaign plans ------------------------------------------------------------------------------------
@@ -162,24 +179,23 @@ def plans():
     raw_year = query_text(request.args, "year")
     year = _year(raw_year, 0) if raw_year else None
     page = campaigns.plans_page(g.ctx, year or None, page_number(request.args))
-    observed = days.observed_days(g.ctx)
-    return render("awareness/plans.html", page=page, year=year, labels=observed.by_ref(), block="results")
+    return render("awareness/plans.html", page=page, year=year, block="results")
 
 
 def _plan_form_page(form: PlanForm, plan=None):
-    observed = days.observed_days(g.ctx)
-    form.day.choices = [("", "Choose a day")] + [(day.ref, day.label) for day in observed.days]
+    if plan is None:  # a plan's day is chosen when it is made
+        form.day.choices = queries.pick_days(g.ctx, "", form.day.data or "").choices()
     chosen_owner = parse_ids([form.owner_membership_id.data])
     chosen_opportunity = parse_ids([form.funding_opportunity_id.data])
     picks = picking.pick_together({"owner": workspaces.people_spec(g.ctx, chosen_owner, "Nobody yet")})
     form.owner_membership_id.choices = picks["owner"].choices()
     form.funding_opportunity_id.choices = campaigns.pick_opportunities(g.ctx, "", chosen_opportunity).choices()
-    day = observed.by_ref().get(form.day.data or "")
+    day_ref = campaigns.day_ref(plan) if plan is not None else form.day.data
     return render(
         "awareness/plan_form.html",
         form=form,
         plan=plan,
-        giving_tuesday=day is not None and day.key == "giving_tuesday",
+        giving_tuesday=day_ref == GIVING_TUESDAY,
         note=toolkit.GIVING_TUESDAY_NOTE,
         status=form_status(form),
     )
@@ -201,8 +217,7 @@ def plan_new():
 
 
 def _plan_page(plan, task_form: TaskForm | None = None):
-    observed = days.observed_days(g.ctx)
-    day = campaigns.day_of(plan, observed)
+    day = queries.day_entry(g.ctx, campaigns.day_ref(plan))
     task = task_form or TaskForm(formdata=None)
     pick = picking.pick_together(
         {"who": workspaces.people_spec(g.ctx, parse_ids([task.assignee_membership_id.data]), "Nobody yet")}
@@ -236,7 +251,7 @@ def plan_edit(campaign_plan_id: int):
         require("awareness.manage")  # coordinators and the owner; others 403
     form = PlanForm(obj=found)
     if request.method == "GET":
-        form.day.data = f"toolkit:{found.day_key}" if found.day_key else f"custom:{found.awareness_day_id}"
+        form.day.data = campaigns.day_ref(found)
         form.year.data = str(found.year)
         form.owner_membership_id.data = str(found.owner_membership_id or "")
         form.funding_opportunity_id.data = str(found.funding_opportunity_id or "")
@@ -265,6 +280,30 @@ def plan_delete(campaign_plan_id: int):
     form = confirmed(ConfirmForm())
     submit(form, lambda: campaigns.delete_plan(g.ctx, found), validate=False)
     return done("The plan was removed; its tasks stay on the action plan.", url_for("awareness.plans"))
+
+
+def _day_picker_request() -> tuple[str, str]:
+    """What a day picker's search asks for: (the search text, the day chosen now, a ref like
+    "custom:7" — the ``picker`` macro sends the select's value under the field's name)."""
+    query, _ = picker_request()
+    return query, query_text(request.args, request.args.get("field", ""), limit=40)
+
+
+@bp.get("/awareness/pick/counts-from")
+def pick_counts_from():
+    """The day form's "counts from" options for what has been typed (``excluding``: the day edited)."""
+    require("awareness.manage")
+    query, chosen = _day_picker_request()
+    excluding = parse_id(request.args.get("excluding"))
+    return picker_response(queries.pick_days(g.ctx, query, chosen, counts_from=True, excluding=excluding))
+
+
+@bp.get("/awareness/pick/days")
+def pick_days():
+    """The campaign plan form's day options for what has been typed (the days the partnership observes)."""
+    require("campaigns.plan")
+    query, chosen = _day_picker_request()
+    return picker_response(queries.pick_days(g.ctx, query, chosen))
 
 
 @bp.get("/awareness/pick/funding")

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from partnership_hub.awareness import days
+from partnership_hub import toolkit
+from partnership_hub.awareness import days, queries
 from partnership_hub.awareness.models import AwarenessDay, AwarenessHiddenDay, AwarenessSettings
 from partnership_hub.awareness.rules import occurrences_between
 from partnership_hub.context import context_for
@@ -108,8 +109,10 @@ def test_hiding_a_toolkit_day_takes_it_off_the_calendar_and_observing_brings_it_
     observed = days.observed_days(ctx)
     assert "toolkit:tip_day" not in {d.ref for d in observed.days}
     assert [d.key for d in observed.hidden] == ["tip_day"]
-    year = days.year_calendar(observed, 2026)
-    assert all(day.key != "tip_day" for month in year for day, _ in month.entries)
+    rules = queries.observed_rules(ctx)
+    assert "toolkit:tip_day" not in {ref for ref, _, _ in rules.days} and rules.hidden_keys == {"tip_day"}
+    listed = [day.key for month in range(1, 13) for day, _ in queries.year_month(rules, 2026, month, 1).page.items]
+    assert "tip_day" not in listed and len(listed) == len(toolkit.AWARENESS_DAYS) - 1
     days.set_observed(ctx, {"key": "tip_day", "observe": "1"})
     db.session.commit()
     assert _count(AwarenessHiddenDay) == 0
