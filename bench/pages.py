@@ -168,11 +168,13 @@ def build_schema(database: Database, env: dict[str, str]) -> None:
     from flask_migrate import upgrade
 
     from partnership_hub import create_app
+    from partnership_hub.cli import attach_migrations
     from partnership_hub.config import load_config
     from partnership_hub.extensions import db
     from partnership_hub.provisioning import provision_app_role
 
     app = create_app(load_config(env))
+    attach_migrations(app)
     with app.app_context():
         upgrade()
         db.engine.dispose()

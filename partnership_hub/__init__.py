@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Alembic logs each of its plugins at INFO whenever it is imported (every `flask` command of
+    # Alembic logs each of its plugins at INFO whenever it is imported (`flask db upgrade` in
     # `make run`), burying the demo's sign-in banner; its warnings still show.
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -48,12 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from partnership_hub import security
-    from partnership_hub.extensions import csrf, db, limiter, login_manager, migrate
+    from partnership_hub.extensions import csrf, db, limiter, login_manager
     from partnership_hub.tasks import init_celery
     from partnership_hub.web.security import register_security_headers, trust_proxies
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -9,7 +9,49 @@ import click
 from flask import Flask, current_app
 
 
+def attach_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to ``app`` (once). Only the processes that migrate call this: ``flask db …``
+    (through ``MigrationCommands``), the tests' and the bench's schema builders. A web worker never
+    imports Flask-Migrate, Alembic, Mako or the Pygments lexers Mako pulls in (about 110 modules)."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        from partnership_hub.config import PROJECT_ROOT
+        from partnership_hub.extensions import db
+
+        Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+
+class MigrationCommands(click.Group):
+    """``flask db …``: Flask-Migrate's commands, loaded when the group is used."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__("db", help="Database migrations (Flask-Migrate): upgrade, downgrade, migrate, ...")
+        self._app = app
+
+    def _commands(self) -> click.Group:
+        attach_migrations(self._app)
+        from flask_migrate.cli import db as commands
+
+        return commands
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        # Asked for when `flask db …` is parsed: the group's own options (--directory, -x) and the
+        # callback that keeps them for the subcommands become Flask-Migrate's.
+        commands = self._commands()
+        self.callback = commands.callback
+        return commands.get_params(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands().get_command(ctx, cmd_name)
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(MigrationCommands(app))
+
     @app.cli.command("provision-db")
     def provision_db() -> None:
         """Create/refresh the PostgreSQL role the app connects as (run after `flask db upgrade`)."""

@@ -88,8 +88,10 @@ def _migrate(database_uri: str, owner_uri: str) -> None:
     from flask_migrate import upgrade
 
     from partnership_hub import create_app
+    from partnership_hub.cli import attach_migrations
 
     app = create_app(_test_config(database_uri, owner_uri))
+    attach_migrations(app)
     with app.app_context():
         upgrade()
 
