@@ -117,17 +117,18 @@ _OWN_COLUMNS = (
 
 
 def _own_days() -> Select[Any]:
-    """The partnership's own days: id, name, description, the base's name, then the rule's values."""
-    return select(
-        AwarenessDay.id, AwarenessDay.name, AwarenessDay.description, _BASE.name.label("base_name"), *_OWN_COLUMNS
-    ).outerjoin(_BASE, _BASE.id == AwarenessDay.base_day_id)
+    """The partnership's own days: id, name, the base's name, then the rule's values (not the
+    description, which no calendar shows and which may be long)."""
+    return select(AwarenessDay.id, AwarenessDay.name, _BASE.name.label("base_name"), *_OWN_COLUMNS).outerjoin(
+        _BASE, _BASE.id == AwarenessDay.base_day_id
+    )
 
 
 def _entry(row: Any) -> DayEntry:
     """The entry of one own day from a ``_own_days`` row (a Row or a plain tuple, as ``paginate`` gives)."""
-    day_id, name, description, base_name = row[:4]
-    rule = rule_of(tuple(row[4 : 4 + len(_OWN_COLUMNS)]))
-    return DayEntry(f"custom:{day_id}", name, rule, describe(rule, base_name or ""), description, day_id=day_id)
+    day_id, name, base_name = row[:3]
+    rule = rule_of(tuple(row[3 : 3 + len(_OWN_COLUMNS)]))
+    return DayEntry(f"custom:{day_id}", name, rule, describe(rule, base_name or ""), day_id=day_id)
 
 
 @dataclass(frozen=True)
@@ -148,18 +149,18 @@ class ObservedRules:
 
 def observed_rules(ctx: WorkspaceContext) -> ObservedRules:
     """Every observed day's rule values, the hidden toolkit keys and the lead time: ONE statement."""
-    width = 4 + len(_OWN_COLUMNS)
+    width = 3 + len(_OWN_COLUMNS)
     own = _own_days().add_columns(literal("day").label("row_kind")).limit(CUSTOM_MAX)
     hidden = select(null(), AwarenessHiddenDay.day_key, *(null(),) * (width - 2), literal("hidden"))
     # The lead time rides in the month's column (both small integers).
-    lead = select(*(null(),) * 5, AwarenessSettings.lead_days, *(null(),) * (width - 6), literal("settings"))
+    lead = select(*(null(),) * 4, AwarenessSettings.lead_days, *(null(),) * (width - 5), literal("settings"))
     # SQLite takes no LIMIT on a bare member of a UNION: the limited part goes in as a subquery.
     rows = db.session.execute(union_all(scoped(own).subquery().select(), scoped(hidden), scoped(lead))).all()
     hidden_keys = frozenset(row[1] for row in rows if row.row_kind == "hidden")
-    lead_days = next((row[5] for row in rows if row.row_kind == "settings"), None) or DEFAULT_LEAD_DAYS
+    lead_days = next((row[4] for row in rows if row.row_kind == "settings"), None) or DEFAULT_LEAD_DAYS
     found = [(entry.ref, entry.label, values) for day, values, entry in _toolkit() if day.key not in hidden_keys]
     own_rows = {f"custom:{row.id}": row for row in rows if row.row_kind == "day"}
-    found.extend((ref, row.name, tuple(row[4:width])) for ref, row in own_rows.items())
+    found.extend((ref, row.name, tuple(row[3:width])) for ref, row in own_rows.items())
     return ObservedRules(found, own_rows, hidden_keys, lead_days)
 
 
