@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -129,12 +130,37 @@ class OrganizationSector(TenantMixin, Model):
         UniqueConstraint("organization_id", "sector_key"),
         UniqueConstraint("organization_id", "custom_sector_id"),
         Index("ix_organization_sectors_partnership_id_sector_key", "partnership_id", "sector_key"),
+        # A sector's active organizations in name order: its first names are a LIMIT walk, its count an
+        # index-only scan (the coverage page, ``services.sector_tallies``).
+        Index(
+            "ix_organization_sectors_active_sector_order",
+            "partnership_id",
+            "sector_key",
+            "organization_name_key",
+            "organization_id",
+            postgresql_where=text("organization_active AND sector_key IS NOT NULL"),
+            sqlite_where=text("organization_active AND sector_key IS NOT NULL"),
+        ),
+        Index(
+            "ix_organization_sectors_active_custom_order",
+            "partnership_id",
+            "custom_sector_id",
+            "organization_name_key",
+            "organization_id",
+            postgresql_where=text("organization_active AND custom_sector_id IS NOT NULL"),
+            sqlite_where=text("organization_active AND custom_sector_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int]
     sector_key: Mapped[str | None] = mapped_column(String(60))
     custom_sector_id: Mapped[int | None]
+    # The organization's ``name_key`` and whether it is active (not archived), copied onto the link and
+    # kept true by database triggers (migration 0032) whatever writes the organization or the link. Read
+    # them in SQL: a loaded link does not see a change its organization made in the same session.
+    organization_name_key: Mapped[str] = mapped_column(String(160), server_default="")
+    organization_active: Mapped[bool] = mapped_column(server_default=true())
 
     organization: Mapped[Organization] = relationship(
         back_populates="sectors",
