@@ -12,7 +12,28 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, Subquery, case, cast, exists, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+    values,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
@@ -681,26 +702,72 @@ FAMILIES = tuple(
 )
 
 
-def _sector_groups() -> Subquery:
-    """(kind, key, organization id, name, name_key): each active organization once per group it
-    belongs to (see ``TallyKey``), from its sector links."""
-    links = (
+def _families() -> CTE:
+    """``FAMILIES`` as a small literal table (key, top), once per statement: a join on it is cheaper than a
+    CASE over every link."""
+    return (
+        values(column("key", String), column("top", String), name="families", literal_binds=True).data(FAMILIES).cte()
+    )
+
+
+def _active_links() -> Select[Any]:
+    """(key, custom_sector_id, organization_id, name_key): every link of an active organization, where
+    ``key`` is the toolkit sector of the link, or the one its custom sector is placed under."""
+    return (
         select(
             func.coalesce(OrganizationSector.sector_key, CustomSector.parent_key).label("key"),
             OrganizationSector.custom_sector_id,
-            Organization.id,
-            Organization.name,
-            Organization.name_key,
+            OrganizationSector.organization_id,
+            OrganizationSector.organization_name_key.label("name_key"),
         )
-        .join(Organization, Organization.id == OrganizationSector.organization_id)
         .outerjoin(CustomSector, CustomSector.id == OrganizationSector.custom_sector_id)
-        .where(Organization.archived_at.is_(None))
-        .cte("links")
+        .where(OrganizationSector.organization_active)
     )
-    # A small literal table (a join on it is cheaper than a CASE over every link).
-    families = union_all(*(select(literal(key).label("key"), literal(top).label("top")) for key, top in FAMILIES))
-    family = families.subquery("families")
-    columns = (links.c.id, links.c.name, links.c.name_key)
+
+
+def _first_links(limit: int) -> Select[Any] | CompoundSelect:
+    """``_active_links``' columns for the first ``limit`` active organizations (by name_key, id) of each
+    toolkit sector and each custom sector: enough to name any group's first ``limit``, as a group's first
+    few are among the first few of the sectors it gathers. On PostgreSQL a LIMIT walk of the active
+    links' name-order indexes per sector (the fixed toolkit list and the partnership's custom sectors;
+    a link to a key the toolkit does not have, which no form accepts, is counted but not named); SQLite,
+    which has no LATERAL, ranks every active link (the embedded default's directories are small)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return _active_links()
+    walk = (OrganizationSector.organization_name_key, OrganizationSector.organization_id)
+    columns = (OrganizationSector.organization_id, OrganizationSector.organization_name_key.label("name_key"))
+    toolkit_keys = (
+        func.unnest(postgresql.array(list(SECTORS_BY_KEY))).table_valued("key").render_derived("toolkit_keys")
+    )
+    by_key = (
+        select(*columns)
+        .where(OrganizationSector.organization_active, OrganizationSector.sector_key == toolkit_keys.c.key)
+        .order_by(*walk)
+        .limit(limit)
+        .lateral("firsts_by_key")
+    )
+    by_custom = (
+        select(*columns)
+        .where(OrganizationSector.organization_active, OrganizationSector.custom_sector_id == CustomSector.id)
+        .order_by(*walk)
+        .limit(limit)
+        .lateral("firsts_by_custom")
+    )
+    no_custom = literal(None, Integer).label("custom_sector_id")
+    return union_all(
+        select(toolkit_keys.c.key, no_custom, by_key.c.organization_id, by_key.c.name_key).join_from(
+            toolkit_keys, by_key, true()
+        ),
+        select(CustomSector.parent_key, CustomSector.id, by_custom.c.organization_id, by_custom.c.name_key).join_from(
+            CustomSector, by_custom, true()
+        ),
+    )
+
+
+def _sector_groups(links: CTE, family: CTE) -> Subquery:
+    """(kind, key, organization_id, name_key): each organization of ``links`` (``_active_links``' columns)
+    once per group it belongs to (see ``TallyKey``); ``family`` is ``_families()``."""
+    columns = (links.c.organization_id, links.c.name_key)
     return union(  # UNION, not UNION ALL: an organization counts once per group
         select(literal(SECTOR).label("kind"), links.c.key.label("key"), *columns).where(links.c.key.is_not(None)),
         select(literal(WITHIN), family.c.top, *columns).join_from(links, family, family.c.key == links.c.key),
@@ -710,33 +777,79 @@ def _sector_groups() -> Subquery:
     ).subquery("groups")
 
 
+def _group_counts(family: CTE) -> CompoundSelect:
+    """(kind, key, total): every group's count of active organizations, a row per group.
+
+    A toolkit sector's links (one per organization: a unique constraint) and a custom sector's are
+    counted by a grouped scan of the active links' index. Only the groups that gather several sectors
+    (a family's WITHIN, a toolkit sector with custom sectors under it) read their organizations to
+    count each once: the links of the families' sectors and of the custom sectors, not every link."""
+    active = OrganizationSector.organization_active
+    parents = select(CustomSector.parent_key).where(CustomSector.parent_key.is_not(None))
+    shared = (
+        select(OrganizationSector.sector_key.label("key"), OrganizationSector.organization_id)
+        .where(active, OrganizationSector.sector_key.in_([key for key, _top in FAMILIES]))
+        .union_all(
+            select(OrganizationSector.sector_key, OrganizationSector.organization_id).where(
+                active, OrganizationSector.sector_key.in_(parents)
+            ),
+            select(CustomSector.parent_key, OrganizationSector.organization_id)
+            .join(CustomSector, CustomSector.id == OrganizationSector.custom_sector_id)
+            .where(active),
+        )
+        .cte("shared_links")
+    )
+    gathered = union(  # UNION: an organization counts once per group
+        select(literal(SECTOR).label("kind"), shared.c.key.label("key"), shared.c.organization_id).where(
+            shared.c.key.in_(parents)
+        ),
+        select(literal(WITHIN), family.c.top, shared.c.organization_id).join_from(
+            shared, family, family.c.key == shared.c.key
+        ),
+    ).subquery("gathered")
+    return union_all(
+        select(literal(SECTOR).label("kind"), OrganizationSector.sector_key.label("key"), func.count().label("total"))
+        .where(active, OrganizationSector.sector_key.is_not(None), OrganizationSector.sector_key.not_in(parents))
+        .group_by(OrganizationSector.sector_key),
+        select(literal(CUSTOM), cast(OrganizationSector.custom_sector_id, String), func.count())
+        .where(active, OrganizationSector.custom_sector_id.is_not(None))
+        .group_by(OrganizationSector.custom_sector_id),
+        select(gathered.c.kind, gathered.c.key, func.count()).group_by(gathered.c.kind, gathered.c.key),
+    )
+
+
 def sector_counts() -> dict[TallyKey, int]:
-    """Every group's count of active organizations (one grouped statement, a row per group)."""
-    groups = _sector_groups()
-    stmt = select(groups.c.kind, groups.c.key, func.count()).group_by(groups.c.kind, groups.c.key)
-    return {(kind, key): count for kind, key, count in db.session.execute(scoped(stmt)).tuples()}
+    """Every group's count of active organizations (one statement, a row per group: grouped scans of the
+    active links' indexes, see ``_group_counts``)."""
+    return {(kind, key): total for kind, key, total in db.session.execute(scoped(_group_counts(_families()))).tuples()}
 
 
 def sector_tallies(limit: int = NAMES_SHOWN) -> dict[TallyKey, Named]:
     """Every group's count of active organizations and its first ``limit`` (1 or more) names, in ONE
-    aggregated statement: at most ``limit`` rows per group, whatever the size of the directory."""
-    groups = _sector_groups()
+    statement: the counts of ``sector_counts``, the names from at most ``limit`` links per sector
+    (``_first_links``), whatever the size of the directory."""
+    family = _families()
+    groups = _sector_groups(_first_links(limit).cte("first_links"), family)
     group = (groups.c.kind, groups.c.key)
     ranked = select(
         *group,
-        groups.c.name,
-        func.count().over(partition_by=group).label("total"),
-        func.row_number().over(partition_by=group, order_by=(groups.c.name_key, groups.c.id)).label("rank"),
+        groups.c.organization_id,
+        func.row_number()
+        .over(partition_by=group, order_by=(groups.c.name_key, groups.c.organization_id))
+        .label("rank"),
     ).subquery("ranked")
+    counts = _group_counts(family).subquery("counts")
+    name = select(Organization.name).where(Organization.id == ranked.c.organization_id).scalar_subquery()
     stmt = (
-        select(ranked.c.kind, ranked.c.key, ranked.c.name, ranked.c.total)
+        select(ranked.c.kind, ranked.c.key, name.label("name"), counts.c.total)
+        .join_from(ranked, counts, and_(counts.c.kind == ranked.c.kind, counts.c.key == ranked.c.key))
         .where(ranked.c.rank <= limit)
         .order_by(ranked.c.kind, ranked.c.key, ranked.c.rank)
     )
     names: dict[TallyKey, list[str]] = {}
     totals: dict[TallyKey, int] = {}
-    for kind, key, name, total in db.session.execute(scoped(stmt)).tuples():
-        names.setdefault((kind, key), []).append(name)
+    for kind, key, organization_name, total in db.session.execute(scoped(stmt)).tuples():
+        names.setdefault((kind, key), []).append(organization_name)
         totals[(kind, key)] = total
     return {group_key: Named(tuple(names[group_key]), totals[group_key]) for group_key in names}
 
