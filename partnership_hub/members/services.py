@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -22,16 +23,15 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    column,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
     union,
     union_all,
-    values,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
@@ -704,10 +704,15 @@ FAMILIES = tuple(
 
 def _families() -> CTE:
     """``FAMILIES`` as a small literal table (key, top), once per statement: a join on it is cheaper than a
-    CASE over every link."""
-    return (
-        values(column("key", String), column("top", String), name="families", literal_binds=True).data(FAMILIES).cte()
-    )
+    CASE over every link. (Not ``values()``: a statement holding one is compiled again at every call.)"""
+
+    rows = (select(_written(key).label("key"), _written(top).label("top")) for key, top in FAMILIES)
+    return union_all(*rows).cte("families")
+
+
+def _written(key: str) -> Any:
+    """A toolkit key written into the statement: the fixed lists read no parameters."""
+    return literal_column(f"'{key}'", String)
 
 
 def _active_links() -> Select[Any]:
@@ -725,19 +730,21 @@ def _active_links() -> Select[Any]:
     )
 
 
-def _first_links(limit: int) -> Select[Any] | CompoundSelect:
+def _first_links(limit: int, postgres: bool) -> Select[Any] | CompoundSelect:
     """``_active_links``' columns for the first ``limit`` active organizations (by name_key, id) of each
     toolkit sector and each custom sector: enough to name any group's first ``limit``, as a group's first
     few are among the first few of the sectors it gathers. On PostgreSQL a LIMIT walk of the active
     links' name-order indexes per sector (the fixed toolkit list and the partnership's custom sectors;
     a link to a key the toolkit does not have, which no form accepts, is counted but not named); SQLite,
     which has no LATERAL, ranks every active link (the embedded default's directories are small)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not postgres:
         return _active_links()
     walk = (OrganizationSector.organization_name_key, OrganizationSector.organization_id)
     columns = (OrganizationSector.organization_id, OrganizationSector.organization_name_key.label("name_key"))
     toolkit_keys = (
-        func.unnest(postgresql.array(list(SECTORS_BY_KEY))).table_valued("key").render_derived("toolkit_keys")
+        func.unnest(literal(list(SECTORS_BY_KEY), postgresql.ARRAY(String)))
+        .table_valued("key")
+        .render_derived("toolkit_keys")
     )
     by_key = (
         select(*columns)
@@ -788,7 +795,7 @@ def _group_counts(family: CTE) -> CompoundSelect:
     parents = select(CustomSector.parent_key).where(CustomSector.parent_key.is_not(None))
     shared = (
         select(OrganizationSector.sector_key.label("key"), OrganizationSector.organization_id)
-        .where(active, OrganizationSector.sector_key.in_([key for key, _top in FAMILIES]))
+        .where(active, OrganizationSector.sector_key.in_([_written(key) for key, _top in FAMILIES]))
         .union_all(
             select(OrganizationSector.sector_key, OrganizationSector.organization_id).where(
                 active, OrganizationSector.sector_key.in_(parents)
@@ -818,18 +825,18 @@ def _group_counts(family: CTE) -> CompoundSelect:
     )
 
 
-def sector_counts() -> dict[TallyKey, int]:
-    """Every group's count of active organizations (one statement, a row per group: grouped scans of the
-    active links' indexes, see ``_group_counts``)."""
-    return {(kind, key): total for kind, key, total in db.session.execute(scoped(_group_counts(_families()))).tuples()}
+@cache
+def _counts_statement() -> CompoundSelect:
+    """``_group_counts`` built once: the tenant filter is added at execution (``db.scoped``)."""
+    return _group_counts(_families())
 
 
-def sector_tallies(limit: int = NAMES_SHOWN) -> dict[TallyKey, Named]:
-    """Every group's count of active organizations and its first ``limit`` (1 or more) names, in ONE
-    statement: the counts of ``sector_counts``, the names from at most ``limit`` links per sector
-    (``_first_links``), whatever the size of the directory."""
+@cache
+def _tallies_statement(postgres: bool, limit: int) -> Select[Any]:
+    """``sector_tallies``' statement, built once per database kind and ``limit`` (building it cost more
+    than running it on a small partnership); the tenant filter is added at execution."""
     family = _families()
-    groups = _sector_groups(_first_links(limit).cte("first_links"), family)
+    groups = _sector_groups(_first_links(limit, postgres).cte("first_links"), family)
     group = (groups.c.kind, groups.c.key)
     ranked = select(
         *group,
@@ -840,15 +847,28 @@ def sector_tallies(limit: int = NAMES_SHOWN) -> dict[TallyKey, Named]:
     ).subquery("ranked")
     counts = _group_counts(family).subquery("counts")
     name = select(Organization.name).where(Organization.id == ranked.c.organization_id).scalar_subquery()
-    stmt = (
+    return (
         select(ranked.c.kind, ranked.c.key, name.label("name"), counts.c.total)
         .join_from(ranked, counts, and_(counts.c.kind == ranked.c.kind, counts.c.key == ranked.c.key))
         .where(ranked.c.rank <= limit)
         .order_by(ranked.c.kind, ranked.c.key, ranked.c.rank)
     )
+
+
+def sector_counts() -> dict[TallyKey, int]:
+    """Every group's count of active organizations (one statement, a row per group: grouped scans of the
+    active links' indexes, see ``_group_counts``)."""
+    return {(kind, key): total for kind, key, total in db.session.execute(scoped(_counts_statement())).tuples()}
+
+
+def sector_tallies(limit: int = NAMES_SHOWN) -> dict[TallyKey, Named]:
+    """Every group's count of active organizations and its first ``limit`` (1 or more) names, in ONE
+    statement: the counts of ``sector_counts``, the names from at most ``limit`` links per sector
+    (``_first_links``), whatever the size of the directory."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     names: dict[TallyKey, list[str]] = {}
     totals: dict[TallyKey, int] = {}
-    for kind, key, organization_name, total in db.session.execute(scoped(stmt)).tuples():
+    for kind, key, organization_name, total in db.session.execute(scoped(_tallies_statement(postgres, limit))).tuples():
         names.setdefault((kind, key), []).append(organization_name)
         totals[(kind, key)] = total
     return {group_key: Named(tuple(names[group_key]), totals[group_key]) for group_key in names}
