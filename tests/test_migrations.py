@@ -23,21 +23,6 @@ def test_migrated_schema_matches_the_models(app, owner_engine):
     assert differences == []
 
 
-def test_a_web_process_does_not_load_the_migration_tools(tmp_path):
-    """Flask-Migrate, Alembic, Mako and Pygments (≈110 modules, several MB a worker) load only where
-    something migrates: the app factory leaves them out."""
-    code = (
-        "import sys\n"
-        "from partnership_hub import create_app\n"
-        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.db', 'TESTING': True}})\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask_migrate', 'alembic', 'mako', 'pygments'}))\n"
-    )
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
 def test_flask_db_upgrade_loads_flask_migrate_when_asked(tmp_path):
     """`flask db upgrade` (the README's and the compose file's) still builds the schema through the
     lazily loaded commands, with the group's own options."""
