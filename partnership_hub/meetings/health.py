@@ -168,30 +168,17 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """The meetings' setup facts, over the meetings the viewer may see, as capped counts (scalar
-    subqueries) and plain values: meetings at all, held in the last ``SETUP_RECENT_DAYS`` days, recurring
-    series still going, the intended frequency, meetings that invite survivor advisors."""
+    subqueries) and plain values: meetings held in the last ``SETUP_RECENT_DAYS`` days, recurring series
+    still going, the intended frequency — only what the area's checks read (every home page computes
+    them)."""
     seen = visible(ctx, Meeting) if ctx.membership else true()
     now = utcnow()
     recent = and_(seen, _held(now), Meeting.starts_at >= now - timedelta(days=SETUP_RECENT_DAYS))
-    advisors = and_(seen, Meeting.status == MeetingStatus.SCHEDULED, _named_or_board())
     return {
-        "meetings": capped_count(select(Meeting.id).where(seen)),
         "meetings_held_recently": capped_count(select(Meeting.id).where(recent)),
         "meeting_series": capped_count(select(MeetingSeries.id).where(MeetingSeries.ended_at.is_(None))),
         "meetings_frequency_set": ctx.partnership.meetings_every_weeks is not None,
-        "meetings_with_advisors": capped_count(select(Meeting.id).where(advisors)),
     }
-
-
-def _named_or_board() -> Any:
-    """Survivor advisors are in the room: a survivor advisory board meeting, or one naming an advisor."""
-    named = (
-        select(MeetingInvitee.id)
-        .join(Membership, Membership.id == MeetingInvitee.membership_id)
-        .where(MeetingInvitee.meeting_id == Meeting.id, Membership.role == Role.SURVIVOR_ADVISOR)
-        .exists()
-    )
-    return or_(Meeting.kind == MeetingKind.ADVISORY_BOARD, named)
 
 
 # --- the health page ----------------------------------------------------------------------------
