@@ -1135,12 +1135,11 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the directory, as scalar subqueries the guide
     evaluates together with other areas' facts in one query. Counts stop at ``workspaces.FACT_CAP``;
     the sectors covered are found by skipping from one sector key to the next (one index probe per
-    sector the taxonomy has, however many organizations each holds)."""
+    sector the taxonomy has, however many organizations each holds; the links' own copy of their
+    organization's active flag keeps each probe in ``ix_organization_sectors_active_sector_order``)."""
     active = Organization.archived_at.is_(None)
-    covered = (
-        select(OrganizationSector.sector_key)
-        .join(OrganizationSector.organization)
-        .where(active, OrganizationSector.sector_key.is_not(None))
+    covered = select(OrganizationSector.sector_key).where(
+        OrganizationSector.organization_active, OrganizationSector.sector_key.is_not(None)
     )
 
     def first_key_after(key: Any = None) -> Any:
