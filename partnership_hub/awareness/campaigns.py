@@ -41,9 +41,14 @@ def get_plan(ctx: WorkspaceContext, campaign_plan_id: int) -> CampaignPlan:
     return get_scoped(db.session, CampaignPlan, campaign_plan_id)
 
 
+def _ref(day_key: str | None, awareness_day_id: int | None) -> str:
+    """How forms and pickers name a plan's day: "toolkit:<key>" or "custom:<id>"."""
+    return f"toolkit:{day_key}" if day_key else f"custom:{awareness_day_id}"
+
+
 def day_ref(plan: CampaignPlan) -> str:
-    """How forms and pickers name the day a plan is for: "toolkit:<key>" or "custom:<id>"."""
-    return f"toolkit:{plan.day_key}" if plan.day_key else f"custom:{plan.awareness_day_id}"
+    """The day a plan is for, as forms and pickers name it."""
+    return _ref(plan.day_key, plan.awareness_day_id)
 
 
 def resolve_day_ref(ref: str) -> tuple[str | None, int | None]:
@@ -210,7 +215,7 @@ class PlanRow:
 
     @property
     def ref(self) -> str:
-        return f"toolkit:{self.day_key}" if self.day_key else f"custom:{self.awareness_day_id}"
+        return _ref(self.day_key, self.awareness_day_id)
 
     @property
     def day_label(self) -> str | None:
@@ -260,22 +265,27 @@ def plans_page(ctx: WorkspaceContext, year: int | None, page: int) -> Page[PlanR
     return paginate(scoped(stmt), page, PLANS_PAGE_SIZE, row=lambda r: PlanRow(*r), cap=1000)
 
 
-def plans_by_day(ctx: WorkspaceContext, *years: int) -> dict[tuple[str, int], list[tuple[int, str]]]:
-    """The plans of ``years`` by (day ref, year) → [(id, title)], for the calendars (ONE statement; at
-    most 400 listed)."""
+def _plans_by_day(*where: Any, limit: int) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """The plans matching ``where`` by (day ref, year) → [(id, title)], oldest first (ONE statement, at
+    most ``limit``)."""
     stmt = (
         select(
             CampaignPlan.id, CampaignPlan.title, CampaignPlan.day_key, CampaignPlan.awareness_day_id, CampaignPlan.year
         )
-        .where(CampaignPlan.year.in_(years))
+        .where(*where)
         .order_by(CampaignPlan.id)
-        .limit(400)
+        .limit(limit)
     )
     found: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for row in db.session.execute(scoped(stmt)):
-        ref = f"toolkit:{row.day_key}" if row.day_key else f"custom:{row.awareness_day_id}"
-        found.setdefault((ref, row.year), []).append((row.id, row.title))
+        found.setdefault((_ref(row.day_key, row.awareness_day_id), row.year), []).append((row.id, row.title))
     return found
+
+
+def plans_by_day(ctx: WorkspaceContext, *years: int) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """The plans of ``years`` by (day ref, year) → [(id, title)], for the notices and the digest (ONE
+    statement; at most 400 listed)."""
+    return _plans_by_day(CampaignPlan.year.in_(years), limit=400)
 
 
 PLANS_LISTED = 100  # the plans shown beside one page of days
@@ -289,23 +299,12 @@ def plans_for(ctx: WorkspaceContext, shown: Iterable[tuple[str, int]]) -> dict[t
         return {}
     keys = {ref.removeprefix("toolkit:") for ref, _ in wanted if ref.startswith("toolkit:")}
     ids = {parse_id(ref.removeprefix("custom:")) for ref, _ in wanted if ref.startswith("custom:")} - {None}
-    stmt = (
-        select(
-            CampaignPlan.id, CampaignPlan.title, CampaignPlan.day_key, CampaignPlan.awareness_day_id, CampaignPlan.year
-        )
-        .where(
-            or_(CampaignPlan.day_key.in_(keys), CampaignPlan.awareness_day_id.in_(ids)),
-            CampaignPlan.year.in_({year for _, year in wanted}),
-        )
-        .order_by(CampaignPlan.id)
-        .limit(PLANS_LISTED)
+    found = _plans_by_day(
+        or_(CampaignPlan.day_key.in_(keys), CampaignPlan.awareness_day_id.in_(ids)),
+        CampaignPlan.year.in_({year for _, year in wanted}),
+        limit=PLANS_LISTED,
     )
-    found: dict[tuple[str, int], list[tuple[int, str]]] = {}
-    for row in db.session.execute(scoped(stmt)):
-        ref = f"toolkit:{row.day_key}" if row.day_key else f"custom:{row.awareness_day_id}"
-        if (ref, row.year) in wanted:
-            found.setdefault((ref, row.year), []).append((row.id, row.title))
-    return found
+    return {shown_day: plans for shown_day, plans in found.items() if shown_day in wanted}
 
 
 def when_in_year(day: DayEntry | None, year: int) -> date | None:

@@ -75,9 +75,6 @@ class Observed:
     hidden: list[DayEntry]  # toolkit days the partnership does not observe
     lead_days: int
 
-    def by_ref(self) -> dict[str, DayEntry]:
-        return {day.ref: day for day in self.days + self.hidden}
-
 
 def _rule_of(row: Any, custom: dict[int, Any]) -> DayRule:
     kind = RuleKind(row.kind)

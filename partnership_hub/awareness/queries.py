@@ -12,7 +12,7 @@ page it shows.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -84,14 +84,15 @@ def _toolkit() -> tuple[tuple[toolkit.AwarenessDay, RuleValues, DayEntry], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _toolkit_by_ref() -> dict[str, DayEntry]:
+    return {entry.ref: entry for _, _, entry in _toolkit()}
+
+
 def toolkit_entries(hidden_keys: frozenset[str]) -> tuple[list[DayEntry], list[DayEntry]]:
     """The toolkit days the partnership observes and those it hides, in the brief's order."""
     shown = [entry for day, _, entry in _toolkit() if day.key not in hidden_keys]
-    hidden = [
-        DayEntry(e.ref, e.label, e.rule, e.when, key=e.key, hidden=True)
-        for d, _, e in _toolkit()
-        if d.key in hidden_keys
-    ]
+    hidden = [replace(entry, hidden=True) for day, _, entry in _toolkit() if day.key in hidden_keys]
     return shown, hidden
 
 
@@ -144,7 +145,7 @@ class ObservedRules:
     def entry(self, ref: str) -> DayEntry:
         if ref in self.rows:
             return _entry(self.rows[ref])
-        return next(entry for _, _, entry in _toolkit() if entry.ref == ref)
+        return _toolkit_by_ref()[ref]
 
 
 def observed_rules(ctx: WorkspaceContext) -> ObservedRules:
@@ -243,7 +244,7 @@ def day_entry(ctx: WorkspaceContext, ref: str) -> DayEntry | None:
     """The day ``ref`` names (a toolkit day, observed or not, or one of the partnership's own: ONE
     statement), or None when there is no such day."""
     if ref.startswith("toolkit:"):
-        return next((entry for _, _, entry in _toolkit() if entry.ref == ref), None)
+        return _toolkit_by_ref().get(ref)
     day_id = parse_id(ref.removeprefix("custom:")) if ref.startswith("custom:") else None
     if day_id is None:
         return None
@@ -289,8 +290,8 @@ def pick_days(
     hidden = {row[2] for row in rows if row[0] == "hidden"}
     if chosen_id is not None:
         pick.chosen = [(chosen, row[2]) for row in rows if row[0] == "chosen"]
-    elif chosen in {e.ref for _, _, e in _toolkit()}:
-        pick.chosen = [(chosen, BUILTIN[chosen.removeprefix("toolkit:")].label)]
+    elif chosen in _toolkit_by_ref():
+        pick.chosen = [(chosen, _toolkit_by_ref()[chosen].label)]
     needle = query.lower()
     toolkit_matches = [
         (entry.ref, entry.label)
