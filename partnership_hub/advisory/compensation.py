@@ -58,7 +58,6 @@ from partnership_hub.advisory.compensation_models import (
     RatePeriod,
 )
 from partnership_hub.audit import services as audit
-from partnership_hub.audit.models import AuditEntry
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import get_scoped, scoped
 from partnership_hub.errors import ServiceError
@@ -906,25 +905,21 @@ def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:
 # --- the activity feed ----------------------------------------------------------------------------
 
 
-def _every_entry_about(target_type: str) -> Select[Any]:
-    # An alias, so the subquery reads the log itself rather than correlating with the feed's own row.
-    entry = aliased(AuditEntry)
-    return select(entry.target_id).where(entry.target_type == target_type)
-
-
-def feed_visible_payments(membership: Membership) -> Select[Any]:
+def feed_visible_payments(membership: Membership) -> Select[Any] | None:
     """The payments whose activity ``membership`` sees in the feed (``FeedTarget.visible_ids``): every one
-    for coordinators (removed ones too), their own for the person paid, none for anyone else."""
+    for coordinators (removed ones too: None, no rule to check), their own for the person paid, none for
+    anyone else. Never "the ids in the log's own payment entries" for coordinators: PostgreSQL would read
+    every such entry of the log to hash them before the feed's first row."""
     if can(membership, "compensation.manage"):
-        return _every_entry_about("advisor_payment")
+        return None
     return select(AdvisorPayment.id).where(AdvisorPayment.membership_id == membership.id)
 
 
-def feed_visible_rates(membership: Membership) -> Select[Any]:
-    """The rates whose changes ``membership`` sees in the feed: every one for coordinators, their own
+def feed_visible_rates(membership: Membership) -> Select[Any] | None:
+    """The rates whose changes ``membership`` sees in the feed: every one for coordinators (None), their own
     rate for the person it is set for."""
     if can(membership, "compensation.manage"):
-        return _every_entry_about("advisory_rate")
+        return None
     return select(AdvisoryRate.id).where(AdvisoryRate.membership_id == membership.id)
 
 

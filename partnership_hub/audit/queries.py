@@ -76,7 +76,7 @@ class Target:
 
     declared: areas.FeedTarget
     model: Any | None
-    visible_ids: Callable[[Membership], Any] | None
+    visible_ids: Callable[[Membership], Any] | None  # a SELECT of ids, or None: the viewer sees every one
 
     @property
     def noun(self) -> str:
@@ -103,7 +103,8 @@ def feed_areas() -> list[areas.Area]:
 
 def _visible_records(target: Target, membership: Membership | None) -> Any | None:
     """SQL: the ids of the ``target`` records ``membership`` may see, for a kind without a model of
-    its own (only ``visible_ids``); None when the kind is open to all."""
+    its own (only ``visible_ids``); None when the kind is open to all, or open to ``membership``
+    (an area's ``visible_ids`` answers None for someone who sees every record of the kind)."""
     if target.visible_ids is None:
         return None
     if membership is None:
@@ -132,9 +133,9 @@ def _hidden_record(
     if target.visible_ids is not None:
         if membership is None:
             rules.append(false())
-        else:  # the area's SELECT of visible ids, narrowed to this one record
-            ids = target.visible_ids(membership).where(model.id == outer_id)
-            rules.append(exists(ids.correlate(outer)))
+        elif (visible := target.visible_ids(membership)) is not None:
+            # the area's SELECT of visible ids, narrowed to this one record (None: it sees them all)
+            rules.append(exists(visible.where(model.id == outer_id).correlate(outer)))
     if not rules:
         return None
     # IS NOT TRUE, never NOT: a rule that comes out NULL must hide the record, not show it.

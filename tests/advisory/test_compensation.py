@@ -441,6 +441,30 @@ def test_the_feed_shows_payment_entries_to_coordinators_and_the_payee_only(app, 
     assert seen("observer") == []
 
 
+def test_the_feed_shows_rate_entries_to_coordinators_and_the_person_rated_only(app, world):
+    from partnership_hub.audit import queries
+
+    factories.seat_on_board(app, world.home, "member")
+    advisor = world.home.membership_ids["survivor_advisor"]
+    make_rate(app, world, membership_id=str(advisor), effective_from="2026-01-01")
+    removed = make_rate(app, world, membership_id=str(world.home.membership_ids["member"]), effective_from="2026-01-01")
+    with app.app_context():
+        ctx = as_role(app, world)
+        compensation.delete_rate(ctx, compensation.get_rate(ctx, removed))
+        db.session.commit()
+
+    def seen(role: str) -> list[str]:
+        with app.app_context():
+            entries = queries.latest(as_role(app, world, role), 50)
+            return [item.entry.action for item in entries if item.entry.target_type == "advisory_rate"]
+
+    # Coordinators see every rate's entries, the removed one's too (no record left to check them against).
+    assert seen("coordinator") == ["advisory_rate.deleted", "advisory_rate.created", "advisory_rate.created"]
+    assert seen("survivor_advisor") == ["advisory_rate.created"]  # their own
+    assert seen("member") == []  # theirs was removed: nothing left to see
+    assert seen("observer") == []
+
+
 def test_the_guides_question_is_answered_by_a_rate(app, world):
     with app.app_context():
         ctx = as_role(app, world)

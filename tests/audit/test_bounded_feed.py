@@ -197,6 +197,18 @@ def test_the_feed_and_its_picker_render_and_cost_the_same_for_a_short_and_a_long
     assert rendered["small"] == rendered["large"], rendered
 
 
+def test_a_coordinators_feed_reads_the_log_once(app, world):
+    """Kinds a coordinator sees whole (payments and rates, even removed ones) add no rule: never a second
+    read of the log's own entries of the kind, which PostgreSQL hashes whole before the first row."""
+    from partnership_hub.confidentiality import permission_shape
+
+    with app.app_context():
+        shape = permission_shape(as_person(world.home).membership)
+        sql = str(queries._latest_statement(shape, 10))
+    assert "FROM audit_entries" in sql and "audit_entries AS" not in sql
+    assert "advisor_payment" not in sql and "advisory_rate" not in sql
+
+
 def test_an_area_with_old_entries_only_still_fills_its_page(app, world, monkeypatch):
     """The area filter reads each kind of the area on its own: entries far back in a long log are
     found, in order, with nothing from other areas and nothing twice across pages."""
