@@ -176,50 +176,64 @@ class PersonRow:
         return describe_rate(self.rate)
 
 
-def _rate_in_effect(today: date) -> tuple[Any, Any]:
-    """Scalar subqueries over ``Membership`` and ``BoardSeat``: the id of the person's own rate in effect
-    on ``today`` and of their seat's role's (each the latest that has started; an index probe)."""
+def _rate_in_effect(today: date, membership_id: Any, role_id: Any) -> tuple[Any, Any]:
+    """Scalar subqueries: the id of the person's (``membership_id``, a column of the enclosing query) own
+    rate in effect on ``today`` and of their seat's role's (``role_id``; each the latest that has started;
+    an index probe)."""
     own = (
         select(AdvisoryRate.id)
-        .where(AdvisoryRate.membership_id == Membership.id, AdvisoryRate.effective_from <= today)
+        .where(AdvisoryRate.membership_id == membership_id, AdvisoryRate.effective_from <= today)
         .order_by(AdvisoryRate.effective_from.desc())
         .limit(1)
-        .correlate(Membership)
         .scalar_subquery()
     )
     by_role = (
         select(AdvisoryRate.id)
-        .where(AdvisoryRate.role_id == BoardSeat.role_id, AdvisoryRate.effective_from <= today)
+        .where(AdvisoryRate.role_id == role_id, AdvisoryRate.effective_from <= today)
         .order_by(AdvisoryRate.effective_from.desc())
         .limit(1)
-        .correlate(BoardSeat)
         .scalar_subquery()
     )
     return own, by_role
 
 
-def people(ctx: WorkspaceContext, today: date, person: int | None = None) -> tuple[list[PersonRow], bool]:
-    """Everyone who can be paid (or just ``person``), by name, with their seat's role and the rate in
-    effect on ``today`` — their own, else their role's (ONE statement, at most ``PEOPLE_LIMIT`` people);
-    and whether there were more."""
-    own, by_role = _rate_in_effect(today)
-    rate = aliased(AdvisoryRate)
-    stmt = (
-        select(Membership.id, User.name, AdvisoryRole.name, rate, own.is_not(None))
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(BoardSeat, and_(BoardSeat.membership_id == Membership.id, BoardSeat.left_on.is_(None)))
-        .outerjoin(AdvisoryRole, AdvisoryRole.id == BoardSeat.role_id)
-        .outerjoin(rate, rate.id == func.coalesce(own, by_role))
-        # ``payable_clause`` with the open seat joined already (its EXISTS would correlate to the join).
-        .where(
-            Membership.role != Role.OBSERVER,
-            or_(Membership.role == Role.SURVIVOR_ADVISOR, BoardSeat.id.is_not(None)),
-        )
-        .order_by(*MEMBER_ORDER)
-        .limit(PEOPLE_LIMIT + 1)
+def _payable_first(limit: int, person: int | None = None) -> Any:
+    """A subquery of the first ``limit`` people who can be paid (or just ``person``), by name — their
+    membership's ``id``, ``user_id``, ``sort_name`` — : the survivor advisors walked down ``(partnership_id,
+    role, sort_name, id)`` and the others with an open seat (a board's handful), each at most ``limit``,
+    merged. Never a walk of every member looking for them, which at a large partnership with a small
+    board reads nearly all of its members."""
+    columns = (Membership.id, Membership.user_id, Membership.sort_name)
+    advisors = select(*columns).where(Membership.role == Role.SURVIVOR_ADVISOR)
+    seated = (
+        select(*columns)
+        .join(BoardSeat, and_(BoardSeat.membership_id == Membership.id, BoardSeat.left_on.is_(None)))
+        .where(Membership.role.not_in((Role.OBSERVER, Role.SURVIVOR_ADVISOR)))
     )
     if person is not None:
-        stmt = stmt.where(Membership.id == person)
+        advisors, seated = advisors.where(Membership.id == person), seated.where(Membership.id == person)
+    # Each piece wrapped in a subquery: SQLite takes no ORDER BY / LIMIT inside a UNION.
+    pieces = [select(piece.order_by(*MEMBER_ORDER).limit(limit).subquery()) for piece in (advisors, seated)]
+    return union_all(*pieces).subquery("payable")
+
+
+def people(ctx: WorkspaceContext, today: date, person: int | None = None) -> tuple[list[PersonRow], bool]:
+    """Everyone who can be paid (or just ``person``), by name, with their seat's role and the rate in
+    effect on ``today`` — their own, else their role's (ONE statement, at most ``PEOPLE_LIMIT`` people,
+    read as a page of them: ``_payable_first``); and whether there were more."""
+    payable = _payable_first(PEOPLE_LIMIT + 1, person)
+    own, by_role = _rate_in_effect(today, payable.c.id, BoardSeat.role_id)
+    rate = aliased(AdvisoryRate)
+    stmt = (
+        select(payable.c.id, User.name, AdvisoryRole.name, rate, own.is_not(None))
+        .select_from(payable)
+        .join(User, User.id == payable.c.user_id)
+        .outerjoin(BoardSeat, and_(BoardSeat.membership_id == payable.c.id, BoardSeat.left_on.is_(None)))
+        .outerjoin(AdvisoryRole, AdvisoryRole.id == BoardSeat.role_id)
+        .outerjoin(rate, rate.id == func.coalesce(own, by_role))
+        .order_by(payable.c.sort_name, payable.c.id)
+        .limit(PEOPLE_LIMIT + 1)
+    )
     rows = [PersonRow(*row) for row in db.session.execute(scoped(stmt))]
     return rows[:PEOPLE_LIMIT], len(rows) > PEOPLE_LIMIT
 

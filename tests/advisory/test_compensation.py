@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from partnership_hub.advisory import compensation
+from partnership_hub.advisory.board_models import BoardSeat
 from partnership_hub.advisory.compensation_models import AdvisorPayment, AdvisoryRate, PaymentStatus
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.db import bind_tenant, select_scalars
@@ -143,6 +144,40 @@ def test_a_persons_own_rate_takes_the_place_of_their_roles(app, world):
             ("USD 75.00 a meeting", True, False),
             ("USD 50.00 an hour", False, False),  # the role's, set aside by their own
         ]
+
+
+def test_people_are_everyone_payable_by_name_a_page_at_a_time(app, world, monkeypatch):
+    """The people list reads a page of advisors and a page of the others with a seat and merges them: the
+    same people, in the same order, as filtering every member would give, whatever the page's size."""
+    from partnership_hub.workspaces.models import Role
+
+    for n, name in enumerate(["Zoe Advisor", "Adam Advisor", "Mia Advisor", "Bea Advisor"]):
+        factories.add_member(app, world.home, factories.create_user(app, name), Role.SURVIVOR_ADVISOR, f"adv{n}")
+    for n, name in enumerate(["Carl Member", "Yan Member"]):
+        factories.add_member(app, world.home, factories.create_user(app, name), Role.MEMBER, f"seated{n}")
+    factories.add_member(app, world.home, factories.create_user(app, "Abe Member"), Role.MEMBER, "unseated")
+    factories.seat_on_board(app, world.home, "seated0", "seated1", "coordinator", "adv0")  # an advisor seated too
+    with app.app_context():
+        ctx = as_role(app, world)
+        bind_tenant(db.session, world.home.id)
+        members = db.session.execute(
+            select(Membership.id, Membership.role, Membership.sort_name).order_by(Membership.sort_name, Membership.id)
+        ).all()
+        seated = set(db.session.scalars(select(BoardSeat.membership_id).where(BoardSeat.left_on.is_(None))))
+        expected = [
+            m.id for m in members if m.role != Role.OBSERVER and (m.role == Role.SURVIVOR_ADVISOR or m.id in seated)
+        ]
+        assert len(expected) == 8
+        for limit in (1, 3, 5, 7, 8, 20):
+            monkeypatch.setattr(compensation, "PEOPLE_LIMIT", limit)
+            rows, more = compensation.people(ctx, date(2026, 6, 1))
+            assert [row.membership_id for row in rows] == expected[:limit] and more == (limit < 8), limit
+            assert all((row.role_name == "Advisor") == (row.membership_id in seated) for row in rows)
+        monkeypatch.setattr(compensation, "PEOPLE_LIMIT", 1)
+        for person in (expected[-1], world.home.membership_ids["coordinator"]):  # past the first page
+            [row], more = compensation.people(ctx, date(2026, 6, 1), person)
+            assert row.membership_id == person and not more
+        assert compensation.people(ctx, date(2026, 6, 1), world.home.membership_ids["member"]) == ([], False)
 
 
 def test_stipends_gift_cards_and_in_kind_rates(app, world):
