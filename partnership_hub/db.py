@@ -28,6 +28,7 @@ import enum
 import logging
 import select as io_select
 import sqlite3
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,9 +40,11 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Integer,
     MetaData,
     Table,
     Text,
+    bindparam,
     event,
     func,
     select,
@@ -65,7 +68,7 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 from sqlalchemy.pool import ConnectionPoolEntry, Pool, PoolProxiedConnection
-from sqlalchemy.sql.base import Executable, ExecutableOption
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 from sqlalchemy.sql.expression import FromClause, Select, SelectBase
 from sqlalchemy.sql.visitors import iterate
@@ -99,7 +102,6 @@ USER_KEY = "tenant.user_id"
 APPLIED_KEY = "tenant.applied"
 AFTER_COMMIT_KEY = "after_commit"
 CROSS_TENANT_OPTION = "cross_tenant"
-CRITERIA_KEY = "tenant.criteria"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -364,14 +366,29 @@ def _tenant_tables(mapper_count: int) -> frozenset[FromClause]:
     return frozenset(mapper.local_table for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantMixin))
 
 
-def _tenant_criteria(session: Session, pid: int) -> ExecutableOption:
-    """The ORM filter for partnership ``pid`` (made once per session and partnership)."""
-    made = session.info.get(CRITERIA_KEY)
-    if made is None or made[0] != pid:
-        made = (pid, with_loader_criteria(TenantMixin, lambda cls: cls.partnership_id == pid, include_aliases=True))
-        session.info[CRITERIA_KEY] = made
-    option: ExecutableOption = made[1]
-    return option
+# The partnership filter every ORM statement gets, ONE option for the whole process: the partnership
+# is a bound parameter (``TENANT_PARAMETER``), its value handed from the session to the statement's
+# execution (``TENANT_OPTION`` -> ``_bind_tenant_parameter``). A filter that embedded the id would
+# make each statement a new object for each partnership, and SQLAlchemy would fingerprint the whole
+# statement again on every execution, even one built once and shared (the feed's rule, a picker's).
+# A statement compiled with the filter and run without the value fails ("a value is required"):
+# the filter can be forgotten only loudly.
+TENANT_PARAMETER = bindparam("tenant_partnership_id", type_=Integer)
+TENANT_OPTION = "tenant_partnership_id"
+_TENANT_CRITERIA = with_loader_criteria(
+    TenantMixin, lambda cls: cls.partnership_id == TENANT_PARAMETER, include_aliases=True, track_closure_variables=False
+)
+# A statement with the filter added, kept while the statement itself lives: one built once and
+# shared keeps its filtered twin, and with it the fingerprint SQLAlchemy memoizes on it.
+_filtered: weakref.WeakKeyDictionary[Executable, Executable] = weakref.WeakKeyDictionary()
+
+
+def _with_tenant_criteria(statement: Executable) -> Executable:
+    filtered = _filtered.get(statement)
+    if filtered is None:
+        filtered = statement.options(_TENANT_CRITERIA)
+        _filtered[statement] = filtered
+    return filtered
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -388,7 +405,25 @@ def _scope_tenant_queries(state: ORMExecuteState) -> None:
         return
     # With a partnership bound every statement gets the filter: it applies to tenant entities only,
     # and adding it costs less than walking the statement to see whether it reads one.
-    state.statement = state.statement.options(_tenant_criteria(state.session, pid))
+    state.statement = _with_tenant_criteria(state.statement)
+    state.update_execution_options(**{TENANT_OPTION: pid})
+
+
+@event.listens_for(Engine, "before_execute", retval=True)
+def _bind_tenant_parameter(
+    conn: Connection,
+    clauseelement: Executable,
+    multiparams: list[dict[str, Any]],
+    params: dict[str, Any],
+    execution_options: dict[str, Any],
+) -> tuple[Executable, list[dict[str, Any]], dict[str, Any]]:
+    """The session's partnership, as the value of the filter's parameter."""
+    pid = execution_options.get(TENANT_OPTION)
+    if pid is None:
+        return clauseelement, multiparams, params
+    if multiparams:
+        return clauseelement, [{**each, TENANT_PARAMETER.key: pid} for each in multiparams], params
+    return clauseelement, multiparams, {**params, TENANT_PARAMETER.key: pid}
 
 
 @event.listens_for(Session, "before_flush")

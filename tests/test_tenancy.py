@@ -96,3 +96,57 @@ def test_tenant_tables_inside_subqueries_are_scoped_and_guarded(app, world):
         assert db.session.execute(counting).scalar() == 1
         bind_tenant(db.session, world.home.id)
         assert db.session.execute(counting).scalar() == 4
+
+
+def test_a_statement_built_once_is_filtered_for_each_partnership_in_turn(app, world):
+    """One statement object, shared across requests (as the feed's rule is): each execution is scoped
+    to the partnership bound at that moment, and the filtered twin is made once, so SQLAlchemy's
+    fingerprint of it is memoized rather than recomputed per execution."""
+    from partnership_hub.db import _with_tenant_criteria
+
+    shared = select(Membership.partnership_id, Membership.id).order_by(Membership.id)
+    assert _with_tenant_criteria(shared) is _with_tenant_criteria(shared)
+    with app.app_context():
+        for partnership, count in ((world.home, 4), (world.other, 1), (world.home, 4)):
+            bind_tenant(db.session, partnership.id)
+            rows = db.session.execute(shared).all()
+            assert {pid for pid, _ in rows} == {partnership.id}
+            assert len(rows) == count
+    with app.app_context():  # a new session, the same shared statement
+        bind_tenant(db.session, world.other.id)
+        assert {pid for pid, _ in db.session.execute(shared)} == {world.other.id}
+
+
+def test_bulk_updates_and_deletes_touch_the_bound_partnership_only(app, world):
+    from sqlalchemy import delete, update
+
+    with app.app_context():
+        bind_tenant(db.session, world.other.id)
+        changed = db.session.execute(
+            update(Membership).values(directory_editor=True).execution_options(synchronize_session=False)
+        )
+        assert changed.rowcount == 1
+        home_member = world.home.membership_ids["member"]
+        gone = db.session.execute(
+            delete(Membership).where(Membership.id == home_member).execution_options(synchronize_session=False)
+        )
+        assert gone.rowcount == 0
+        bind_tenant(db.session, world.home.id)
+        assert not any(m.directory_editor for m in db.session.scalars(select(Membership)))
+        assert home_member in {m.id for m in db.session.scalars(select(Membership))}
+        db.session.rollback()
+
+
+def test_the_filter_run_without_its_partnership_fails_loudly(app, world):
+    """The partnership filter's value comes from the session at execution; a filtered statement run
+    around the session (on the bare connection) has no value and is refused, never run unfiltered."""
+    from sqlalchemy.exc import StatementError
+
+    from partnership_hub.db import _with_tenant_criteria
+
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        filtered = _with_tenant_criteria(select(Membership))
+        with pytest.raises(StatementError, match="tenant_partnership_id"):
+            db.session.connection().execute(filtered)
+        db.session.rollback()
