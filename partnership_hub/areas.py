@@ -352,11 +352,12 @@ class Area:
     # "module:function(digest) -> None": what the area adds to the coordinators' and members' digests
     # (``notifications.digest``), in a fixed number of statements per partnership.
     digest: str | None = None
-    # name -> "module:function(membership_id) -> scalar subquery": a small number about the signed-in person
+    # name -> "module:function(membership_id, now) -> scalar subquery": a small number about the signed-in person
     # shown on every workspace page (the unread notifications in the header), folded into the statement
     # that loads their membership (``web/tenancy.py``; read back with ``tenancy.membership_badge(name)``):
     # no statement of its own. ``membership_id`` is the membership's id column to correlate with (a count
     # over a LIMITed subquery in FROM must say so: ``correlate_except``); keep it a capped index probe.
+    # ``now`` is the request's time as a bound parameter: the statement is built once per worker.
     membership_badges: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -469,8 +470,9 @@ def mail_checks() -> dict[str, str]:
 
 
 @cache
-def membership_badges() -> dict[str, Callable[[Any], Any]]:
-    """Every installed area's ``membership_badges``, imported: name -> function of the membership id column."""
+def membership_badges() -> dict[str, Callable[[Any, Any], Any]]:
+    """Every installed area's ``membership_badges``, imported: name -> function of the membership id
+    column and the time (a bound parameter)."""
     return {name: resolve(reference) for name, reference in _merged("membership_badges").items()}
 
 

@@ -41,7 +41,7 @@ def _membership_id(ctx: WorkspaceContext) -> int:
     return ctx.membership.id
 
 
-def _visible(membership_id: Any, now: datetime) -> list[ColumnElement[bool]]:
+def _visible(membership_id: Any, now: Any) -> list[ColumnElement[bool]]:
     """One person's entries whose time has come (an entry queued ahead shows from ``created_at``)."""
     return [Notification.membership_id == membership_id, Notification.created_at <= now]
 
@@ -49,11 +49,11 @@ def _visible(membership_id: Any, now: datetime) -> list[ColumnElement[bool]]:
 # --- the header's count -----------------------------------------------------------------------------------
 
 
-def unread_badge(membership_id: Any) -> Any:
-    """``Area.membership_badges``: the person's unread entries whose time has come, counted up to one past
-    ``UNREAD_CAP`` (a LIMITed walk of the partial unread index), as a scalar subquery correlated with the
-    membership id column of the statement it is folded into."""
-    unread = select(Notification.id).where(*_visible(membership_id, utcnow()), Notification.read_at.is_(None))
+def unread_badge(membership_id: Any, now: Any) -> Any:
+    """``Area.membership_badges``: the person's unread entries whose time (``now``) has come, counted up to
+    one past ``UNREAD_CAP`` (a LIMITed walk of the partial unread index), as a scalar subquery correlated
+    with the membership id column of the statement it is folded into."""
+    unread = select(Notification.id).where(*_visible(membership_id, now), Notification.read_at.is_(None))
     # A SELECT in a FROM clause is not correlated by itself: without this it would read the memberships
     # table again and count the whole partnership's entries.
     unread = unread.correlate_except(Notification).limit(UNREAD_CAP + 1)

@@ -19,17 +19,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from werkzeug.routing import Map
 
 from partnership_hub import areas
 from partnership_hub.confidentiality import write_noted_reads
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import bind_tenant
+from partnership_hub.db import UTCDateTime, bind_tenant, utcnow
 from partnership_hub.extensions import db, login_manager
 from partnership_hub.workspaces.models import Membership, Partnership
 
 PREFIX = "/p/<slug>"
+BADGES_NOW = bindparam("badges_now", type_=UTCDateTime())  # the time the badges count up to
 BADGES_MEMO = "membership_badges"  # WorkspaceContext.memo key: the badges read with the membership
 
 
@@ -66,6 +67,15 @@ def _partnership(slug: str) -> Partnership | None:
     return db.session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
 
 
+@lru_cache(maxsize=1)
+def _membership_statement() -> Select[Any]:
+    """The signed-in person's membership and its badges: built once per worker, the person and the
+    time bound at execution (the partnership is the session's tenant filter), so a request neither
+    rebuilds nor re-fingerprints it."""
+    columns = [badge(Membership.id, BADGES_NOW).label(name) for name, badge in areas.membership_badges().items()]
+    return select(Membership, *columns).where(Membership.user_id == bindparam("user_id"))
+
+
 def _own_membership(partnership: Partnership) -> tuple[Membership | None, dict[str, Any]]:
     """The signed-in person's membership in ``partnership`` and its badges (``Area.membership_badges``:
     the unread notifications in the header), read together in ONE statement; the session stays bound to
@@ -74,15 +84,13 @@ def _own_membership(partnership: Partnership) -> tuple[Membership | None, dict[s
     # applied these ids); unbound at once if it is not theirs, so nothing else ever runs as this
     # partnership — through the ORM filter or through RLS.
     bind_tenant(db.session, partnership.id, current_user.id)
-    badges = areas.membership_badges()
-    columns = [badge(Membership.id).label(name) for name, badge in badges.items()]
     membership, values = None, {}
     try:
         row = db.session.execute(
-            select(Membership, *columns).where(Membership.user_id == current_user.id)
+            _membership_statement(), {"user_id": current_user.id, BADGES_NOW.key: utcnow()}
         ).one_or_none()
         if row is not None:
-            membership, values = row[0], dict(zip(badges, row[1:], strict=True))
+            membership, values = row[0], dict(zip(areas.membership_badges(), row[1:], strict=True))
     finally:
         if membership is None:
             bind_tenant(db.session, None)

@@ -239,7 +239,7 @@ def test_the_count_stops_at_99(app, world):
             ]
         )
         db.session.commit()
-        count = db.session.scalar(select(centre.unread_badge(world.home.membership_ids["member"])))
+        count = db.session.scalar(select(centre.unread_badge(world.home.membership_ids["member"], utcnow())))
     assert count == centre.UNREAD_CAP + 1  # the subquery stops reading there
     assert centre.badge_label(count) == "99+" and centre.badge_label(99) == "99" and centre.badge_label(0) == ""
 
