@@ -80,8 +80,9 @@ class FeedTarget:
     ``model`` (``"module:Class"``) lets the feed look up the record's current ``title_attr`` and
     link to ``endpoint`` with the id as ``id_arg``. Who may see entries about it: a model that opts
     into the confidentiality layer is filtered by its rule; ``visible_ids`` (``"module:function"``,
-    called with the viewer's membership, returning a SELECT of ids) covers records whose
-    visibility comes from another record (an objective or action item under a goal)."""
+    called with the viewer's membership, returning a SELECT of ids, or None when this viewer may see
+    every record of the kind, so the feed adds no rule at all) covers records whose visibility comes
+    from another record (an objective or action item under a goal)."""
 
     noun: str
     endpoint: str | None = None
