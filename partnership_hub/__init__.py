@@ -102,6 +102,7 @@ def register_template_helpers(app: Flask) -> None:
             "workspace": ctx,
             "can": lambda action, record=None: can(membership, action, record),
             "nav_items": navigation.items_for(membership) if membership else [],
+            "nav_href": navigation.href,
             "roles": list(Role),
             "role_labels": ROLE_LABELS,
             "role_descriptions": ROLE_DESCRIPTIONS,
