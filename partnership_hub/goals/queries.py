@@ -362,19 +362,20 @@ def pick_objectives(
     (and the chosen ones), so the database sorts goals, never every objective of the partnership."""
     label = Goal.title + literal(" › ") + Objective.title
     visible = visibility_clause(Goal, ctx.membership, ctx.today())
-    # The goals in title order first (OFFSET 0 keeps the database from folding the subquery into the
-    # outer query), then the test for a matching objective, one index probe per goal, until enough
-    # goals have one.
-    sort_title = func.lower(Goal.title).label("sort_title")
-    by_title = select(Goal.id, Goal.title, sort_title).where(visible).order_by(sort_title, Goal.id).offset(0).subquery()
-    matching = select(Objective.id).where(Objective.goal_id == by_title.c.id)
+    # The first goals in title order that have a matching objective: a LIMIT walk of the goals'
+    # (partnership_id, lower(title), id) index, with one index probe per goal for an objective, until
+    # enough goals have one. It reads ``goals`` itself (its own, not the outer statement's: correlate(None)),
+    # never a subquery of every visible goal — behind an OFFSET 0 fence the database planned that one
+    # without the LIMIT and sorted every goal of the partnership first.
+    matching = select(Objective.id).where(Objective.goal_id == Goal.id)
     if text := picking.clean_query(query):
-        matching = matching.where(picking.contains((by_title.c.title, Objective.title), text))
+        matching = matching.where(picking.contains((Goal.title, Objective.title), text))
     first_goals = (
-        select(by_title.c.id)
-        .where(matching.limit(1).scalar_subquery().is_not(None))  # not EXISTS: that may become a join over all
-        .order_by(by_title.c.sort_title, by_title.c.id)  # already so: the database need not sort again
+        select(Goal.id)
+        .where(visible, matching.limit(1).scalar_subquery().is_not(None))  # not EXISTS: that may become a join
+        .order_by(func.lower(Goal.title), Goal.id)
         .limit(picking.PICK_LIMIT + len(chosen or []) + 1)
+        .correlate(None)
     )
     candidates: ColumnElement[bool] = Objective.goal_id.in_(first_goals)
     if chosen:
