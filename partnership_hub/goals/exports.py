@@ -3,8 +3,8 @@
 Each export is a header and rows for ``web.toolkit.csv_response`` (which guards every cell and
 streams). The statements are built inside the request, where the viewer is known; the rows are read
 as the download streams (``csv_response`` binds a fresh session to the partnership), ``BATCH`` at a
-time. So an export is complete, and memory stays flat whatever the partnership's size. Objectives
-and updates are one statement each (the names are joined); goals add two per batch (objectives,
+time (``GOALS_BATCH`` goals). So an export is complete, and memory stays flat whatever the partnership's
+size. Objectives and updates are one statement each (the names are joined); goals add two per batch (objectives,
 and organizations with names). Each export notes what it shows for the access log
 (``confidentiality.note_reads_of``: one entry per goal above ``workspace``, written in one
 statement after the request).
@@ -70,9 +70,9 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _batches(stmt: Select) -> Iterator[Sequence[Row[Any]]]:
-    """The rows of ``stmt``, read ``BATCH`` at a time (a server-side cursor on PostgreSQL)."""
-    result = db.session.execute(scoped(stmt).execution_options(yield_per=queries.BATCH))
+def _batches(stmt: Select, size: int | None = None) -> Iterator[Sequence[Row[Any]]]:
+    """The rows of ``stmt``, read ``size`` (``BATCH``) at a time (a server-side cursor on PostgreSQL)."""
+    result = db.session.execute(scoped(stmt).execution_options(yield_per=size or queries.BATCH))
     try:
         yield from result.partitions()
     finally:
@@ -90,7 +90,7 @@ def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     confidentiality.note_reads_of(Goal, stmt)
 
     def rows() -> Iterator[list[object]]:
-        for batch in _batches(stmt):
+        for batch in _batches(stmt, queries.GOALS_BATCH):
             for r in queries.goal_rows(ctx, [goal for (goal,) in batch], as_of, names):
                 yield [
                     r.goal.title,

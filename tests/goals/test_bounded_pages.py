@@ -336,6 +336,7 @@ def test_exports_are_complete_and_read_in_batches(app, sized, monkeypatch, path)
     counts = {}
     for batch in (1000, 7):  # one batch, and many: the same rows either way
         monkeypatch.setattr(queries, "BATCH", batch)
+        monkeypatch.setattr(queries, "GOALS_BATCH", batch)
         count, body = visit(app, large, path)
         rows = list(csv.reader(io.StringIO(body)))
         assert len(rows) == expected + 1, (batch, len(rows))
@@ -347,6 +348,7 @@ def test_exports_are_complete_and_read_in_batches(app, sized, monkeypatch, path)
     assert all(row[header.index(column)] for row in counts[7][1:])
     # One batch each: the same statements (the goals export adds two per further batch).
     monkeypatch.setattr(queries, "BATCH", 5000)
+    monkeypatch.setattr(queries, "GOALS_BATCH", 5000)
     assert visit(app, small, path)[0] == visit(app, large, path)[0]
 
 

@@ -41,7 +41,6 @@ def grow_directory(app, partnership, size: int) -> None:
     [
         "/organizations",
         "/organizations?q=org&p=protection&sector=direct_victim_services",
-        "/organizations.csv",
         "/coverage",
         "/sectors",
     ],
@@ -77,11 +76,32 @@ def test_an_organization_page_costs_the_same_with_many_representatives(app):
     assert counts[2] <= BUDGET, counts
 
 
-def test_the_directory_export_costs_the_same_past_the_loaders_batch_size(app):
-    # Relationship loaders that batch (selectinload: 500 parents a statement) would add statements here.
-    small = create_partnership(app, create_user(app), "Small export")
-    large = create_partnership(app, create_user(app), "Large export")
-    grow_directory(app, small, 3)
-    grow_directory(app, large, 501)
+def test_the_directory_export_streams_in_batches_of_a_fixed_cost(app, monkeypatch):
+    """The export reads the directory as it streams, ``EXPORT_BATCH`` organizations at a time: one batch
+    costs the same at 3 organizations and at a full batch, each further batch three statements more (its
+    organizations, sectors and representatives), and every organization is there once, in order."""
+    import csv
+    import io
 
-    assert_fixed_cost(app, small, large, "/organizations.csv")
+    from partnership_hub.members import services
+
+    monkeypatch.setattr(services, "EXPORT_BATCH", 10)
+    sizes = {3: None, 10: None, 25: None}
+    for size in sizes:
+        partnership = create_partnership(app, create_user(app), f"Export {size}")
+        grow_directory(app, partnership, size)
+        client = app.test_client()
+        sign_in(client, app, partnership.members["coordinator"])
+        url = f"/p/{partnership.slug}/organizations.csv"
+        client.get(url).get_data()
+        with counting(app) as statements:
+            body = client.get(url).get_data(as_text=True)  # the body read inside: the batches stream
+        header, *rows = list(csv.reader(io.StringIO(body)))
+        assert header == services.CSV_HEADER
+        names = [row[0] for row in rows]
+        assert len(names) == len(set(names)) == size, size
+        assert names == sorted(names, key=str.casefold), size
+        assert all(row[6] for row in rows), size  # representatives loaded for every batch
+        sizes[size] = len(statements)
+    assert sizes[3] == sizes[10] <= BUDGET, sizes
+    assert sizes[25] == sizes[10] + 2 * 3, sizes
