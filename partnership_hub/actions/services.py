@@ -554,15 +554,17 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
 
 # --- the CSV export -----------------------------------------------------------------------------
 
+EXPORT_BATCH = 100  # rows the export reads at a time (a worker keeps the memory a batch once took)
 CSV_HEADER = ("Action", "Status", "Overdue", "Due date", "Assigned to", "Goal", "Objective", "Description")
 
 
 def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> Iterator[tuple[object, ...]]:
     """The visible action items matching ``filters``, grouped by goal, as CSV rows (``CSV_HEADER``'s
-    columns). One query, run as the download streams and read 500 rows at a time, whatever the count."""
+    columns). One query, run as the download streams and read ``EXPORT_BATCH`` rows at a time, whatever
+    the count."""
     # The statement is built now, from the request's context; ``csv_response`` runs it in a session
     # bound to the same partnership once the response starts streaming.
-    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today)).execution_options(yield_per=500)
+    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today)).execution_options(yield_per=EXPORT_BATCH)
     viewer = ctx.membership
 
     def rows() -> Iterator[tuple[object, ...]]:
