@@ -79,10 +79,12 @@ class FeedTarget:
 
     ``model`` (``"module:Class"``) lets the feed look up the record's current ``title_attr`` and
     link to ``endpoint`` with the id as ``id_arg``. Who may see entries about it: a model that opts
-    into the confidentiality layer is filtered by its rule; ``visible_ids`` (``"module:function"``,
-    called with the viewer's membership, returning a SELECT of ids, or None when this viewer may see
-    every record of the kind, so the feed adds no rule at all) covers records whose visibility comes
-    from another record (an objective or action item under a goal)."""
+    into the confidentiality layer is filtered by its rule; ``visible_ids`` (``"module:function"``)
+    covers records whose visibility comes from another record (an objective or action item under a
+    goal). It is called with the viewer's membership and the date, and returns a SELECT of ids, or None
+    when this viewer may see every record of the kind (the feed then adds no rule). The feed's rule is
+    built once per permission shape and kept, so the date is ``VIEWER_TODAY`` there: any date rule
+    (a grant's end, the board) must use it, never a date of its own, which would stay the day it was built."""
 
     noun: str
     endpoint: str | None = None

@@ -22,7 +22,7 @@ from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
-from partnership_hub.confidentiality import visibility_clause
+from partnership_hub.confidentiality import SqlDate, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -63,7 +63,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # --- who sees what ------------------------------------------------------------------------------
 
 
-def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
+def visible_items_clause(membership: Membership | None, today: SqlDate | None = None) -> ColumnElement[bool]:
     """Action items ``membership`` may see: unlinked ones, and those under a goal they may see (the
     goals' one confidentiality rule, the confidentiality layer's ``visibility_clause``) — and, for an
     item that came from a meeting, only if they may see that meeting too (``meeting_visible_clause``)."""
@@ -74,30 +74,30 @@ def visible_items_clause(membership: Membership | None) -> ColumnElement[bool]:
     # expects many items — a capped count of 1,000 — and which reads the whole partnership's goals.
     visible_goal = (
         select(Goal.id)
-        .where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership))
+        .where(Goal.id == ActionItem.goal_id, visibility_clause(Goal, membership, today))
         .correlate(ActionItem)
         .offset(0)
     )
-    return and_(or_(ActionItem.goal_id.is_(None), visible_goal.exists()), meeting_visible_clause(membership))
+    return and_(or_(ActionItem.goal_id.is_(None), visible_goal.exists()), meeting_visible_clause(membership, today))
 
 
-def meeting_visible_clause(membership: Membership | None) -> ColumnElement[bool]:
+def meeting_visible_clause(membership: Membership | None, today: SqlDate | None = None) -> ColumnElement[bool]:
     """An item from a meeting is as confidential as the meeting: an action agreed at an advisory board
     meeting is not for everyone's action plan. Items from no meeting pass (one probe per item that has one)."""
     from partnership_hub.meetings.models import Meeting  # the meetings area builds on this one
 
     visible_meeting = (
         select(Meeting.id)
-        .where(Meeting.id == ActionItem.meeting_id, visibility_clause(Meeting, membership))
+        .where(Meeting.id == ActionItem.meeting_id, visibility_clause(Meeting, membership, today))
         .correlate(ActionItem)
         .offset(0)  # a probe per item, never a hash of every visible meeting (as for goals above)
     )
     return or_(ActionItem.meeting_id.is_(None), visible_meeting.exists())
 
 
-def visible_item_ids(membership: Membership | None) -> Select[tuple[int]]:
-    """The ids of action items ``membership`` may see (the activity feed's filter)."""
-    return select(ActionItem.id).where(visible_items_clause(membership))
+def visible_item_ids(membership: Membership | None, today: SqlDate) -> Select[tuple[int]]:
+    """The ids of action items ``membership`` may see on ``today`` (the activity feed's filter)."""
+    return select(ActionItem.id).where(visible_items_clause(membership, today))
 
 
 def overdue_clause(today: date):

@@ -919,7 +919,7 @@ def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:
 # --- the activity feed ----------------------------------------------------------------------------
 
 
-def feed_visible_payments(membership: Membership) -> Select[Any] | None:
+def feed_visible_payments(membership: Membership, today: Any = None) -> Select[Any] | None:
     """The payments whose activity ``membership`` sees in the feed (``FeedTarget.visible_ids``): every one
     for coordinators (removed ones too: None, no rule to check), their own for the person paid, none for
     anyone else. Never "the ids in the log's own payment entries" for coordinators: PostgreSQL would read
@@ -929,7 +929,7 @@ def feed_visible_payments(membership: Membership) -> Select[Any] | None:
     return select(AdvisorPayment.id).where(AdvisorPayment.membership_id == membership.id)
 
 
-def feed_visible_rates(membership: Membership) -> Select[Any] | None:
+def feed_visible_rates(membership: Membership, today: Any = None) -> Select[Any] | None:
     """The rates whose changes ``membership`` sees in the feed: every one for coordinators (None), their own
     rate for the person it is set for."""
     if can(membership, "compensation.manage"):

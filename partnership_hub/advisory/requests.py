@@ -852,7 +852,7 @@ def board_panel(ctx: WorkspaceContext) -> dict | None:
     return {"on_board": board.admission(ctx).seat_id is not None, "oversee": ctx.can("requests.oversee")}
 
 
-def feed_visible_requests(membership: Membership) -> Select[Any]:
+def feed_visible_requests(membership: Membership, today: Any = None) -> Select[Any]:
     """The requests whose activity ``membership`` may see in the feed: their own, those that reached
     them, and every one for coordinators."""
     if can(membership, "requests.oversee"):
@@ -865,7 +865,7 @@ def feed_visible_requests(membership: Membership) -> Select[Any]:
     )
 
 
-def feed_visible_answers(membership: Membership) -> Select[Any]:
+def feed_visible_answers(membership: Membership, today: Any = None) -> Select[Any]:
     """The requests whose answers ``membership`` may see in the feed (who declined is never the
     requester's to know): those that reached them, and every one for coordinators."""
     if can(membership, "requests.oversee"):
@@ -876,7 +876,7 @@ def feed_visible_answers(membership: Membership) -> Select[Any]:
     return select(ParticipationRequest.id).where(reached)
 
 
-def feed_visible_limits(membership: Membership) -> Select[Any]:
+def feed_visible_limits(membership: Membership, today: Any = None) -> Select[Any]:
     """Whose limit changes ``membership`` sees in the feed: their own, and everyone's for coordinators."""
     if can(membership, "requests.oversee"):
         return select(ParticipationLimit.id)

@@ -87,13 +87,13 @@ def require_may_remove(ctx: WorkspaceContext, author_id: int | None) -> None:
         raise Forbidden("only the author or the chair removes this")
 
 
-def feed_visible_ids(membership: Membership) -> Select[Any]:
+def feed_visible_ids(membership: Membership, today: Any = None) -> Select[Any]:
     """The activity feed's filter for ``AREA_TARGET`` entries (all about record 0): that one id for
     people admitted to the board, none for anyone else (``FeedTarget.visible_ids``)."""
     ids = select(literal(BOARD_RECORD_ID, Integer).label("id"))
     if membership.role == Role.OBSERVER:
         return ids.where(false())
-    return ids.where(board_clause(membership.id))
+    return ids.where(board_clause(membership.id, today))
 
 
 # --- reads -----------------------------------------------------------------------------------------

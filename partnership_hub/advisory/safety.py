@@ -276,7 +276,7 @@ def save_preferences(ctx: WorkspaceContext, data: dict[str, Any]) -> AdvisorProf
     return profile
 
 
-def own_profile_ids(membership: Membership) -> Any:
+def own_profile_ids(membership: Membership, today: Any = None) -> Any:
     """The activity feed's rule for entries about preferences: only their owner sees them (a SELECT of ids)."""
     return select(AdvisorProfile.id).where(AdvisorProfile.membership_id == membership.id)
 

@@ -76,7 +76,7 @@ class Target:
 
     declared: areas.FeedTarget
     model: Any | None
-    visible_ids: Callable[[Membership], Any] | None  # a SELECT of ids, or None: the viewer sees every one
+    visible_ids: Callable[[Membership, SqlDate], Any] | None  # a SELECT of ids, or None: sees every one
 
     @property
     def noun(self) -> str:
@@ -101,7 +101,7 @@ def feed_areas() -> list[areas.Area]:
     return [area for area in areas.installed() if area.feed_targets]
 
 
-def _visible_records(target: Target, membership: Membership | None) -> Any | None:
+def _visible_records(target: Target, membership: Membership | None, today: SqlDate) -> Any | None:
     """SQL: the ids of the ``target`` records ``membership`` may see, for a kind without a model of
     its own (only ``visible_ids``); None when the kind is open to all, or open to ``membership``
     (an area's ``visible_ids`` answers None for someone who sees every record of the kind)."""
@@ -109,7 +109,7 @@ def _visible_records(target: Target, membership: Membership | None) -> Any | Non
         return None
     if membership is None:
         return select(AuditEntry.target_id).where(false())
-    return target.visible_ids(membership)
+    return target.visible_ids(membership, today)
 
 
 def _hidden_record(
@@ -125,7 +125,7 @@ def _hidden_record(
     checking every audit entry, where a page stops after ``page_size + 1``)."""
     model = target.model
     if model is None:
-        visible = _visible_records(target, membership)
+        visible = _visible_records(target, membership, today)
         return None if visible is None else and_(outer_id.is_not(None), outer_id.not_in(visible))
     rules = []
     if issubclass(model, Confidential):
@@ -133,7 +133,7 @@ def _hidden_record(
     if target.visible_ids is not None:
         if membership is None:
             rules.append(false())
-        elif (visible := target.visible_ids(membership)) is not None:
+        elif (visible := target.visible_ids(membership, today)) is not None:
             # the area's SELECT of visible ids, narrowed to this one record (None: it sees them all)
             rules.append(exists(visible.where(model.id == outer_id).correlate(outer)))
     if not rules:

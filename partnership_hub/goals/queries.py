@@ -38,7 +38,7 @@ from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.models import AuditEntry
-from partnership_hub.confidentiality import ConfidentialGrant, visibility_clause
+from partnership_hub.confidentiality import ConfidentialGrant, SqlDate, visibility_clause
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import NotFound
@@ -1009,9 +1009,9 @@ def home_attention_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[
 # --- the activity feed and the setup guide ------------------------------------------------------
 
 
-def visible_objective_ids(membership: Membership) -> Select:
-    """The ids of objectives under goals ``membership`` may read (the activity feed's filter)."""
-    return select(Objective.id).join(Objective.goal).where(visibility_clause(Goal, membership))
+def visible_objective_ids(membership: Membership, today: SqlDate) -> Select:
+    """The ids of objectives under goals ``membership`` may read on ``today`` (the activity feed's filter)."""
+    return select(Objective.id).join(Objective.goal).where(visibility_clause(Goal, membership, today))
 
 
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:

@@ -348,3 +348,40 @@ def test_older_and_newer_walk_the_whole_feed_once(app, world, login_as):
     assert "area=actions" in response.headers["HX-Push-Url"] and "before=" in response.headers["HX-Push-Url"]
     for junk in ("x~1", "2020-01-01~y", "~", "9" * 60):
         assert client.get(f"/p/{world.home.slug}/activity?before={junk}&after={junk}").status_code == 200
+
+
+def test_a_grant_that_has_ended_stops_admitting_to_the_feed_kept_since_it_began(app, world, monkeypatch):
+    """The feed's rule is built once per permission shape and kept for days; an objective's rule (an
+    area's ``visible_ids``) must take the reading day (``VIEWER_TODAY``), not the day the rule was built:
+    the coordinator's grant to a member's private goal ends, and its objective leaves their feed."""
+    from datetime import UTC, datetime, timedelta
+
+    from partnership_hub import confidentiality
+    from partnership_hub import db as dbmod
+    from partnership_hub.confidentiality import ConfidentialGrant
+
+    goal_id, _objective_id = add_goal(app, world.home, "Member's lent plan", "private", author="member")
+    granted_until = datetime.now(UTC).date() + timedelta(days=10)
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        db.session.add(
+            ConfidentialGrant(
+                record_kind="goal",
+                record_id=goal_id,
+                membership_id=world.home.membership_ids["coordinator"],
+                ends_on=granted_until,
+            )
+        )
+        db.session.commit()
+
+    def on(day):
+        clock = lambda: datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12)  # noqa: E731
+        monkeypatch.setattr(dbmod, "utcnow", clock)
+        monkeypatch.setattr(confidentiality, "utcnow", clock)
+
+    queries._entry_visible.cache_clear()
+    on(granted_until)  # the rule is built while the grant runs
+    assert any("objective ‘Member's lent plan: objective’" in t for t in feed_texts(app, world.home, "coordinator"))
+    on(granted_until + timedelta(days=2))  # the same kept rule, read after the grant ended
+    later = " | ".join(feed_texts(app, world.home, "coordinator"))
+    assert "lent plan" not in later
