@@ -25,4 +25,6 @@ RUN pip install --no-deps -e /app \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-", "partnership_hub:create_app()"]
+# A worker keeps the memory its largest request once took (docs/PERFORMANCE.md): each is replaced
+# after about 2,000 requests (staggered, so they do not all restart at once).
+CMD ["gunicorn", "-w", "3", "-b", "0.0.0.0:8000", "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-", "partnership_hub:create_app()"]
