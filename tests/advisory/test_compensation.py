@@ -450,9 +450,15 @@ def test_an_advisor_sees_only_their_own_payments_and_totals(app, world):
 # --- the feed, the guide, the board's home ------------------------------------------------------------
 
 
-def test_the_feed_shows_payment_entries_to_coordinators_and_the_payee_only(app, world):
+def feed_items(app, world, role: str, target_type: str) -> list:
+    """The latest feed entries ``role`` sees about records of ``target_type``."""
     from partnership_hub.audit import queries
 
+    with app.app_context():
+        return [item for item in queries.latest(as_role(app, world, role), 50) if item.entry.target_type == target_type]
+
+
+def test_the_feed_shows_payment_entries_to_coordinators_and_the_payee_only(app, world):
     factories.seat_on_board(app, world.home, "member")
     make_payment(app, world)
     removed = make_payment(app, world, role="member")
@@ -462,9 +468,7 @@ def test_the_feed_shows_payment_entries_to_coordinators_and_the_payee_only(app, 
         db.session.commit()
 
     def seen(role: str) -> list[str]:
-        with app.app_context():
-            entries = queries.latest(as_role(app, world, role), 50)
-            return [item.label for item in entries if item.entry.target_type == "advisor_payment"]
+        return [item.label for item in feed_items(app, world, role, "advisor_payment")]
 
     assert seen("coordinator") == [
         "removed a payment to an advisor",
@@ -477,8 +481,6 @@ def test_the_feed_shows_payment_entries_to_coordinators_and_the_payee_only(app, 
 
 
 def test_the_feed_shows_rate_entries_to_coordinators_and_the_person_rated_only(app, world):
-    from partnership_hub.audit import queries
-
     factories.seat_on_board(app, world.home, "member")
     advisor = world.home.membership_ids["survivor_advisor"]
     make_rate(app, world, membership_id=str(advisor), effective_from="2026-01-01")
@@ -489,9 +491,7 @@ def test_the_feed_shows_rate_entries_to_coordinators_and_the_person_rated_only(a
         db.session.commit()
 
     def seen(role: str) -> list[str]:
-        with app.app_context():
-            entries = queries.latest(as_role(app, world, role), 50)
-            return [item.entry.action for item in entries if item.entry.target_type == "advisory_rate"]
+        return [item.entry.action for item in feed_items(app, world, role, "advisory_rate")]
 
     # Coordinators see every rate's entries, the removed one's too (no record left to check them against).
     assert seen("coordinator") == ["advisory_rate.deleted", "advisory_rate.created", "advisory_rate.created"]
