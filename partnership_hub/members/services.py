@@ -463,34 +463,29 @@ def export_rows(
     ctx: WorkspaceContext, filters: OrganizationFilter, custom_sectors: list[CustomSector], *, with_contacts: bool
 ) -> Iterator[list[str]]:
     """Every organization matching ``filters`` as CSV rows under ``CSV_HEADER``, read as the download
-    streams (``csv_response`` binds a fresh session): the matching ids in order through one cursor, and
-    per ``EXPORT_BATCH`` of them their organizations, sectors and representatives (three statements a
-    batch). Memory holds one batch, whatever the size of the directory."""
+    streams (``csv_response`` binds a fresh session) through one cursor, ``EXPORT_BATCH`` at a time, each
+    batch's sectors and representatives loaded with it (two statements a batch). Memory holds one batch,
+    whatever the size of the directory."""
     labels = sector_labels(custom_sectors)
-    ordered = _filtered(select(Organization.id), filters, custom_sectors).order_by(
-        Organization.name_key, Organization.id
+    stmt = (
+        _filtered(select(Organization), filters, custom_sectors)
+        .options(
+            selectinload(Organization.sectors),
+            selectinload(Organization.representatives)
+            .joinedload(Representative.membership)
+            .joinedload(Membership.user),
+        )
+        .order_by(Organization.name_key, Organization.id)
+        .execution_options(yield_per=EXPORT_BATCH)
     )
     # Read inside the request, where the viewer's preferences are at hand: one small statement.
     not_shared = emails_not_shared(ctx) if with_contacts else frozenset()
 
     def rows() -> Iterator[list[str]]:
-        result = db.session.execute(scoped(ordered).execution_options(yield_per=EXPORT_BATCH))
+        result = db.session.scalars(scoped(stmt))
         try:
-            for batch in result.partitions():
-                ids = [organization_id for (organization_id,) in batch]
-                loaded = db.session.scalars(
-                    select(Organization)
-                    .where(Organization.id.in_(ids))
-                    .options(
-                        selectinload(Organization.sectors),
-                        selectinload(Organization.representatives)
-                        .joinedload(Representative.membership)
-                        .joinedload(Membership.user),
-                    )
-                )
-                by_id = {organization.id: organization for organization in loaded}
-                for organization_id in ids:
-                    yield list(_csv_row(ctx, by_id[organization_id], labels, with_contacts, not_shared))
+            for organization in result:
+                yield list(_csv_row(ctx, organization, labels, with_contacts, not_shared))
         finally:
             result.close()  # a download stopped half way closes the cursor with the generator
 
