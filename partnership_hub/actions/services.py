@@ -13,16 +13,25 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
 from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
-from partnership_hub.confidentiality import SqlDate, visibility_clause
+from partnership_hub.confidentiality import (
+    VIEWER_ID,
+    VIEWER_TODAY,
+    Shape,
+    SqlDate,
+    permission_shape,
+    shared_viewer,
+    visibility_clause,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -589,26 +598,21 @@ def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> I
 UPCOMING_DAYS = 14  # "upcoming" on the home: due within the next two weeks
 
 
-def due_soon_clause(membership_id: int, today: date) -> ColumnElement[bool]:
-    """Items assigned to ``membership_id`` that were due already or are due within ``UPCOMING_DAYS``
-    (whatever their status: callers walk the unfinished statuses one by one)."""
-    horizon = today + timedelta(days=UPCOMING_DAYS)
-    return and_(ActionItem.assignee_membership_id == membership_id, ActionItem.due_date <= horizon)
+DUE_BY = bindparam("actions_due_by", type_=Date)  # the last day "Your action items" looks at
 
 
-def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
-    """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
-    ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
-    (up to ``WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
-    the other kinds in one statement): per unfinished status, a LIMIT walk of ``ix_action_items_your_work``
-    (partnership, assignee, status, due date), merged; the count stops at the cap the same way. Items
-    under a goal the person may not see are left out (``visible_items_clause``). None for people
-    without a membership."""
-    membership = ctx.membership
-    if membership is None:
-        return None
-    today = today or ctx.today()
-    mine = and_(due_soon_clause(membership.id, today), visible_items_clause(membership))
+def due_soon_clause(membership_id: Any, due_by: SqlDate) -> ColumnElement[bool]:
+    """Items assigned to ``membership_id`` that were due already or are due by ``due_by`` (whatever
+    their status: callers walk the unfinished statuses one by one)."""
+    return and_(ActionItem.assignee_membership_id == membership_id, ActionItem.due_date <= due_by)
+
+
+@lru_cache(maxsize=32)
+def _your_work_items(shape: Shape, limit: int) -> Select[Any]:
+    """``your_work_items``' SELECT for a person of ``shape`` (their id, day and horizon are parameters)."""
+    viewer = shared_viewer(shape)
+    assert viewer is not None
+    mine = and_(due_soon_clause(viewer.id, DUE_BY), visible_items_clause(viewer, VIEWER_TODAY))
     soonest = (ActionItem.due_date, ActionItem.id)
 
     def per_status(rows: int, *columns: Any) -> Any:
@@ -622,7 +626,23 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
     counted = per_status(WORK_COUNT_CAP + 1, ActionItem.id)
     total = select(func.count()).select_from(counted).scalar_subquery()
     columns = work_columns(record_id=top.c.id, title=top.c.title, due=top.c.due_date, label=top.c.status, found=total)
-    stmt = select(*columns).order_by(top.c.due_date, top.c.id).limit(limit)
+    return select(*columns).order_by(top.c.due_date, top.c.id).limit(limit)
+
+
+def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
+    """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
+    ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
+    (up to ``WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
+    the other kinds in one statement): per unfinished status, a LIMIT walk of ``ix_action_items_your_work``
+    (partnership, assignee, status, due date), merged; the count stops at the cap the same way. Items
+    under a goal the person may not see are left out (``visible_items_clause``). None for people
+    without a membership. The SELECT is kept per permission shape (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None:
+        return None
+    today = today or ctx.today()
+    stmt = _your_work_items(permission_shape(membership), limit)
+    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: today, DUE_BY.key: today + timedelta(days=UPCOMING_DAYS)}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = []
@@ -641,4 +661,4 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, more_endpoint="actions.index", more_args={"assignee": "me"})
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
@@ -37,6 +38,7 @@ from partnership_hub.advisory.requests_models import (
 )
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
+from partnership_hub.confidentiality import VIEWER_ID
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -547,7 +549,7 @@ def _inbox_columns() -> list[Any]:
     ]
 
 
-def _waiting(membership_id: int) -> Any:
+def _waiting(membership_id: Any) -> Any:
     """SQL: the deliveries waiting for ``membership_id``'s answer (pending, on a request still open)."""
     return and_(
         RequestDelivery.membership_id == membership_id,
@@ -790,13 +792,10 @@ def _tell_answered(ctx: WorkspaceContext, request: ParticipationRequest, deliver
 # --- the home's "Your work", the board's home, the activity feed -----------------------------------------
 
 
-def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
-    """ "Requests waiting for your answer": the acting person's pending deliveries on open requests, the
-    soonest needed first, with their capped count (a LIMIT read of ``ix_request_deliveries_member_status``)."""
-    membership = ctx.membership
-    if membership is None or membership.role == Role.OBSERVER:
-        return None
-    waiting = _waiting(membership.id)
+@lru_cache(maxsize=8)
+def _your_work_requests(limit: int) -> Select[Any]:
+    """``your_work_requests``' SELECT; the person is the ``VIEWER_ID`` parameter."""
+    waiting = _waiting(VIEWER_ID)
     counted = (
         select(RequestDelivery.id)
         .join(ParticipationRequest, ParticipationRequest.id == RequestDelivery.request_id)
@@ -813,7 +812,7 @@ def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         label=label,
         found=found,
     )
-    stmt = (
+    return (
         select(*columns)
         .select_from(RequestDelivery)
         .join(ParticipationRequest, ParticipationRequest.id == RequestDelivery.request_id)
@@ -821,6 +820,17 @@ def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         .order_by(ParticipationRequest.needed_on, RequestDelivery.id)
         .limit(limit)
     )
+
+
+def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
+    """ "Requests waiting for your answer": the acting person's pending deliveries on open requests, the
+    soonest needed first, with their capped count (a LIMIT read of ``ix_request_deliveries_member_status``).
+    The SELECT is kept (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None or membership.role == Role.OBSERVER:
+        return None
+    stmt = _your_work_requests(limit)
+    params = {VIEWER_ID.key: membership.id}
     today = ctx.today()
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -842,7 +852,7 @@ def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, more_endpoint="advisory.requests_inbox")
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)
 
 
 def board_panel(ctx: WorkspaceContext) -> dict | None:

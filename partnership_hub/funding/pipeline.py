@@ -15,14 +15,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, and_, bindparam, case, delete, func, literal, or_, select, union_all
 
 from partnership_hub import money, picking, toolkit
 from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
-from partnership_hub.confidentiality import ConfidentialGrant, Level, note_reads_of, set_named_people, visible
+from partnership_hub.confidentiality import (
+    VIEWER_ID,
+    VIEWER_TODAY,
+    ConfidentialGrant,
+    Level,
+    Shape,
+    note_reads_of,
+    permission_shape,
+    set_named_people,
+    shared_viewer,
+    visibility_clause,
+    visible,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import NotFound, ServiceError
@@ -670,21 +683,21 @@ def pick_goals(ctx: WorkspaceContext, query: str, chosen: list[int]) -> Pick:
 # --- your work, facts, seeds ----------------------------------------------------------------------------
 
 
-def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
-    """ "Your funding deadlines": opportunities you own with an application deadline (still to apply) or a
-    report deadline (awarded) within ``DEADLINE_DAYS`` or past, soonest first."""
-    membership = ctx.membership
-    if membership is None:
-        return None
-    today = ctx.today()
-    horizon = today + timedelta(days=DEADLINE_DAYS)
-    application_due = and_(FundingOpportunity.status.in_(OPEN), FundingOpportunity.application_deadline <= horizon)
-    report_due = and_(FundingOpportunity.status.in_(FUNDED), FundingOpportunity.report_deadline <= horizon)
+DUE_BY = bindparam("funding_due_by", type_=Date)  # the last day "Your funding deadlines" looks at
+
+
+@lru_cache(maxsize=32)
+def _your_work_deadlines(shape: Shape, limit: int) -> Select[Any]:
+    """``your_work_deadlines``' SELECT for a person of ``shape`` (their id, day and horizon are parameters)."""
+    viewer = shared_viewer(shape)
+    assert viewer is not None
+    application_due = and_(FundingOpportunity.status.in_(OPEN), FundingOpportunity.application_deadline <= DUE_BY)
+    report_due = and_(FundingOpportunity.status.in_(FUNDED), FundingOpportunity.report_deadline <= DUE_BY)
     due = case((application_due, FundingOpportunity.application_deadline), else_=FundingOpportunity.report_deadline)
     mine = and_(
-        FundingOpportunity.owner_membership_id == membership.id,
+        FundingOpportunity.owner_membership_id == viewer.id,
         or_(application_due, report_due),
-        visible(ctx, FundingOpportunity),
+        visibility_clause(FundingOpportunity, viewer, VIEWER_TODAY),
     )
     found = (
         select(func.count())
@@ -692,7 +705,7 @@ def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         .scalar_subquery()
     )
     label = case((application_due, literal("Application due")), else_=literal("Report due"))
-    stmt = (
+    return (
         select(
             *work_columns(
                 record_id=FundingOpportunity.id, title=FundingOpportunity.title, due=due, label=label, found=found
@@ -702,6 +715,18 @@ def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         .order_by(due, FundingOpportunity.id)
         .limit(limit)
     )
+
+
+def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
+    """ "Your funding deadlines": opportunities you own with an application deadline (still to apply) or a
+    report deadline (awarded) within ``DEADLINE_DAYS`` or past, soonest first. The SELECT is kept per
+    permission shape (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None:
+        return None
+    today = ctx.today()
+    stmt = _your_work_deadlines(permission_shape(membership), limit)
+    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: today, DUE_BY.key: today + timedelta(days=DEADLINE_DAYS)}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = [
@@ -719,7 +744,7 @@ def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
             items, rows[0].found if rows else 0, more_endpoint="funding.opportunities", more_args={"owner": "me"}
         )
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +39,16 @@ from partnership_hub import confidentiality, picking
 from partnership_hub.accounts.models import User
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.models import AuditEntry
-from partnership_hub.confidentiality import ConfidentialGrant, SqlDate, visibility_clause
+from partnership_hub.confidentiality import (
+    VIEWER_ID,
+    VIEWER_TODAY,
+    ConfidentialGrant,
+    Shape,
+    SqlDate,
+    permission_shape,
+    shared_viewer,
+    visibility_clause,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.errors import NotFound
@@ -1111,18 +1121,13 @@ def goal_action_items(ctx: WorkspaceContext, goal: Goal, today: date, limit: int
 # --- the home's "Your work" ---------------------------------------------------------------------
 
 
-def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
-    """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
-    the objectives they own (not met, under such a goal), that they may read; the soonest due first
-    (so overdue first, undated last), at most ``limit``, and how many more (up to
-    ``WORK_COUNT_CAP``). A SELECT (the home runs it with the other kinds in one statement): goals
-    and objectives each ordered and LIMITed on their own (the owner indexes), merged; the capped count
-    stops the same way."""
-    if ctx.membership is None:
-        return None
-    me = ctx.membership.id
-    today = today or ctx.today()
-    visible = visibility_clause(Goal, ctx.membership, today)
+@lru_cache(maxsize=32)
+def _your_work_goals(shape: Shape, limit: int) -> Select[Any]:
+    """``your_work_goals``' SELECT for a person of ``shape`` (their id and day are parameters)."""
+    viewer = shared_viewer(shape)
+    assert viewer is not None
+    me = viewer.id
+    visible = visibility_clause(Goal, viewer, VIEWER_TODAY)
     live = Goal.status.not_in(CLOSED)
     owned_goals = and_(Goal.owner_membership_id == me, live, visible)
     owned_objectives = and_(Objective.owner_membership_id == me, live, visible, not_(met_clause()))
@@ -1170,7 +1175,22 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
     columns = work_columns(
         record_id=top.c.id, title=top.c.title, due=top.c.due, label=label, tag=top.c.kind, found=found
     )
-    stmt = select(*columns).order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id).limit(limit)
+    return select(*columns).order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id).limit(limit)
+
+
+def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
+    """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
+    the objectives they own (not met, under such a goal), that they may read; the soonest due first
+    (so overdue first, undated last), at most ``limit``, and how many more (up to
+    ``WORK_COUNT_CAP``). A SELECT (the home runs it with the other kinds in one statement): goals
+    and objectives each ordered and LIMITed on their own (the owner indexes), merged; the capped count
+    stops the same way. The SELECT is kept per permission shape (``WorkQuery``)."""
+    if ctx.membership is None:
+        return None
+    me = ctx.membership.id
+    today = today or ctx.today()
+    stmt = _your_work_goals(permission_shape(ctx.membership), limit)
+    params = {VIEWER_ID.key: me, VIEWER_TODAY.key: today}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = []
@@ -1196,4 +1216,4 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
         total = rows[0].found if rows else 0
         return WorkList.counted(items, total, more_endpoint="goals.index", more_args={"owner": me})
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)

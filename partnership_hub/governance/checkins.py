@@ -16,14 +16,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, literal, select
+from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from partnership_hub import toolkit
 from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.services import record as audit
+from partnership_hub.confidentiality import VIEWER_ID, VIEWER_TODAY, SqlDate
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import get_scoped, scoped, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -68,11 +70,11 @@ def is_open(checkin: TrustCheckin, today: date) -> bool:
     return not is_finished(checkin, today) and checkin.opens_on <= today
 
 
-def _unfinished(today: date) -> Any:
+def _unfinished(today: SqlDate) -> Any:
     return and_(TrustCheckin.closed_at.is_(None), TrustCheckin.closes_on >= today)
 
 
-def _open_today(today: date) -> Any:
+def _open_today(today: SqlDate) -> Any:
     return and_(_unfinished(today), TrustCheckin.opens_on <= today)
 
 
@@ -501,25 +503,32 @@ def overview_card(ctx: WorkspaceContext) -> dict[str, Any] | None:
     }
 
 
-def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
-    """The home's "Trust check-in open": the open check-in ``ctx``'s member has not answered (at most
-    one is open), as a LIMIT read of the check-ins index with a probe of the participation."""
-    membership = ctx.membership
-    if membership is None:
-        return None
-    today = ctx.today()
+@lru_cache(maxsize=8)
+def _your_work_checkins(limit: int) -> Select[Any]:
+    """``your_work_checkins``' SELECT; the person and their day are parameters (``VIEWER_ID``, ``VIEWER_TODAY``)."""
     answered = exists(
         select(CheckinParticipation.id).where(
-            CheckinParticipation.checkin_id == TrustCheckin.id, CheckinParticipation.membership_id == membership.id
+            CheckinParticipation.checkin_id == TrustCheckin.id, CheckinParticipation.membership_id == VIEWER_ID
         )
     )
-    waiting = and_(_open_today(today), ~answered)
+    waiting = and_(_open_today(VIEWER_TODAY), ~answered)
     counted = select(TrustCheckin.id).where(waiting).limit(FACT_CAP + 1).subquery()
     found = select(func.count()).select_from(counted).scalar_subquery()
     columns = work_columns(
         record_id=TrustCheckin.id, title=literal("Trust check-in"), due=TrustCheckin.closes_on, found=found
     )
-    stmt = select(*columns).where(waiting).order_by(TrustCheckin.closes_on, TrustCheckin.id).limit(limit)
+    return select(*columns).where(waiting).order_by(TrustCheckin.closes_on, TrustCheckin.id).limit(limit)
+
+
+def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
+    """The home's "Trust check-in open": the open check-in ``ctx``'s member has not answered (at most
+    one is open), as a LIMIT read of the check-ins index with a probe of the participation. The SELECT
+    is kept (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None:
+        return None
+    stmt = _your_work_checkins(limit)
+    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: ctx.today()}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = tuple(
@@ -538,7 +547,7 @@ def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, cap=FACT_CAP)
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:

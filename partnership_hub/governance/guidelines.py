@@ -22,10 +22,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -33,6 +34,7 @@ from partnership_hub import formats, toolkit
 from partnership_hub.accounts.models import User
 from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
+from partnership_hub.confidentiality import VIEWER_ID
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -561,56 +563,50 @@ def meeting_frequency_weeks(ctx: WorkspaceContext) -> int | None:
 # --- the home's "Your work", the overview card, the setup guide ----------------------------------------
 
 
-def your_work_guidelines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
-    """ "Guidelines to acknowledge": documents whose current version ``ctx``'s member has not acknowledged
-    (at most two rows: one per document, each a probe of the acknowledgement key)."""
-    membership = ctx.membership
-    if membership is None or membership.role == Role.OBSERVER:
-        return None
+@lru_cache(maxsize=8)
+def _your_work_guidelines(limit: int) -> Select[Any]:
+    """``your_work_guidelines``' SELECT; the person is the ``VIEWER_ID`` parameter."""
     mine = (
         select(GuidelineAcknowledgement.id)
         .where(
             GuidelineAcknowledgement.version_id == GuidelineVersion.id,
-            GuidelineAcknowledgement.membership_id == membership.id,
+            GuidelineAcknowledgement.membership_id == VIEWER_ID,
         )
         .exists()
     )
     waiting = and_(GuidelineDocument.current_number.is_not(None), ~mine)
     title = case(*((GuidelineDocument.kind == kind, label) for kind, label in KIND_LABELS.items()), else_="")
-    found = (
-        select(func.count())
-        .select_from(GuidelineDocument)
-        .join(
-            GuidelineVersion,
-            and_(
-                GuidelineVersion.document_id == GuidelineDocument.id,
-                GuidelineVersion.number == GuidelineDocument.current_number,
-            ),
-        )
-        .where(waiting)
-        .scalar_subquery()
+    current = and_(
+        GuidelineVersion.document_id == GuidelineDocument.id,
+        GuidelineVersion.number == GuidelineDocument.current_number,
     )
+    found = select(func.count()).select_from(GuidelineDocument).join(GuidelineVersion, current).where(waiting)
     columns = work_columns(
         record_id=GuidelineDocument.id,
         title=title,
         at=GuidelineVersion.published_at,
         label=literal("Version ") + cast(GuidelineVersion.number, String),
-        found=found,
+        found=found.scalar_subquery(),
     )
-    stmt = (
+    return (
         select(*columns)
         .select_from(GuidelineDocument)
-        .join(
-            GuidelineVersion,
-            and_(
-                GuidelineVersion.document_id == GuidelineDocument.id,
-                GuidelineVersion.number == GuidelineDocument.current_number,
-            ),
-        )
+        .join(GuidelineVersion, current)
         .where(waiting)
         .order_by(GuidelineDocument.id)
         .limit(limit)
     )
+
+
+def your_work_guidelines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
+    """ "Guidelines to acknowledge": documents whose current version ``ctx``'s member has not acknowledged
+    (at most two rows: one per document, each a probe of the acknowledgement key). The SELECT is kept
+    (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None or membership.role == Role.OBSERVER:
+        return None
+    stmt = _your_work_guidelines(limit)
+    params = {VIEWER_ID.key: membership.id}
     zone = ctx.zone
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -629,7 +625,7 @@ def your_work_guidelines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList(items, more=max(0, found - len(items)), more_endpoint="governance.guidelines_index")
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)
 
 
 def overview_card(ctx: WorkspaceContext) -> dict[str, Any] | None:

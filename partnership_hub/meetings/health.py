@@ -22,14 +22,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, true, union_all
 
 from partnership_hub import toolkit
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
-from partnership_hub.confidentiality import visible
+from partnership_hub.confidentiality import (
+    VIEWER_ID,
+    VIEWER_TODAY,
+    Shape,
+    permission_shape,
+    shared_viewer,
+    visibility_clause,
+    visible,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
 from partnership_hub.errors import ServiceError
@@ -104,28 +113,26 @@ def _invited(membership: Membership) -> Any:
     return or_(Meeting.invite_scope == InviteScope.ALL, named)
 
 
-def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None = None) -> WorkQuery | None:
-    """The home's "Your next meetings", RSVPs waiting folded in: scheduled meetings in the next
-    ``UPCOMING_DAYS`` days that ``ctx``'s member may see and is invited to (by name, or as everyone),
-    soonest first, at most ``limit``, each with their answer (or "RSVP waiting" and a link to answer),
-    and how many more (up to ``WORK_COUNT_CAP``). A LIMIT walk of
-    ``ix_meetings_partnership_id_starts_at_id`` over the window with a probe of the invitation; the home
-    runs it with the other kinds in one statement."""
-    membership = ctx.membership
-    if membership is None:
-        return None
-    now = now or utcnow()
+WINDOW_FROM = bindparam("meetings_window_from", type_=Meeting.starts_at.type)  # "Your next meetings": now …
+WINDOW_UNTIL = bindparam("meetings_window_until", type_=Meeting.starts_at.type)  # … to UPCOMING_DAYS ahead
+
+
+@lru_cache(maxsize=32)
+def _your_next_meetings(shape: Shape, limit: int) -> Select[Any]:
+    """``your_next_meetings``' SELECT for a person of ``shape`` (their id, day and window are parameters)."""
+    viewer = shared_viewer(shape)
+    assert viewer is not None
     mine = and_(
-        Meeting.starts_at >= now,
-        Meeting.starts_at < now + timedelta(days=UPCOMING_DAYS),
+        Meeting.starts_at >= WINDOW_FROM,
+        Meeting.starts_at < WINDOW_UNTIL,
         Meeting.status == MeetingStatus.SCHEDULED,
-        visible(ctx, Meeting),
-        _invited(membership),
+        visibility_clause(Meeting, viewer, VIEWER_TODAY),
+        _invited(viewer),
     )
     soonest = (Meeting.starts_at, Meeting.id)
     answer = (
         select(MeetingInvitee.rsvp)
-        .where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.membership_id == membership.id)
+        .where(MeetingInvitee.meeting_id == Meeting.id, MeetingInvitee.membership_id == viewer.id)
         .scalar_subquery()
     )
     counted = select(Meeting.id).where(mine).order_by(*soonest).limit(WORK_COUNT_CAP + 1).subquery()
@@ -137,7 +144,27 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
         label=func.coalesce(answer, Rsvp.NONE.value),
         found=found,
     )
-    stmt = select(*columns).where(mine).order_by(*soonest).limit(limit)
+    return select(*columns).where(mine).order_by(*soonest).limit(limit)
+
+
+def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None = None) -> WorkQuery | None:
+    """The home's "Your next meetings", RSVPs waiting folded in: scheduled meetings in the next
+    ``UPCOMING_DAYS`` days that ``ctx``'s member may see and is invited to (by name, or as everyone),
+    soonest first, at most ``limit``, each with their answer (or "RSVP waiting" and a link to answer),
+    and how many more (up to ``WORK_COUNT_CAP``). A LIMIT walk of
+    ``ix_meetings_partnership_id_starts_at_id`` over the window with a probe of the invitation; the home
+    runs it with the other kinds in one statement. The SELECT is kept per permission shape (``WorkQuery``)."""
+    membership = ctx.membership
+    if membership is None:
+        return None
+    now = now or utcnow()
+    stmt = _your_next_meetings(permission_shape(membership), limit)
+    params = {
+        VIEWER_ID.key: membership.id,
+        VIEWER_TODAY.key: ctx.today(),
+        WINDOW_FROM.key: now,
+        WINDOW_UNTIL.key: now + timedelta(days=UPCOMING_DAYS),
+    }
     zone = ctx.zone
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -160,7 +187,7 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
         total = rows[0].found if rows else 0
         return WorkList.counted(items, total, more_endpoint="meetings.index")
 
-    return WorkQuery(stmt, build)
+    return WorkQuery(stmt, build, params)
 
 
 # --- the setup guide ------------------------------------------------------------------------------

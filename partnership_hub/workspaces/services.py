@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
@@ -1011,11 +1011,29 @@ def your_work(ctx: WorkspaceContext, limit: int = YOUR_WORK_LIMIT) -> list[tuple
             asked.append((entry, query))
     if not asked:
         return []
-    parts = [select(cast(literal(entry.key), Text).label("key"), *query.select.subquery().c) for entry, query in asked]
+    params: dict[str, Any] = {}
+    seen: set[int] = set()
+    for _, query in asked:
+        if id(query.select) in seen:  # the same kept SELECT twice: one set of values (its first)
+            continue
+        seen.add(id(query.select))
+        for name, value in query.params.items():
+            if params.setdefault(name, value) != value:
+                raise RuntimeError(f"two 'Your work' kinds disagree on the parameter {name!r}")
+    statement = _your_work_union(tuple((entry.key, query.select) for entry, query in asked))
     rows: dict[str, list[areas.WorkRow]] = {entry.key: [] for entry, _ in asked}
-    for key, *values in db.session.execute(scoped(union_all(*parts))).tuples():
+    for key, *values in db.session.execute(scoped(statement), params).tuples():
         rows[key].append(_work_row(*values))
     return [(entry, query.build(rows[entry.key])) for entry, query in asked]
+
+
+@lru_cache(maxsize=64)
+def _your_work_union(parts: tuple[tuple[str, Any], ...]) -> Any:
+    """The ``UNION ALL`` of the kinds' SELECTs, each row tagged with its kind's key. Kept for the
+    statements themselves (compared by identity): the kinds keep theirs per permission shape
+    (``WorkQuery``), so the union is made once per shape too; a kind that built a new SELECT only
+    misses here, it never reads another request's."""
+    return union_all(*(select(cast(literal(key), Text).label("key"), *stmt.subquery().c) for key, stmt in parts))
 
 
 def _work_row(record_id: Any, title: Any, due: Any, at: Any, label: Any, tag: Any, found: Any) -> areas.WorkRow:

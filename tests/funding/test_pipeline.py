@@ -496,7 +496,7 @@ def test_a_leadership_opportunity_is_out_of_every_read_for_a_member(app, world):
         everything = pipeline.opportunities_page(coordinator, pipeline.ListFilters(), 1)
         assert sorted(card.id for card in everything.items) == sorted([shared, secret])
         work = pipeline.your_work_deadlines(member, 5)
-        assert work is not None and list(db.session.execute(work.select)) == []
+        assert work is not None and list(db.session.execute(work.select, dict(work.params))) == []
         mine = workspaces.your_work(member)
         assert all(SECRET not in [item.title for item in found.items] for _, found in mine)
         titles = [item.title for _, found in workspaces.your_work(ctx_of(world.home)) for item in found.items]

@@ -14,9 +14,10 @@ from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.goals.models import Confidentiality, Goal, GoalStatus, Horizon, Objective
 from partnership_hub.workspaces import services
+from partnership_hub.workspaces.models import Role
 from tests.actions.conftest import add_goal, add_items, add_objective
 from tests.budget import BUDGET, counting, statements_for
-from tests.factories import create_partnership, create_user
+from tests.factories import add_member, create_partnership, create_user
 
 DAY = timedelta(days=1)
 
@@ -210,6 +211,40 @@ def test_your_work_and_the_home_cost_the_same_for_10_and_10000_items(app):
 
     counts = {"small": statements_for(app, small, "/"), "large": statements_for(app, large, "/")}
     assert counts["small"] == counts["large"] <= BUDGET, counts
+
+
+def test_one_kept_statement_serves_each_person_and_each_day_their_own(app, world, monkeypatch):
+    """The "Your work" statement is made once per permission shape and kept by the worker: the person
+    and the day are bound parameters. So a second member (same shape) gets her own items, never the
+    first one's, and a week later the two-week window has moved with the day, on the same statement."""
+    from partnership_hub import db as dbmod
+
+    today = today_of(app, world.home)
+    first = world.home.membership_ids["member"]
+    other = create_user(app, "Mara Member")
+    second = add_member(app, world.home, other, Role.MEMBER, key="second_member")
+    add_items(
+        app,
+        world.home,
+        {"title": "The first member's", "assignee_membership_id": first, "due_date": today + DAY},
+        {"title": "The second member's", "assignee_membership_id": second, "due_date": today + DAY},
+        {"title": "Due in three weeks", "assignee_membership_id": first, "due_date": today + 21 * DAY},
+    )
+
+    def titles(user_id: int) -> set[str]:
+        with app.app_context():
+            found = services.your_work(context_for(world.home.id, user_id))
+        return {item.title for entry, work in found if entry.key == "action_items" for item in work.items}
+
+    assert titles(world.user("member").id) == {"The first member's"}
+    kept = services._your_work_union.cache_info()
+    assert titles(other.id) == {"The second member's"}
+    assert services._your_work_union.cache_info().hits == kept.hits + 1  # the same statement, her values
+
+    a_week_later = dbmod.utcnow() + 7 * DAY
+    monkeypatch.setattr(dbmod, "utcnow", lambda: a_week_later)
+    assert titles(world.user("member").id) == {"The first member's", "Due in three weeks"}
+    assert services._your_work_union.cache_info().hits == kept.hits + 2
 
 
 def test_an_observer_runs_no_your_work_query(app, world):
