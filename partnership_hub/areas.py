@@ -325,7 +325,12 @@ class Area:
     nav: tuple[NavEntry, ...] = ()
     audit_labels: Mapping[str, str] = field(default_factory=dict)
     feed_targets: Mapping[str, FeedTarget] = field(default_factory=dict)
-    setup_facts: str | None = None  # "module:function(ctx) -> dict[str, scalar subquery | value]"
+    # "module:function(ctx) -> dict[str, scalar subquery | value]": built once per permission shape from a
+    # stand-in context (``confidentiality.SharedContext``: the person, today and now are parameters), so it
+    # may not read the partnership; values that come from the partnership's own row go in ``setup_values``,
+    # "module:function(ctx) -> dict[str, value]", called per request.
+    setup_facts: str | None = None
+    setup_values: str | None = None
     setup_checks: Mapping[str, SetupCheck] = field(default_factory=dict)
     home_panels: tuple[HomePanel, ...] = ()
     your_work: tuple[YourWork, ...] = ()  # the home's "Your work" kinds
@@ -453,12 +458,22 @@ def first_steps() -> list[FirstStep]:
 
 def setup_fact_queries(ctx: Any) -> dict[str, Any]:
     """Every installed area's setup facts (``Area.setup_facts``) for ``ctx``: plain values and scalar
-    subqueries, to evaluate in one round trip (``db.select_scalars``)."""
+    subqueries, to evaluate in one round trip (``workspaces.services.scalar_values`` keeps the statement
+    per permission shape, building it from a ``SharedContext``)."""
     queries: dict[str, Any] = {}
     for area in installed():
         if area.setup_facts:
             queries |= resolve(area.setup_facts)(ctx)
     return queries
+
+
+def setup_values(ctx: Any) -> dict[str, Any]:
+    """Every installed area's setup values (``Area.setup_values``): plain values read per request."""
+    values: dict[str, Any] = {}
+    for area in installed():
+        if area.setup_values:
+            values |= resolve(area.setup_values)(ctx)
+    return values
 
 
 def mail_rules() -> list[Callable[[int, str, str], str]]:

@@ -30,7 +30,7 @@ opts in proves the two forms agree (``tests/test_confidentiality.py``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from flask import Response, g, has_request_context, request
 from sqlalchemy import (
+    BindParameter,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
@@ -62,7 +63,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from partnership_hub.db import Base, TenantMixin, TimestampMixin, text_enum, utcnow
+from partnership_hub.db import Base, TenantMixin, TimestampMixin, UTCDateTime, text_enum, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import Model, db
 from partnership_hub.workspaces.models import Membership, Role
@@ -280,8 +281,22 @@ def visible(ctx: WorkspaceContext, model: type[Confidential]) -> ColumnElement[b
 # parameters, the statement is made once per worker and reused (SQLAlchemy's compiled cache then
 # hits without re-walking it). ``viewer_params`` fills the parameters at execution.
 
+
+class _Moment(BindParameter[Any]):
+    """A bound day or time a kept statement reads (``VIEWER_TODAY``, ``VIEWER_NOW``). Arithmetic on it
+    is refused: ``today + timedelta(...)`` would be SQL date arithmetic, which SQLite does not do on a
+    bound value, so it would be silently wrong there. A window's other end is a ``ViewerParameter``."""
+
+    inherit_cache = True
+
+    def _refuse(self, *_: Any) -> Any:
+        raise TypeError(f"no arithmetic on {self.key}: declare a ViewerParameter for the value you need")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _refuse
+
+
 VIEWER_ID = bindparam("viewer_membership_id", type_=Integer)
-VIEWER_TODAY = bindparam("viewer_today", type_=Date)
+VIEWER_TODAY = _Moment("viewer_today", type_=Date())
 
 Shape = tuple[Role, bool, bool] | None
 
@@ -313,9 +328,88 @@ def shared_viewer(shape: Shape) -> Membership | None:
 
 
 def viewer_params(ctx: WorkspaceContext) -> dict[str, Any]:
-    """The values of ``VIEWER_ID`` and ``VIEWER_TODAY`` for the acting person."""
-    membership_id = ctx.membership.id if ctx.membership is not None else None
-    return {VIEWER_ID.key: membership_id, VIEWER_TODAY.key: ctx.today()}
+    """The values of the viewer's parameters (``VIEWER_ID``, ``VIEWER_TODAY``, ``VIEWER_NOW``,
+    ``VIEWER_USER_ID``) for the acting person, now. A statement ignores those it does not use."""
+    return {
+        VIEWER_ID.key: ctx.membership.id if ctx.membership is not None else None,
+        VIEWER_TODAY.key: ctx.today(),
+        VIEWER_NOW.key: ctx.now(),
+        VIEWER_USER_ID.key: ctx.user.id if ctx.user is not None else None,
+    } | {parameter.bind.key: parameter.compute(ctx) for parameter in _VIEWER_PARAMETERS}
+
+
+VIEWER_NOW = _Moment("viewer_now", type_=UTCDateTime())
+VIEWER_USER_ID = bindparam("viewer_user_id", type_=Integer)
+
+
+@dataclass(frozen=True, eq=False)
+class ViewerParameter:
+    """A per-request value a statement kept per permission shape reads as the bound parameter ``bind``,
+    such as the far end of a date window (``compute(ctx)``: ``ctx.today() + 14 days``). A statement
+    built from a context asks ``ctx.value(parameter)``: a real context computes the value, a
+    ``SharedContext`` answers the parameter, and ``viewer_params`` fills every declared one."""
+
+    bind: BindParameter[Any]
+    compute: Callable[[WorkspaceContext], Any]
+
+
+_VIEWER_PARAMETERS: list[ViewerParameter] = []
+
+
+def viewer_parameter(name: str, type_: Any, compute: Callable[[WorkspaceContext], Any]) -> ViewerParameter:
+    """Declare a ``ViewerParameter`` (at import time, once per name)."""
+    if any(parameter.bind.key == name for parameter in _VIEWER_PARAMETERS):
+        raise RuntimeError(f"the viewer parameter {name!r} is declared twice")
+    parameter = ViewerParameter(bindparam(name, type_=type_), compute)
+    _VIEWER_PARAMETERS.append(parameter)
+    return parameter
+
+
+@dataclass(frozen=True)
+class _SharedUser:
+    id: Any = VIEWER_USER_ID
+
+
+@dataclass(frozen=True)
+class SharedContext:
+    """A stand-in ``WorkspaceContext`` of one permission shape, for statements an area builds from a
+    context once and keeps (``shared_context``): the membership is the shape's ``Viewer``, the user's
+    id, today and now are bound parameters (``viewer_params`` fills them). Reading the partnership,
+    its zone or anything else a kept statement must not embed raises AttributeError: such a value is
+    computed per request instead (``Area.setup_values``) or passed as a parameter of its own."""
+
+    membership: Membership | None
+    user: Any
+
+    @property
+    def role(self) -> Role | None:
+        return self.membership.role if self.membership else None
+
+    def today(self, now: Any = None) -> Any:
+        if now is not None:
+            raise TypeError("a kept statement's day is VIEWER_TODAY, not a given time")
+        return VIEWER_TODAY
+
+    def now(self) -> Any:
+        return VIEWER_NOW
+
+    def value(self, parameter: ViewerParameter) -> Any:
+        return parameter.bind
+
+    def can(self, action: str, record: object | None = None) -> bool:
+        from partnership_hub.policies import can
+
+        return can(self.membership, action, record)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"{name}: a statement kept per permission shape may not read it (SharedContext)")
+
+
+@lru_cache(maxsize=64)
+def shared_context(shape: Shape) -> WorkspaceContext:
+    """The ``SharedContext`` of ``shape``, typed as the context it stands in for."""
+    viewer = shared_viewer(shape)
+    return cast("WorkspaceContext", SharedContext(viewer, _SharedUser() if viewer is not None else None))
 
 
 def admitted_memberships_clause(record: Confidential, today: date | None = None) -> ColumnElement[bool]:

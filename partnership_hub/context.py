@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -39,6 +40,15 @@ class WorkspaceContext:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.partnership.time_zone)
+
+    def now(self) -> datetime:
+        """The current time (UTC); a statement kept per permission shape reads it as ``VIEWER_NOW``."""
+        return dbmod.utcnow()
+
+    def value(self, parameter: Any) -> Any:
+        """A ``confidentiality.ViewerParameter``'s value for this context (a kept statement reads the
+        parameter instead; see ``SharedContext``)."""
+        return parameter.compute(self)
 
     def today(self, now: datetime | None = None) -> date:
         """The partnership's calendar date (its time zone, not the server's)."""

@@ -557,7 +557,7 @@ def delete_item(ctx: WorkspaceContext, item: ActionItem) -> None:
 def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """What the setup guide needs to know about the action plan, as a scalar subquery (counted up to
     ``FACT_CAP``: the guide asks whether there is any) over the items the viewer may see."""
-    visible = visible_items_clause(ctx.membership) if ctx.membership else true()
+    visible = visible_items_clause(ctx.membership, ctx.today()) if ctx.membership else true()
     return {"action_items": capped_count(select(ActionItem.id).where(visible))}
 
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, exists, literal, select
 from sqlalchemy.orm import aliased
 
 from partnership_hub.audit import services as audit
+from partnership_hub.confidentiality import SqlDate, viewer_parameter
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -47,6 +48,9 @@ from partnership_hub.workspaces.services import capped_count
 
 PAGE_SIZE = 25
 EXPIRING_DAYS = 60  # "expiring soon": active and expiring within this many days
+EXPIRING_UNTIL = viewer_parameter(
+    "agreements_expiring_until", Date(), lambda ctx: ctx.today() + timedelta(days=EXPIRING_DAYS)
+)
 ATTENTION_CAP = 100  # the overview card's and the home's counts stop here ("100+")
 TITLE_MAX = max_length(SharingAgreement.__table__.c.title)
 TEXT_MAX = 4000  # each long text field
@@ -107,16 +111,18 @@ def status_on(agreement: SharingAgreement, today: date) -> AgreementStatus:
     return AgreementStatus(agreement.status)
 
 
-def status_clause(status: str, today: date) -> ColumnElement[bool]:
+def status_clause(status: str, today: SqlDate, expiring_until: SqlDate | None = None) -> ColumnElement[bool]:
     """SQL: agreements whose status as of ``today`` is ``status`` (or "expiring": active, expiring
-    within ``EXPIRING_DAYS``). Written as ranges of ``ix_sharing_agreements_status_expires_on``."""
+    by ``expiring_until``, ``EXPIRING_DAYS`` after ``today`` unless given). Written as ranges of
+    ``ix_sharing_agreements_status_expires_on``."""
     active = SharingAgreement.status == AgreementStatus.ACTIVE
     if status == AgreementStatus.EXPIRED:
         return and_(active, SharingAgreement.expires_on < today)
     if status == AgreementStatus.ACTIVE:
         return and_(active, (SharingAgreement.expires_on >= today) | SharingAgreement.expires_on.is_(None))
     if status == EXPIRING:
-        return and_(active, SharingAgreement.expires_on.between(today, today + timedelta(days=EXPIRING_DAYS)))
+        until = today + timedelta(days=EXPIRING_DAYS) if expiring_until is None else expiring_until
+        return and_(active, SharingAgreement.expires_on.between(today, until))
     return SharingAgreement.status == AgreementStatus(status)
 
 
@@ -479,9 +485,10 @@ def withdraw_agreement(ctx: WorkspaceContext, agreement: SharingAgreement) -> bo
 # --- counts: the overview card, the home, the setup guide ---------------------------------------
 
 
-def _counts(today: date) -> dict[str, Any]:
+def _counts(today: SqlDate, expiring_until: SqlDate | None = None) -> dict[str, Any]:
     def counted(status: str) -> Any:
-        return capped_count(select(SharingAgreement.id).where(status_clause(status, today)), ATTENTION_CAP + 1)
+        rule = status_clause(status, today, expiring_until)
+        return capped_count(select(SharingAgreement.id).where(rule), ATTENTION_CAP + 1)
 
     return {
         "agreements_active": counted(AgreementStatus.ACTIVE),
@@ -514,7 +521,7 @@ def overview_card(ctx: WorkspaceContext, today: date | None = None) -> dict[str,
 
 def home_attention_scalars(ctx: WorkspaceContext) -> dict[str, Any]:
     """The coordinators' home panel's numbers, evaluated with the home's other scalars (no round trip of its own)."""
-    return _counts(ctx.today())
+    return _counts(ctx.today(), ctx.value(EXPIRING_UNTIL))
 
 
 def home_attention_panel(ctx: WorkspaceContext, values: dict[str, Any]) -> dict[str, Any] | None:

@@ -52,6 +52,7 @@ AREA = Area(
         ),
     },
     setup_facts="partnership_hub.meetings.health:setup_fact_queries",
+    setup_values="partnership_hub.meetings.health:setup_values",
     setup_checks={
         "meetings": SetupCheck(
             "meetings.health_page",

@@ -36,11 +36,12 @@ from partnership_hub.confidentiality import (
     Shape,
     permission_shape,
     shared_viewer,
+    viewer_parameter,
     visibility_clause,
     visible,
 )
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import scoped, select_scalars, utcnow
+from partnership_hub.db import UTCDateTime, scoped, select_scalars, utcnow
 from partnership_hub.errors import ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.meetings.models import (
@@ -73,6 +74,9 @@ ON_TRACK_SLACK = 1.25  # meeting up to a quarter less often than intended still 
 
 UPCOMING_DAYS = 14  # the home's "Your next meetings"
 SETUP_RECENT_DAYS = 90  # the setup guide: "meetings held in the last 90 days"
+RECENT_SINCE = viewer_parameter(
+    "meetings_recent_since", UTCDateTime(), lambda ctx: ctx.now() - timedelta(days=SETUP_RECENT_DAYS)
+)
 
 RSVP_LABELS = {Rsvp.YES: "You're going", Rsvp.NO: "You're not going", Rsvp.MAYBE: "You might go"}
 
@@ -199,13 +203,16 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     still going, the intended frequency — only what the area's checks read (every home page computes
     them)."""
     seen = visible(ctx, Meeting) if ctx.membership else true()
-    now = utcnow()
-    recent = and_(seen, _held(now), Meeting.starts_at >= now - timedelta(days=SETUP_RECENT_DAYS))
+    recent = and_(seen, _held(ctx.now()), Meeting.starts_at >= ctx.value(RECENT_SINCE))
     return {
         "meetings_held_recently": capped_count(select(Meeting.id).where(recent)),
         "meeting_series": capped_count(select(MeetingSeries.id).where(MeetingSeries.ended_at.is_(None))),
-        "meetings_frequency_set": ctx.partnership.meetings_every_weeks is not None,
     }
+
+
+def setup_values(ctx: WorkspaceContext) -> dict[str, Any]:
+    """The meetings' setup value read from the partnership's row: whether a frequency is set."""
+    return {"meetings_frequency_set": ctx.partnership.meetings_every_weeks is not None}
 
 
 # --- the health page ----------------------------------------------------------------------------

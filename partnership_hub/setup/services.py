@@ -13,11 +13,12 @@ from sqlalchemy.orm import joinedload
 from partnership_hub import areas
 from partnership_hub.audit import services as audit
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import scoped, select_scalars
+from partnership_hub.db import scoped
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.setup.guide import ITEMS, SECTIONS, Facts, GuideItem, GuideSection
 from partnership_hub.setup.models import SetupGuideAnswer, SetupGuideMark
+from partnership_hub.workspaces import services as workspaces
 
 ANSWER_MAX = 2000
 
@@ -75,14 +76,13 @@ class GuideState:
 
 def fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     """Every installed area's setup facts (``Area.setup_facts``): plain values and scalar subqueries."""
-    return areas.setup_fact_queries(ctx)
+    return areas.setup_values(ctx) | areas.setup_fact_queries(ctx)
 
 
-def collect_facts(ctx: WorkspaceContext, extra: dict | None = None) -> Facts:
-    """Everything the guide's checks read, evaluated in one query. ``extra`` scalar queries ride
-    along in the same query and come back under their own names."""
-    facts = select_scalars(db.session, (extra or {}) | fact_queries(ctx))
-    return _normalized(facts)
+def collect_facts(ctx: WorkspaceContext) -> Facts:
+    """Everything the guide's checks read, evaluated in one query (kept per permission shape:
+    ``workspaces.scalar_values``)."""
+    return _normalized(workspaces.scalar_values(ctx, (workspaces.SETUP_FACTS,)))
 
 
 def _normalized(facts: dict[str, Any]) -> Facts:

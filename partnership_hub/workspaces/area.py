@@ -104,6 +104,7 @@ AREA = Area(
         ),
     ),
     setup_facts="partnership_hub.workspaces.services:setup_fact_queries",
+    setup_values="partnership_hub.workspaces.services:setup_values",
     setup_checks={
         "definition": SetupCheck("workspace.profile", lambda f: bool(f["definition"]), "Definition written"),
         "functions": SetupCheck("workspace.profile", lambda f: bool(f["functions"]), "Functions chosen"),

@@ -13,7 +13,20 @@ from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SelectBase,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -23,6 +36,7 @@ from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
 
 # context_for moved to partnership_hub.context; re-exported until the tests of other areas import it from there.
+from partnership_hub.confidentiality import Shape, permission_shape, shared_context, viewer_params
 from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401
 from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
@@ -596,15 +610,10 @@ def capped_count(stmt: Select[Any], cap: int = FACT_CAP) -> Any:
     return select(func.count()).select_from(stmt.limit(cap).subquery()).scalar_subquery()
 
 
-def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
-    """What the setup guide needs to know about the profile, people and orientation: plain values
-    and scalar subqueries, which the guide evaluates together with other areas' in one query.
-    Counts stop at ``FACT_CAP`` (every check is a threshold far below it)."""
+def setup_values(ctx: WorkspaceContext) -> dict[str, Any]:
+    """What the setup guide needs to know about the profile: plain values from the partnership's row
+    (``Area.setup_values``, read per request)."""
     partnership = ctx.partnership
-
-    def members_where(*criteria):
-        return capped_count(select(Membership.id).where(*criteria))
-
     return {
         "definition": bool(partnership.definition.strip()),
         "vision": bool(partnership.vision.strip()),
@@ -612,6 +621,18 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
         "functions": bool(partnership.functions),
         "coordination_model": partnership.coordination_model is not None,
         "stage": partnership.stage is not None,
+    }
+
+
+def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
+    """What the setup guide needs to know about people and orientation: scalar subqueries, which the
+    guide evaluates together with other areas' in one query. Counts stop at ``FACT_CAP`` (every check
+    is a threshold far below it)."""
+
+    def members_where(*criteria):
+        return capped_count(select(Membership.id).where(*criteria))
+
+    return {
         "members": members_where(),
         "coordinators": members_where(Membership.role == Role.COORDINATOR),
         "survivor_advisors": members_where(Membership.role == Role.SURVIVOR_ADVISOR),
@@ -621,8 +642,8 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:
-    """``setup_fact_queries`` evaluated (one query)."""
-    return select_scalars(db.session, setup_fact_queries(ctx))
+    """``setup_values`` and ``setup_fact_queries`` evaluated (one query)."""
+    return setup_values(ctx) | select_scalars(db.session, setup_fact_queries(ctx))
 
 
 # --- the partnership profile --------------------------------------------------------------------
@@ -904,7 +925,7 @@ def home_count_queries(ctx: WorkspaceContext) -> dict[str, Any]:
     if ctx.membership is None:
         raise ValueError("the home's numbers are a member's; this context has no membership")
     pending = select(Invitation.id).where(
-        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > ctx.now()
     )
     items = select(func.count(OrientationItem.id)).where(OrientationItem.archived_at.is_(None)).scalar_subquery()
     done = (
@@ -940,14 +961,43 @@ def home_counts(ctx: WorkspaceContext) -> HomeCounts:
     return home_counts_from(ctx, select_scalars(db.session, home_count_queries(ctx)))
 
 
+SETUP_FACTS = "partnership_hub.areas:setup_fact_queries"  # the setup guide's facts, as a scalars reference
+
+
+def scalar_values(ctx: WorkspaceContext, references: tuple[str, ...]) -> dict[str, Any]:
+    """The values of the scalar queries that ``references`` make (each ``"module:function(ctx)"``
+    answering ``{name: scalar subquery | value}``, like ``Area.setup_facts``) for ``ctx``, in ONE
+    statement built once per permission shape and kept (``_kept_scalars``); with the setup facts, the
+    areas' per-request ``setup_values`` too."""
+    statement, plain = _kept_scalars(permission_shape(ctx.membership), references)
+    values = dict(plain)
+    if statement is not None:
+        values |= db.session.execute(scoped(statement), viewer_params(ctx)).one()._asdict()
+    if SETUP_FACTS in references:
+        values |= areas.setup_values(ctx)
+    return values
+
+
+@lru_cache(maxsize=64)
+def _kept_scalars(shape: Shape, references: tuple[str, ...]) -> tuple[Select[Any] | None, dict[str, Any]]:
+    """``scalar_values``' statement for a person of ``shape``, and the plain values the references
+    answered: made from the shape's ``SharedContext``, so the person, today, now and any
+    ``ViewerParameter`` are bound parameters, and a reference that reads the partnership fails here."""
+    ctx = shared_context(shape)
+    queries: dict[str, Any] = {}
+    for reference in references:
+        queries |= areas.resolve(reference)(ctx)
+    sql = {name: query for name, query in queries.items() if isinstance(query, ColumnElement | SelectBase)}
+    plain = {name: value for name, value in queries.items() if name not in sql}
+    statement = select(*(query.label(name) for name, query in sql.items())) if sql else None
+    return statement, plain
+
+
 def home_panels(ctx: WorkspaceContext) -> list[tuple[areas.HomePanel, dict[str, Any]]]:
     """The home's panels for this person, with their data: every panel's scalar queries (setup facts,
     counts) are gathered into ONE round trip, then each panel loads what else it needs."""
     panels = [panel for panel in areas.home_panels() if can(ctx.membership, panel.action)]
-    queries: dict[str, Any] = {}
-    for reference in dict.fromkeys(panel.scalars for panel in panels if panel.scalars):
-        queries |= areas.resolve(reference)(ctx)
-    values = select_scalars(db.session, queries)
+    values = scalar_values(ctx, tuple(dict.fromkeys(panel.scalars for panel in panels if panel.scalars)))
     shown = []
     for panel in panels:
         data = areas.resolve(panel.load)(ctx, values)

@@ -235,7 +235,67 @@ def test_facts_stop_counting_at_the_cap_and_the_checks_still_hold(app, world, mo
     from partnership_hub.workspaces import services as workspaces
 
     monkeypatch.setattr(workspaces.capped_count, "__defaults__", (2,))
-    with app.app_context():
-        facts = collect_facts(context_for(world.home.id))
+    workspaces._kept_scalars.cache_clear()  # the facts' statement is kept: build it with the small cap
+    try:
+        with app.app_context():
+            facts = collect_facts(context_for(world.home.id))
+    finally:
+        workspaces._kept_scalars.cache_clear()  # and let no later test read it
     assert facts["members"] == 2  # 4 members, counted up to 2
     assert facts["coordinators"] == 1 and facts["survivor_advisors"] == 1  # below the cap: exact
+
+
+def test_the_kept_facts_statement_reads_the_clock_of_each_request(app, world, monkeypatch):
+    """The facts' statement is built once per permission shape and kept: "now" and the windows made
+    from it (``ViewerParameter``) are parameters. A meeting held 80 days ago counts as held in the last
+    90 days; twenty days later it no longer does, read through the same kept statement."""
+    from datetime import timedelta
+
+    from partnership_hub import db as dbmod
+    from partnership_hub.context import context_for
+    from partnership_hub.meetings.models import Meeting, MeetingKind
+    from partnership_hub.setup.services import collect_facts
+    from partnership_hub.workspaces import services as workspaces
+
+    held = dbmod.utcnow() - timedelta(days=80)
+    with app.app_context():
+        bind_tenant(db.session, world.home.id)
+        db.session.add(
+            Meeting(
+                title="Quarterly",
+                kind=MeetingKind.FULL_PARTNERSHIP,
+                starts_at=held,
+                ends_at=held + timedelta(hours=1),
+                time_zone="UTC",
+            )
+        )
+        db.session.commit()
+
+    def held_recently() -> int:
+        with app.app_context():
+            return collect_facts(context_for(world.home.id, world.user("coordinator").id))["meetings_held_recently"]
+
+    assert held_recently() == 1
+    kept = workspaces._kept_scalars.cache_info()
+    later = dbmod.utcnow() + timedelta(days=20)
+    monkeypatch.setattr(dbmod, "utcnow", lambda: later)
+    assert held_recently() == 0
+    assert workspaces._kept_scalars.cache_info().hits == kept.hits + 1
+
+
+def test_a_kept_statement_refuses_to_read_the_partnership_or_do_date_arithmetic(app):
+    """What a kept statement may not embed fails loudly when it is built, never silently: the
+    partnership's own values (``Area.setup_values`` reads those per request) and arithmetic on the
+    bound day (SQLite cannot do it on a parameter; a ``ViewerParameter`` carries such a value)."""
+    from datetime import timedelta
+
+    from partnership_hub.confidentiality import shared_context
+    from partnership_hub.workspaces.models import Role
+
+    ctx = shared_context((Role.MEMBER, False, False))
+    with pytest.raises(AttributeError, match="partnership"):
+        _ = ctx.partnership
+    with pytest.raises(TypeError, match="ViewerParameter"):
+        _ = ctx.today() + timedelta(days=14)
+    with pytest.raises(TypeError, match="ViewerParameter"):
+        _ = ctx.now() - timedelta(days=90)
