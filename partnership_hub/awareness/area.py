@@ -72,7 +72,7 @@ AREA = Area(
         ),
     ),
     notice_planner="partnership_hub.awareness.notices:plan",
-    calendar_entries="partnership_hub.awareness.days:month_entries",
+    calendar_entries="partnership_hub.awareness.queries:month_entries",
     feed_events="partnership_hub.awareness.days:feed_events",
     digest="partnership_hub.awareness.digest:contribute",
     demo="partnership_hub.awareness.demo_data:seed_demo",

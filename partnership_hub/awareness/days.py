@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import delete, func, literal, null, select, union_all
 
 from partnership_hub import toolkit
@@ -164,24 +163,7 @@ def upcoming(ctx: WorkspaceContext, observed: Observed, today: date, horizon: in
     return sorted(found, key=lambda u: (u.when.start, u.day.label))
 
 
-# --- the month view and the personal calendar feed (meetings' calendars loop over the areas) -------------
-
-
-def month_entries(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
-    """The month view's awareness entries: each observed day on its date, a month-long one on its first day."""
-    from partnership_hub.areas import CalendarEntry
-
-    observed = observed_days(ctx)
-    entries = []
-    for day in observed.days:
-        for hit in occurrences_between(day.rule, first, last):
-            shown_on = max(hit.start, first)
-            label = f"{day.label} (all month)" if hit.is_month else day.label
-            # The year calendar's month, at the page that lists the day (the index shows only a first page).
-            start = hit.start
-            url = url_for("awareness.year_view", year=start.year, month=start.month, show=day.ref, _anchor=_anchor(day))
-            entries.append(CalendarEntry(shown_on, label, url, "awareness"))
-    return entries
+# --- the personal calendar feed (meetings loops over the areas; the month view reads queries.py) ------
 
 
 def feed_events(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
@@ -193,10 +175,6 @@ def feed_events(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
         for day in observed_days(ctx).days
         for hit in occurrences_between(day.rule, first, last)
     ]
-
-
-def _anchor(day: DayEntry) -> str:
-    return f"day-{day.ref.replace(':', '-')}"
 
 
 # --- the partnership's own days -----------------------------------------------------------------------

@@ -17,7 +17,22 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, literal, null, select, union_all
+from flask import url_for
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from partnership_hub import toolkit
@@ -28,7 +43,16 @@ from partnership_hub.awareness.models import (
     AwarenessHiddenDay,
     AwarenessSettings,
 )
-from partnership_hub.awareness.rules import DayRule, Occurrence, RuleKind, builtin_rule, describe, occurrences_between
+from partnership_hub.awareness.rules import (
+    OFFSET_MAX,
+    DayRule,
+    Occurrence,
+    RuleKind,
+    builtin_rule,
+    describe,
+    occurrence,
+    occurrences_between,
+)
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
 from partnership_hub.extensions import db
@@ -305,3 +329,128 @@ def pick_days(
     pick.matches = matches[:PICK_LIMIT]
     pick.more = len(matches) > PICK_LIMIT
     return pick
+
+
+# --- the meetings' month view: only the days that can fall in the weeks it shows ----------------------
+#
+# The view shows at most six weeks, so SQL keeps the own days that can fall in them and Python places
+# those exactly (``_hits``, the same rules as every other page): the SQL condition only has to keep every
+# day with a date in the window, and few others — a small statement, planned on every run. It works in
+# "slots": a date's slot in its year is ``month * 31 + day``, a year of 372 slots ordered like the dates.
+# A day recurring yearly falls every year in its month, slots ``month * 31 + 1..31``. An offset falls in
+# its base's month shifted by the offset, give or take ``_SLACK`` (slots run 0–3 ahead of real days a
+# month, at most 7 in under a year); a toolkit base's month is worked out once from its rule. A row is
+# kept when its slots and the window's meet on the circle of a year's slots (either range starts inside
+# the other, modulo 372): that holds in every year one of its dates falls in the window. One-off dates
+# are compared as dates, and an offset from a one-off day by its base's date, within ``OFFSET_MAX`` days
+# of the window.
+
+_YEAR = 372  # slots in a year: 12 months of 31
+_SLACK = 7  # 372 - 365: how far slots and real days drift apart in under a year
+_WIDTH = 30 + 2 * _SLACK  # a row's slots: a month, and the slack either side for an offset
+
+
+def _slot(day: date, year: int) -> int:
+    return (day.year - year) * _YEAR + day.month * 31 + day.day
+
+
+def _number(value: int) -> ColumnElement[int]:
+    """An integer written into the statement (a constant, not a parameter)."""
+    return literal_column(str(int(value)), Integer)
+
+
+@lru_cache(maxsize=1)
+def _toolkit_months() -> dict[str, int]:
+    """Each toolkit day as a base: the slot before its dates' range (``month * 31`` for a day of one
+    month), over a whole 28-year cycle of weekdays; its range fits in the 31 slots after it."""
+    found = {}
+    for key, day in BUILTIN.items():
+        rule = builtin_rule(day)
+        slots = [_slot(hit.start, year) for year in range(2000, 2028) if (hit := occurrence(rule, year))]
+        assert max(slots) - min(slots) <= 30, key
+        assert key.isidentifier(), key  # written into the statement
+        found[key] = min(slots) - 1
+    return found
+
+
+@lru_cache(maxsize=1)
+def _month_statement() -> Any:
+    """The observed days that can fall in a window (parameters from ``_window``) and the hidden toolkit
+    keys: ONE statement, built once."""
+    width = 3 + len(_OWN_COLUMNS)
+    toolkit = case(
+        {literal_column(f"'{key}'"): _number(slot) for key, slot in _toolkit_months().items()},
+        value=AwarenessDay.base_key,
+    )
+    # The slot before the row's month (its base's, for an offset), shifted by the offset; NULL for a
+    # one-off date, an offset from a one-off date, from another offset or from no day.
+    shifted = func.coalesce(AwarenessDay.month * _number(31), _BASE.month * _number(31), toolkit) + (
+        AwarenessDay.offset_days
+    )
+    start = bindparam("start", type_=Integer)  # the window's first slot, shifted like the rows' (_window)
+    turn = _number(2 * _YEAR)  # keeps the operands of % positive: slots lie within a year of the window's
+    meets = or_(
+        (start - shifted + turn) % _number(_YEAR) <= _number(_WIDTH),
+        (shifted - start + turn) % _number(_YEAR) <= bindparam("span", type_=Integer),
+    )
+    one_off: ColumnElement[str] = literal_column(f"'{RuleKind.ONE_OFF.value}'")
+    near = or_(
+        meets,
+        and_(AwarenessDay.kind == one_off, AwarenessDay.on_date.between(bindparam("first"), bindparam("last"))),
+        and_(_BASE.kind == one_off, _BASE.on_date.between(bindparam("base_from"), bindparam("base_to"))),
+    )
+    own = _own_days().add_columns(literal_column("'day'").label("row_kind")).where(near).limit(CUSTOM_MAX)
+    hidden = select(null(), AwarenessHiddenDay.day_key, *(null(),) * (width - 2), literal_column("'hidden'"))
+    return union_all(scoped(own).subquery().select(), scoped(hidden))
+
+
+def _window(first: date, last: date) -> dict[str, Any]:
+    """The month statement's parameters for the window ``first``..``last`` (at most six weeks)."""
+    assert 0 <= (last - first).days < 7 * 7, "the slots' arithmetic holds for a window of a few weeks"
+    margin = timedelta(days=OFFSET_MAX)
+    return {
+        # A row's slots begin ``_SLACK - 1`` after its ``shifted`` (the 1st of its month, less the slack).
+        "start": _slot(first, first.year) + _SLACK - 1,
+        "span": _slot(last, first.year) - _slot(first, first.year),
+        "first": first,
+        "last": last,
+        "base_from": first - margin,
+        "base_to": last + margin,
+    }
+
+
+def month_rules(ctx: WorkspaceContext, first: date, last: date) -> ObservedRules:
+    """The observed days that can fall in ``first``..``last`` (at most six weeks), with the hidden
+    toolkit keys: ONE statement whose rows are the days in and near the window, not every day the
+    partnership observes. The days in the calendars' order: the toolkit's, then the own days by name
+    (the lead time is not read; the default stands in)."""
+    width = 3 + len(_OWN_COLUMNS)
+    rows = db.session.execute(_month_statement(), _window(first, last)).all()
+    hidden_keys = frozenset(row[1] for row in rows if row.row_kind == "hidden")
+    found = [(entry.ref, entry.label, values) for day, values, entry in _toolkit() if day.key not in hidden_keys]
+    own_rows = {f"custom:{row.id}": row for row in rows if row.row_kind == "day"}
+    by_name = sorted(own_rows.items(), key=lambda item: (item[1].name.lower(), item[1].id))
+    found.extend((ref, row.name, tuple(row[3:width])) for ref, row in by_name)
+    return ObservedRules(found, own_rows, hidden_keys, DEFAULT_LEAD_DAYS)
+
+
+def month_entries(ctx: WorkspaceContext, first: date, last: date) -> list[Any]:
+    """The month view's awareness entries (``Area.calendar_entries``): each observed day on its date in
+    ``first``..``last``, a month-long one on the first day shown; toolkit days first, then the
+    partnership's own by name. Each links to its month of the year calendar, at the page listing it."""
+    from partnership_hub.areas import CalendarEntry
+
+    entries = []
+    for ref, label, values in month_rules(ctx, first, last).days:
+        for hit in _hits(values, first, last):
+            start = hit.start
+            url = url_for(
+                "awareness.year_view",
+                year=start.year,
+                month=start.month,
+                show=ref,
+                _anchor=f"day-{ref.replace(':', '-')}",
+            )
+            shown = f"{label} (all month)" if hit.is_month else label
+            entries.append(CalendarEntry(max(start, first), shown, url, "awareness"))
+    return entries
