@@ -11,6 +11,7 @@ its Python predicates for rows already loaded, its SQL clauses where the databas
 
 from __future__ import annotations
 
+import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     Text,
     and_,
@@ -47,10 +49,12 @@ from partnership_hub.confidentiality import (
     SqlDate,
     permission_shape,
     shared_viewer,
+    viewer_parameter,
+    viewer_params,
     visibility_clause,
 )
 from partnership_hub.context import WorkspaceContext
-from partnership_hub.db import scoped
+from partnership_hub.db import UTCDateTime, scoped
 from partnership_hub.errors import NotFound
 from partnership_hub.extensions import db
 from partnership_hub.goals.charts import Chart, progress_chart
@@ -957,14 +961,48 @@ class AttentionItem:
         }[self.kind]
 
 
+STALLED_CUTOFF = viewer_parameter("goals_stalled_cutoff", UTCDateTime(), lambda ctx: AsOf.of(ctx).cutoff)
+STALLED_CUTOFF_DAY = viewer_parameter("goals_stalled_cutoff_day", Date(), lambda ctx: AsOf.of(ctx).cutoff_day)
+
+
+@dataclass(frozen=True)
+class _SharedAsOf:
+    """The ``AsOf`` the attention rules read, as bound parameters (``attention_for``'s kept statement)."""
+
+    today: Any = VIEWER_TODAY
+    cutoff: Any = STALLED_CUTOFF.bind
+    cutoff_day: Any = STALLED_CUTOFF_DAY.bind
+
+
 def attention_for(ctx: WorkspaceContext, today: date | None = None) -> list[AttentionItem]:
     """Goals that need the viewer: goals and objectives they own that are overdue or stalled, and
-    proposed goals an organization they represent hasn't endorsed. ONE query (none for system work)."""
+    proposed goals an organization they represent hasn't endorsed. ONE query (none for system work),
+    kept per permission shape: the person, the day and the stalled cut-off are parameters."""
     if ctx.membership is None:
         return []
-    me = ctx.membership.id
-    as_of = AsOf.of(ctx, today)
-    visible = visibility_clause(Goal, ctx.membership, as_of.today)
+    params = viewer_params(ctx)
+    if today is not None:
+        as_of = AsOf.of(ctx, today)
+        params |= {
+            VIEWER_TODAY.key: today,
+            STALLED_CUTOFF.bind.key: as_of.cutoff,
+            STALLED_CUTOFF_DAY.bind.key: as_of.cutoff_day,
+        }
+    rows = db.session.execute(scoped(_attention_statement(permission_shape(ctx.membership))), params)
+    return [
+        AttentionItem(kind, goal_id, title, objective_title, _as_date(on))
+        for kind, goal_id, title, objective_title, on in rows.all()
+    ]
+
+
+@lru_cache(maxsize=32)
+def _attention_statement(shape: Shape) -> Select[Any]:
+    """``attention_for``'s statement for a person of ``shape``."""
+    viewer = shared_viewer(shape)
+    assert viewer is not None
+    me = viewer.id
+    as_of = _shared_as_of()
+    visible = visibility_clause(Goal, viewer, as_of.today)
     goal_cols = (Goal.id, Goal.title, null().label("objective_title"))
     goal_overdue = select(literal("goal_overdue").label("kind"), *goal_cols, Goal.target_date.label("on")).where(
         visible, Goal.owner_membership_id == me, goal_overdue_clause(as_of.today)
@@ -998,11 +1036,12 @@ def attention_for(ctx: WorkspaceContext, today: date | None = None) -> list[Atte
         visible, Goal.status == GoalStatus.PROPOSED, exists(my_open_orgs)
     )
     union = union_all(goal_overdue, goal_stalled, objective_overdue, objective_stalled, endorse).subquery()
-    stmt = select(union).order_by(union.c.kind, union.c.title).limit(ATTENTION_LIMIT)
-    return [
-        AttentionItem(kind, goal_id, title, objective_title, _as_date(on))
-        for kind, goal_id, title, objective_title, on in db.session.execute(scoped(stmt)).all()
-    ]
+    return select(union).order_by(union.c.kind, union.c.title).limit(ATTENTION_LIMIT)
+
+
+def _shared_as_of() -> AsOf:
+    """``_SharedAsOf`` typed as the ``AsOf`` the rules take (they read only its day and cut-offs)."""
+    return typing.cast(AsOf, _SharedAsOf())
 
 
 def _as_date(value: Any) -> date | None:

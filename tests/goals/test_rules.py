@@ -261,3 +261,28 @@ def test_the_issues_goal_is_stalled_on_the_overview_and_in_the_attention_list(ap
         attention = queries.attention_for(ctx, TODAY)
     assert rows[CASES[0].name].stalled
     assert ("goal_stalled", CASES[0].name) in {(item.kind, item.goal_title) for item in attention}
+
+
+def test_the_kept_attention_statement_judges_each_day_and_setting_afresh(app, partnership):
+    """``attention_for``'s statement is built once per permission shape and kept: the day, the
+    stalled cut-off (from the partnership's ``stalled_after_days``) and the person are parameters.
+    The issue's goal, stalled on TODAY, was not yet stalled 40 days earlier, and stops being stalled
+    when the partnership allows 90 days — each read through the same statement."""
+    with app.app_context():
+        ctx = context_for(partnership.id, partnership.members["coordinator"].id)
+        mine = db.session.scalars(select(Goal).where(Goal.title == CASES[0].name)).one()
+        mine.owner_membership_id = ctx.membership.id
+        db.session.commit()
+
+        def stalled(day: date) -> bool:
+            return ("goal_stalled", CASES[0].name) in {
+                (item.kind, item.goal_title) for item in queries.attention_for(ctx, day)
+            }
+
+        assert stalled(TODAY)
+        kept = queries._attention_statement.cache_info()
+        assert not stalled(TODAY - timedelta(days=40))
+        ctx.partnership.stalled_after_days = 90
+        assert not stalled(TODAY)
+        assert queries._attention_statement.cache_info().hits == kept.hits + 2
+        db.session.rollback()
