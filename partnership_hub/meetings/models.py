@@ -133,6 +133,17 @@ class Meeting(Confidential, TenantMixin, TimestampMixin, Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_meetings_partnership_id_starts_at_id", "partnership_id", "starts_at", "id"),
         Index("ix_meetings_partnership_id_series_id_starts_at", "partnership_id", "series_id", "starts_at"),
+        # One kind's meetings by start (the board's list in the advisory area, the list's kind filter): both
+        # walks and the capped count read that kind only; on PostgreSQL the columns of the visibility rule
+        # ride along, so they are index-only scans (migration 0035).
+        Index(
+            "ix_meetings_partnership_id_kind_starts_at_id",
+            "partnership_id",
+            "kind",
+            "starts_at",
+            "id",
+            postgresql_include=["confidentiality", "author_membership_id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
