@@ -625,6 +625,50 @@ def _note_confidential_query(state: ORMExecuteState) -> None:
     )
 
 
+# The access log's rows as bound parameters, so the INSERT a page writes is made once per number of
+# records viewed (``_insert_viewed``) instead of on every request.
+_ACCESS_PARTNERSHIP = bindparam("access_partnership_id", type_=Integer)
+_ACCESS_USER = bindparam("access_user_id", type_=Integer)
+_ACCESS_MEMBERSHIP = bindparam("access_membership_id", type_=Integer)
+_ACCESS_AT = bindparam("access_at", type_=UTCDateTime())
+
+
+def _access_row(kind: Any, record_id: Any, level: Any, how: Any) -> Select[Any]:
+    """One access-log row as a SELECT (the person, partnership and time are the request's parameters)."""
+    return select(_ACCESS_PARTNERSHIP, _ACCESS_USER, _ACCESS_MEMBERSHIP, kind, record_id, level, how, _ACCESS_AT)
+
+
+@lru_cache(maxsize=64)
+def _viewed_rows(count: int) -> tuple[Select[Any], ...]:
+    """``count`` "viewed" rows, the n-th one's record in ``access_kind_n``, ``access_record_n``,
+    ``access_level_n``; with none, one row that inserts nothing (a page's statement count must not
+    depend on what it showed)."""
+    level = AccessLogEntry.level.type
+    viewed = literal("viewed", String)
+    if not count:
+        return (
+            _access_row(literal("", String), literal(0, Integer), literal(Level.WORKSPACE, level), viewed).where(
+                false()
+            ),
+        )
+    return tuple(
+        _access_row(
+            bindparam(f"access_kind_{n}", type_=String),
+            bindparam(f"access_record_{n}", type_=Integer),
+            bindparam(f"access_level_{n}", type_=level),
+            viewed,
+        )
+        for n in range(count)
+    )
+
+
+@lru_cache(maxsize=64)
+def _insert_viewed(count: int) -> Any:
+    """The INSERT of ``count`` viewed records (``_viewed_rows``), made once per count."""
+    parts = _viewed_rows(count)
+    return insert(AccessLogEntry).from_select(_COLUMNS, parts[0] if len(parts) == 1 else union_all(*parts))
+
+
 def write_noted_reads(response: Response) -> Response:
     """After a successful GET in a workspace: write the reads noted during it, in the request's
     transaction, and commit (a read writes nothing else). A refused or failed request writes none."""
@@ -637,30 +681,26 @@ def write_noted_reads(response: Response) -> Response:
         return response
     if not (reads.queried or reads.records or reads.selects):
         return response
-    now = utcnow()
-
-    def row(kind: Any, record_id: Any, level: Any, how: str) -> Select[Any]:
-        return select(
-            literal(ctx.partnership.id, Integer),
-            literal(ctx.user.id if ctx.user else None, Integer),
-            literal(ctx.membership.id if ctx.membership else None, Integer),
-            literal(kind, String),
-            record_id,
-            level,
-            literal(how, String),
-            literal(now, AccessLogEntry.created_at.type),
-        )
-
-    level = AccessLogEntry.level.type
-    parts = [
-        row(kind, literal(record_id, Integer), literal(record_level, level), "viewed")
-        for (kind, record_id), record_level in sorted(reads.records.items())
-    ]
-    parts += [row(model.confidential_kind, ids.c.id, ids.c.confidentiality, how) for model, ids, how in reads.selects]
-    if not parts:  # nothing above workspace: the same statement, inserting no row
-        parts = [row("", literal(0, Integer), literal(Level.WORKSPACE, level), "viewed").where(false())]
-    source = parts[0] if len(parts) == 1 else union_all(*parts)
-    db.session.execute(insert(AccessLogEntry).from_select(_COLUMNS, source))
+    params: dict[str, Any] = {
+        _ACCESS_PARTNERSHIP.key: ctx.partnership.id,
+        _ACCESS_USER.key: ctx.user.id if ctx.user else None,
+        _ACCESS_MEMBERSHIP.key: ctx.membership.id if ctx.membership else None,
+        _ACCESS_AT.key: utcnow(),
+    }
+    viewed = sorted(reads.records.items())
+    for n, ((kind, record_id), record_level) in enumerate(viewed):
+        params |= {f"access_kind_{n}": kind, f"access_record_{n}": record_id, f"access_level_{n}": record_level}
+    if not reads.selects:  # the usual page: one statement per number of records, built once
+        # as written, values as given (an ORM INSERT with parameters would be a bulk insert of objects)
+        db.session.execute(_insert_viewed(len(viewed)), params, execution_options={"dml_strategy": "raw"})
+    else:  # a list or an export: its statements ride along (made per request, as the list is)
+        parts = list(_viewed_rows(len(viewed))) if viewed else []
+        parts += [
+            _access_row(literal(model.confidential_kind, String), ids.c.id, ids.c.confidentiality, literal(how, String))
+            for model, ids, how in reads.selects
+        ]
+        source = parts[0] if len(parts) == 1 else union_all(*parts)
+        db.session.execute(insert(AccessLogEntry).from_select(_COLUMNS, source.params(params)))
     # Nothing else changed in this transaction, so what the request loaded stays loaded: a download
     # still streaming, or the signed-in person, must not be refreshed after the session is gone.
     session = db.session()

@@ -115,6 +115,22 @@ def test_a_grant_holders_reads_are_logged_too(app, world, login_as):
     assert _reads(app, world.home) == [("goal", goal, "viewed", member)]
 
 
+def test_the_kept_insert_writes_each_requests_own_person_and_record(app, world, login_as):
+    """The access log's INSERT is made once per number of records viewed and kept: two people reading
+    one record each (the same statement), in turn, are each logged with their own record."""
+    from partnership_hub import confidentiality
+
+    coordinator, member = world.home.membership_ids["coordinator"], world.home.membership_ids["member"]
+    first = make_goal(app, world.home, title="First", confidentiality="advisory", access_membership_ids=[member])
+    second = make_goal(app, world.home, title="Second", confidentiality="leadership")
+    _clear(app, world.home)
+    assert login_as("member").get(f"/p/{world.home.slug}/goals/{first}").status_code == 200
+    kept = confidentiality._insert_viewed.cache_info()
+    assert login_as("coordinator").get(f"/p/{world.home.slug}/goals/{second}").status_code == 200
+    assert confidentiality._insert_viewed.cache_info().hits == kept.hits + 1
+    assert _reads(app, world.home) == [("goal", first, "viewed", member), ("goal", second, "viewed", coordinator)]
+
+
 def _statements(app, client, path: str) -> int:
     client.get(path)  # warm-up
     with counting(app) as statements:
