@@ -9,17 +9,16 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from partnership_hub.advisory import restricted
 from partnership_hub.context import context_for
-from partnership_hub.db import bind_tenant
 from partnership_hub.extensions import db
 from partnership_hub.meetings import services as meetings
 from partnership_hub.meetings.models import MeetingKind
 from partnership_hub.workspaces.models import Role
 from tests import factories
 from tests.factories import add_member, create_partnership, create_user, sign_in
+from tests.plans import plan_nodes
 
 INDEX = "ix_meetings_partnership_id_kind_starts_at_id"
 WEEKS = 24  # per series: twelve weeks back, eleven ahead
@@ -64,43 +63,13 @@ def test_one_page_of_the_boards_meetings_the_viewer_may_see(app, board_with_meet
     assert len(re.findall(r'<a href="/p/[^/]+/meetings/\d+">', last)) == 2 * WEEKS - 2 * meetings.PAGE_SIZE
 
 
-def _plan_nodes(partnership_id, run, *, all_scans_off: bool) -> list[dict]:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("plans are PostgreSQL's")
-    bind_tenant(db.session, partnership_id)
-    ran: list[tuple[str, object]] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        ran.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-    statement, parameters = next((s, p) for s, p in reversed(ran) if "FROM meetings" in s)
-    connection = db.session.connection()
-    connection.exec_driver_sql("ANALYZE meetings")
-    # Scans that read every row ruled out (a test's table is small). With index scans switched off too, every
-    # plan pays the same penalty and the cheapest still wins: a read of the index is then index-only exactly
-    # when the index carries every column the rule needs (whatever a test table's visibility map says).
-    for scan in ("seqscan", "bitmapscan", *(("indexscan",) if all_scans_off else ())):
-        connection.exec_driver_sql(f"SET LOCAL enable_{scan} = off")
-    [plan] = connection.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
-    nodes, stack = [], [plan["Plan"]]
-    while stack:
-        node = stack.pop()
-        nodes.append(node)
-        stack.extend(node.get("Plans", []))
-    return nodes
-
-
 @pytest.mark.parametrize("all_scans_off", [False, True])
 def test_the_statement_reads_the_boards_meetings_only(app, board_with_meetings, all_scans_off):
     partnership = board_with_meetings
     with app.app_context():
         ctx = context_for(partnership.id, partnership.membership_ids["coordinator"])
-        nodes = _plan_nodes(partnership.id, lambda: restricted.board_meetings(ctx), all_scans_off=all_scans_off)
+        scans = ("seqscan", "bitmapscan", *(("indexscan",) if all_scans_off else ()))
+        nodes = plan_nodes(partnership.id, lambda: restricted.board_meetings(ctx), "meetings", scans)
     meeting_reads = [n for n in nodes if n.get("Relation Name") == "meetings"]
     walks = [n for n in meeting_reads if n.get("Index Name") == INDEX]
     dump = json.dumps(meeting_reads, indent=1)
