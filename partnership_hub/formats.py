@@ -18,6 +18,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Hangul fillers): a spreadsheet may drop them, so they can't hide a formula's first character.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
+# Visible ASCII that starts no formula: a cell starting with one is plain text, decided without
+# Unicode look-ups (most cells of an export: a name, a number, a date, "yes").
+_PLAIN_STARTS = frozenset(map(chr, range(0x21, 0x7F))) - frozenset("=+-@")
 
 
 def is_web_address(value: str) -> bool:
@@ -56,6 +59,8 @@ def _looks_like_formula(text: str) -> bool:
 def spreadsheet_cell(value: object) -> str:
     """The value as CSV text a spreadsheet shows rather than evaluates (formula-like text gets a ``'``)."""
     text = "" if value is None else str(value)
+    if not text or text[0] in _PLAIN_STARTS:
+        return text
     return "'" + text if _looks_like_formula(text) else text
 
 
