@@ -25,7 +25,7 @@ from partnership_hub.db import scoped
 from partnership_hub.extensions import db
 from partnership_hub.goals import queries
 from partnership_hub.goals.models import HORIZON_LABELS, P_LABELS, STATUS_LABELS, Goal, Objective, ProgressUpdate
-from partnership_hub.goals.progress import AsOf, objective_is_overdue, objective_progress, percent
+from partnership_hub.goals.progress import CLOSED, AsOf, objective_progress, percent, reaches_target
 from partnership_hub.workspaces.models import Membership
 
 Table = tuple[list[str], Iterable[Sequence[object]]]
@@ -128,23 +128,46 @@ def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
         func.lower(Goal.title), Goal.id, Objective.position, Objective.id
     )
     confidentiality.note_reads_of(Goal, stmt)
-    stmt = _with_name(stmt, Objective.owner_membership_id, queries.Names(ctx))
+    # Plain rows of just the columns the file shows (the same FROM, filter and order): no ORM objects.
+    stmt = _with_name(
+        stmt.with_only_columns(
+            Goal.title,
+            Goal.status,
+            Objective.title,
+            Objective.metric,
+            Objective.unit,
+            Objective.baseline,
+            Objective.target,
+            Objective.current_value,
+            Objective.due_date,
+            maintain_column_froms=True,
+        ),
+        Objective.owner_membership_id,
+        queries.Names(ctx),
+    )
 
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt):
-            for o, goal, owner in batch:
+            for goal_title, status, title, metric, unit, baseline, target, current, due, owner in batch:
+                # ``objective_is_overdue``, on the row's columns
+                overdue = (
+                    due is not None
+                    and due < today
+                    and status not in CLOSED
+                    and not reaches_target(baseline, target, current)
+                )
                 yield [
-                    goal.title,
-                    o.title,
-                    o.metric,
-                    o.unit,
-                    o.baseline,
-                    o.target,
-                    o.current_value,
-                    percent(objective_progress(o.baseline, o.target, o.current_value)),
-                    _iso(o.due_date),
+                    goal_title,
+                    title,
+                    metric,
+                    unit,
+                    baseline,
+                    target,
+                    current,
+                    percent(objective_progress(baseline, target, current)),
+                    "" if due is None else due.isoformat(),
                     owner or "",
-                    _yes_no(objective_is_overdue(goal, o, today)),
+                    "yes" if overdue else "no",
                 ]
 
     return OBJECTIVES_HEADER, rows()
@@ -160,11 +183,24 @@ def updates_table(ctx: WorkspaceContext) -> Table:
         ctx,
     ).order_by(func.lower(Goal.title), Goal.id, Objective.position, ProgressUpdate.recorded_on, ProgressUpdate.id)
     confidentiality.note_reads_of(Goal, stmt)
-    stmt = _with_name(stmt, ProgressUpdate.author_membership_id, queries.Names(ctx))
+    # Plain rows of just the columns the file shows (the same FROM, filter and order): no ORM objects.
+    stmt = _with_name(
+        stmt.with_only_columns(
+            Goal.title,
+            Objective.title,
+            ProgressUpdate.recorded_on,
+            ProgressUpdate.value,
+            Objective.unit,
+            ProgressUpdate.note,
+            maintain_column_froms=True,
+        ),
+        ProgressUpdate.author_membership_id,
+        queries.Names(ctx),
+    )
 
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt):
-            for u, o, goal, author in batch:
-                yield [goal.title, o.title, _iso(u.recorded_on), u.value, o.unit, u.note, author or ""]
+            for goal_title, title, recorded_on, value, unit, note, author in batch:
+                yield [goal_title, title, recorded_on.isoformat(), value, unit, note, author or ""]
 
     return UPDATES_HEADER, rows()
