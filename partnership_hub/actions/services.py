@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased
@@ -114,7 +114,11 @@ def overdue_clause(today: date):
 
 
 def is_overdue(item: ActionItem, today: date) -> bool:
-    return item.due_date is not None and item.due_date < today and item.status in UNFINISHED
+    return _is_overdue(item.due_date, item.status, today)
+
+
+def _is_overdue(due_date: date | None, status: ActionStatus, today: date) -> bool:
+    return due_date is not None and due_date < today and status in UNFINISHED
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -302,9 +306,23 @@ def assignee_name(viewer: Membership | None, entry: ActionEntry) -> str:
     (survivor advisors' identities stay with coordinators and advisors; observers see no names)."""
     if entry.assignee is None:
         return ""
-    if entry.assignee_user is not None and can(viewer, "members.view", entry.assignee):
-        return entry.assignee_user.name
-    return "A survivor advisor" if entry.assignee.role == Role.SURVIVOR_ADVISOR else "A partnership member"
+    return _person_name(viewer, entry.assignee, None if entry.assignee_user is None else entry.assignee_user.name)
+
+
+class _Person(Protocol):
+    """What the members' record rule reads of a membership (a ``Membership``, or a row of its columns)."""
+
+    @property
+    def role(self) -> Role: ...
+    @property
+    def user_id(self) -> int: ...
+
+
+def _person_name(viewer: Membership | None, assignee: _Person, user_name: str | None) -> str:
+    """``assignee_name`` for an assignee and their user's name (None when there is no user)."""
+    if user_name is not None and can(viewer, "members.view", assignee):
+        return user_name
+    return "A survivor advisor" if assignee.role == Role.SURVIVOR_ADVISOR else "A partnership member"
 
 
 # --- pickers for the filters -------------------------------------------------------------------
@@ -563,7 +581,7 @@ def setup_fact_queries(ctx: WorkspaceContext) -> dict[str, Any]:
 
 # --- the CSV export -----------------------------------------------------------------------------
 
-EXPORT_BATCH = 100  # rows the export reads at a time (a worker keeps the memory a batch once took)
+EXPORT_BATCH = 500  # rows the export reads at a time (plain rows of a few columns: a worker keeps a batch's memory)
 CSV_HEADER = ("Action", "Status", "Overdue", "Due date", "Assigned to", "Goal", "Objective", "Description")
 
 
@@ -572,25 +590,57 @@ def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> I
     columns). One query, run as the download streams and read ``EXPORT_BATCH`` rows at a time, whatever
     the count."""
     # The statement is built now, from the request's context; ``csv_response`` runs it in a session
-    # bound to the same partnership once the response starts streaming.
-    stmt = _grouped_order(_filtered(_entries_stmt(), ctx, filters, today)).execution_options(yield_per=EXPORT_BATCH)
+    # bound to the same partnership once the response starts streaming. It is the plan's statement
+    # (the same FROM, visibility, filters and order) reading plain rows of the columns the file shows:
+    # no ORM objects per row.
+    stmt = (
+        _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
+        .with_only_columns(
+            ActionItem.title,
+            ActionItem.status,
+            ActionItem.due_date,
+            ActionItem.description,
+            Goal.title,
+            Objective.title,
+            AssigneeMembership.id,
+            AssigneeMembership.role,
+            AssigneeMembership.user_id,
+            AssigneeUser.name,
+            maintain_column_froms=True,
+        )
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
     viewer = ctx.membership
+    # The name each assignee is shown by, decided once per person (at most the partnership's members).
+    names: dict[int, str] = {}
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for row in db.session.execute(scoped(stmt)).tuples():
-            entry = _entry(row, today)
+        for title, status, due, description, goal, objective, assignee, role, user_id, user_name in db.session.execute(
+            scoped(stmt)
+        ).tuples():
+            name = "" if assignee is None else names.get(assignee)
+            if name is None:
+                name = names[assignee] = _person_name(viewer, _Assignee(role, user_id), user_name)
             yield (
-                entry.item.title,
-                entry.status_label,
-                "yes" if entry.overdue else "no",
-                entry.item.due_date.isoformat() if entry.item.due_date else "",
-                assignee_name(viewer, entry),
-                entry.goal.title if entry.goal else "",
-                entry.objective.title if entry.objective else "",
-                entry.item.description,
+                title,
+                STATUS_LABELS[status],
+                "yes" if _is_overdue(due, status, today) else "no",
+                due.isoformat() if due else "",
+                name,
+                goal or "",
+                objective or "",
+                description,
             )
 
     return rows()
+
+
+@dataclass(frozen=True)
+class _Assignee:
+    """An assignee read as columns, for the members' record rule (``_Person``)."""
+
+    role: Role
+    user_id: int
 
 
 # --- the home's "Your work" ---------------------------------------------------------------------
