@@ -38,3 +38,16 @@ def test_disguised_formula_starts_get_the_guard(value):
 )
 def test_ordinary_text_is_left_alone(value):
     assert spreadsheet_cell(value) == value
+
+
+def test_the_quick_answer_for_plain_first_characters_agrees_with_the_full_rule():
+    """Cells starting with visible ASCII skip the Unicode look-ups: for every first character up to
+    U+FFFF, followed by a formula or by plain text, the guard decides as the full rule does."""
+    from partnership_hub.formats import _looks_like_formula
+
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are no characters of a str from a form or the database
+        for rest in ("=1+1", "x"):
+            text = chr(code) + rest
+            assert spreadsheet_cell(text) == ("'" + text if _looks_like_formula(text) else text), hex(code)

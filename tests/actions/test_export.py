@@ -6,8 +6,11 @@ import csv
 import io
 from datetime import date
 
+import pytest
+
 from partnership_hub.actions.models import ActionStatus
-from tests.actions.conftest import add_goal, add_items
+from tests.actions.conftest import add_goal, add_items, add_objective
+from tests.factories import seat_on_board
 
 
 def rows_of(text: str) -> list[list[str]]:
@@ -45,3 +48,92 @@ def test_csv_defuses_formulas(app, world, login_as, base):
     _, row = rows_of(login_as().get(f"{base}.csv").text)
     assert row[0] == '\'=HYPERLINK("http://evil")'
     assert row[-1] == "'+1 call"
+
+
+@pytest.fixture
+def plan(app, world, ids):
+    """Items under a workspace goal (one with its objective) and a leadership goal, and unlinked ones,
+    assigned to a survivor advisor, the member, the observer or nobody, on fixed days."""
+    seat_on_board(app, world.home, "survivor_advisor")
+    open_goal = add_goal(app, world.home, 'Referrals, "warm" handoffs')
+    objective = add_objective(app, world.home, open_goal, "=Agencies signed on")
+    closed = add_goal(app, world.home, "Leadership plan", confidentiality="leadership")
+    add_items(
+        app,
+        world.home,
+        {
+            "title": "Call agencies",
+            "goal_id": open_goal,
+            "objective_id": objective,
+            "due_date": date(2021, 3, 1),
+            "status": ActionStatus.IN_PROGRESS,
+            "assignee_membership_id": ids["survivor_advisor"],
+            "description": "Line one\nline two",
+        },
+        {"title": "Draft the protocol", "goal_id": open_goal, "due_date": date(2999, 1, 1)},
+        {"title": "Seat the board", "goal_id": closed, "assignee_membership_id": ids["member"]},
+        {
+            "title": "-Book the room",
+            "due_date": date(2020, 1, 2),
+            "assignee_membership_id": ids["member"],
+            "description": '@everyone, bring "notes"',
+        },
+        {"title": "Send minutes", "status": ActionStatus.DONE, "due_date": date(2020, 1, 3)},
+        {"title": "Observe", "status": ActionStatus.CANCELLED, "assignee_membership_id": ids["observer"]},
+    )
+
+
+# Whole files, pinned: which rows, the names each role is shown, quoting and the formula guard.
+EXPECTED: dict[str, tuple[int, str]] = {
+    "coordinator": (
+        200,
+        (
+            "Action,Status,Overdue,Due date,Assigned to,Goal,Objective,Description\r\n"
+            "Seat the board,Open,no,,Member Person,Leadership plan,,\r\n"
+            'Call agencies,In progress,yes,2021-03-01,Survivor_Advisor Person,"Referrals, ""warm"" handoffs",\'=Agencies signed on,"Line one\nline two"\r\n'  # noqa: E501
+            'Draft the protocol,Open,no,2999-01-01,,"Referrals, ""warm"" handoffs",,\r\n'
+            '\'-Book the room,Open,yes,2020-01-02,Member Person,,,"\'@everyone, bring ""notes"""\r\n'
+            "Send minutes,Done,no,2020-01-03,,,,\r\n"
+            "Observe,Cancelled,no,,Observer Person,,,\r\n"
+        ),
+    ),
+    "member": (
+        200,
+        (
+            "Action,Status,Overdue,Due date,Assigned to,Goal,Objective,Description\r\n"
+            'Call agencies,In progress,yes,2021-03-01,A survivor advisor,"Referrals, ""warm"" handoffs",\'=Agencies signed on,"Line one\nline two"\r\n'  # noqa: E501
+            'Draft the protocol,Open,no,2999-01-01,,"Referrals, ""warm"" handoffs",,\r\n'
+            '\'-Book the room,Open,yes,2020-01-02,Member Person,,,"\'@everyone, bring ""notes"""\r\n'
+            "Send minutes,Done,no,2020-01-03,,,,\r\n"
+            "Observe,Cancelled,no,,Observer Person,,,\r\n"
+        ),
+    ),
+    "survivor_advisor": (
+        200,
+        (
+            "Action,Status,Overdue,Due date,Assigned to,Goal,Objective,Description\r\n"
+            'Call agencies,In progress,yes,2021-03-01,Survivor_Advisor Person,"Referrals, ""warm"" handoffs",\'=Agencies signed on,"Line one\nline two"\r\n'  # noqa: E501
+            'Draft the protocol,Open,no,2999-01-01,,"Referrals, ""warm"" handoffs",,\r\n'
+            '\'-Book the room,Open,yes,2020-01-02,Member Person,,,"\'@everyone, bring ""notes"""\r\n'
+            "Send minutes,Done,no,2020-01-03,,,,\r\n"
+            "Observe,Cancelled,no,,Observer Person,,,\r\n"
+        ),
+    ),
+    "observer": (
+        200,
+        (
+            "Action,Status,Overdue,Due date,Assigned to,Goal,Objective,Description\r\n"
+            'Call agencies,In progress,yes,2021-03-01,A survivor advisor,"Referrals, ""warm"" handoffs",\'=Agencies signed on,"Line one\nline two"\r\n'  # noqa: E501
+            'Draft the protocol,Open,no,2999-01-01,,"Referrals, ""warm"" handoffs",,\r\n'
+            '\'-Book the room,Open,yes,2020-01-02,A partnership member,,,"\'@everyone, bring ""notes"""\r\n'
+            "Send minutes,Done,no,2020-01-03,,,,\r\n"
+            "Observe,Cancelled,no,,A partnership member,,,\r\n"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "member", "survivor_advisor", "observer"])
+def test_the_csv_is_exactly_these_bytes_for_each_role(app, world, login_as, base, plan, role):
+    response = login_as(role).get(f"{base}.csv")
+    assert (response.status_code, response.get_data(as_text=True)) == EXPECTED[role]
