@@ -12,6 +12,7 @@ statement after the request).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -25,7 +26,16 @@ from partnership_hub.db import scoped
 from partnership_hub.extensions import db
 from partnership_hub.goals import queries
 from partnership_hub.goals.models import HORIZON_LABELS, P_LABELS, STATUS_LABELS, Goal, Objective, ProgressUpdate
-from partnership_hub.goals.progress import CLOSED, AsOf, objective_progress, percent, reaches_target
+from partnership_hub.goals.progress import (
+    CLOSED,
+    AsOf,
+    goal_is_overdue,
+    goal_is_stalled,
+    goal_progress,
+    objective_progress,
+    percent,
+    reaches_target,
+)
 from partnership_hub.workspaces.models import Membership
 
 Table = tuple[list[str], Iterable[Sequence[object]]]
@@ -83,33 +93,71 @@ def _batches(stmt: Select, size: int | None = None) -> Iterator[Sequence[Row[Any
 
 def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     """The goals the viewer may read, with progress and flags (per batch: the goals, their
-    objectives, organizations and names)."""
+    objectives, and one statement for organizations and owners' names)."""
     as_of = AsOf.of(ctx, today)
     names = queries.Names(ctx)
     stmt = queries.where_visible(select(Goal), ctx).order_by(func.lower(Goal.title), Goal.id)
     confidentiality.note_reads_of(Goal, stmt)
+    # Plain rows, not ORM objects: the goal's columns the file and the rules read, and per batch its
+    # objectives' values in the overview's order (``position, id``: the mean sums in that order). The
+    # rules (``goal_is_overdue``, ``goal_is_stalled``) read these rows as they read the models: each
+    # column is labelled with the attribute's name.
+    stmt = stmt.with_only_columns(*GOAL_COLUMNS, maintain_column_froms=True)
 
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt, queries.GOALS_BATCH):
-            for r in queries.goal_rows(ctx, [goal for (goal,) in batch], as_of, names):
+            goals: list[Any] = list(batch)
+            ids = [goal.id for goal in goals]
+            objectives: dict[int, list[Any]] = defaultdict(list)
+            for objective in db.session.execute(scoped(_objectives_stmt(ids))):
+                objectives[objective.goal_id].append(objective)
+            links = queries._links(ids, names.select(goal.owner_membership_id for goal in goals))
+            for goal in goals:
+                of_goal = objectives.get(goal.id, [])
+                progress = goal_progress([objective_progress(o.baseline, o.target, o.current_value) for o in of_goal])
                 yield [
-                    r.goal.title,
-                    HORIZON_LABELS[r.goal.horizon],
-                    "; ".join(P_LABELS[p] for p in r.goal.ps or [] if p in P_LABELS),
-                    STATUS_LABELS[r.goal.status],
-                    r.goal.confidentiality.value,
-                    r.owner_name,
-                    "; ".join(r.lead_organizations),
-                    "; ".join(r.endorsed_by),
-                    _iso(r.goal.start_date),
-                    _iso(r.goal.target_date),
-                    "" if r.percent is None else r.percent,
-                    len(r.objectives),
-                    _yes_no(r.overdue),
-                    _yes_no(r.stalled),
+                    goal.title,
+                    HORIZON_LABELS[goal.horizon],
+                    "; ".join(P_LABELS[p] for p in goal.ps or [] if p in P_LABELS),
+                    STATUS_LABELS[goal.status],
+                    goal.confidentiality.value,
+                    queries.name_of(links.people, goal.owner_membership_id),
+                    "; ".join(links.leads.get(goal.id, [])),
+                    "; ".join(sorted((name for _id, name in links.endorsed.get(goal.id, [])), key=str.lower)),
+                    _iso(goal.start_date),
+                    _iso(goal.target_date),
+                    "" if progress is None else percent(progress),
+                    len(of_goal),
+                    _yes_no(goal_is_overdue(goal, as_of.today)),
+                    _yes_no(goal_is_stalled(goal, of_goal, as_of)),
                 ]
 
     return GOALS_HEADER, rows()
+
+
+GOAL_COLUMNS = (
+    Goal.id,
+    Goal.title,
+    Goal.horizon,
+    Goal.ps,
+    Goal.status,
+    Goal.confidentiality,
+    Goal.owner_membership_id,
+    Goal.start_date,
+    Goal.target_date,
+    Goal.created_at,
+)
+
+
+def _objectives_stmt(goal_ids: list[int]) -> Select:
+    """The values of the objectives of ``goal_ids`` that progress and the stalled rule read."""
+    return (
+        select(
+            Objective.goal_id, Objective.baseline, Objective.target, Objective.current_value, Objective.last_update_at
+        )
+        .where(Objective.goal_id.in_(goal_ids))
+        .order_by(Objective.position, Objective.id)
+    )
 
 
 def _with_name(stmt: Select, membership_id: Any, names: queries.Names) -> Select:
