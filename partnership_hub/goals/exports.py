@@ -27,14 +27,13 @@ from partnership_hub.extensions import db
 from partnership_hub.goals import queries
 from partnership_hub.goals.models import HORIZON_LABELS, P_LABELS, STATUS_LABELS, Goal, Objective, ProgressUpdate
 from partnership_hub.goals.progress import (
-    CLOSED,
     AsOf,
     goal_is_overdue,
     goal_is_stalled,
     goal_progress,
+    objective_is_overdue,
     objective_progress,
     percent,
-    reaches_target,
 )
 from partnership_hub.workspaces.models import Membership
 
@@ -101,7 +100,7 @@ def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     # Plain rows, not ORM objects: the goal's columns the file and the rules read, and per batch its
     # objectives' values in the overview's order (``position, id``: the mean sums in that order). The
     # rules (``goal_is_overdue``, ``goal_is_stalled``) read these rows as they read the models: each
-    # column is labelled with the attribute's name.
+    # column is named as the attribute (a rule wanting a column the rows lack fails loudly).
     stmt = stmt.with_only_columns(*GOAL_COLUMNS, maintain_column_froms=True)
 
     def rows() -> Iterator[list[object]]:
@@ -196,14 +195,12 @@ def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
 
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt):
-            for goal_title, status, title, metric, unit, baseline, target, current, due, owner in batch:
-                # ``objective_is_overdue``, on the row's columns
-                overdue = (
-                    due is not None
-                    and due < today
-                    and status not in CLOSED
-                    and not reaches_target(baseline, target, current)
-                )
+            # Each row carries the goal's status and the objective's values under the models' names,
+            # so the rule reads it as it reads a goal and an objective (and fails loudly if it ever
+            # wants a column the row lacks).
+            judged: Sequence[Any] = batch
+            for row in judged:
+                goal_title, _status, title, metric, unit, baseline, target, current, due, owner = row
                 yield [
                     goal_title,
                     title,
@@ -213,9 +210,9 @@ def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
                     target,
                     current,
                     percent(objective_progress(baseline, target, current)),
-                    "" if due is None else due.isoformat(),
+                    _iso(due),
                     owner or "",
-                    "yes" if overdue else "no",
+                    _yes_no(objective_is_overdue(row, row, today)),
                 ]
 
     return OBJECTIVES_HEADER, rows()
@@ -249,6 +246,6 @@ def updates_table(ctx: WorkspaceContext) -> Table:
     def rows() -> Iterator[list[object]]:
         for batch in _batches(stmt):
             for goal_title, title, recorded_on, value, unit, note, author in batch:
-                yield [goal_title, title, recorded_on.isoformat(), value, unit, note, author or ""]
+                yield [goal_title, title, _iso(recorded_on), value, unit, note, author or ""]
 
     return UPDATES_HEADER, rows()
