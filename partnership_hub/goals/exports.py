@@ -5,7 +5,8 @@ streams). The statements are built inside the request, where the viewer is known
 as the download streams (``csv_response`` binds a fresh session to the partnership), ``BATCH`` at a
 time (``GOALS_BATCH`` goals). So an export is complete, and memory stays flat whatever the partnership's
 size. Objectives and updates are one statement each (the names are joined); goals add two per batch (objectives,
-and organizations with names). Each export notes what it shows for the access log
+and organizations with names). Rows are read as plain columns, never ORM objects (a 400,000-row export
+would build a million of them). Each export notes what it shows for the access log
 (``confidentiality.note_reads_of``: one entry per goal above ``workspace``, written in one
 statement after the request).
 """
