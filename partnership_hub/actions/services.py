@@ -28,6 +28,7 @@ from partnership_hub.confidentiality import (
     VIEWER_TODAY,
     Shape,
     SqlDate,
+    note_reads_of,
     permission_shape,
     shared_viewer,
     visibility_clause,
@@ -176,7 +177,7 @@ def _entries_stmt():
 
 
 def _filtered(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
-    return _narrowed(stmt.where(visible_items_clause(ctx.membership)), ctx, filters, today)
+    return _narrowed(stmt.where(visible_items_clause(ctx.membership, today)), ctx, filters, today)
 
 
 def _narrowed(stmt, ctx: WorkspaceContext, filters: ActionFilters, today: date):
@@ -593,6 +594,9 @@ def export_rows(ctx: WorkspaceContext, filters: ActionFilters, today: date) -> I
     # bound to the same partnership once the response starts streaming. It is the plan's statement
     # (the same FROM, visibility, filters and order) reading plain rows of the columns the file shows:
     # no ORM objects per row.
+    # The file names each item's goal: a confidential goal is logged as the goals' exports log theirs.
+    goals_named = _filtered(select(ActionItem.goal_id), ctx, filters, today)
+    note_reads_of(Goal, select(Goal).where(Goal.id.in_(goals_named)))
     stmt = (
         _grouped_order(_filtered(_entries_stmt(), ctx, filters, today))
         .with_only_columns(

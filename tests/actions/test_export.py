@@ -137,3 +137,30 @@ EXPECTED: dict[str, tuple[int, str]] = {
 def test_the_csv_is_exactly_these_bytes_for_each_role(app, world, login_as, base, plan, role):
     response = login_as(role).get(f"{base}.csv")
     assert (response.status_code, response.get_data(as_text=True)) == EXPECTED[role]
+
+
+def test_the_csv_logs_each_confidential_goal_it_names(app, world, login_as, base, plan):
+    """The file names each item's goal: a goal above ``workspace`` is logged as exported (one entry,
+    however many of its items the file lists), for those who may read it; the others' files leave it
+    out and log nothing."""
+    from sqlalchemy import select
+
+    from partnership_hub.confidentiality import AccessLogEntry
+    from partnership_hub.db import bind_tenant
+    from partnership_hub.extensions import db
+    from partnership_hub.goals.models import Goal
+
+    def exported() -> list[tuple[str, str, int | None]]:
+        with app.app_context():
+            bind_tenant(db.session, world.home.id)
+            stmt = (
+                select(Goal.title, AccessLogEntry.how, AccessLogEntry.membership_id)
+                .join(Goal, Goal.id == AccessLogEntry.record_id)
+                .where(AccessLogEntry.record_kind == "goal")
+            )
+            return list(db.session.execute(stmt).tuples())
+
+    assert login_as("member").get(f"{base}.csv").status_code == 200
+    assert exported() == []
+    assert login_as("coordinator").get(f"{base}.csv").status_code == 200
+    assert exported() == [("Leadership plan", "exported", world.home.membership_ids["coordinator"])]
