@@ -460,20 +460,21 @@ def setup_fact_queries(ctx: Any) -> dict[str, Any]:
     """Every installed area's setup facts (``Area.setup_facts``) for ``ctx``: plain values and scalar
     subqueries, to evaluate in one round trip (``workspaces.services.scalar_values`` keeps the statement
     per permission shape, building it from a ``SharedContext``)."""
-    queries: dict[str, Any] = {}
-    for area in installed():
-        if area.setup_facts:
-            queries |= resolve(area.setup_facts)(ctx)
-    return queries
+    return _called("setup_facts", ctx)
 
 
 def setup_values(ctx: Any) -> dict[str, Any]:
     """Every installed area's setup values (``Area.setup_values``): plain values read per request."""
-    values: dict[str, Any] = {}
+    return _called("setup_values", ctx)
+
+
+def _called(hook: str, ctx: Any) -> dict[str, Any]:
+    """Every installed area's ``hook`` (a ``"module:function(ctx) -> dict"`` field) called, merged."""
+    called: dict[str, Any] = {}
     for area in installed():
-        if area.setup_values:
-            values |= resolve(area.setup_values)(ctx)
-    return values
+        if reference := getattr(area, hook):
+            called |= resolve(reference)(ctx)
+    return called
 
 
 def mail_rules() -> list[Callable[[int, str, str], str]]:

@@ -264,17 +264,23 @@ def scoped(stmt: StatementT) -> StatementT:
     return stmt
 
 
+def scalars_statement(values: dict[str, Any]) -> tuple[Select[Any] | None, dict[str, Any]]:
+    """A mapping of scalar subqueries and plain values split into ONE SELECT of the queries, each
+    labelled by its name (None without any), and the plain values."""
+    # Scalar subqueries and column expressions (and a SELECT, which labels as its scalar subquery).
+    queries = {name: value for name, value in values.items() if isinstance(value, ColumnElement | SelectBase)}
+    plain = {name: value for name, value in values.items() if name not in queries}
+    return (select(*(query.label(name) for name, query in queries.items())) if queries else None), plain
+
+
 def select_scalars(session: Session | scoped_session[SessionT], values: dict[str, Any]) -> dict[str, Any]:
     """Evaluate a mapping of scalar subqueries (and plain values) in ONE round trip.
 
     Used to gather many counts for a page without a query each; tenant scoping applies to every
     subquery (see ``_scope_tenant_queries``)."""
-    # Scalar subqueries and column expressions (and a SELECT, which labels as its scalar subquery).
-    queries = {name: value for name, value in values.items() if isinstance(value, ColumnElement | SelectBase)}
-    result = {name: value for name, value in values.items() if name not in queries}
-    if queries:
-        row = session.execute(select(*(query.label(name) for name, query in queries.items()))).one()
-        result.update(row._asdict())
+    statement, result = scalars_statement(values)
+    if statement is not None:
+        result.update(session.execute(statement).one()._asdict())
     return result
 
 

@@ -16,7 +16,6 @@ from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Select,
-    SelectBase,
     Text,
     and_,
     cast,
@@ -38,7 +37,7 @@ from partnership_hub.audit import services as audit
 # context_for moved to partnership_hub.context; re-exported until the tests of other areas import it from there.
 from partnership_hub.confidentiality import Shape, permission_shape, shared_context, viewer_params
 from partnership_hub.context import WorkspaceContext, context_for  # noqa: F401
-from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scoped, select_scalars, utcnow
+from partnership_hub.db import bind_tenant, cross_tenant, get_scoped, scalars_statement, scoped, select_scalars, utcnow
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
 from partnership_hub.notifications.services import absolute_url, queue_email, recent_sends
@@ -987,10 +986,7 @@ def _kept_scalars(shape: Shape, references: tuple[str, ...]) -> tuple[Select[Any
     queries: dict[str, Any] = {}
     for reference in references:
         queries |= areas.resolve(reference)(ctx)
-    sql = {name: query for name, query in queries.items() if isinstance(query, ColumnElement | SelectBase)}
-    plain = {name: value for name, value in queries.items() if name not in sql}
-    statement = select(*(query.label(name) for name, query in sql.items())) if sql else None
-    return statement, plain
+    return scalars_statement(queries)
 
 
 def home_panels(ctx: WorkspaceContext) -> list[tuple[areas.HomePanel, dict[str, Any]]]:
