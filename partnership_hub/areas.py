@@ -223,19 +223,17 @@ class WorkRow:
 @dataclass(frozen=True)
 class WorkQuery:
     """What a "Your work" kind asks: ``select`` (``work_columns``; at most ``limit`` rows read by a LIMIT
-    walk of an index, each carrying the capped count in ``found``), the values of its bound ``params``,
-    and ``build(rows)``, which turns the rows it got back (in no particular order) into the kind's
-    ``WorkList``.
+    walk of an index, each carrying the capped count in ``found``) and ``build(rows)``, which turns the
+    rows it got back (in no particular order) into the kind's ``WorkList``.
 
     The home runs on every visit, so a kind builds its ``select`` once per permission shape (the
-    confidentiality layer's ``Viewer``) and limit, and keeps it: the person's id, their day and any
-    date window are bound parameters (``VIEWER_ID``, ``VIEWER_TODAY``, the kind's own) whose values are
-    ``params`` (``viewer_params`` and the kind's). A kept statement is neither rebuilt nor
+    confidentiality layer's ``Viewer``) and limit, and keeps it: the person, their day, the time and
+    any window's far end are the viewer's parameters (``VIEWER_ID``, ``VIEWER_TODAY``, ``VIEWER_NOW``,
+    a ``ViewerParameter``), which ``viewer_params`` fills. A kept statement is neither rebuilt nor
     fingerprinted again, which was most of the home's Python."""
 
     select: Any
     build: Callable[[Sequence[WorkRow]], WorkList]
-    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

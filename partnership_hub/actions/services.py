@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Date, Select, and_, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from partnership_hub.accounts.models import User
@@ -24,13 +24,13 @@ from partnership_hub.actions.models import ActionItem, ActionStatus
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import (
-    VIEWER_ID,
     VIEWER_TODAY,
     Shape,
     SqlDate,
     note_reads_of,
     permission_shape,
     shared_viewer,
+    viewer_parameter,
     visibility_clause,
 )
 from partnership_hub.context import WorkspaceContext
@@ -652,7 +652,8 @@ class _Assignee:
 UPCOMING_DAYS = 14  # "upcoming" on the home: due within the next two weeks
 
 
-DUE_BY = bindparam("actions_due_by", type_=Date)  # the last day "Your action items" looks at
+# the last day "Your action items" looks at
+DUE_BY = viewer_parameter("actions_due_by", Date(), lambda ctx: ctx.today() + timedelta(days=UPCOMING_DAYS))
 
 
 def due_soon_clause(membership_id: Any, due_by: SqlDate) -> ColumnElement[bool]:
@@ -666,7 +667,7 @@ def _your_work_items(shape: Shape, limit: int) -> Select[Any]:
     """``your_work_items``' SELECT for a person of ``shape`` (their id, day and horizon are parameters)."""
     viewer = shared_viewer(shape)
     assert viewer is not None
-    mine = and_(due_soon_clause(viewer.id, DUE_BY), visible_items_clause(viewer, VIEWER_TODAY))
+    mine = and_(due_soon_clause(viewer.id, DUE_BY.bind), visible_items_clause(viewer, VIEWER_TODAY))
     soonest = (ActionItem.due_date, ActionItem.id)
 
     def per_status(rows: int, *columns: Any) -> Any:
@@ -683,7 +684,7 @@ def _your_work_items(shape: Shape, limit: int) -> Select[Any]:
     return select(*columns).order_by(top.c.due_date, top.c.id).limit(limit)
 
 
-def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
+def your_work_items(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     """The home's "Your action items": ``ctx``'s member's unfinished items, overdue or due in the next
     ``UPCOMING_DAYS`` days, soonest due first (so overdue first), at most ``limit``, and how many more
     (up to ``WORK_COUNT_CAP``). A SELECT reading a bounded number of rows (the home runs it with
@@ -694,9 +695,8 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
     membership = ctx.membership
     if membership is None:
         return None
-    today = today or ctx.today()
+    today = ctx.today()
     stmt = _your_work_items(permission_shape(membership), limit)
-    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: today, DUE_BY.key: today + timedelta(days=UPCOMING_DAYS)}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = []
@@ -715,4 +715,4 @@ def your_work_items(ctx: WorkspaceContext, limit: int, today: date | None = None
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, more_endpoint="actions.index", more_args={"assignee": "me"})
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)

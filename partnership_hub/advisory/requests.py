@@ -830,7 +830,6 @@ def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     if membership is None or membership.role == Role.OBSERVER:
         return None
     stmt = _your_work_requests(limit)
-    params = {VIEWER_ID.key: membership.id}
     today = ctx.today()
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -852,7 +851,7 @@ def your_work_requests(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, more_endpoint="advisory.requests_inbox")
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)
 
 
 def board_panel(ctx: WorkspaceContext) -> dict | None:

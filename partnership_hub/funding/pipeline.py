@@ -18,13 +18,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, bindparam, case, delete, func, literal, or_, select, union_all
+from sqlalchemy import Date, Select, and_, case, delete, func, literal, or_, select, union_all
 
 from partnership_hub import money, picking, toolkit
 from partnership_hub.areas import WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import (
-    VIEWER_ID,
     VIEWER_TODAY,
     ConfidentialGrant,
     Level,
@@ -33,6 +32,7 @@ from partnership_hub.confidentiality import (
     permission_shape,
     set_named_people,
     shared_viewer,
+    viewer_parameter,
     visibility_clause,
     visible,
 )
@@ -683,7 +683,8 @@ def pick_goals(ctx: WorkspaceContext, query: str, chosen: list[int]) -> Pick:
 # --- your work, facts, seeds ----------------------------------------------------------------------------
 
 
-DUE_BY = bindparam("funding_due_by", type_=Date)  # the last day "Your funding deadlines" looks at
+# the last day "Your funding deadlines" looks at
+DUE_BY = viewer_parameter("funding_due_by", Date(), lambda ctx: ctx.today() + timedelta(days=DEADLINE_DAYS))
 
 
 @lru_cache(maxsize=32)
@@ -691,8 +692,8 @@ def _your_work_deadlines(shape: Shape, limit: int) -> Select[Any]:
     """``your_work_deadlines``' SELECT for a person of ``shape`` (their id, day and horizon are parameters)."""
     viewer = shared_viewer(shape)
     assert viewer is not None
-    application_due = and_(FundingOpportunity.status.in_(OPEN), FundingOpportunity.application_deadline <= DUE_BY)
-    report_due = and_(FundingOpportunity.status.in_(FUNDED), FundingOpportunity.report_deadline <= DUE_BY)
+    application_due = and_(FundingOpportunity.status.in_(OPEN), FundingOpportunity.application_deadline <= DUE_BY.bind)
+    report_due = and_(FundingOpportunity.status.in_(FUNDED), FundingOpportunity.report_deadline <= DUE_BY.bind)
     due = case((application_due, FundingOpportunity.application_deadline), else_=FundingOpportunity.report_deadline)
     mine = and_(
         FundingOpportunity.owner_membership_id == viewer.id,
@@ -726,7 +727,6 @@ def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         return None
     today = ctx.today()
     stmt = _your_work_deadlines(permission_shape(membership), limit)
-    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: today, DUE_BY.key: today + timedelta(days=DEADLINE_DAYS)}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = [
@@ -744,7 +744,7 @@ def your_work_deadlines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
             items, rows[0].found if rows else 0, more_endpoint="funding.opportunities", more_args={"owner": "me"}
         )
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:

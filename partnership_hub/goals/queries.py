@@ -42,7 +42,6 @@ from partnership_hub.accounts.models import User
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit.models import AuditEntry
 from partnership_hub.confidentiality import (
-    VIEWER_ID,
     VIEWER_TODAY,
     ConfidentialGrant,
     Shape,
@@ -1217,7 +1216,7 @@ def _your_work_goals(shape: Shape, limit: int) -> Select[Any]:
     return select(*columns).order_by(top.c.due.is_(None), top.c.due, top.c.kind, top.c.title, top.c.id).limit(limit)
 
 
-def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None) -> WorkQuery | None:
+def your_work_goals(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     """The home's "Goals you own": the goals ``ctx``'s member owns (neither achieved nor dropped) and
     the objectives they own (not met, under such a goal), that they may read; the soonest due first
     (so overdue first, undated last), at most ``limit``, and how many more (up to
@@ -1227,9 +1226,8 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
     if ctx.membership is None:
         return None
     me = ctx.membership.id
-    today = today or ctx.today()
+    today = ctx.today()
     stmt = _your_work_goals(permission_shape(ctx.membership), limit)
-    params = {VIEWER_ID.key: me, VIEWER_TODAY.key: today}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = []
@@ -1255,4 +1253,4 @@ def your_work_goals(ctx: WorkspaceContext, limit: int, today: date | None = None
         total = rows[0].found if rows else 0
         return WorkList.counted(items, total, more_endpoint="goals.index", more_args={"owner": me})
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)

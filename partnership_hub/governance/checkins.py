@@ -528,7 +528,6 @@ def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     if membership is None:
         return None
     stmt = _your_work_checkins(limit)
-    params = {VIEWER_ID.key: membership.id, VIEWER_TODAY.key: ctx.today()}
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
         items = tuple(
@@ -547,7 +546,7 @@ def your_work_checkins(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList.counted(items, found, cap=FACT_CAP)
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)
 
 
 def setup_facts(ctx: WorkspaceContext) -> dict[str, Any]:

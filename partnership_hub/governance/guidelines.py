@@ -606,7 +606,6 @@ def your_work_guidelines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     if membership is None or membership.role == Role.OBSERVER:
         return None
     stmt = _your_work_guidelines(limit)
-    params = {VIEWER_ID.key: membership.id}
     zone = ctx.zone
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -625,7 +624,7 @@ def your_work_guidelines(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
         found = rows[0].found if rows else 0
         return WorkList(items, more=max(0, found - len(items)), more_endpoint="governance.guidelines_index")
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)
 
 
 def overview_card(ctx: WorkspaceContext) -> dict[str, Any] | None:

@@ -25,13 +25,13 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, true, union_all
 
 from partnership_hub import toolkit
 from partnership_hub.areas import WORK_COUNT_CAP, WorkItem, WorkList, WorkQuery, WorkRow, work_columns
 from partnership_hub.audit import services as audit
 from partnership_hub.confidentiality import (
-    VIEWER_ID,
+    VIEWER_NOW,
     VIEWER_TODAY,
     Shape,
     permission_shape,
@@ -117,8 +117,10 @@ def _invited(membership: Membership) -> Any:
     return or_(Meeting.invite_scope == InviteScope.ALL, named)
 
 
-WINDOW_FROM = bindparam("meetings_window_from", type_=Meeting.starts_at.type)  # "Your next meetings": now …
-WINDOW_UNTIL = bindparam("meetings_window_until", type_=Meeting.starts_at.type)  # … to UPCOMING_DAYS ahead
+# "Your next meetings": from now (VIEWER_NOW) to UPCOMING_DAYS ahead
+WINDOW_UNTIL = viewer_parameter(
+    "meetings_window_until", Meeting.starts_at.type, lambda ctx: ctx.now() + timedelta(days=UPCOMING_DAYS)
+)
 
 
 @lru_cache(maxsize=32)
@@ -127,8 +129,8 @@ def _your_next_meetings(shape: Shape, limit: int) -> Select[Any]:
     viewer = shared_viewer(shape)
     assert viewer is not None
     mine = and_(
-        Meeting.starts_at >= WINDOW_FROM,
-        Meeting.starts_at < WINDOW_UNTIL,
+        Meeting.starts_at >= VIEWER_NOW,
+        Meeting.starts_at < WINDOW_UNTIL.bind,
         Meeting.status == MeetingStatus.SCHEDULED,
         visibility_clause(Meeting, viewer, VIEWER_TODAY),
         _invited(viewer),
@@ -151,7 +153,7 @@ def _your_next_meetings(shape: Shape, limit: int) -> Select[Any]:
     return select(*columns).where(mine).order_by(*soonest).limit(limit)
 
 
-def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None = None) -> WorkQuery | None:
+def your_next_meetings(ctx: WorkspaceContext, limit: int) -> WorkQuery | None:
     """The home's "Your next meetings", RSVPs waiting folded in: scheduled meetings in the next
     ``UPCOMING_DAYS`` days that ``ctx``'s member may see and is invited to (by name, or as everyone),
     soonest first, at most ``limit``, each with their answer (or "RSVP waiting" and a link to answer),
@@ -161,14 +163,8 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
     membership = ctx.membership
     if membership is None:
         return None
-    now = now or utcnow()
+    now = utcnow()
     stmt = _your_next_meetings(permission_shape(membership), limit)
-    params = {
-        VIEWER_ID.key: membership.id,
-        VIEWER_TODAY.key: ctx.today(),
-        WINDOW_FROM.key: now,
-        WINDOW_UNTIL.key: now + timedelta(days=UPCOMING_DAYS),
-    }
     zone = ctx.zone
 
     def build(rows: Sequence[WorkRow]) -> WorkList:
@@ -191,7 +187,7 @@ def your_next_meetings(ctx: WorkspaceContext, limit: int, now: datetime | None =
         total = rows[0].found if rows else 0
         return WorkList.counted(items, total, more_endpoint="meetings.index")
 
-    return WorkQuery(stmt, build, params)
+    return WorkQuery(stmt, build)
 
 
 # --- the setup guide ------------------------------------------------------------------------------

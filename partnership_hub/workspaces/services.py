@@ -1057,18 +1057,9 @@ def your_work(ctx: WorkspaceContext, limit: int = YOUR_WORK_LIMIT) -> list[tuple
             asked.append((entry, query))
     if not asked:
         return []
-    params: dict[str, Any] = {}
-    seen: set[int] = set()
-    for _, query in asked:
-        if id(query.select) in seen:  # the same kept SELECT twice: one set of values (its first)
-            continue
-        seen.add(id(query.select))
-        for name, value in query.params.items():
-            if params.setdefault(name, value) != value:
-                raise RuntimeError(f"two 'Your work' kinds disagree on the parameter {name!r}")
     statement = _your_work_union(tuple((entry.key, query.select) for entry, query in asked))
     rows: dict[str, list[areas.WorkRow]] = {entry.key: [] for entry, _ in asked}
-    for key, *values in db.session.execute(scoped(statement), params).tuples():
+    for key, *values in db.session.execute(scoped(statement), viewer_params(ctx)).tuples():
         rows[key].append(_work_row(*values))
     return [(entry, query.build(rows[entry.key])) for entry, query in asked]
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from partnership_hub.audit import queries as feed
 from partnership_hub.awareness.models import CampaignPlan
-from partnership_hub.confidentiality import Level
+from partnership_hub.confidentiality import Level, viewer_params
 from partnership_hub.db import bind_tenant
 from partnership_hub.errors import NotFound, ServiceError
 from partnership_hub.extensions import db
@@ -496,7 +496,7 @@ def test_a_leadership_opportunity_is_out_of_every_read_for_a_member(app, world):
         everything = pipeline.opportunities_page(coordinator, pipeline.ListFilters(), 1)
         assert sorted(card.id for card in everything.items) == sorted([shared, secret])
         work = pipeline.your_work_deadlines(member, 5)
-        assert work is not None and list(db.session.execute(work.select, dict(work.params))) == []
+        assert work is not None and list(db.session.execute(work.select, viewer_params(member))) == []
         mine = workspaces.your_work(member)
         assert all(SECRET not in [item.title for item in found.items] for _, found in mine)
         titles = [item.title for _, found in workspaces.your_work(ctx_of(world.home)) for item in found.items]
