@@ -63,12 +63,14 @@ def test_one_page_of_the_boards_meetings_the_viewer_may_see(app, board_with_meet
     assert len(re.findall(r'<a href="/p/[^/]+/meetings/\d+">', last)) == 2 * WEEKS - 2 * meetings.PAGE_SIZE
 
 
-@pytest.mark.parametrize("all_scans_off", [False, True])
-def test_the_statement_reads_the_boards_meetings_only(app, board_with_meetings, all_scans_off):
+def test_the_statement_reads_the_boards_meetings_only(app, board_with_meetings):
     partnership = board_with_meetings
     with app.app_context():
         ctx = context_for(partnership.id, partnership.membership_ids["coordinator"])
-        scans = ("seqscan", "bitmapscan", *(("indexscan",) if all_scans_off else ()))
+        # Every kind of scan off: each plan pays the same penalty, so the cheapest still wins whatever
+        # statistics the other tests left (with plain index scans allowed, a test's few meetings made the
+        # start-time index as cheap as this one, and CI's run order once picked it).
+        scans = ("seqscan", "bitmapscan", "indexscan")
         nodes = plan_nodes(partnership.id, lambda: restricted.board_meetings(ctx), "meetings", scans)
     meeting_reads = [n for n in nodes if n.get("Relation Name") == "meetings"]
     walks = [n for n in meeting_reads if n.get("Index Name") == INDEX]
@@ -77,5 +79,4 @@ def test_the_statement_reads_the_boards_meetings_only(app, board_with_meetings, 
     # then fetched by id is the planner's choice at a test's size).
     assert len(walks) == 3, dump
     assert all("kind" in n["Index Cond"] and "kind" not in n.get("Filter", "") for n in walks), dump
-    if all_scans_off:
-        assert all(n["Node Type"] == "Index Only Scan" for n in walks), dump
+    assert all(n["Node Type"] == "Index Only Scan" for n in walks), dump
