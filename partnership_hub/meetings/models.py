@@ -293,10 +293,13 @@ class Decision(TenantMixin, Model):
         ForeignKeyConstraint(["partnership_id", "meeting_id"], ["meetings.partnership_id", "meetings.id"]),
         ForeignKeyConstraint(["partnership_id", "agenda_item_id"], ["agenda_items.partnership_id", "agenda_items.id"]),
         Index("ix_decisions_partnership_id_created_at_id", "partnership_id", "created_at", "id"),
+        # A meeting's decisions, and the decision log's capped count: it reads the decisions in meeting order
+        # beside the meetings' (partnership_id, id), a merge join that stops at the cap (migration 0037).
+        Index("ix_decisions_partnership_id_meeting_id", "partnership_id", "meeting_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(index=True)
+    meeting_id: Mapped[int]
     agenda_item_id: Mapped[int | None] = mapped_column(index=True)
     text: Mapped[str] = mapped_column(Text)
     recorded_by_membership_id: Mapped[int | None] = mapped_column(_member_fk())
