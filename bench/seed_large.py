@@ -392,6 +392,23 @@ class _Copier:
 # --- growing the large partnership ---------------------------------------------------------------
 
 
+def board_starts_to_fill(meetings: list[dict[str, Any]], now: datetime) -> list[datetime]:
+    """When the board meetings start that the full-page copy adds to ``meetings``, so that the board's list
+    (upcoming soonest first, then past ones latest first, one walk each: ``meetings.meeting_list``) reads
+    and shows what the large partnership's first page does: a page of upcoming ones with more behind it,
+    and a page's worth of past ones. At the full-page scale the kinds drawn give it two or so (the large
+    partnership has about 500). Weekly, from a week away in both directions."""
+    from partnership_hub.advisory.restricted import PAGE_SIZE
+
+    board = [m["starts_at"] for m in meetings if m["kind"] == "advisory_board"]
+    upcoming = PAGE_SIZE + 1 - sum(start >= now for start in board)
+    past = PAGE_SIZE - sum(start < now for start in board)
+    at = now.replace(hour=17, minute=30, second=0, microsecond=0)
+    return [at + timedelta(weeks=week) for week in range(1, upcoming + 1)] + [
+        at - timedelta(weeks=week) for week in range(1, past + 1)
+    ]
+
+
 class _Ids:
     """Hands out explicit primary keys (so rows can point at each other before they are written)."""
 
@@ -785,6 +802,36 @@ def _grow(
         _insert(conn, t["meeting_invitees"], invitees)
         _insert(conn, t["decisions"], decisions)
         log(f"  large: {len(meetings)} meetings, {len(agenda)} agenda items, {len(invitees)} invitees")
+        if tag == FULL_PAGE_SLUG:
+            starts = board_starts_to_fill(meetings, now)
+            _insert(
+                conn,
+                t["meetings"],
+                (
+                    {
+                        "id": mid,
+                        "partnership_id": pid,
+                        "title": f"Bench meeting {mid}",
+                        "kind": "advisory_board",
+                        "starts_at": start,
+                        "ends_at": start + timedelta(minutes=90),
+                        "time_zone": "America/Denver",
+                        "location": "Community room",
+                        "online_url": "",
+                        "status": "scheduled",
+                        "sequence": 0,
+                        "version": 1,
+                        "invite_scope": "all",
+                        "minutes_md": "",
+                        "confidentiality": "advisory",
+                        "author_membership_id": coordinator_membership,
+                        "created_at": start - timedelta(days=30),
+                        "updated_at": start - timedelta(days=30),
+                    }
+                    for mid, start in zip(ids.take("meetings", len(starts)), starts, strict=True)
+                ),
+            )
+            log(f"  {tag}: {len(starts)} more board meetings, to fill the board's list")
 
         # The funding pipeline (issue #14): opportunities of every type and status over ten years, most
         # for everyone, some for coordinators only; each a goal it would fund.
