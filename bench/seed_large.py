@@ -409,6 +409,23 @@ def board_starts_to_fill(meetings: list[dict[str, Any]], now: datetime) -> list[
     ]
 
 
+def full_page_day_numbers(month: int) -> list[int]:
+    """Which of the large partnership's own awareness days (numbered as ``_grow`` writes them: day ``n`` falls
+    in month ``n % 12 + 1``) the full-page copy gets. Its 1.25 % share would be two days, in January and
+    February, so the year calendar (which opens on this month) compared the large partnership's full month
+    with an empty one, and the days' other lists a page with two rows. It gets every day the large
+    partnership has in ``month`` (the calendar shows the same month, day for day) and then the first of
+    the others, up to a page of the longest awareness list: the coming days, the own days and the
+    campaign plans (each day has one) fill their first page too."""
+    from partnership_hub.awareness.campaigns import PLANS_PAGE_SIZE
+    from partnership_hub.awareness.queries import COMING_PAGE_SIZE, MONTH_PAGE_SIZE, OWN_PAGE_SIZE
+
+    large = range(FULL_SIZE["awareness_days"])
+    in_month = [n for n in large if n % 12 + 1 == month]
+    wanted = max(PLANS_PAGE_SIZE, COMING_PAGE_SIZE, MONTH_PAGE_SIZE, OWN_PAGE_SIZE, len(in_month))
+    return in_month + [n for n in large if n % 12 + 1 != month][: wanted - len(in_month)]
+
+
 class _Ids:
     """Hands out explicit primary keys (so rows can point at each other before they are written)."""
 
@@ -887,7 +904,10 @@ def _grow(
             ),
         )
         # Awareness days of its own (fixed dates and weekdays of months), each with a campaign plan this year.
-        day_ids = ids.take("awareness_days", size["awareness_days"])
+        day_numbers = (
+            full_page_day_numbers(today.month) if tag == FULL_PAGE_SLUG else list(range(size["awareness_days"]))
+        )
+        day_ids = ids.take("awareness_days", len(day_numbers))
         _insert(
             conn,
             t["awareness_days"],
@@ -909,7 +929,7 @@ def _grow(
                     "created_by_membership_id": coordinator_membership,
                     "created_at": now,
                 }
-                for n, did in enumerate(day_ids)
+                for n, did in zip(day_numbers, day_ids, strict=True)
             ),
         )
         _insert(
@@ -923,15 +943,17 @@ def _grow(
                     "awareness_day_id": did,
                     "year": today.year,
                     "title": f"Campaign for local day {n:03d}",
-                    "owner_membership_id": member_ids[n],
-                    "funding_opportunity_id": opportunity_ids[n],
+                    "owner_membership_id": member_ids[k % len(member_ids)],
+                    "funding_opportunity_id": opportunity_ids[k % len(opportunity_ids)],
                     "goal_text": "",
                     "outcome": "",
                     "notes": "",
                     "created_at": now,
                     "updated_at": now,
                 }
-                for n, (cid, did) in enumerate(zip(ids.take("campaign_plans", len(day_ids)), day_ids, strict=True))
+                for k, (n, cid, did) in enumerate(
+                    zip(day_numbers, ids.take("campaign_plans", len(day_ids)), day_ids, strict=True)
+                )
             ),
         )
         log(f"  large: {len(opportunity_ids)} funding opportunities, {len(day_ids)} awareness days and plans")

@@ -1,5 +1,6 @@
-"""The benchmark's full-page copy (bench/seed_large.py) fills the board's meeting list as the large
-partnership does: a page of upcoming board meetings with more behind it, and a page of past ones."""
+"""The benchmark's full-page copy (bench/seed_large.py) fills the lists the large partnership fills: the
+board's meetings (a page of upcoming ones with more behind it, and a page of past ones) and the awareness
+days' lists, the year calendar's month day for day."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from partnership_hub.advisory.restricted import PAGE_SIZE
+from partnership_hub.awareness.campaigns import PLANS_PAGE_SIZE
+from partnership_hub.awareness.queries import COMING_PAGE_SIZE, OWN_PAGE_SIZE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from seed_large import board_starts_to_fill  # noqa: E402 - the bench's own module, not a package
+from seed_large import FULL_SIZE, board_starts_to_fill, full_page_day_numbers  # noqa: E402 - the bench's own module, not a package
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -38,3 +41,11 @@ def test_the_board_gets_a_page_of_upcoming_meetings_and_one_of_past_ones(grown, 
     assert sum(start >= NOW for start in added) == added_upcoming
     assert sum(start < NOW for start in added) == added_past
     assert len(set(added)) == len(added)
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_the_awareness_days_fill_each_list_and_the_calendars_month(month):
+    days = full_page_day_numbers(month)
+    large_in_month = {n for n in range(FULL_SIZE["awareness_days"]) if n % 12 + 1 == month}
+    assert large_in_month <= set(days)  # the month the calendar opens on, as the large partnership has it
+    assert len(set(days)) == len(days) >= max(PLANS_PAGE_SIZE, COMING_PAGE_SIZE, OWN_PAGE_SIZE)
