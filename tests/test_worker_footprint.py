@@ -34,3 +34,30 @@ def test_the_compiled_statement_cache_size_is_a_setting(tmp_path):
     app = create_app({**settings, "TESTING": True})
     with app.app_context():
         assert db.engine._compiled_cache.capacity == 120
+
+
+def test_the_c_library_trim_is_found_where_glibc_runs():
+    """On glibc (the Docker image, CI) the trim is a real ``malloc_trim``; other C libraries have none."""
+    import platform
+
+    from partnership_hub.web import toolkit
+
+    if platform.libc_ver()[0] == "glibc":
+        assert toolkit._TRIM is not None
+        assert toolkit._TRIM(0) in (0, 1)
+
+
+def test_a_download_hands_its_freed_heap_back_once_it_has_streamed(monkeypatch, login_as, world):
+    """A large export leaves tens of MB of freed C heap that glibc keeps for the worker unless it is
+    trimmed (issue #8's RSS budget): the trim runs once, after the last row, not before."""
+    from partnership_hub.web import toolkit
+
+    calls: list[int] = []
+    monkeypatch.setattr(toolkit, "_TRIM", calls.append)
+    response = login_as("coordinator").get(f"/p/{world.home.slug}/organizations.csv", buffered=False)
+    assert response.status_code == 200
+    assert calls == []  # the view returned; nothing has streamed yet
+    body = b"".join(response.response)
+    response.close()
+    assert body.startswith(b"Name,Status,Sectors")
+    assert calls == [0]

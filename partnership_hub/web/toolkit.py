@@ -18,6 +18,8 @@ and lands at its form field. ``done`` flashes and redirects (``HX-Redirect`` for
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -205,16 +207,42 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[objec
         writer.writerow(header)
         # CSV_CHUNK rows at a time, each written by the csv module in one call (its C loop, not ours).
         remaining = iter(rows)
-        while chunk := list(islice(remaining, CSV_CHUNK)):
-            writer.writerows([map(spreadsheet_cell, values) for values in chunk])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        if buffer.tell():  # the header of a file without rows
-            yield buffer.getvalue()
+        try:
+            while chunk := list(islice(remaining, CSV_CHUNK)):
+                writer.writerows([map(spreadsheet_cell, values) for values in chunk])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+            if buffer.tell():  # the header of a file without rows
+                yield buffer.getvalue()
+        finally:
+            release_freed_memory()
 
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     slug = g.ctx.partnership.slug if g.get("ctx") else "partnership-hub"
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}-{name}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Hand the C heap's free pages back to the operating system (glibc's ``malloc_trim``).
+
+    A large export streams with flat *Python* memory, but the database driver's and the CSV text's
+    C buffers leave tens of MB of freed, fragmented heap that glibc keeps for the process: a web
+    worker that served one ``updates.csv`` stayed about 30 MB bigger for the rest of its life. Trimming
+    takes a few ms, so it runs once, after a download, not after every request."""
+    if _TRIM is not None:
+        _TRIM(0)
