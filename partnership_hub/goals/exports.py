@@ -2,40 +2,43 @@
 
 Each export is a header and rows for ``web.toolkit.csv_response`` (which guards every cell and
 streams). The statements are built inside the request, where the viewer is known; the rows are read
-as the download streams (``csv_response`` binds a fresh session to the partnership), ``BATCH`` at a
-time (``GOALS_BATCH`` goals). So an export is complete, and memory stays flat whatever the partnership's
-size. Objectives and updates are one statement each (the names are joined); goals add two per batch (objectives,
-and organizations with names). Rows are read as plain columns, never ORM objects (a 400,000-row export
-would build a million of them). Each export notes what it shows for the access log
+as the download streams (``csv_response`` binds a fresh session to the partnership), each statement
+its own cursor read a batch at a time (``streaming.streams``). So an export is complete, memory stays
+flat, and the statements are the same whatever the partnership's size: objectives and updates are one
+statement each (the names are joined); goals three (the goals with their owners' names, their
+objectives, their organizations), merged per goal as they stream, each goal's row built by the
+overview's own ``queries.goal_row``. Rows are read as plain columns, never ORM objects (a 400,000-row
+export would build a million of them). Each export notes what it shows for the access log
 (``confidentiality.note_reads_of``: one entry per goal above ``workspace``, written in one
 statement after the request).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, literal, select, union_all
 
 from partnership_hub import confidentiality
 from partnership_hub.accounts.models import User
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped
-from partnership_hub.extensions import db
 from partnership_hub.goals import queries
-from partnership_hub.goals.models import HORIZON_LABELS, P_LABELS, STATUS_LABELS, Goal, Objective, ProgressUpdate
-from partnership_hub.goals.progress import (
-    AsOf,
-    goal_is_overdue,
-    goal_is_stalled,
-    goal_progress,
-    objective_is_overdue,
-    objective_progress,
-    percent,
+from partnership_hub.goals.models import (
+    HORIZON_LABELS,
+    P_LABELS,
+    STATUS_LABELS,
+    Goal,
+    GoalEndorsement,
+    GoalLeadOrganization,
+    Objective,
+    ProgressUpdate,
 )
+from partnership_hub.goals.progress import AsOf, objective_is_overdue, objective_progress, percent
+from partnership_hub.members.models import Organization
+from partnership_hub.streaming import Children, streams
 from partnership_hub.workspaces.models import Membership
 
 Table = tuple[list[str], Iterable[Sequence[object]]]
@@ -80,61 +83,61 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _batches(stmt: Select, size: int | None = None) -> Iterator[Sequence[Row[Any]]]:
-    """The rows of ``stmt``, read ``size`` (``BATCH``) at a time (a server-side cursor on PostgreSQL)."""
-    result = db.session.execute(scoped(stmt).execution_options(yield_per=size or queries.BATCH))
-    try:
-        yield from result.partitions()
-    finally:
-        # A download that stops half way (or is never read) closes the generator: close the cursor
-        # with it, not when the garbage collector gets to it.
-        result.close()
-
-
 def goals_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
-    """The goals the viewer may read, with progress and flags (per batch: the goals, their
-    objectives, and one statement for organizations and owners' names)."""
+    """The goals the viewer may read, with progress and flags: three statements whatever their number
+    (the goals with their owners' names, their objectives, their organizations), merged as they stream."""
     as_of = AsOf.of(ctx, today)
-    names = queries.Names(ctx)
-    stmt = queries.where_visible(select(Goal), ctx).order_by(func.lower(Goal.title), Goal.id)
+    stmt = queries.where_visible(select(Goal), ctx).order_by(*GOAL_ORDER)
     confidentiality.note_reads_of(Goal, stmt)
-    # Plain rows, not ORM objects: the goal's columns the file and the rules read, and per batch its
-    # objectives' values in the overview's order (``position, id``: the mean sums in that order). The
-    # rules (``goal_is_overdue``, ``goal_is_stalled``) read these rows as they read the models: each
-    # column is named as the attribute (a rule wanting a column the rows lack fails loudly).
-    stmt = stmt.with_only_columns(*GOAL_COLUMNS, maintain_column_froms=True)
+    # Plain rows, not ORM objects, each column named as the attribute the rules read (a rule wanting a
+    # column the rows lack fails loudly). The objectives and organizations are the same goals (FROM,
+    # filter, order) joined to them, so they come grouped by goal in the goals' order.
+    goals = _with_name(
+        stmt.with_only_columns(*GOAL_COLUMNS, maintain_column_froms=True),
+        Goal.owner_membership_id,
+        queries.Names(ctx),
+        "owner_name",
+    )
+    objectives = queries.where_visible(
+        select(*OBJECTIVE_COLUMNS).join(Goal, Goal.id == Objective.goal_id), ctx
+    ).order_by(*GOAL_ORDER, Objective.position, Objective.id)
+    organizations = _organizations_stmt(ctx)
 
     def rows() -> Iterator[list[object]]:
-        for batch in _batches(stmt, queries.GOALS_BATCH):
-            goals: list[Any] = list(batch)
-            ids = [goal.id for goal in goals]
-            objectives: dict[int, list[Any]] = defaultdict(list)
-            for objective in db.session.execute(scoped(_objectives_stmt(ids))):
-                objectives[objective.goal_id].append(objective)
-            links = queries._links(ids, names.select(goal.owner_membership_id for goal in goals))
-            for goal in goals:
-                of_goal = objectives.get(goal.id, [])
-                progress = goal_progress([objective_progress(o.baseline, o.target, o.current_value) for o in of_goal])
+        with streams(scoped(goals), scoped(objectives), organizations) as (goals_read, objectives_read, links_read):
+            objectives_of = Children(objectives_read, "goal_id")
+            organizations_of = Children(links_read, "goal_id")
+            goal: Any
+            for goal in goals_read:
+                leads: list[str] = []
+                endorsed: list[str] = []
+                for organization in organizations_of.of(goal.id):
+                    (leads if organization.kind == "lead" else endorsed).append(organization.name)
+                people = {} if goal.owner_name is None else {goal.owner_membership_id: goal.owner_name}
+                row = queries.goal_row(goal, objectives_of.of(goal.id), as_of, people, leads, endorsed)
                 yield [
                     goal.title,
                     HORIZON_LABELS[goal.horizon],
                     "; ".join(P_LABELS[p] for p in goal.ps or [] if p in P_LABELS),
                     STATUS_LABELS[goal.status],
                     goal.confidentiality.value,
-                    queries.name_of(links.people, goal.owner_membership_id),
-                    "; ".join(links.leads.get(goal.id, [])),
-                    "; ".join(sorted((name for _id, name in links.endorsed.get(goal.id, [])), key=str.lower)),
+                    row.owner_name,
+                    "; ".join(row.lead_organizations),
+                    "; ".join(row.endorsed_by),
                     _iso(goal.start_date),
                     _iso(goal.target_date),
-                    "" if progress is None else percent(progress),
-                    len(of_goal),
-                    _yes_no(goal_is_overdue(goal, as_of.today)),
-                    _yes_no(goal_is_stalled(goal, of_goal, as_of)),
+                    "" if row.percent is None else row.percent,
+                    len(row.objectives),
+                    _yes_no(row.overdue),
+                    _yes_no(row.stalled),
                 ]
+            objectives_of.finish()
+            organizations_of.finish()
 
     return GOALS_HEADER, rows()
 
 
+GOAL_ORDER = (func.lower(Goal.title), Goal.id)  # the file's order (the index on (partnership_id, lower(title), id))
 GOAL_COLUMNS = (
     Goal.id,
     Goal.title,
@@ -147,23 +150,45 @@ GOAL_COLUMNS = (
     Goal.target_date,
     Goal.created_at,
 )
+# What ``queries.goal_row`` reads of an objective (progress, met, overdue, stalled, its owner).
+OBJECTIVE_COLUMNS = (
+    Objective.goal_id,
+    Objective.baseline,
+    Objective.target,
+    Objective.current_value,
+    Objective.last_update_at,
+    Objective.due_date,
+    Objective.owner_membership_id,
+)
 
 
-def _objectives_stmt(goal_ids: list[int]) -> Select:
-    """The values of the objectives of ``goal_ids`` that progress and the stalled rule read."""
-    return (
-        select(
-            Objective.goal_id, Objective.baseline, Objective.target, Objective.current_value, Objective.last_update_at
+def _organizations_stmt(ctx: WorkspaceContext) -> Select:
+    """(goal_id, kind, name): the organizations leading ("lead") and endorsing ("endorsed") each goal the
+    viewer may read, in the goals' order (``GOAL_ORDER``); the names are sorted per goal in Python."""
+
+    def linked(model: type[GoalLeadOrganization] | type[GoalEndorsement], kind: str) -> Select:
+        return queries.where_visible(
+            select(
+                func.lower(Goal.title).label("title_key"),
+                model.goal_id.label("goal_id"),
+                literal(kind).label("kind"),
+                Organization.name.label("name"),
+            )
+            .join(Goal, Goal.id == model.goal_id)
+            .join(Organization, Organization.id == model.organization_id),
+            ctx,
         )
-        .where(Objective.goal_id.in_(goal_ids))
-        .order_by(Objective.position, Objective.id)
-    )
+
+    # A UNION can't go through scoped() (a Select helper); the session scopes every statement anyway.
+    both = union_all(linked(GoalLeadOrganization, "lead"), linked(GoalEndorsement, "endorsed")).subquery()
+    return select(both.c.goal_id, both.c.kind, both.c.name).order_by(both.c.title_key, both.c.goal_id)
 
 
-def _with_name(stmt: Select, membership_id: Any, names: queries.Names) -> Select:
-    """``stmt`` with the name of the person ``membership_id`` points at (or NULL), the masking rule applied."""
+def _with_name(stmt: Select, membership_id: Any, names: queries.Names, label: str = "name") -> Select:
+    """``stmt`` with the name of the person ``membership_id`` points at (or NULL) as ``label``, the
+    masking rule applied."""
     return (
-        stmt.add_columns(names.label())
+        stmt.add_columns(names.label().label(label))
         .outerjoin(Membership, Membership.id == membership_id)
         .outerjoin(User, User.id == Membership.user_id)
     )
@@ -195,12 +220,12 @@ def objectives_table(ctx: WorkspaceContext, today: date | None = None) -> Table:
     )
 
     def rows() -> Iterator[list[object]]:
-        for batch in _batches(stmt):
+        with streams(scoped(stmt)) as (result,):
             # Each row carries the goal's status and the objective's values under the models' names,
             # so the rule reads it as it reads a goal and an objective (and fails loudly if it ever
             # wants a column the row lacks).
-            judged: Sequence[Any] = batch
-            for row in judged:
+            row: Any
+            for row in result:
                 goal_title, _status, title, metric, unit, baseline, target, current, due, owner = row
                 yield [
                     goal_title,
@@ -245,8 +270,8 @@ def updates_table(ctx: WorkspaceContext) -> Table:
     )
 
     def rows() -> Iterator[list[object]]:
-        for batch in _batches(stmt):
-            for goal_title, title, recorded_on, value, unit, note, author in batch:
+        with streams(scoped(stmt)) as (result,):
+            for goal_title, title, recorded_on, value, unit, note, author in result:
                 yield [goal_title, title, _iso(recorded_on), value, unit, note, author or ""]
 
     return UPDATES_HEADER, rows()

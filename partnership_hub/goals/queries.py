@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -100,10 +100,6 @@ OVERVIEW_PAGE_SIZE = 25
 # The overview's total and per-group counts stop this many rows past the page ("1,000+"): an exact
 # count of every goal of a large partnership, per group, would cost in proportion to it.
 OVERVIEW_COUNT_CAP = 100
-BATCH = 500  # rows an export reads at a time
-# goals the goals export reads at a time: each brings its objectives, their progress, organizations and
-# names (about 30 ORM objects), and a worker keeps the memory a batch once took (500: +16 MB, 100: +4 MB)
-GOALS_BATCH = 100
 
 
 # --- shapes the pages read ----------------------------------------------------------------------
@@ -408,7 +404,7 @@ def pick_objectives(
     )
 
 
-def name_of(people: dict[int, str], membership_id: int | None) -> str:
+def name_of(people: Mapping[int, str], membership_id: int | None) -> str:
     """A person's name from a ``Names`` lookup ("" for nobody, or someone who left)."""
     return people.get(membership_id, "") if membership_id is not None else ""
 
@@ -445,7 +441,7 @@ def lead_organization_ids(goal: Goal) -> list[int]:
 
 @dataclass
 class Links:
-    leads: dict[int, list[str]]  # goal id -> names of its lead organizations, by name
+    leads: dict[int, list[str]]  # goal id -> names of its lead organizations
     endorsed: dict[int, list[tuple[int, str]]]  # goal id -> (organization id, name) of its endorsers
     people: dict[int, str]  # membership id -> name, for the people asked for
     organization_count: int | None = None  # the partnership's active organizations, when asked for
@@ -512,8 +508,6 @@ def _links(
             mine.append((row_id, name))
         else:
             links.organization_count = row_id
-    for names in links.leads.values():
-        names.sort(key=str.lower)
     links.access.sort()
     links.mine = dict(sorted(mine, key=lambda org: (org[1].lower(), org[0])))
     return links
@@ -528,7 +522,19 @@ def _objectives_of(goal_ids: Iterable[int] | Select) -> dict[int, list[Objective
     return objectives
 
 
-def _goal_row(goal: Goal, objectives: list[Objective], as_of: AsOf, people: dict[int, str]) -> GoalRow:
+def goal_row(
+    goal: Goal,
+    objectives: list[Objective],
+    as_of: AsOf,
+    people: Mapping[int, str],
+    leads: Iterable[str] = (),
+    endorsed_by: Iterable[str] = (),
+) -> GoalRow:
+    """One goal as the pages and the export show it: its objectives' progress (in their order,
+    ``position, id``: the mean sums in that order) and flags, the goal's, the names ``people`` holds
+    (others are ""), and the organizations leading and endorsing it by name. ``goal`` and
+    ``objectives`` may be models or plain rows whose columns are named as the attributes (the export
+    reads rows: a rule wanting a column they lack fails loudly)."""
     return GoalRow(
         goal=goal,
         objectives=[
@@ -544,25 +550,31 @@ def _goal_row(goal: Goal, objectives: list[Objective], as_of: AsOf, people: dict
         overdue=goal_is_overdue(goal, as_of.today),
         stalled=goal_is_stalled(goal, objectives, as_of),
         last_activity=last_activity(goal, objectives, as_of),
+        lead_organizations=sorted(leads, key=str.lower),
+        endorsed_by=sorted(endorsed_by, key=str.lower),
         owner_name=name_of(people, goal.owner_membership_id),
     )
 
 
 def goal_rows(ctx: WorkspaceContext, goals: list[Goal], as_of: AsOf, names: Names | None = None) -> list[GoalRow]:
     """Rows for ``goals`` with their objectives, organizations and names: two queries for the
-    lot, bounded by ``goals`` (a page, or a batch of an export)."""
+    lot, bounded by ``goals`` (a page)."""
     ids = [goal.id for goal in goals]
     objectives = _objectives_of(ids)
     owners = [goal.owner_membership_id for goal in goals]
     owners += [o.owner_membership_id for goal_objectives in objectives.values() for o in goal_objectives]
     links = _links(ids, (names or Names(ctx)).select(owners))
-    rows = []
-    for goal in goals:
-        row = _goal_row(goal, objectives.get(goal.id, []), as_of, links.people)
-        row.lead_organizations = links.leads.get(goal.id, [])
-        row.endorsed_by = sorted((name for _id, name in links.endorsed.get(goal.id, [])), key=str.lower)
-        rows.append(row)
-    return rows
+    return [
+        goal_row(
+            goal,
+            objectives.get(goal.id, []),
+            as_of,
+            links.people,
+            links.leads.get(goal.id, []),
+            (name for _id, name in links.endorsed.get(goal.id, [])),
+        )
+        for goal in goals
+    ]
 
 
 def _serves(key: str) -> Any:
@@ -721,9 +733,8 @@ def goal_detail(ctx: WorkspaceContext, goal: Goal, today: date | None = None) ->
     people, access = links.people, links.access
     endorsed = links.endorsed.get(goal.id, [])
     done = {org_id for org_id, _ in endorsed}
-    row = _goal_row(goal, objectives, AsOf.of(ctx, today), people)
-    row.lead_organizations = links.leads.get(goal.id, [])
-    row.endorsed_by = sorted((name for _, name in endorsed), key=str.lower)
+    leads = links.leads.get(goal.id, [])
+    row = goal_row(goal, objectives, AsOf.of(ctx, today), people, leads, (name for _, name in endorsed))
     start = goal.start_date
     charts = {
         o.id: progress_chart(o, updates.get(o.id, []), min(start or o.created_at.date(), o.created_at.date()))
@@ -909,7 +920,7 @@ def progress_report(ctx: WorkspaceContext, start: date, end: date, page: int = 1
     stalled_stmt = where_visible(select(Goal).where(goal_stalled_clause(as_of)), ctx)
     stalled = _report_list(stalled_stmt, (Goal.last_activity_at, Goal.id), 1, REPORT_LIST_LIMIT)
     objectives = _objectives_of(goal.id for goal in stalled.items)
-    report.stalled = [_goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in stalled.items]
+    report.stalled = [goal_row(goal, objectives.get(goal.id, []), as_of, {}) for goal in stalled.items]
     report.stalled_total, report.stalled_exact = stalled.total, stalled.exact
     first, after = _day_bounds(ctx, start, end)
     # Driven from the log: its goal entries of the range in time order (the index on (partnership_id,
