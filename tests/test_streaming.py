@@ -110,3 +110,27 @@ def test_a_transaction_already_open_keeps_its_isolation(app, directory):
                 level = db.session.execute(text("SHOW transaction_isolation")).scalar()
                 assert level == "read committed"
         db.session.rollback()
+
+
+def test_a_download_streams_in_one_snapshot(app, directory, login_as):
+    """``csv_response`` streams in a fresh session, so the export's streams begin its transaction."""
+    from sqlalchemy import event
+
+    levels = []
+
+    def _level(conn, cursor, statement, parameters, context, executemany):
+        if "ORDER BY organizations.name_key" in statement:  # the export's three streams
+            levels.append(conn.get_isolation_level())
+
+    with app.app_context():
+        engine = db.engine
+    client = login_as("coordinator")
+    event.listen(engine, "before_cursor_execute", _level)
+    try:
+        body = client.get(f"/p/{directory.slug}/organizations.csv").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", _level)
+    assert body.count("\r\n") == 8
+    assert len(levels) == 3  # the organizations, their sectors, their representatives
+    if engine.dialect.name == "postgresql":
+        assert set(levels) == {"REPEATABLE READ"}, levels

@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from partnership_hub import picking, toolkit
+from partnership_hub.accounts.models import User
 from partnership_hub.audit import services as audit
 from partnership_hub.context import WorkspaceContext
 from partnership_hub.db import scoped, select_scalars, utcnow
@@ -54,6 +55,7 @@ from partnership_hub.members.models import (
 )
 from partnership_hub.members.policies import may_see_representative
 from partnership_hub.pagination import Page, paginate
+from partnership_hub.streaming import Children, streams
 from partnership_hub.workspaces import services as workspaces
 from partnership_hub.workspaces.models import Membership, Role
 
@@ -456,65 +458,139 @@ def visible_representatives(ctx: WorkspaceContext, organization: Organization) -
 CSV_HEADER = ["Name", "Status", "Sectors", "Ps", "Website", "Service area", "Representatives", "Notes"]
 
 
-EXPORT_BATCH = 100  # organizations the export reads at a time, each with its sectors and representatives
-
-
 def export_rows(
     ctx: WorkspaceContext, filters: OrganizationFilter, custom_sectors: list[CustomSector], *, with_contacts: bool
 ) -> Iterator[list[str]]:
     """Every organization matching ``filters`` as CSV rows under ``CSV_HEADER``, read as the download
-    streams (``csv_response`` binds a fresh session) through one cursor, ``EXPORT_BATCH`` at a time, each
-    batch's sectors and representatives loaded with it (two statements a batch). Memory holds one batch,
-    whatever the size of the directory."""
+    streams (``csv_response`` binds a fresh session): three statements whatever the size of the
+    directory — the organizations, their sectors, their representatives with the members' names and
+    addresses — each its own cursor, merged per organization as they stream (``streaming``). Memory
+    holds a batch of each."""
+    viewer = ctx.membership
+    if viewer is None:
+        raise ValueError("who may see a representative depends on the viewer; this context has no membership")
     labels = sector_labels(custom_sectors)
-    stmt = (
-        _filtered(select(Organization), filters, custom_sectors)
-        .options(
-            selectinload(Organization.sectors),
-            selectinload(Organization.representatives)
-            .joinedload(Representative.membership)
-            .joinedload(Membership.user),
-        )
-        .order_by(Organization.name_key, Organization.id)
-        .execution_options(yield_per=EXPORT_BATCH)
+
+    def matching(stmt: Select[Any]) -> Select[Any]:
+        # The organizations matching ``filters``, in the file's order: a statement of their children
+        # (joined to them) comes grouped by organization in the organizations' order.
+        return _filtered(stmt, filters, custom_sectors).order_by(*ORGANIZATION_ORDER)
+
+    organizations = matching(select(*_EXPORTED_COLUMNS))
+    sectors = matching(
+        select(
+            OrganizationSector.organization_id, OrganizationSector.sector_key, OrganizationSector.custom_sector_id
+        ).join(Organization, Organization.id == OrganizationSector.organization_id)
     )
+    representatives = matching(
+        select(*_REPRESENTATIVE_COLUMNS)
+        .join(Organization, Organization.id == Representative.organization_id)
+        .outerjoin(Membership, Membership.id == Representative.membership_id)
+        .outerjoin(User, User.id == Membership.user_id)
+    ).order_by(Representative.id)
     # Read inside the request, where the viewer's preferences are at hand: one small statement.
     not_shared = emails_not_shared(ctx) if with_contacts else frozenset()
 
     def rows() -> Iterator[list[str]]:
-        result = db.session.scalars(scoped(stmt))
-        try:
-            for organization in result:
-                yield list(_csv_row(ctx, organization, labels, with_contacts, not_shared))
-        finally:
-            result.close()  # a download stopped half way closes the cursor with the generator
+        with streams(scoped(organizations), scoped(sectors), scoped(representatives)) as (found, links, people):
+            sectors_of = Children(links, "organization_id")
+            representatives_of = Children(people, "organization_id")
+            organization: Any
+            for organization in found:
+                listed = [_Listed.of(row) for row in representatives_of.of(organization.id)]
+                reps = [rep for rep in listed if may_see_representative(viewer, rep)]
+                yield _csv_row(organization, sectors_of.of(organization.id), reps, labels, with_contacts, not_shared)
+            sectors_of.finish()
+            representatives_of.finish()
 
     return rows()
 
 
+# What the export reads of an organization, each column named as the model's attribute.
+_EXPORTED_COLUMNS = (
+    Organization.id,
+    Organization.name,
+    Organization.archived_at,
+    Organization.website,
+    Organization.service_area,
+    Organization.notes,
+    *(getattr(Organization, attribute) for attribute in P_ATTRIBUTES.values()),
+)
+_REPRESENTATIVE_COLUMNS = (
+    Representative.organization_id,
+    Representative.membership_id,
+    Representative.name,
+    Representative.title,
+    Representative.email,
+    Representative.phone,
+    Membership.user_id,
+    Membership.role,
+    User.name.label("user_name"),
+    User.email.label("user_email"),
+)
+
+
+@dataclass(frozen=True)
+class _Account:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class _Member:
+    user_id: int
+    role: Role
+    user: _Account
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A representative read as columns (``_REPRESENTATIVE_COLUMNS``), shaped as the model where
+    ``may_see_representative``, ``representative_name`` and ``representative_email`` read it."""
+
+    membership_id: int | None
+    membership: _Member | None  # the member's membership and account (None for a plain contact)
+    name: str
+    title: str
+    email: str
+    phone: str
+
+    @classmethod
+    def of(cls, row: Any) -> _Listed:
+        member = None
+        if row.user_id is not None:  # the membership was found (its user_id is never NULL)
+            member = _Member(row.user_id, row.role, _Account(row.user_name, row.user_email))
+        return cls(row.membership_id, member, row.name, row.title, row.email, row.phone)
+
+
 def _csv_row(
-    ctx: WorkspaceContext,
-    organization: Organization,
+    organization: Any,
+    sectors: Iterable[Any],
+    representatives: Iterable[Any],
     labels: dict[str, str],
     with_contacts: bool,
     not_shared: frozenset[int] = frozenset(),
-) -> Iterator[str]:
+) -> list[str]:
+    """One organization's row: ``organization`` and its ``sectors`` read as columns named as the models'
+    attributes, ``representatives`` those the viewer may see."""
     reps = []
-    for rep in visible_representatives(ctx, organization):
+    for rep in representatives:
         parts = [representative_name(rep)]
         if rep.title:
             parts.append(rep.title)
         if with_contacts:
             parts.extend(x for x in (representative_email(rep, not_shared), rep.phone) if x)
         reps.append(", ".join(parts))
-    yield organization.name
-    yield "Archived" if organization.archived_at else "Active"
-    yield "; ".join(sorted(labels.get(link_value(link), link_value(link)) for link in organization.sectors))
-    yield "; ".join(toolkit.label_of(toolkit.PS, p) for p in organization.ps)
-    yield organization.website
-    yield organization.service_area
-    yield "; ".join(reps)
-    yield organization.notes
+    return [
+        organization.name,
+        "Archived" if organization.archived_at else "Active",
+        "; ".join(sorted(labels.get(link_value(link), link_value(link)) for link in sectors)),
+        "; ".join(p.label for p in toolkit.PS if getattr(organization, P_ATTRIBUTES[p.key])),
+        organization.website,
+        organization.service_area,
+        "; ".join(reps),
+        organization.notes,
+    ]
 
 
 # --- representatives ----------------------------------------------------------------------------

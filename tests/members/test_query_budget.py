@@ -76,17 +76,19 @@ def test_an_organization_page_costs_the_same_with_many_representatives(app):
     assert counts[2] <= BUDGET, counts
 
 
-def test_the_directory_export_streams_in_batches_of_a_fixed_cost(app, monkeypatch):
-    """The export reads the directory as it streams, ``EXPORT_BATCH`` organizations at a time: one batch
-    costs the same at 3 organizations and at a full batch, each further batch two statements more (its
-    sectors and representatives), and every organization is there once, in order."""
+def test_the_directory_export_streams_at_a_fixed_cost(app, monkeypatch):
+    """The export reads the directory as it streams: the organizations, their sectors and their
+    representatives each one statement, read ``streaming.BATCH`` rows at a time. It costs the same at
+    3 organizations (one batch) and at 10 and 25 (several batches of each stream, merged across their
+    ends), and every organization is there once, in order, with its sectors and representatives."""
     import csv
     import io
 
+    from partnership_hub import streaming
     from partnership_hub.members import services
 
-    monkeypatch.setattr(services, "EXPORT_BATCH", 10)
-    sizes = {3: None, 10: None, 25: None}
+    monkeypatch.setattr(streaming, "BATCH", 4)
+    sizes = {3: 0, 10: 0, 25: 0}
     for size in sizes:
         partnership = create_partnership(app, create_user(app), f"Export {size}")
         grow_directory(app, partnership, size)
@@ -101,7 +103,10 @@ def test_the_directory_export_streams_in_batches_of_a_fixed_cost(app, monkeypatc
         names = [row[0] for row in rows]
         assert len(names) == len(set(names)) == size, size
         assert names == sorted(names, key=str.casefold), size
-        assert all(row[6] for row in rows), size  # representatives loaded for every batch
+        for row in rows:  # each organization with its own sectors and representatives
+            n = row[0].removeprefix("Org ")
+            sectors = row[2].split("; ")
+            assert len(sectors) == 2 and "Custom" in sectors, row
+            assert row[6].startswith(f"Contact {n}, c{n}@example.org; "), row
         sizes[size] = len(statements)
-    assert sizes[3] == sizes[10] <= BUDGET, sizes
-    assert sizes[25] == sizes[10] + 2 * 2, sizes
+    assert sizes[3] == sizes[10] == sizes[25] <= BUDGET, sizes
