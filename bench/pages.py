@@ -466,6 +466,7 @@ class Page:
     error: str = ""
     as_chair: bool = False  # an admitted-only page (``Area.admitted_only``): measured as the board's chair
     split: Split | None = None  # in process, at the large partnership
+    profile: Profile | None = None  # in process, at the large partnership (``layer_profile``)
 
     @property
     def kind(self) -> str:
@@ -626,6 +627,66 @@ def _get(client, path: str):
 
 # --- where the time goes, in process -------------------------------------------------------------
 
+# Where a profiled request's own time (cProfile's tottime) is spent, by the file its code lives in. The
+# first prefix that a file's path contains names its layer; the rest is Python's own library and
+# built-in calls.
+LAYERS = (
+    ("PostgreSQL wait", ("/psycopg/", "/psycopg_binary/")),
+    ("SQLAlchemy", ("/sqlalchemy/",)),
+    (
+        "Flask",
+        ("/flask/", "/werkzeug/", "/flask_login/", "/flask_wtf/", "/wtforms/", "/itsdangerous/", "/flask_limiter/")
+        + ("/limits/", "/blinker/"),
+    ),
+    ("Jinja", ("/jinja2/", "/markupsafe/", "/jinja2_fragments/", f"{ROOT}/templates/")),
+    ("app", (f"{ROOT}/partnership_hub/",)),
+)
+LAYER_NAMES = [name for name, _ in LAYERS] + ["stdlib"]
+SIGNED_IN_FLOOR = "workspace.profile"  # the cheapest full page a signed-in member sees: what every page pays
+
+
+def _layer(filename: str) -> str:
+    return next((name for name, parts in LAYERS if any(part in filename for part in parts)), "stdlib")
+
+
+@dataclass
+class Profile:
+    """A page's profile in process: each layer's share of the time, and the app's heaviest functions."""
+
+    shares: dict[str, float]
+    top: list[tuple[str, float]]  # (function, cumulative ms per request under the profiler), the app's own
+
+    def cells(self) -> list[str]:
+        return [f"{self.shares.get(name, 0.0):.0%}" for name in LAYER_NAMES]
+
+
+def layer_profile(client, path: str, requests: int = 10) -> Profile:
+    """cProfile ``requests`` in-process requests and sum each function's own time by layer (``LAYERS``).
+    The profiler slows Python calls more than C's, so read the shares, not the milliseconds."""
+    settle_garbage()
+    _get(client, path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        _get(client, path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]  # pstats keeps its table here
+    by_layer: dict[str, float] = dict.fromkeys(LAYER_NAMES, 0.0)
+    total = 0.0
+    app_functions = []
+    for (filename, line, function), (_cc, _nc, own, cumulative, _callers) in stats.items():
+        layer = _layer(filename)
+        by_layer[layer] += own
+        total += own
+        if layer == "app" and "/views.py" not in filename:  # a view's cumulative time is the page's
+            app_functions.append((f"{Path(filename).relative_to(ROOT)}:{line} {function}", cumulative))
+    app_functions.sort(key=lambda item: -item[1])
+    ms = 1000 / requests
+    return Profile(
+        {name: value / total for name, value in by_layer.items()} if total else {},
+        [(name, seconds * ms) for name, seconds in app_functions[:3]],
+    )
+
 
 def settle_garbage() -> None:
     """Collect every generation now, outside any timing. By the time the in-process timings start, the
@@ -775,6 +836,13 @@ def split_time(client, path: str, requests: int = 20, budget_s: float = 2.0) -> 
     return Split(done, elapsed * ms, clock.sql * ms, clock.templates * ms)
 
 
+def profile_requests(split: Split, limits: tuple[int, float]) -> int:
+    """As many profiled requests as fit the in-process budget (``limits``: requests, seconds) at twice
+    the page's plain time (the profiler's overhead), at most half the timed requests, at least one."""
+    requests, budget_s = limits
+    return max(1, min(requests // 2, int(budget_s * 1000 / (2 * split.total_ms)) if split.total_ms else 1))
+
+
 # --- reporting -----------------------------------------------------------------------------------
 
 
@@ -884,6 +952,40 @@ def table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def profile_table(results: Results) -> str:
+    """Every measured page's profile at the large partnership: where its time goes, by layer."""
+    lines = [
+        f"| page | in process (ms) | {' | '.join(LAYER_NAMES)} | the app's heaviest calls (cumulative ms, profiled) |",
+        "| --- | ---: | " + " | ".join("---:" for _ in LAYER_NAMES) + " | --- |",
+    ]
+    for page in results.pages:
+        if page.error or not page.profile or not page.split:
+            continue
+        heaviest = "; ".join(f"`{name}` {ms:.1f}" for name, ms in page.profile.top) or "—"
+        lines.append(
+            f"| `{page.rule.removeprefix('/p/<slug>')}` | {page.split.total_ms:.1f} "
+            f"| {' | '.join(page.profile.cells())} | {heaviest} |"
+        )
+    return "\n".join(lines)
+
+
+def signed_in_floor(results: Results) -> str:
+    """What every signed-in page pays before its own work: the cheapest full page's time and profile."""
+    page = next((p for p in results.pages if p.endpoint == SIGNED_IN_FLOOR and p.split and p.profile), None)
+    if page is None or page.split is None or page.profile is None:
+        return ""
+    numbers, _ = evaluate(page, results.floor)
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in page.profile.shares.items() if share >= 0.01)
+    ratio = _fmt(numbers["floor_ratio"], 3)
+    return (
+        f"- The signed-in floor: `{page.rule.removeprefix('/p/<slug>')}`, the cheapest full page a member sees "
+        f"(the session, the membership, the layout and its navigation, two statements), is {ratio}× the floor: "
+        f"{page.split.total_ms:.1f} ms in process (SQL {page.split.sql_ms:.1f}, templates "
+        f"{page.split.template_ms:.1f}, Python {page.split.python_ms:.1f}); profiled: {shares}. Every page "
+        f"pays this before its own work."
+    )
+
+
 def summary(results: Results) -> str:
     peak_app = max(results.rss_app.values(), default=0.0)
     peak_floor = max(results.rss_floor.values(), default=0.0)
@@ -908,6 +1010,9 @@ def summary(results: Results) -> str:
         f"{len(results.pages) - len(measured) - len(skipped)} errors; "
         f"{len(missing)} miss at least one budget.",
     ]
+    floor_line = signed_in_floor(results)
+    if floor_line:
+        lines.append(floor_line)
     split = [p.split for p in results.pages if p.split and not p.error]
     total = sum(s.total_ms for s in split)
     if total:
@@ -951,6 +1056,17 @@ template calls count here) and "Python" (the rest: Flask, the session, forms and
 statements, loading ORM rows, writing an export's CSV).
 
 {table(results)}
+
+### Where each page's time goes (profiled, large partnership)
+
+Each page's requests in process under cProfile (up to {results.split[0] // 2}), every function's own time
+summed by the layer its code belongs to: "PostgreSQL wait" is psycopg (sending statements and waiting for
+their rows), "Flask" is Flask, Werkzeug, Flask-Login, Flask-WTF and WTForms, "Jinja" is Jinja, MarkupSafe
+and the compiled templates, "app" is `partnership_hub/`, "stdlib" is Python's library and built-ins. The
+profiler slows Python calls more than C calls, so the shares lean towards Python. The last column names the
+app's three heaviest functions outside the views (cumulative, under the profiler).
+
+{profile_table(results)}
 {END_MARK}
 """
 
@@ -1181,6 +1297,9 @@ def main(argv: list[str] | None = None) -> int:
             refresh_statistics(database)
             try:  # in process while gunicorn is idle; another helper's half-finished edit must not stop the run
                 page.split = split_time(client_for(page, "large"), page.paths["large"], *split_limits)
+                page.profile = layer_profile(
+                    client_for(page, "large"), page.paths["large"], profile_requests(page.split, split_limits)
+                )
             except Exception as exc:
                 log(f"  in-process timing failed: {type(exc).__name__}: {exc}"[:200])
             page.floor = run_wrk(wrk, floor_server.port, "/", "", max(1, duration // 2)).rps
