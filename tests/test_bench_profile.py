@@ -1,0 +1,53 @@
+"""The benchmark's per-page profile (bench/pages.py ``layer_profile``): each layer's share of a page's own
+time, and the app's heaviest functions outside the views, read from a real request."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import pages as bench  # noqa: E402 - the bench's own module, not a package
+
+
+@pytest.mark.parametrize(
+    ("filename", "layer"),
+    [
+        ("/x/site-packages/psycopg/cursor.py", "PostgreSQL wait"),
+        ("/x/site-packages/sqlalchemy/orm/session.py", "SQLAlchemy"),
+        ("/x/site-packages/werkzeug/local.py", "Flask"),
+        ("/x/site-packages/flask_wtf/csrf.py", "Flask"),
+        ("/x/site-packages/jinja2/runtime.py", "Jinja"),
+        (f"{ROOT}/templates/base.html", "Jinja"),
+        (f"{ROOT}/partnership_hub/web/tenancy.py", "app"),
+        ("/usr/lib/python3.11/functools.py", "stdlib"),
+        ("~", "stdlib"),  # a built-in call
+    ],
+)
+def test_each_file_belongs_to_one_layer(filename, layer):
+    assert bench._layer(filename) == layer
+
+
+def test_a_real_page_is_profiled_by_layer(app):
+    client = app.test_client()
+    profile = bench.layer_profile(client, "/login", requests=3)
+
+    assert sum(profile.shares.values()) == pytest.approx(1.0)
+    assert profile.shares["Flask"] > 0
+    assert profile.shares["Jinja"] > 0  # the login form's template
+    assert len(profile.cells()) == len(bench.LAYER_NAMES)
+    assert profile.top, "the app's own functions under the request"
+    assert all(name.startswith("partnership_hub/") and "/views.py" not in name for name, _ in profile.top)
+    assert [ms for _, ms in profile.top] == sorted((ms for _, ms in profile.top), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("total_ms", "expected"),
+    [(1.0, 10), (150.0, 6), (400.0, 2), (5000.0, 1), (0.0, 1)],
+)
+def test_profiled_requests_fit_the_pages_budget(total_ms, expected):
+    split = bench.Split(requests=20, total_ms=total_ms, sql_ms=0.0, template_ms=0.0)
+    assert bench.profile_requests(split, (20, 2.0)) == expected
