@@ -25,6 +25,6 @@ RUN pip install --no-deps -e /app \
 
 USER app
 EXPOSE 8000
-# A worker keeps the memory its largest request once took (docs/PERFORMANCE.md): each is replaced
-# after about 2,000 requests (staggered, so they do not all restart at once).
-CMD ["gunicorn", "-w", "3", "-b", "0.0.0.0:8000", "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-", "partnership_hub:create_app()"]
+# gunicorn's settings every deployment wants (workers replaced after about 2,000 requests, the
+# collector's view of what a worker loaded at start frozen) are in partnership_hub/web/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:partnership_hub.web.gunicorn_conf", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-", "partnership_hub:create_app()"]

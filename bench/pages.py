@@ -201,6 +201,7 @@ class Server:
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     workers_seen: set[int] = field(default_factory=set)
+    options: tuple[str, ...] = ()  # more of gunicorn's command line
 
     def start(self, logdir: Path) -> None:
         self.port = free_port()
@@ -214,6 +215,7 @@ class Server:
             "--graceful-timeout", "5",
             "--pythonpath", str(self.pythonpath),
             "--log-level", "warning",
+            *self.options,
             self.app,
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DATABASE_OWNER_URL")}
@@ -1223,7 +1225,15 @@ def main(argv: list[str] | None = None) -> int:
                     ("full", seeded.full_page_slug),
                 )
             }
-        app_server = Server("app", "partnership_hub:create_app()", env, ROOT)
+        # The web tier's own gunicorn settings (partnership_hub/web/gunicorn_conf.py), less recycling: the
+        # budget is the memory of a worker that has served every page.
+        app_server = Server(
+            "app",
+            "partnership_hub:create_app()",
+            env,
+            ROOT,
+            options=("-c", "python:partnership_hub.web.gunicorn_conf", "--max-requests", "0"),
+        )
         floor_server = Server("floor", "floor_app:create_app()", {**env, "FLOOR_RECORD_ID": str(ids["large"])}, BENCH)
         servers = [app_server, floor_server]
         for server in servers:
