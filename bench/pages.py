@@ -644,6 +644,8 @@ LAYERS = (
     ("app", (f"{ROOT}/partnership_hub/",)),
 )
 LAYER_NAMES = [name for name, _ in LAYERS] + ["stdlib"]
+# Whose cumulative time is the page's own, or its template's: a view, the render helper.
+WRAPPERS = ("views.py", "/web/htmx.py")
 SIGNED_IN_FLOOR = "workspace.profile"  # the cheapest full page a signed-in member sees: what every page pays
 
 
@@ -680,7 +682,7 @@ def layer_profile(client, path: str, requests: int = 10) -> Profile:
         layer = _layer(filename)
         by_layer[layer] += own
         total += own
-        if layer == "app" and "/views.py" not in filename:  # a view's cumulative time is the page's
+        if layer == "app" and not filename.endswith(WRAPPERS):
             app_functions.append((f"{Path(filename).relative_to(ROOT)}:{line} {function}", cumulative))
     app_functions.sort(key=lambda item: -item[1])
     ms = 1000 / requests
@@ -1066,7 +1068,7 @@ summed by the layer its code belongs to: "PostgreSQL wait" is psycopg (sending s
 their rows), "Flask" is Flask, Werkzeug, Flask-Login, Flask-WTF and WTForms, "Jinja" is Jinja, MarkupSafe
 and the compiled templates, "app" is `partnership_hub/`, "stdlib" is Python's library and built-ins. The
 profiler slows Python calls more than C calls, so the shares lean towards Python. The last column names the
-app's three heaviest functions outside the views (cumulative, under the profiler).
+app's three heaviest functions outside the views and the render helper (cumulative, under the profiler).
 
 {profile_table(results)}
 {END_MARK}
