@@ -603,8 +603,8 @@ def count_statements(app, client, path: str) -> tuple[int | None, int, str]:
     return len(seen), 200, ""
 
 
-def profile_page(app, client, path: str, requests: int = 100) -> str:
-    """cProfile of ``requests`` in-process requests: the top of the cumulative listing."""
+def _profiled(client, path: str, requests: int) -> cProfile.Profile:
+    """``requests`` in-process requests under cProfile, after a collection and one warm-up request."""
     settle_garbage()
     _get(client, path)
     profiler = cProfile.Profile()
@@ -612,8 +612,13 @@ def profile_page(app, client, path: str, requests: int = 100) -> str:
     for _ in range(requests):
         _get(client, path)
     profiler.disable()
+    return profiler
+
+
+def profile_page(app, client, path: str, requests: int = 100) -> str:
+    """cProfile of ``requests`` in-process requests: the top of the cumulative listing."""
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats = pstats.Stats(_profiled(client, path, requests), stream=out).strip_dirs().sort_stats("cumulative")
     stats.print_stats(40)
     return out.getvalue()
 
@@ -667,14 +672,7 @@ class Profile:
 def layer_profile(client, path: str, requests: int = 10) -> Profile:
     """cProfile ``requests`` in-process requests and sum each function's own time by layer (``LAYERS``).
     The profiler slows Python calls more than C's, so read the shares, not the milliseconds."""
-    settle_garbage()
-    _get(client, path)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(requests):
-        _get(client, path)
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]  # pstats keeps its table here
+    stats = pstats.Stats(_profiled(client, path, requests)).stats  # type: ignore[attr-defined]  # its table
     by_layer: dict[str, float] = dict.fromkeys(LAYER_NAMES, 0.0)
     total = 0.0
     app_functions = []
