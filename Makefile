@@ -43,8 +43,11 @@ run: $(VENV)/.installed-run instance-dir
 	$(FLASK) seed-demo
 	$(FLASK) serve
 
+# Python may keep compiled bytecode (git-ignored __pycache__) for the suite even where the environment
+# turns that off (PYTHONDONTWRITEBYTECODE): without it every run, in each xdist process, compiles the
+# app and has pytest rewrite the asserts of every test module again, about ten seconds per process.
 test: $(VENV)/.installed-test browser-deps instance-dir
-	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; PYTHONDONTWRITEBYTECODE= $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ -n "$(PYTEST_EXIT_FILE)" ]; then echo $$rc > "$(PYTEST_EXIT_FILE)"; fi; \
 	exit $$rc
 
