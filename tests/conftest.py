@@ -159,7 +159,7 @@ def owner_engine(database):
 
 
 def _clean(owner_engine) -> None:
-    """Delete every row, committed, in one round trip; PostgreSQL's sequences start again at 1."""
+    """Delete every row, committed; PostgreSQL's sequences start again at 1."""
     from partnership_hub.extensions import db
 
     # Children before parents, so the foreign keys hold at every step.
@@ -168,12 +168,37 @@ def _clean(owner_engine) -> None:
         with owner_engine.begin() as conn:
             conn.execute(text(_postgres_clean_script(conn, tuple(tables))))
         return
-    script = "".join(f"DELETE FROM {table};" for table in tables)  # noqa: S608 - names from our metadata
+    # On SQLite most of the cost was compiling the DELETEs, each with a foreign-key check for every
+    # table that references it (some 14 ms a test, for tables that are nearly all empty). So one
+    # query asks which tables hold a row, only those are emptied, and with the foreign keys off for
+    # the script: every table that holds a row is emptied, so no reference can dangle afterwards.
     connection = owner_engine.raw_connection()
     try:
-        connection.driver_connection.executescript(f"BEGIN;{script}COMMIT;")
+        sqlite = connection.driver_connection
+        filled = {name for (name,) in sqlite.execute(_sqlite_filled_query(tuple(tables)))}
+        if filled:
+            script = "".join(f"DELETE FROM {table};" for table in tables if table in filled)  # noqa: S608
+            try:
+                sqlite.executescript(f"PRAGMA foreign_keys=OFF;BEGIN;{script}COMMIT;")
+            finally:
+                if sqlite.in_transaction:  # the script failed part-way: nothing of it stays
+                    sqlite.execute("ROLLBACK")
+                sqlite.execute("PRAGMA foreign_keys=ON")  # as every connection of the app has them
     finally:
         connection.close()
+
+
+_sqlite_filled_queries: dict[tuple[str, ...], str] = {}
+
+
+def _sqlite_filled_query(tables: tuple[str, ...]) -> str:
+    """One SELECT naming the tables that hold at least one row (each probe reads at most one)."""
+    if tables not in _sqlite_filled_queries:
+        _sqlite_filled_queries[tables] = " UNION ALL ".join(
+            f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM {table})"  # noqa: S608 - names from our metadata
+            for table in tables
+        )
+    return _sqlite_filled_queries[tables]
 
 
 _postgres_clean_scripts: dict[tuple[str, ...], str] = {}
