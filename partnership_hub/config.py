@@ -141,6 +141,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # Argon2id cost; empty means argon2-cffi's RFC 9106 defaults. Only tests lower it.
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "0")) or None,
         "ARGON2_MEMORY_COST": int(env.get("ARGON2_MEMORY_COST", "0")) or None,
+        "ARGON2_PARALLELISM": int(env.get("ARGON2_PARALLELISM", "0")) or None,
         # Token lifetimes.
         "INVITATION_TTL": timedelta(days=int(env.get("INVITATION_TTL_DAYS", "7"))),
         "RESET_TTL": timedelta(hours=1),

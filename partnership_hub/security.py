@@ -15,10 +15,16 @@ _hasher = PasswordHasher()
 _dummy_hash: str | None = None
 
 
-def configure_hasher(time_cost: int | None = None, memory_cost: int | None = None) -> None:
+def configure_hasher(
+    time_cost: int | None = None, memory_cost: int | None = None, parallelism: int | None = None
+) -> None:
     global _hasher, _dummy_hash
     defaults = PasswordHasher()
-    _hasher = PasswordHasher(time_cost=time_cost or defaults.time_cost, memory_cost=memory_cost or defaults.memory_cost)
+    _hasher = PasswordHasher(
+        time_cost=time_cost or defaults.time_cost,
+        memory_cost=memory_cost or defaults.memory_cost,
+        parallelism=parallelism or defaults.parallelism,
+    )
     _dummy_hash = None
 
 

@@ -309,8 +309,12 @@ def _test_config(database_uri: str, owner_uri: str, **overrides) -> dict:
         DATABASE_OWNER_URL=owner_uri,
         SECRET_KEY="test-secret-key-" + "x" * 32,
         WTF_CSRF_ENABLED=False,
+        # The cheapest Argon2id: a hash in a twentieth of a millisecond. With argon2-cffi's four
+        # lanes each hash started four threads, a millisecond or two (some 2,000 hashes a run).
+        # Production's parameters: test_security.py.
         ARGON2_TIME_COST=1,
         ARGON2_MEMORY_COST=64,
+        ARGON2_PARALLELISM=1,
         RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
         # Every app gets its own counters: tests all come from 127.0.0.1, and a shared store would let
         # one test's sign-ins throttle another's. The throttling tests ask for Redis explicitly.

@@ -57,6 +57,27 @@ def test_production_uses_secure_cookies_and_real_mail():
         load_config({"APP_ENV": "production", "SECRET_KEY": "k" * 40, "MAIL_BACKEND": "outbox"})
 
 
+def test_production_hashes_passwords_with_the_rfc_9106_argon2id_profile(app):
+    """Unless ARGON2_* are set, passwords are hashed with argon2-cffi's defaults, RFC 9106's
+    low-memory Argon2id profile (3 passes over 64 MiB in 4 lanes); only the tests' config lowers
+    them (conftest.py), so this checks the hashes production writes."""
+    from partnership_hub import security
+
+    config = load_config({"APP_ENV": "production", "SECRET_KEY": "k" * 40})
+    costs = (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
+    assert costs == (None, None, None)
+    try:
+        security.configure_hasher(*costs)
+        encoded = security.hash_password(PASSWORD)
+        assert encoded.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), encoded
+        assert security.verify_password(encoded, PASSWORD)
+        assert not security.password_needs_rehash(encoded)
+    finally:  # the rest of the suite hashes with the test app's cheap parameters again
+        security.configure_hasher(
+            app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"]
+        )
+
+
 def test_production_has_no_development_mailbox(make_app):
     app = make_app(APP_ENV="production", MAIL_BACKEND="smtp")
     assert app.test_client().get("/dev/mail/").status_code == 404
