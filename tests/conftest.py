@@ -364,7 +364,8 @@ def make_app(database, clean_database):
 def shared_app(database):
     """The default app, built once: building one (URL map, blueprints) and compiling its templates
     cost more than most tests. Only the ``app`` fixture hands it out, and it resets what a test may
-    change on it; a test that needs other settings asks ``make_app`` for an app of its own."""
+    change on it; a test that needs other settings asks ``make_app`` for an app of its own, unless
+    they are read on every request (``csrf_app``, the browser tests' ``live_server``)."""
     from partnership_hub import create_app
 
     app = create_app(_test_config(database.app_url, database.owner_url))
@@ -386,6 +387,15 @@ def app(shared_app, clean_database):
     if app.config != config:  # a test changed a setting: the next one gets the app as built
         app.config.clear()
         app.config.update(copy.deepcopy(config))
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The default app with its CSRF checks on, as a person's browser meets it (the suite turns
+    them off). Flask-WTF reads the setting on every request, so this is the session's app for the
+    length of the test (``app`` puts the setting back), not one built for it."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
 
 
 @pytest.fixture

@@ -44,17 +44,25 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def live_server(make_app):
-    """The app with CSRF on, as a person gets it, on a free local port."""
-    app = make_app(WTF_CSRF_ENABLED=True)
+@pytest.fixture(scope="session")
+def served_app(shared_app):
+    """The session's default app, served on a free local port from a thread for the whole run
+    (building an app for each browser test cost a few tenths of a second)."""
+    app, _config = shared_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, app.config["BASE_URL"]
+    yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(csrf_app, served_app):
+    """The app with CSRF on, as a person gets it, on a real port: (app, base URL). Links in its
+    email point at the server; ``app`` puts both settings back after the test."""
+    csrf_app.config["BASE_URL"] = served_app
+    return csrf_app, served_app
 
 
 @pytest.fixture
@@ -79,24 +87,24 @@ def assert_accessible(page) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_rows(database, owner_engine):
+def demo_rows(shared_app, owner_engine):
     """The rows ``partnership_hub.demo.seed`` writes, seeded once through the services on the empty
     schema (as the ``world`` is): seeding takes a second or more, writing its rows back milliseconds.
     None where the database was not empty (it always is between tests): each test then seeds."""
-    from partnership_hub import create_app
     from partnership_hub.demo import seed
-    from tests.conftest import _clean, _dispose, _dump, _test_config
+    from partnership_hub.extensions import db
+    from tests.conftest import _clean, _dump
 
     if _dump(owner_engine):
         return None
-    app = create_app(_test_config(database.app_url, database.owner_url))
+    app, _config = shared_app
     try:
         with app.app_context():
             seed()
+            db.session.remove()
         return _dump(owner_engine)
     finally:
         _clean(owner_engine)
-        _dispose(app)
 
 
 @pytest.fixture

@@ -29,12 +29,6 @@ def kinds(monkeypatch):
     install_kinds(monkeypatch)
 
 
-@pytest.fixture
-def csrf_app(make_app):
-    """The app as people get it: CSRF checked on every form but the unsubscribe link's."""
-    return make_app(WTF_CSRF_ENABLED=True)
-
-
 def link(app, partnership, role: str, kind: str = "test_everyone", membership_id: int | None = None) -> str:
     with app.app_context():
         token = notices.unsubscribe_token(partnership.id, membership_id or partnership.membership_ids[role], kind)

@@ -83,11 +83,6 @@ def test_production_has_no_development_mailbox(make_app):
     assert app.test_client().get("/dev/mail/").status_code == 404
 
 
-@pytest.fixture
-def csrf_app(make_app):
-    return make_app(WTF_CSRF_ENABLED=True)
-
-
 def csrf_token(client, url) -> str:
     html = client.get(url).text
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
