@@ -25,10 +25,14 @@ def test_at_least_goals_opt_in():
     assert "Goal" in [model.__name__ for model in MODELS]
 
 
-@pytest.fixture
-def seeded(app, world):
+def _seeded(app, world):
     factories.seed_records(app, world.home)
     return world
+
+
+@pytest.fixture
+def seeded(keep, world):
+    return keep(_seeded, world)
 
 
 def _record(model):

@@ -54,13 +54,17 @@ def grow(app, partnership: PartnershipRec, size: int) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def sizes(app):
+def _sizes(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     grow(app, small, 1)
     grow(app, large, 30)
     return small, large
+
+
+@pytest.fixture
+def sizes(keep):
+    return keep(_sizes)
 
 
 def own_seat(app, partnership: PartnershipRec) -> int:

@@ -71,11 +71,15 @@ def grow(app, partnership: PartnershipRec, people: int, size: int) -> dict[str, 
         return {"payment": rows[-1].id, "rate": rate_id, "person": member_ids[1]}
 
 
-@pytest.fixture
-def sizes(app):
+def _sizes(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     return small, large, grow(app, small, 2, 3), grow(app, large, 40, 400)
+
+
+@pytest.fixture
+def sizes(keep):
+    return keep(_sizes)
 
 
 @pytest.mark.parametrize(

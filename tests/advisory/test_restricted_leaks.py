@@ -113,8 +113,7 @@ def _run_periodic_tasks(app) -> None:
             celery.tasks[entry["task"]].apply()
 
 
-@pytest.fixture
-def seeded(app, world):
+def _seeded(app, world):
     """Every area's route-walk records (the survivor advisor chairs the board), a second coordinator who
     sits on the board, and the word in every restricted field. Returns the record ids the walk uses:
     the word's records wherever a route takes one."""
@@ -148,6 +147,11 @@ def seeded(app, world):
             ids[name] = db.session.scalar(select(column.class_.id).where(column == value).limit(1))
     _run_periodic_tasks(app)
     return ids, found
+
+
+@pytest.fixture
+def seeded(keep, world):
+    return keep(_seeded, world)
 
 
 # --- the walk -------------------------------------------------------------------------------------------------

@@ -36,8 +36,7 @@ def _schedule(app, partnership, who: str, title: str, kind: MeetingKind, start: 
         db.session.commit()
 
 
-@pytest.fixture
-def board_with_meetings(app):
+def _board_with_meetings(app):
     """The coordinator chairs the board; two weekly series of board meetings, one of another kind, and a
     series of board meetings another coordinator keeps private."""
     partnership = create_partnership(app, create_user(app), "Board meetings")
@@ -48,6 +47,11 @@ def board_with_meetings(app):
     _schedule(app, partnership, "coordinator", "Everyone", MeetingKind.FULL_PARTNERSHIP, time(12))
     _schedule(app, partnership, "other", "Kept private", MeetingKind.ADVISORY_BOARD, time(14), level="private")
     return partnership
+
+
+@pytest.fixture
+def board_with_meetings(keep):
+    return keep(_board_with_meetings)
 
 
 def test_one_page_of_the_boards_meetings_the_viewer_may_see(app, board_with_meetings):

@@ -56,10 +56,14 @@ def grow(app, partnership: PartnershipRec) -> dict[str, int]:
         }
 
 
-@pytest.fixture
-def grown(app):
+def _grown(app):
     partnership = create_partnership(app, create_user(app), "Many days")
-    ids = grow(app, partnership)
+    return partnership, grow(app, partnership)
+
+
+@pytest.fixture
+def grown(app, keep):
+    partnership, ids = keep(_grown)
     client = app.test_client()
     sign_in(client, app, partnership.members["coordinator"])
     return client, f"/p/{partnership.slug}/awareness", ids

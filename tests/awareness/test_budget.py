@@ -27,11 +27,15 @@ def grow(app, partnership, size: int) -> int:
         return plan_id
 
 
-@pytest.fixture
-def sizes(app):
+def _sizes(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     return small, large, grow(app, small, 2), grow(app, large, 200)
+
+
+@pytest.fixture
+def sizes(keep):
+    return keep(_sizes)
 
 
 @pytest.mark.parametrize(

@@ -77,11 +77,15 @@ def grow(app, partnership, size: int) -> tuple[int, int]:
         return offers[0].id, needs[0].id
 
 
-@pytest.fixture
-def sizes(app):
+def _sizes(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     return small, large, grow(app, small, 3), grow(app, large, 300)
+
+
+@pytest.fixture
+def sizes(keep):
+    return keep(_sizes)
 
 
 @pytest.mark.parametrize(

@@ -70,11 +70,15 @@ def grow(app, partnership, size: int) -> int:
     )
 
 
-@pytest.fixture
-def sizes(app):
+def _sizes(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     return small, large, grow(app, small, 3), grow(app, large, 300)
+
+
+@pytest.fixture
+def sizes(keep):
+    return keep(_sizes)
 
 
 @pytest.mark.parametrize(

@@ -108,11 +108,15 @@ def grow(app, partnership: PartnershipRec, size: int) -> Sized:
         return Sized(partnership, size, goals[0].id, objectives[0].id, last_member.id, organizations[-1].id)
 
 
-@pytest.fixture
-def sized(app):
+def _sized(app):
     small = grow(app, create_partnership(app, create_user(app), "Small"), 30)
     large = grow(app, create_partnership(app, create_user(app), "Large"), 300)
     return small, large
+
+
+@pytest.fixture
+def sized(keep):
+    return keep(_sized)
 
 
 def options(html: str, select_id: str) -> list[tuple[str, bool]]:

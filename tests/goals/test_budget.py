@@ -79,13 +79,17 @@ def grow(app, partnership, size: int) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def sized(app):
+def _sized(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     grow(app, small, 5)
     grow(app, large, 500)
     return small, large
+
+
+@pytest.fixture
+def sized(keep):
+    return keep(_sized)
 
 
 PATHS = (

@@ -21,8 +21,7 @@ from tests.goals.helpers import ctx_of
 SIZE = 120
 
 
-@pytest.fixture
-def goals(app):
+def _goals(app):
     """``SIZE`` goals titled out of id order and in mixed case; every fifth has no objective, every seventh
     is for leadership only; the others have one to three objectives, a few of them "budget" ones."""
     partnership = create_partnership(app, create_user(app), "Objectives")
@@ -65,6 +64,11 @@ def goals(app):
         for goal, objective in objectives:
             rows.append((objective.id, goal.title, objective.title, goal.confidentiality == Level.LEADERSHIP))
     return partnership, rows
+
+
+@pytest.fixture
+def goals(keep):
+    return keep(_goals)
 
 
 def _expected(rows, *, leadership: bool, query: str = "") -> list[tuple[str, str]]:

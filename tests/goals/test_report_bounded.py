@@ -43,11 +43,15 @@ def busier(app, sized: Sized) -> Sized:
     return sized
 
 
-@pytest.fixture
-def busy(app):
+def _busy(app):
     small = busier(app, grow(app, create_partnership(app, create_user(app), "Small report"), 30))
     large = busier(app, grow(app, create_partnership(app, create_user(app), "Large report"), 300))
     return small, large
+
+
+@pytest.fixture
+def busy(keep):
+    return keep(_busy)
 
 
 def test_report_statements_and_rows_are_the_same_for_30_and_300_goals(app, busy):

@@ -55,11 +55,15 @@ def grow(app, partnership, size: int) -> int:
         return last
 
 
-@pytest.fixture
-def sized(app):
+def _sized(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     return {"small": (small, grow(app, small, 3)), "large": (large, grow(app, large, 300))}
+
+
+@pytest.fixture
+def sized(keep):
+    return keep(_sized)
 
 
 PATHS = [

@@ -55,12 +55,16 @@ def grow(app, partnership: PartnershipRec, size: int) -> Sized:
     return Sized(partnership, organization_id, last)
 
 
-@pytest.fixture
-def sized(app):
+def _sized(app):
     return (
         grow(app, create_partnership(app, create_user(app), "Small"), 30),
         grow(app, create_partnership(app, create_user(app), "Large"), 300),
     )
+
+
+@pytest.fixture
+def sized(keep):
+    return keep(_sized)
 
 
 def member_options(html: str) -> list[tuple[str, bool]]:
@@ -187,13 +191,17 @@ def grow_directory(app, partnership: PartnershipRec, size: int) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def directories(app):
+def _directories(app):
     small = create_partnership(app, create_user(app), "Small directory")
     large = create_partnership(app, create_user(app), "Large directory")
     grow_directory(app, small, 8)
     grow_directory(app, large, 80)
     return small, large
+
+
+@pytest.fixture
+def directories(keep):
+    return keep(_directories)
 
 
 @pytest.mark.parametrize("path", ["/coverage", "/sectors"])

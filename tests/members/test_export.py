@@ -25,8 +25,7 @@ def _represent(app, partnership, organization_id: int, **data) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def directory(app, world):
+def _directory(app, world):
     home = world.home
     hotlines = create_custom_sector(app, home, "abuse hotlines", parent_key="direct_victim_services")
     create_custom_sector(app, home, "unused sector")
@@ -57,6 +56,11 @@ def directory(app, world):
         db.session.commit()
     save(app, home, allow_email=False)  # the survivor advisor allows no email
     return home
+
+
+@pytest.fixture
+def directory(keep, world):
+    return keep(_directory, world)
 
 
 # Rows by name_key ("=formula org" < "acme legal aid" < "bygone shelter" < "safe harbor"), sectors by

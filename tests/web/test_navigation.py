@@ -45,12 +45,16 @@ def problem(endpoint: str, html: str) -> str | None:
     return None
 
 
-@pytest.fixture
-def pages(app, world):
+def _pages(app, world):
     """(endpoint, url) for every workspace GET route in the URL map, with a record of every kind."""
     factories.seed_records(app, world.home)
     ids = record_ids(app, world.home.id)
     return [(endpoint, url) for endpoint, method, url in routes(app, world.home.slug, ids) if method == "GET"]
+
+
+@pytest.fixture
+def pages(keep, world):
+    return keep(_pages, world)
 
 
 def is_page(response) -> bool:

@@ -31,12 +31,16 @@ from tests.web.walk import (
 )
 
 
-@pytest.fixture
-def victim(app, world):
+def _victim(app, world):
     """The home partnership, with at least one record of every kind the routes take (every installed
     area's ``test_seed``)."""
     factories.seed_records(app, world.home)
     return record_ids(app, world.home.id)
+
+
+@pytest.fixture
+def victim(keep, world):
+    return keep(_victim, world)
 
 
 def snapshot(app, world) -> tuple:

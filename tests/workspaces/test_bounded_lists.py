@@ -71,13 +71,17 @@ def role_of(app, partnership_id: int, membership_id: int) -> Role | None:
         return db.session.scalar(select(Membership.role).where(Membership.id == membership_id))
 
 
-@pytest.fixture
-def small_and_large(app):
+def _small_and_large(app):
     small = create_partnership(app, create_user(app), "Small")
     large = create_partnership(app, create_user(app), "Large")
     grow(app, small, 10)
     grow(app, large, 300)
     return small, large
+
+
+@pytest.fixture
+def small_and_large(keep):
+    return keep(_small_and_large)
 
 
 # --- People ---------------------------------------------------------------------------------------
