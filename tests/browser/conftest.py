@@ -60,8 +60,11 @@ def served_app(shared_app):
 @pytest.fixture
 def live_server(csrf_app, served_app):
     """The app with CSRF on, as a person gets it, on a real port: (app, base URL). Links in its
-    email point at the server; ``app`` puts both settings back after the test."""
+    email point at the server. The browser may keep the stylesheet and scripts for an hour instead
+    of asking again on every page (Flask's default: three more requests to the app per page; each
+    test's browser context starts with an empty cache). ``app`` puts the settings back."""
     csrf_app.config["BASE_URL"] = served_app
+    csrf_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     return csrf_app, served_app
 
 
