@@ -307,7 +307,8 @@ def _restore(owner_engine, dump: list[tuple[Table, list[dict]]]) -> None:
             # table (a meeting's minutes approved in the next meeting): the keys are checked at COMMIT.
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         secured = _row_security_tables(conn)
-        for table, rows in dump:
+        for table, table_rows in dump:
+            rows = _insert_order(table, table_rows)
             if table.name not in secured:
                 conn.execute(table.insert(), rows)
                 continue
@@ -321,6 +322,41 @@ def _restore(owner_engine, dump: list[tuple[Table, list[dict]]]) -> None:
                         text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :value)"),
                         {"table": table.name, "value": max(row["id"] for row in rows)},
                     )
+
+
+def _insert_order(table: Table, rows: list[dict]) -> list[dict]:
+    """``rows`` with every row after the rows of its own table it points at (a meeting's minutes
+    approved in a later meeting), so each INSERT meets the foreign keys PostgreSQL checks at once."""
+    links = [
+        ([element.parent.name for element in fk.elements], [element.column.name for element in fk.elements])
+        for fk in table.foreign_key_constraints
+        if fk.referred_table is table
+    ]
+    if not links:
+        return rows
+    placed: list[dict] = []
+    done: set[int] = set()
+    by_key = {
+        (tuple(remote), tuple(row[c] for c in remote)): index
+        for local, remote in links
+        for index, row in enumerate(rows)
+    }
+
+    def place(index: int, path: frozenset[int]) -> None:
+        if index in done or index in path:  # a loop cannot be inserted in any order: left as it came
+            return
+        row = rows[index]
+        for local, remote in links:
+            values = tuple(row[c] for c in local)
+            target = by_key.get((tuple(remote), values))
+            if None not in values and target is not None:
+                place(target, path | {index})
+        done.add(index)
+        placed.append(row)
+
+    for index in range(len(rows)):
+        place(index, frozenset())
+    return placed
 
 
 def _test_config(database_uri: str, owner_uri: str, **overrides) -> dict:
