@@ -201,16 +201,16 @@ def _filled_query(tables: tuple[str, ...]) -> str:
     return _filled_queries[tables]
 
 
-def _filled_tables(conn, secured: frozenset[str]) -> set[str]:
+def _filled_tables(conn, secured: frozenset[str], partnership_ids: list[int]) -> set[str]:
     """The tables that hold a row. A table under row-level security shows the owner only the bound
     partnership's rows, so those tables are asked once per partnership."""
     from partnership_hub.extensions import db
 
     names = [table.name for table in db.metadata.sorted_tables]
     filled = set(conn.exec_driver_sql(_filled_query(tuple(n for n in names if n not in secured))).scalars())
-    if secured and "partnerships" in filled:
+    if secured and partnership_ids:
         tenant = _filled_query(tuple(n for n in names if n in secured))
-        for partnership_id in conn.execute(text("SELECT id FROM partnerships ORDER BY id")).scalars():
+        for partnership_id in partnership_ids:
             _bind(conn, partnership_id)
             filled.update(conn.exec_driver_sql(tenant).scalars())
     return filled
@@ -281,8 +281,8 @@ def _dump(owner_engine) -> list[tuple[Table, list[dict]]]:
     dump = []
     with owner_engine.begin() as conn:
         secured = _row_security_tables(conn)
-        filled = _filled_tables(conn, secured)
         partnership_ids = list(conn.execute(text("SELECT id FROM partnerships ORDER BY id")).scalars())
+        filled = _filled_tables(conn, secured, partnership_ids)
         for table in db.metadata.sorted_tables:
             if table.name not in filled:
                 continue
