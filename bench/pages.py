@@ -642,8 +642,17 @@ LAYERS = (
     ("SQLAlchemy", ("/sqlalchemy/",)),
     (
         "Flask",
-        ("/flask/", "/werkzeug/", "/flask_login/", "/flask_wtf/", "/wtforms/", "/itsdangerous/", "/flask_limiter/")
-        + ("/limits/", "/blinker/"),
+        (
+            "/flask/",
+            "/werkzeug/",
+            "/flask_login/",
+            "/flask_wtf/",
+            "/wtforms/",
+            "/itsdangerous/",
+            "/flask_limiter/",
+            "/limits/",
+            "/blinker/",
+        ),
     ),
     ("Jinja", ("/jinja2/", "/markupsafe/", "/jinja2_fragments/", f"{ROOT}/templates/")),
     ("app", (f"{ROOT}/partnership_hub/",)),
