@@ -78,11 +78,13 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # planned for its own values: psycopg prepares a statement after five runs, and PostgreSQL's
         # generic plan for it, made without the partnership's id, suits a small partnership and walks
         # every row of a large one (a meeting's attendance page: 1.5 ms planned, 23 ms generic).
-        # SQLAlchemy's compiled-statement cache: a worker that has served every page holds about 260
-        # statements (~27 MB at the default 500). A smaller cache saves memory and recompiles the
-        # statements of pages not visited lately (the goals overview: 39 ms a request warm, 66 cold).
+        # SQLAlchemy's compiled-statement cache (it keeps up to 1.5x this many, then drops the least
+        # recently used down to it). Every page served compiles about 285 statements, ~20-27 MB kept
+        # at 500; at 150 a worker keeps the ~150-225 most recently used, which still holds the pages
+        # people come back to, and recompiles a page not visited lately once (the goals overview: 39 ms
+        # a request warm, 66 cold). That is the web worker's 150 MB budget (issue #8) with a margin.
         "SQLALCHEMY_ENGINE_OPTIONS": {
-            "query_cache_size": int(env.get("DATABASE_QUERY_CACHE_SIZE", "500")),
+            "query_cache_size": int(env.get("DATABASE_QUERY_CACHE_SIZE", "150")),
             "pool_pre_ping": _bool(env.get("DATABASE_POOL_PRE_PING")),
             **(
                 {"connect_args": {"options": "-c jit=off -c plan_cache_mode=force_custom_plan"}}

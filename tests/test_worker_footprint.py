@@ -29,7 +29,7 @@ def test_the_compiled_statement_cache_size_is_a_setting(tmp_path):
     from partnership_hub import create_app
     from partnership_hub.config import load_config
 
-    assert load_config({})["SQLALCHEMY_ENGINE_OPTIONS"]["query_cache_size"] == 500
+    assert load_config({})["SQLALCHEMY_ENGINE_OPTIONS"]["query_cache_size"] == 150
     settings = load_config({"DATABASE_QUERY_CACHE_SIZE": "120", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
     app = create_app({**settings, "TESTING": True})
     with app.app_context():
