@@ -409,6 +409,20 @@ def board_starts_to_fill(meetings: list[dict[str, Any]], now: datetime) -> list[
     ]
 
 
+# The funding opportunities' statuses, in the order the seed deals them out (opportunity ``n`` gets
+# ``FUNDING_STATUSES[n % 8]``).
+FUNDING_STATUSES = ("idea", "researching", "applying", "submitted", "awarded", "declined", "reporting", "closed")
+
+
+def full_page_opportunities(share: int) -> int:
+    """How many funding opportunities the full-page copy gets. Its 1.25 % share (62) left each column of the
+    pipeline's board short of the ``COLUMN_CARDS`` cards it shows, so the board compared the large
+    partnership's full columns with part-filled ones; it gets enough to fill every status column."""
+    from partnership_hub.funding.pipeline import COLUMN_CARDS
+
+    return max(share, len(FUNDING_STATUSES) * COLUMN_CARDS)
+
+
 def full_page_day_numbers(month: int) -> list[int]:
     """Which of the large partnership's own awareness days (numbered as ``_grow`` writes them: day ``n`` falls
     in month ``n % 12 + 1``) the full-page copy gets. Its 1.25 % share would be two days, in January and
@@ -852,9 +866,12 @@ def _grow(
 
         # The funding pipeline (issue #14): opportunities of every type and status over ten years, most
         # for everyone, some for coordinators only; each a goal it would fund.
-        statuses = ["idea", "researching", "applying", "submitted", "awarded", "declined", "reporting", "closed"]
+        statuses = FUNDING_STATUSES
         types = [choice.key for choice in toolkit.FUNDING_TYPES]
-        opportunity_ids = ids.take("funding_opportunities", size["funding_opportunities"])
+        opportunities = size["funding_opportunities"]
+        if tag == FULL_PAGE_SLUG:
+            opportunities = full_page_opportunities(opportunities)
+        opportunity_ids = ids.take("funding_opportunities", opportunities)
         _insert(
             conn,
             t["funding_opportunities"],

@@ -1,6 +1,6 @@
 """The benchmark's full-page copy (bench/seed_large.py) fills the lists the large partnership fills: the
-board's meetings (a page of upcoming ones with more behind it, and a page of past ones) and the awareness
-days' lists, the year calendar's month day for day."""
+board's meetings (a page of upcoming ones with more behind it, and a page of past ones), the awareness
+days' lists, the year calendar's month day for day, and every column of the funding pipeline's board."""
 
 from __future__ import annotations
 
@@ -13,9 +13,18 @@ import pytest
 from partnership_hub.advisory.restricted import PAGE_SIZE
 from partnership_hub.awareness.campaigns import PLANS_PAGE_SIZE
 from partnership_hub.awareness.queries import COMING_PAGE_SIZE, OWN_PAGE_SIZE
+from partnership_hub.funding.pipeline import COLUMN_CARDS
+from partnership_hub.funding.pipeline_models import FundingStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from seed_large import FULL_SIZE, board_starts_to_fill, full_page_day_numbers  # noqa: E402 - the bench's own module, not a package
+from seed_large import (  # noqa: E402 - the bench's own module, not a package
+    FULL_PAGE_SCALE,
+    FULL_SIZE,
+    FUNDING_STATUSES,
+    board_starts_to_fill,
+    full_page_day_numbers,
+    full_page_opportunities,
+)
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -49,3 +58,11 @@ def test_the_awareness_days_fill_each_list_and_the_calendars_month(month):
     large_in_month = {n for n in range(FULL_SIZE["awareness_days"]) if n % 12 + 1 == month}
     assert large_in_month <= set(days)  # the month the calendar opens on, as the large partnership has it
     assert len(set(days)) == len(days) >= max(PLANS_PAGE_SIZE, COMING_PAGE_SIZE, OWN_PAGE_SIZE)
+
+
+def test_the_funding_board_gets_every_column_filled():
+    share = max(1, int(FULL_SIZE["funding_opportunities"] * FULL_PAGE_SCALE))
+    count = full_page_opportunities(share)
+    dealt = [FUNDING_STATUSES[n % len(FUNDING_STATUSES)] for n in range(count)]
+    assert set(FUNDING_STATUSES) == {status.value for status in FundingStatus}  # the board's columns
+    assert min(dealt.count(status) for status in FUNDING_STATUSES) >= COLUMN_CARDS
