@@ -997,6 +997,66 @@ def signed_in_floor(results: Results) -> str:
     )
 
 
+@dataclass
+class Verdicts:
+    """The measured pages sorted by what each budget found (``evaluate``)."""
+
+    floor_met: list[Page] = field(default_factory=list)
+    floor_ratios: list[float] = field(default_factory=list)
+    exports: list[Page] = field(default_factory=list)  # miss large/small: a file of every row
+    fuller: list[Page] = field(default_factory=list)  # miss large/small, within it against the full page
+    slower: list[Page] = field(default_factory=list)  # miss large/small, and against the full page too
+    statements_differ: list[Page] = field(default_factory=list)
+
+
+def verdicts(results: Results) -> Verdicts:
+    found = Verdicts()
+    for page in results.pages:
+        if page.error:
+            continue
+        numbers, misses = evaluate(page, results.floor)
+        ratio, full = numbers["floor_ratio"], numbers["full_scaling"]
+        if ratio is not None:
+            found.floor_ratios.append(ratio)
+            if ratio >= page.floor_budget:
+                found.floor_met.append(page)
+        if "statements differ" in misses:
+            found.statements_differ.append(page)
+        if f"large>{LARGE_OVER_SMALL}×" not in misses:
+            continue
+        if page.kind == "export":
+            found.exports.append(page)
+        elif full is not None and full <= LARGE_OVER_SMALL:
+            found.fuller.append(page)
+        else:
+            found.slower.append(page)
+    return found
+
+
+def _names(pages: list[Page]) -> str:
+    return ", ".join(f"`{page.rule.removeprefix('/p/<slug>')}`" for page in pages) or "none"
+
+
+def budget_lines(results: Results) -> list[str]:
+    """Each budget's verdict over the measured pages, a large/small miss sorted by its cause."""
+    found = verdicts(results)
+    ratios = sorted(found.floor_ratios)
+    if not ratios:
+        return []
+    median = ratios[len(ratios) // 2]
+    missed = len(found.exports) + len(found.fuller) + len(found.slower)
+    return [
+        f"- × floor: {len(found.floor_met)} of {len(ratios)} pages meet their budget; the median page is "
+        f"{median:.2f}× the floor.",
+        f"- large/small ≤ {LARGE_OVER_SMALL}: {missed} pages miss it. Exports ({len(found.exports)}: a file of every "
+        f"row, as long as the partnership's lists): {_names(found.exports)}. Fuller, not slower ({len(found.fuller)}: "
+        f"within {LARGE_OVER_SMALL}× of the full-page copy, whose lists fill their first page): "
+        f"{_names(found.fuller)}. Slower against the full page too ({len(found.slower)}): {_names(found.slower)}.",
+        "- Same statement count at both sizes: "
+        + ("every page." if not found.statements_differ else f"not {_names(found.statements_differ)}."),
+    ]
+
+
 def summary(results: Results) -> str:
     peak_app = max(results.rss_app.values(), default=0.0)
     peak_floor = max(results.rss_floor.values(), default=0.0)
@@ -1024,6 +1084,7 @@ def summary(results: Results) -> str:
     floor_line = signed_in_floor(results)
     if floor_line:
         lines.append(floor_line)
+    lines.extend(budget_lines(results))
     split = [p.split for p in results.pages if p.split and not p.error]
     total = sum(s.total_ms for s in split)
     if total:

@@ -52,3 +52,39 @@ def test_a_real_page_is_profiled_by_layer(app):
 def test_profiled_requests_fit_the_pages_budget(total_ms, expected):
     split = bench.Split(requests=20, total_ms=total_ms, sql_ms=0.0, template_ms=0.0)
     assert bench.profile_requests(split, (20, 2.0)) == expected
+
+
+def _page(rule: str, small: float, large: float, full: float | None = None, statements=(5, 5)) -> bench.Page:
+    page = bench.Page(rule=f"/p/<slug>{rule}", endpoint=rule, floor=100.0)
+    page.load = {"small": bench.Load(rps=small, requests=10), "large": bench.Load(rps=large, requests=10)}
+    if full is not None:
+        page.load["full"] = bench.Load(rps=full, requests=10)
+    page.statements = dict(zip(("small", "large"), statements, strict=True))
+    return page
+
+
+def test_the_summary_sorts_each_large_small_miss_by_its_cause():
+    pages = [
+        _page("/goals/report", small=50, large=20, full=21),  # 2.5x the small one, 1.05x the full page
+        _page("/goals.csv", small=50, large=2),  # an export: a file of every row
+        _page("/funding", small=50, large=20, full=40),  # 2x the full page too
+        _page("/profile", small=50, large=48),  # within the budget
+        _page("/people", small=50, large=48, statements=(4, 5)),
+    ]
+    results = bench.Results(
+        pages=pages, floors=[100.0], rss_app={}, rss_floor={}, restarted=False, machine={}, command="",
+        started=None, seconds=0.0, seed_summary="", duration=2,
+    )  # fmt: skip
+
+    found = bench.verdicts(results)
+    assert [p.endpoint for p in found.fuller] == ["/goals/report"]
+    assert [p.endpoint for p in found.exports] == ["/goals.csv"]
+    assert [p.endpoint for p in found.slower] == ["/funding"]
+    assert [p.endpoint for p in found.statements_differ] == ["/people"]
+    assert [p.endpoint for p in found.floor_met] == ["/profile", "/people"]  # 48 req/s against 100: 0.48x
+    lines = "\n".join(bench.budget_lines(results))
+    assert "2 of 5 pages meet their budget" in lines
+    assert "3 pages miss it" in lines
+    assert "Slower against the full page too (1): `/funding`" in lines
+    assert "not `/people`" in lines
+    assert lines in bench.summary(results)
