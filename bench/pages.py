@@ -699,6 +699,120 @@ def layer_profile(client, path: str, requests: int = 10) -> Profile:
     )
 
 
+# --- every read's plan at the large partnership ---------------------------------------------------
+
+BIG_TABLE_ROWS = 20_000  # a sequential scan of a table over this many rows is reported
+WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+@dataclass
+class Plan:
+    """One read of a page's request, as PostgreSQL planned and ran it (EXPLAIN ANALYZE)."""
+
+    rule: str
+    statement: str  # its SQL, whitespace folded
+    planning_ms: float
+    execution_ms: float
+    seq_scans: list[tuple[str, int]]  # (table, rows it returned) of tables over BIG_TABLE_ROWS rows
+    export: bool = False
+
+
+def big_tables(database: Database) -> set[str]:
+    with admin_connect(database.name) as conn:
+        rows = conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s", (BIG_TABLE_ROWS,))
+        return {name for (name,) in rows}
+
+
+def seq_scans(plan: dict, big: set[str]) -> list[tuple[str, int]]:
+    """The sequential scans of ``big`` tables anywhere in a JSON plan: (table, rows they returned in all)."""
+    scans, stack = [], [plan]
+    while stack:
+        node = stack.pop()
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in big:
+            scans.append((node["Relation Name"], int(node.get("Actual Rows", 0) * node.get("Actual Loops", 1))))
+        stack.extend(node.get("Plans", []))
+    return scans
+
+
+def explain_page(app, client, page: Page, path: str, big: set[str]) -> list[Plan]:
+    """EXPLAIN ANALYZE every read one in-process request of ``path`` sends, right after it and inside the
+    same request: on its connection, in its transaction, under its row-level-security settings, with its
+    bound values. A statement that writes (the access log's INSERT ... SELECT) is not run twice."""
+    from sqlalchemy import event
+
+    from partnership_hub.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    plans: list[Plan] = []
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if executemany or WRITES.search(statement) or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            return
+        with conn.connection.dbapi_connection.cursor() as own:
+            own.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+            [found] = own.fetchone()[0]
+        plans.append(
+            Plan(
+                page.rule,
+                " ".join(statement.split()),
+                found["Planning Time"],
+                found["Execution Time"],
+                seq_scans(found["Plan"], big),
+                page.kind == "export",
+            )
+        )
+
+    event.listen(engine, "after_cursor_execute", explain)
+    try:
+        _get(client, path)
+    finally:
+        event.remove(engine, "after_cursor_execute", explain)
+    return plans
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _short(rule: str) -> str:
+    return rule.removeprefix("/p/<slug>")
+
+
+def plans_summary(plans: list[Plan]) -> str:
+    """One line: how much of the reads' time is planning, the slowest page read, the big tables scanned."""
+    if not plans:
+        return ""
+    pages = [plan for plan in plans if not plan.export]
+    slowest = max(pages, key=lambda plan: plan.execution_ms, default=None)
+    scans = sorted({f"`{_short(plan.rule)}` ({table})" for plan in plans for table, _ in plan.seq_scans})
+    page_scans = [plan for plan in pages if plan.seq_scans]
+    return (
+        f"- Plans: every read of every measured page at the large partnership, EXPLAIN ANALYZEd inside its request "
+        f"({len(plans)} statements on {_count(len({plan.rule for plan in plans}), 'page')}): pages' reads took "
+        f"{sum(p.planning_ms for p in pages):.0f} ms to plan and {sum(p.execution_ms for p in pages):.0f} ms to run "
+        f"in all (exports' {sum(p.planning_ms for p in plans if p.export):.0f} and "
+        f"{sum(p.execution_ms for p in plans if p.export):.0f} ms)"
+        + (f"; the slowest page read ran {slowest.execution_ms:.1f} ms (`{_short(slowest.rule)}`)" if slowest else "")
+        + f". Sequential scans of tables over {BIG_TABLE_ROWS:,} rows: "
+        + (", ".join(scans) if scans else "none")
+        + ("" if page_scans or not scans else " (exports only: a file of every row)")
+        + "."
+    )
+
+
+def plans_table(plans: list[Plan], rows: int = 12) -> str:
+    """The slowest reads of pages (exports left out: they read every row by design), planning and running."""
+    pages = [plan for plan in plans if not plan.export]
+    lines = ["| page | planning (ms) | execution (ms) | statement |", "| --- | ---: | ---: | --- |"]
+    for plan in sorted(pages, key=lambda plan: -(plan.planning_ms + plan.execution_ms))[:rows]:
+        lines.append(
+            f"| `{_short(plan.rule)}` | {plan.planning_ms:.2f} | {plan.execution_ms:.2f} "
+            f"| `{plan.statement[:90].replace('|', '/')}…` |"
+        )
+    return "\n".join(lines)
+
+
 def settle_garbage() -> None:
     """Collect every generation now, outside any timing. By the time the in-process timings start, the
     bench's process holds some 450,000 objects (two passes over every page at three sizes: compiled
@@ -929,6 +1043,7 @@ class Results:
     duration: int
     peak_app: dict[int, float] = field(default_factory=dict)
     split: tuple[int, float] = SPLIT  # the in-process timing's requests and seconds per page
+    plans: list[Plan] = field(default_factory=list)  # every page's reads at the large partnership
 
     @property
     def floor(self) -> float:
@@ -948,7 +1063,7 @@ def table(results: Results) -> str:
         note = ", ".join(misses)
         if page.error:
             note = page.error if page.skipped else f"ERROR: {page.error}"
-        name = f"`{page.rule.removeprefix('/p/<slug>')}`" + (" (export)" if page.kind == "export" else "")
+        name = f"`{_short(page.rule)}`" + (" (export)" if page.kind == "export" else "")
         split = page.split
         in_process = [split.total_ms, split.sql_ms, split.template_ms, split.python_ms] if split else [None] * 4
         lines.append(
@@ -974,8 +1089,7 @@ def profile_table(results: Results) -> str:
             continue
         heaviest = "; ".join(f"`{name}` {ms:.1f}" for name, ms in page.profile.top) or "—"
         lines.append(
-            f"| `{page.rule.removeprefix('/p/<slug>')}` | {page.split.total_ms:.1f} "
-            f"| {' | '.join(page.profile.cells())} | {heaviest} |"
+            f"| `{_short(page.rule)}` | {page.split.total_ms:.1f} | {' | '.join(page.profile.cells())} | {heaviest} |"
         )
     return "\n".join(lines)
 
@@ -989,7 +1103,7 @@ def signed_in_floor(results: Results) -> str:
     shares = ", ".join(f"{name} {share:.0%}" for name, share in page.profile.shares.items() if share >= 0.01)
     ratio = _fmt(numbers["floor_ratio"], 3)
     return (
-        f"- The signed-in floor: `{page.rule.removeprefix('/p/<slug>')}`, the cheapest full page a member sees "
+        f"- The signed-in floor: `{_short(page.rule)}`, the cheapest full page a member sees "
         f"(the session, the membership, the layout and its navigation, two statements), is {ratio}× the floor: "
         f"{page.split.total_ms:.1f} ms in process (SQL {page.split.sql_ms:.1f}, templates "
         f"{page.split.template_ms:.1f}, Python {page.split.python_ms:.1f}); profiled: {shares}. Every page "
@@ -1034,7 +1148,7 @@ def verdicts(results: Results) -> Verdicts:
 
 
 def _names(pages: list[Page]) -> str:
-    return ", ".join(f"`{page.rule.removeprefix('/p/<slug>')}`" for page in pages) or "none"
+    return ", ".join(f"`{_short(page.rule)}`" for page in pages) or "none"
 
 
 def budget_lines(results: Results) -> list[str]:
@@ -1085,6 +1199,8 @@ def summary(results: Results) -> str:
     if floor_line:
         lines.append(floor_line)
     lines.extend(budget_lines(results))
+    if results.plans:
+        lines.append(plans_summary(results.plans))
     split = [p.split for p in results.pages if p.split and not p.error]
     total = sum(s.total_ms for s in split)
     if total:
@@ -1139,6 +1255,14 @@ profiler slows Python calls more than C calls, so the shares lean towards Python
 app's three heaviest functions outside the views and the render helper (cumulative, under the profiler).
 
 {profile_table(results)}
+
+### The slowest reads of pages (large partnership, EXPLAIN ANALYZE inside the request)
+
+PostgreSQL's own planning and execution times, without the round trip; exports are left out (they read
+every row of what they export). Each statement is planned for its own values (`plan_cache_mode` is
+`force_custom_plan`, config.py), so planning is paid on every request.
+
+{plans_table(results.plans) if results.plans else "(not measured in this run)"}
 {END_MARK}
 """
 
@@ -1419,6 +1543,17 @@ def main(argv: list[str] | None = None) -> int:
         floors.append(run_wrk(wrk, floor_server.port, "/", "", duration).rps)
         log(f"floor: {floors[1]:.0f} req/s")
 
+        refresh_statistics(database)
+        big, plans = big_tables(database), []
+        for page in pages:
+            if page.error:
+                continue
+            try:
+                plans.extend(explain_page(app, client_for(page, "large"), page, page.paths["large"], big))
+            except Exception as exc:  # a plan the bench cannot read must not lose the run's results
+                log(f"{page.rule}: EXPLAIN failed: {type(exc).__name__}: {exc}"[:200])
+        log(plans_summary(plans))
+
         rss_app, rss_floor = app_server.rss_mb(), floor_server.rss_mb()
         peak_app = app_server.rss_mb("VmHWM")
         restarted = len(app_server.workers_seen) > WORKERS
@@ -1436,6 +1571,7 @@ def main(argv: list[str] | None = None) -> int:
             seed_summary=seed_summary,
             duration=duration,
             split=split_limits,
+            plans=plans,
         )
         print()
         print(summary(results))

@@ -88,3 +88,43 @@ def test_the_summary_sorts_each_large_small_miss_by_its_cause():
     assert "Slower against the full page too (1): `/funding`" in lines
     assert "not `/people`" in lines
     assert lines in bench.summary(results)
+
+
+def test_a_sequential_scan_of_a_big_table_is_found_anywhere_in_a_plan():
+    plan = {
+        "Node Type": "Limit",
+        "Plans": [
+            {"Node Type": "Seq Scan", "Relation Name": "progress_updates", "Actual Rows": 40, "Actual Loops": 3},
+            {
+                "Node Type": "Nested Loop",
+                "Plans": [
+                    {"Node Type": "Seq Scan", "Relation Name": "goals", "Actual Rows": 5, "Actual Loops": 1},
+                    {"Node Type": "Index Scan", "Relation Name": "objectives", "Actual Rows": 9, "Actual Loops": 5},
+                ],
+            },
+        ],
+    }
+    assert bench.seq_scans(plan, {"progress_updates", "objectives"}) == [("progress_updates", 120)]
+    assert bench.seq_scans(plan, set()) == []
+
+
+def test_every_read_of_a_page_is_explained_inside_its_request(app, login_as, world):
+    """On its connection and in its transaction (row-level security needs the request's settings); what
+    the request writes is not run a second time."""
+    from partnership_hub.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("plans are PostgreSQL's")
+    page = bench.Page(rule="/p/<slug>/organizations", endpoint="members.organizations")
+    plans = bench.explain_page(app, login_as("coordinator"), page, f"/p/{world.home.slug}/organizations", set())
+
+    statements = [plan.statement for plan in plans]
+    assert any("FROM user_sessions" in s or "JOIN user_sessions" in s for s in statements), statements
+    assert any("FROM organizations" in s for s in statements), statements
+    assert all(plan.planning_ms >= 0 and plan.execution_ms >= 0 for plan in plans)
+    assert not any(bench.WRITES.search(s) for s in statements)
+    assert not any(plan.export for plan in plans)
+    summary = bench.plans_summary(plans)
+    assert f"{len(plans)} statements on 1 page)" in summary
+    assert "`/organizations`" in bench.plans_table(plans)
