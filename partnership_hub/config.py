@@ -125,6 +125,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        # The cookie's expiry slides with the server-side session's: it is signed and sent again when
+        # a request notes the session's activity (every few minutes, accounts.views), not on every
+        # response (Flask's default re-signs, compresses and sends it each time).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # Rate limits (Redis storage whenever a Redis is configured, so limits hold across workers).

@@ -54,6 +54,7 @@ def configure_login(login_manager) -> None:
         bind_user(db.session, user.id)
         if services.touch_session(signed_in.session):  # a write at most every few minutes
             db.session.commit()
+            session.modified = True  # and the cookie's 14 days start again with it (config.py)
         return user
 
 

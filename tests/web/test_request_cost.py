@@ -9,6 +9,7 @@ nothing until its menu is opened. None of it may weaken the walls (``tests/postg
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from flask import g
@@ -133,6 +134,26 @@ def test_activity_is_noted_at_most_every_few_minutes(app, world, login_as):
     assert any(statement.startswith("UPDATE user_sessions") for statement in first)
     assert not any(statement.startswith("UPDATE") for statement in second)
     assert len(queries(second)) <= WORKSPACE_FIXED
+
+
+def _session_cookie(response) -> str | None:
+    return next((h for h in response.headers.getlist("Set-Cookie") if h.startswith("ph_session=")), None)
+
+
+def test_the_session_cookie_is_sent_again_only_when_the_activity_is_noted(app, world, login_as):
+    """Not re-signed on every response; its expiry still slides with the server-side session's."""
+    client = login_as("member")
+    client.get(f"/p/{world.home.slug}/profile")  # the first page after signing in keeps its CSRF token
+    quiet = client.get(f"/p/{world.home.slug}/profile")
+    assert quiet.status_code == 200 and _session_cookie(quiet) is None
+
+    _age_sessions(app, world.user("member").id, timedelta(minutes=10))
+    touched = client.get(f"/p/{world.home.slug}/profile")
+    cookie = _session_cookie(touched)
+    assert touched.status_code == 200 and cookie is not None
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert expires - utcnow() > app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(minutes=1)
+    assert client.get(f"/p/{world.home.slug}/profile").status_code == 200  # the new cookie still signs in
 
 
 # --- the settings row-level security sees (PostgreSQL) ----------------------------------------
