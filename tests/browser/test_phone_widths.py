@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -87,6 +89,32 @@ def overflow(page) -> int:
     return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
 
 
+class _Answer(NamedTuple):
+    status: int
+    redirected: bool  # the server answered with a redirect (the browser followed it)
+    html: bool  # a whole HTML page (not a download or an htmx fragment)
+
+
+def _open(page, url: str) -> _Answer:
+    """Open ``url`` in ``page``: what the server answered."""
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in error.message:  # an attachment (CSV): answered, and no page
+            return _Answer(200, False, False)
+        raise
+    assert response is not None, url
+    request = response.request
+    first = request
+    while first.redirected_from is not None:
+        first = first.redirected_from
+    if first is not request:
+        first_response = first.response()
+        return _Answer(first_response.status if first_response else 0, True, False)
+    html = response.headers.get("content-type", "").startswith("text/html") and "<html" in response.text()
+    return _Answer(response.status, False, html)
+
+
 SHARDS = 2
 
 
@@ -105,23 +133,23 @@ def test_every_workspace_page_fits_a_phone(browser, demo, shard):
         checked, too_wide, broken, sideways = [], [], [], []
         for endpoint, url in urls:
             gated = admitted_only(endpoint)
-            page, session = (chair_page, chair_context) if gated else (coordinator_page, context)
-            # Downloads (CSV) and htmx fragments (pickers' options) are not pages to look at.
-            answer = session.request.get(base + url, max_redirects=0)
+            page = chair_page if gated else coordinator_page
+            # Each page is opened once, in the browser (asking the server first as well, to see what
+            # it answers, cost a second rendering of every page).
+            answer = _open(page, base + url)
             if answer.status == 404:
                 # A record of the board's (an advisory meeting's agenda item) opens for the chair only; a
                 # request the chair was not asked, for the coordinators who oversee them all.
-                page, session = (coordinator_page, context) if gated else (chair_page, chair_context)
-                answer = session.request.get(base + url, max_redirects=0)
+                page = coordinator_page if gated else chair_page
+                answer = _open(page, base + url)
             if answer.status == 403 and gated:
                 continue  # in the board's space, editing is the author's: the chair is refused some
             if answer.status >= 400:
                 broken.append(f"{url} ({endpoint}): {answer.status}")
-            if answer.status != 200:
+            if answer.status != 200 or answer.redirected:
                 continue  # refused (above) or a permalink that redirects to a page walked anyway
-            if not answer.headers.get("content-type", "").startswith("text/html") or "<html" not in answer.text():
-                continue
-            page.goto(base + url)
+            if not answer.html:
+                continue  # downloads (CSV) and htmx fragments (pickers' options) are not pages to look at
             checked.append(endpoint)
             problems = len(too_wide) + len(sideways)
             if (extra := overflow(page)) > 1:
