@@ -57,6 +57,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
 )
@@ -146,6 +147,16 @@ class AccessLogEntry(TenantMixin, TimestampMixin, Model):
     __table_args__ = (
         Index("ix_access_log_partnership_id_created_at_id", "partnership_id", "created_at", "id"),
         Index("ix_access_log_partnership_id_record", "partnership_id", "record_kind", "record_id"),
+        # The chair's review of reads of ``advisory`` records (a few in a hundred reads): its page and its
+        # capped count walk these alone, however many other reads the partnership logs (migration 0038).
+        Index(
+            "ix_access_log_advisory",
+            "partnership_id",
+            "created_at",
+            "id",
+            postgresql_where=text("level = 'advisory'"),
+            sqlite_where=text("level = 'advisory'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

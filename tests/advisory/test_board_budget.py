@@ -4,6 +4,7 @@ within the budget. The partnership's coordinator chairs the board here, so every
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from partnership_hub.extensions import db
 from partnership_hub.workspaces.models import Role
 from tests.budget import BUDGET, assert_fixed_cost, statements_for
 from tests.factories import PartnershipRec, add_member, create_partnership, create_user, sign_in
+from tests.plans import plan_nodes
 
 
 def grow(app, partnership: PartnershipRec, size: int) -> None:
@@ -101,3 +103,16 @@ def test_the_pages_show_everyone_and_the_log_is_paginated(app, sizes):
     assert access.count("End access") == 30
     log = client.get(f"/p/{large.slug}/advisory/access-log").get_data(as_text=True)
     assert log.count('data-label="Who"') == 30  # the advisory reads only, on one page (50 a page)
+
+
+def test_the_chairs_log_walks_the_advisory_reads_alone(app, sizes):
+    """On PostgreSQL the page and its capped count read the partial index of advisory reads (migration
+    0038), never the partnership's whole log: no sequential scan, no sort."""
+    _, large = sizes
+    with app.app_context():
+        ctx = context_for(large.id, large.members["coordinator"].id)
+        nodes = plan_nodes(large.id, lambda: board.access_log(ctx, 1), "access_log", ("seqscan", "bitmapscan"))
+    reads = [node for node in nodes if node.get("Relation Name") == "access_log"]
+    assert len(reads) == 2, json.dumps(nodes, indent=1)  # the page and its count
+    assert all(node.get("Index Name") == "ix_access_log_advisory" for node in reads), json.dumps(reads, indent=1)
+    assert not [node for node in nodes if node["Node Type"] in ("Sort", "Incremental Sort")]
