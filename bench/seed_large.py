@@ -414,6 +414,15 @@ def board_starts_to_fill(meetings: list[dict[str, Any]], now: datetime) -> list[
 FUNDING_STATUSES = ("idea", "researching", "applying", "submitted", "awarded", "declined", "reporting", "closed")
 
 
+def full_page_advisors(people: int) -> int:
+    """How many of the full-page copy's people are survivor advisors (the first ones it adds). Its usual 2 %
+    (two or three) left advisor compensation's list of the people who can be paid nearly empty, where the
+    large partnership's ~200 fill its ``PEOPLE_LIMIT``; the copy fills it too."""
+    from partnership_hub.advisory.compensation import PEOPLE_LIMIT
+
+    return min(people, PEOPLE_LIMIT)
+
+
 def full_page_opportunities(share: int) -> int:
     """How many funding opportunities the full-page copy gets. Its 1.25 % share (62) left each column of the
     pipeline's board short of the ``COLUMN_CARDS`` cards it shows, so the board compared the large
@@ -535,6 +544,7 @@ def _grow(
             ),
         )
         roles = ["member"] * 94 + ["observer"] * 4 + ["survivor_advisor"] * 2
+        advisors_first = full_page_advisors(len(member_ids)) if tag == FULL_PAGE_SLUG else 0
         _insert(
             conn,
             t["memberships"],
@@ -543,7 +553,7 @@ def _grow(
                     "id": mid,
                     "partnership_id": pid,
                     "user_id": uid,
-                    "role": rng.choice(roles),
+                    "role": "survivor_advisor" if n < advisors_first else rng.choice(roles),
                     "on_planning_team": n % 50 == 0,
                     "directory_editor": n % 200 == 0,
                     "created_at": now - timedelta(days=rng.randint(1, 700)),

@@ -1,6 +1,7 @@
 """The benchmark's full-page copy (bench/seed_large.py) fills the lists the large partnership fills: the
 board's meetings (a page of upcoming ones with more behind it, and a page of past ones), the awareness
-days' lists, the year calendar's month day for day, and every column of the funding pipeline's board."""
+days' lists, the year calendar's month day for day, every column of the funding pipeline's board, and
+advisor compensation's list of the people who can be paid."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from partnership_hub.advisory.compensation import PEOPLE_LIMIT
 from partnership_hub.advisory.restricted import PAGE_SIZE
 from partnership_hub.awareness.campaigns import PLANS_PAGE_SIZE
 from partnership_hub.awareness.queries import COMING_PAGE_SIZE, OWN_PAGE_SIZE
@@ -22,6 +24,7 @@ from seed_large import (  # noqa: E402 - the bench's own module, not a package
     FULL_SIZE,
     FUNDING_STATUSES,
     board_starts_to_fill,
+    full_page_advisors,
     full_page_day_numbers,
     full_page_opportunities,
 )
@@ -66,3 +69,8 @@ def test_the_funding_board_gets_every_column_filled():
     dealt = [FUNDING_STATUSES[n % len(FUNDING_STATUSES)] for n in range(count)]
     assert set(FUNDING_STATUSES) == {status.value for status in FundingStatus}  # the board's columns
     assert min(dealt.count(status) for status in FUNDING_STATUSES) >= COLUMN_CARDS
+
+
+def test_advisor_compensation_gets_a_full_list_of_people():
+    people = max(1, int(FULL_SIZE["members"] * FULL_PAGE_SCALE))
+    assert full_page_advisors(people) == PEOPLE_LIMIT < people  # the rest keep the usual mix of roles
