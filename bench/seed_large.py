@@ -409,11 +409,6 @@ def board_starts_to_fill(meetings: list[dict[str, Any]], now: datetime) -> list[
     ]
 
 
-# The funding opportunities' statuses, in the order the seed deals them out (opportunity ``n`` gets
-# ``FUNDING_STATUSES[n % 8]``).
-FUNDING_STATUSES = ("idea", "researching", "applying", "submitted", "awarded", "declined", "reporting", "closed")
-
-
 def full_page_advisors(people: int) -> int:
     """How many of the full-page copy's people are survivor advisors (the first ones it adds). Its usual 2 %
     (two or three) left advisor compensation's list of the people who can be paid nearly empty, where the
@@ -426,10 +421,12 @@ def full_page_advisors(people: int) -> int:
 def full_page_opportunities(share: int) -> int:
     """How many funding opportunities the full-page copy gets. Its 1.25 % share (62) left each column of the
     pipeline's board short of the ``COLUMN_CARDS`` cards it shows, so the board compared the large
-    partnership's full columns with part-filled ones; it gets enough to fill every status column."""
+    partnership's full columns with part-filled ones; it gets enough to fill every status column (``_grow``
+    deals the statuses out in turn)."""
     from partnership_hub.funding.pipeline import COLUMN_CARDS
+    from partnership_hub.funding.pipeline_models import FundingStatus
 
-    return max(share, len(FUNDING_STATUSES) * COLUMN_CARDS)
+    return max(share, len(FundingStatus) * COLUMN_CARDS)
 
 
 def full_page_day_numbers(month: int) -> list[int]:
@@ -507,6 +504,7 @@ def _grow(
 ) -> None:
     """Add the bulk of the large partnership on top of its demo copy (``tag`` keeps emails unique)."""
     from partnership_hub import toolkit
+    from partnership_hub.funding.pipeline_models import FundingStatus
 
     size = {
         k: v if k.endswith("_per_goal") or k.endswith("_per_objective") else max(1, int(v * scale))
@@ -876,7 +874,7 @@ def _grow(
 
         # The funding pipeline (issue #14): opportunities of every type and status over ten years, most
         # for everyone, some for coordinators only; each a goal it would fund.
-        statuses = FUNDING_STATUSES
+        statuses = [status.value for status in FundingStatus]  # opportunity n gets statuses[n % 8]
         types = [choice.key for choice in toolkit.FUNDING_TYPES]
         opportunities = size["funding_opportunities"]
         if tag == FULL_PAGE_SLUG:
